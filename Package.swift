@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "slipway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slipway", targets: ["slipway"]),
+        .executable(name: "slipway-example", targets: ["slipway-example"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        // Plain values: config, releases, deployments, stages, the deployment state machine, errors, API types.
+        .target(name: "SlipwayModel"),
+        // slipway.yml loading and validation with file:line:column errors.
+        .target(name: "SlipwayConfig", dependencies: [
+            "SlipwayModel",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The controller: deploy/rollback flows, health gating, watch, supervision; the protocols it needs.
+        .target(name: "SlipwayCore", dependencies: [
+            "SlipwayModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Adapters, each implementing Core's protocols.
+        .target(name: "SlipwayProxy", dependencies: [
+            "SlipwayModel", "SlipwayCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "SlipwayProcessRuntime", dependencies: [
+            "SlipwayModel", "SlipwayCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SlipwayGit", dependencies: [
+            "SlipwayModel", "SlipwayCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SlipwayStore", dependencies: [
+            "SlipwayModel", "SlipwayCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "SlipwayDatabase", dependencies: [
+            "SlipwayModel", "SlipwayConfig",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The daemon: composes every service in one ServiceGroup; HTTP API on a unix socket.
+        .target(name: "SlipwayServer", dependencies: [
+            "SlipwayModel", "SlipwayConfig", "SlipwayCore", "SlipwayProxy",
+            "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // argument-parser verbs; clients of the daemon's API.
+        .target(name: "SlipwayCLI", dependencies: [
+            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayDatabase",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"]),
+        // The bundled example service used by `slipway demo` and the tests.
+        .executableTarget(name: "slipway-example", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
+        .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
+        .testTarget(name: "SlipwayCoreTests", dependencies: ["SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayProxyTests", dependencies: [
+            "SlipwayProxy", "SlipwayCore", "SlipwayModel",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: ["SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayConfig"]),
+        .testTarget(name: "SlipwayIntegrationTests", dependencies: [
+            "SlipwayCLI", "SlipwayServer", "SlipwayModel", "slipway-example", "slipway",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,31 @@
+import SlipwayModel
+
+/// One health probe of one upstream.
+public protocol HealthProbe: Sendable {
+    func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult
+}
+
+public struct ProbeResult: Sendable, Equatable {
+    public var healthy: Bool
+    /// The HTTP status, nil when no response arrived.
+    public var status: Int?
+    /// The first bytes of the body, for error messages.
+    public var body: String?
+    /// Why it failed: connection refused, timeout, wrong status, a JSON field that did not match.
+    public var reason: String?
+
+    public init(healthy: Bool, status: Int? = nil, body: String? = nil, reason: String? = nil) {
+        self.healthy = healthy
+        self.status = status
+        self.body = body
+        self.reason = reason
+    }
+
+    public var summary: String {
+        var parts: [String] = []
+        if let status { parts.append("status \(status)") }
+        if let reason { parts.append(reason) }
+        if let body, !body.isEmpty { parts.append("body: \(body)") }
+        return parts.isEmpty ? (healthy ? "healthy" : "unhealthy") : parts.joined(separator: ", ")
+    }
+}

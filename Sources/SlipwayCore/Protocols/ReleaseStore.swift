@@ -1,0 +1,50 @@
+import SlipwayModel
+import Foundation
+
+/// Durable state: releases, deployments with their stages and logs, what each service runs,
+/// and the append-only audit trail. Every write is one transaction.
+public protocol ReleaseStore: Sendable {
+    func saveRelease(_ release: Release) async throws
+    /// A service's releases, newest first.
+    func releases(service: String) async throws -> [Release]
+    func deleteRelease(service: String, id: String) async throws
+
+    /// Inserts or replaces a deployment with its stages.
+    func saveDeployment(_ deployment: Deployment) async throws
+    func deployment(id: String) async throws -> Deployment?
+    /// Newest first; all services when `service` is nil.
+    func deployments(service: String?, limit: Int) async throws -> [Deployment]
+    /// Deployments whose outcome is still `running` (after a crash: the interrupted ones).
+    func runningDeployments() async throws -> [Deployment]
+
+    func appendLog(deployment: String, text: String) async throws
+    func log(deployment: String) async throws -> String
+
+    /// What a service serves now: its active release and the instance running it.
+    func setActive(_ active: ActiveRelease) async throws
+    func clearActive(service: String) async throws
+    func active(service: String) async throws -> ActiveRelease?
+    func allActive() async throws -> [ActiveRelease]
+
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// Oldest first.
+    func audit(service: String?, limit: Int) async throws -> [AuditEntry]
+}
+
+/// The release a service serves and the instance running it.
+public struct ActiveRelease: Sendable, Equatable, Codable {
+    public var service: String
+    public var releaseID: String
+    public var instance: Instance?
+    /// The release this one replaced: the default target of `rollback`.
+    public var previousReleaseID: String?
+    public var switchedAt: Date
+
+    public init(service: String, releaseID: String, instance: Instance?, previousReleaseID: String?, switchedAt: Date) {
+        self.service = service
+        self.releaseID = releaseID
+        self.instance = instance
+        self.previousReleaseID = previousReleaseID
+        self.switchedAt = switchedAt
+    }
+}

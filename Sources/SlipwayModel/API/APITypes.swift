@@ -1,0 +1,144 @@
+import Foundation
+
+/// The daemon's HTTP API, spoken over `.slipway/slipway.sock`. Field names are stable (docs/API.md).
+public enum API {
+    public static let socketName = "slipway.sock"
+    public static let version = "v1"
+}
+
+public struct DeployRequest: Sendable, Codable, Equatable {
+    public var service: String
+    public var ref: String
+    public var actor: String
+
+    public init(service: String, ref: String = "HEAD", actor: String) {
+        self.service = service
+        self.ref = ref
+        self.actor = actor
+    }
+}
+
+public struct RollbackRequest: Sendable, Codable, Equatable {
+    public var service: String
+    /// A release id or a version label; nil means the release the current one replaced.
+    public var to: String?
+    public var actor: String
+
+    public init(service: String, to: String? = nil, actor: String) {
+        self.service = service
+        self.to = to
+        self.actor = actor
+    }
+}
+
+/// One line of the newline-delimited JSON stream a deploy or rollback answers with.
+public struct DeploymentEvent: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        /// The deployment has an id.
+        case accepted
+        /// A stage started or ended.
+        case stage
+        /// A line of output (build, release log excerpts).
+        case log
+        /// The last event: `deployment` holds the final record.
+        case finished
+        /// Refused before a deployment started; `error` says why.
+        case refused
+    }
+
+    public var event: Kind
+    public var deploymentID: String?
+    public var stage: StageRecord?
+    public var line: String?
+    public var deployment: Deployment?
+    public var error: APIError?
+
+    public init(event: Kind, deploymentID: String? = nil, stage: StageRecord? = nil, line: String? = nil,
+                deployment: Deployment? = nil, error: APIError? = nil) {
+        self.event = event
+        self.deploymentID = deploymentID
+        self.stage = stage
+        self.line = line
+        self.deployment = deployment
+        self.error = error
+    }
+}
+
+/// The body of every non-2xx answer, and of a `refused` event.
+public struct APIError: Sendable, Codable, Equatable, Error {
+    public var code: String
+    public var message: String
+    public var exitCode: Int32
+
+    public init(code: String, message: String, exitCode: Int32) {
+        self.code = code
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    public init(_ error: SlipwayError) {
+        self.init(code: error.code.rawValue, message: error.description,
+                  exitCode: ExitStatus.forError(error.code).rawValue)
+    }
+}
+
+public struct StatusResponse: Sendable, Codable, Equatable {
+    public var proxy: String
+    public var services: [ServiceStatus]
+
+    public init(proxy: String, services: [ServiceStatus]) {
+        self.proxy = proxy
+        self.services = services
+    }
+}
+
+public struct ServiceStatus: Sendable, Codable, Equatable {
+    public enum Health: String, Sendable, Codable {
+        case healthy
+        case unhealthy
+        /// Not yet probed since it started.
+        case unknown
+        /// No active release.
+        case down
+    }
+
+    public var name: String
+    public var route: String
+    public var activeRelease: Release?
+    public var health: Health
+    public var upstreams: [String]
+    public var pid: Int32?
+    public var restarts: Int
+    /// The id of a deployment of this service that is running now.
+    public var deploying: String?
+    public var retainedReleases: [String]
+
+    public init(name: String, route: String, activeRelease: Release?, health: Health, upstreams: [String],
+                pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String]) {
+        self.name = name
+        self.route = route
+        self.activeRelease = activeRelease
+        self.health = health
+        self.upstreams = upstreams
+        self.pid = pid
+        self.restarts = restarts
+        self.deploying = deploying
+        self.retainedReleases = retainedReleases
+    }
+}
+
+/// JSON coding shared by the daemon and the CLI: ISO 8601 dates, sorted keys.
+public enum APICoding {
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}

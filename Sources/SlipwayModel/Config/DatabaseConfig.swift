@@ -1,0 +1,50 @@
+/// One entry of `databases:` in `slipway.yml`: where it is, its migrations and its backups.
+public struct DatabaseConfig: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case postgres
+        case sqlite
+    }
+
+    public var name: String
+    /// `postgres://user:pass@host:port/db` or `sqlite:path/to/file.db` (relative to the config's directory),
+    /// after `${VAR}` expansion. Holds secrets: never print it (see `redactedURL`).
+    public var url: String
+    /// Directory of `V<version>__<description>.sql` and `R__<description>.sql` files,
+    /// relative to the config's directory.
+    public var migrations: String
+    public var backup: BackupConfig
+    /// PostgreSQL: `SET lock_timeout` for migrations.
+    public var lockTimeout: Duration
+    /// Allow a pending version lower than the highest applied one (Flyway's outOfOrder).
+    public var outOfOrder: Bool
+
+    public init(name: String, url: String, migrations: String, backup: BackupConfig,
+                lockTimeout: Duration = .seconds(5), outOfOrder: Bool = false) {
+        self.name = name
+        self.url = url
+        self.migrations = migrations
+        self.backup = backup
+        self.lockTimeout = lockTimeout
+        self.outOfOrder = outOfOrder
+    }
+
+    public var kind: Kind { url.hasPrefix("sqlite:") ? .sqlite : .postgres }
+}
+
+public struct BackupConfig: Sendable, Equatable {
+    /// Default `.slipway/backups/<database>`, relative to the config's directory.
+    public var dir: String
+    /// Keep the newest N backups; nil: no count limit.
+    public var keep: Int?
+    /// Delete backups older than this; nil: no age limit. The newest verified one is never deleted.
+    public var maxAge: Duration?
+    /// Restore each backup into a scratch database to prove it (default true).
+    public var verify: Bool
+
+    public init(dir: String, keep: Int? = 7, maxAge: Duration? = nil, verify: Bool = true) {
+        self.dir = dir
+        self.keep = keep
+        self.maxAge = maxAge
+        self.verify = verify
+    }
+}

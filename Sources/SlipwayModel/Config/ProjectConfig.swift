@@ -1,0 +1,66 @@
+/// A validated `slipway.yml`: decoded once at the edge (SlipwayConfig), then passed around typed.
+public struct ProjectConfig: Sendable, Equatable {
+    /// Absolute path of the file this was loaded from.
+    public var file: String
+    public var proxy: ProxyConfig
+    /// Services in the order the file declares them.
+    public var services: [ServiceConfig]
+    /// `databases:` in the order the file declares them.
+    public var databases: [DatabaseConfig]
+
+    public init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = []) {
+        self.file = file
+        self.proxy = proxy
+        self.services = services
+        self.databases = databases
+    }
+
+    public func database(named name: String) -> DatabaseConfig? {
+        databases.first { $0.name == name }
+    }
+
+    public func service(named name: String) -> ServiceConfig? {
+        services.first { $0.name == name }
+    }
+
+    /// The directory holding `slipway.yml`: the git repository releases are exported from.
+    public var rootDirectory: String {
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        let dir = String(file[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    /// `.slipway/` next to `slipway.yml`: state, releases, logs and the daemon's socket.
+    public var stateDirectory: String { rootDirectory + "/.slipway" }
+}
+
+public struct ProxyConfig: Sendable, Equatable {
+    public var listen: SocketAddressSpec
+
+    public init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080)) {
+        self.listen = listen
+    }
+}
+
+/// `host:port` as written in the config (`127.0.0.1:8080`, `[::1]:8080`, `:8080`).
+public struct SocketAddressSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port`; nil when it is not one.
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -1,0 +1,44 @@
+/// The documented exit codes of `slipway` (README, `slipway --help`). Stable for scripting.
+public enum ExitStatus: Int32, Sendable, Codable, CaseIterable {
+    case success = 0
+    case checksFailed = 1
+    case buildFailed = 2
+    case deployFailed = 3
+    case smokeFailedRolledBack = 4
+    case rollbackFailed = 5
+    /// The request was refused before anything changed: another deployment of the service runs,
+    /// an unknown service or release, nothing to roll back to.
+    case refused = 6
+    /// The daemon could not be reached through the state directory's socket.
+    case daemonUnreachable = 7
+    /// `slipway.yml` is missing or invalid.
+    case configInvalid = 8
+
+    public var meaning: String {
+        switch self {
+        case .success: "success"
+        case .checksFailed: "checks failed, nothing deployed"
+        case .buildFailed: "build failed (ref did not resolve, export or build command failed)"
+        case .deployFailed: "deploy failed, the previous release still serves"
+        case .smokeFailedRolledBack: "smoke tests or post-switch health failed and the release was rolled back"
+        case .rollbackFailed: "rollback itself failed (critical)"
+        case .refused: "refused: another deployment is running, or an unknown service/release"
+        case .daemonUnreachable: "the daemon is not running or not reachable"
+        case .configInvalid: "configuration missing or invalid"
+        }
+    }
+
+    /// The exit status a failure with this code maps to.
+    public static func forError(_ code: SlipwayError.Code) -> ExitStatus {
+        switch code {
+        case .refNotFound, .buildFailed: .buildFailed
+        case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed: .deployFailed
+        case .rollbackFailed: .rollbackFailed
+        case .deploymentInProgress, .unknownService, .unknownRelease, .unknownDeployment,
+             .nothingToRollBack, .badRequest: .refused
+        case .daemonUnreachable: .daemonUnreachable
+        case .configInvalid, .configNotFound: .configInvalid
+        default: .deployFailed
+        }
+    }
+}

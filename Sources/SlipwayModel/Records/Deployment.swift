@@ -1,0 +1,112 @@
+import Foundation
+
+/// One deployment (or rollback) of one service, as recorded and reported.
+public struct Deployment: Sendable, Equatable, Codable, Identifiable {
+    public enum Kind: String, Sendable, Codable {
+        case deploy
+        case rollback
+        /// Started by the controller when a live release failed its health watch.
+        case automaticRollback = "automatic_rollback"
+    }
+
+    public enum Outcome: String, Sendable, Codable {
+        case running
+        case succeeded
+        case failed
+        /// Switched, then rolled back (post-switch health failure).
+        case rolledBack = "rolled_back"
+        /// The daemon stopped while it ran; found and closed at the next start.
+        case interrupted
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var service: String
+    public var ref: String?
+    /// The release that served before; nil on a first deploy.
+    public var fromRelease: String?
+    /// The release being deployed; nil until it is built.
+    public var toRelease: String?
+    public var version: String?
+    public var commit: String?
+    /// Who started it: the OS user of the CLI, or `slipway` for automatic actions.
+    public var actor: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var outcome: Outcome
+    public var exitCode: Int32?
+    public var message: String?
+    public var stages: [StageRecord]
+
+    public init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
+                toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,
+                startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, exitCode: Int32? = nil,
+                message: String? = nil, stages: [StageRecord] = []) {
+        self.id = id
+        self.kind = kind
+        self.service = service
+        self.ref = ref
+        self.fromRelease = fromRelease
+        self.toRelease = toRelease
+        self.version = version
+        self.commit = commit
+        self.actor = actor
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.exitCode = exitCode
+        self.message = message
+        self.stages = stages
+    }
+
+    public var durationSeconds: Double? {
+        finishedAt.map { $0.timeIntervalSince(startedAt) }
+    }
+}
+
+/// One stage of a deployment: build, start, health, switch, drain, stop, prune, rollback.
+public struct StageRecord: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case running
+        case succeeded
+        case failed
+        case skipped
+    }
+
+    public var name: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var outcome: Outcome
+    public var message: String?
+
+    public init(name: String, startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, message: String? = nil) {
+        self.name = name
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.message = message
+    }
+}
+
+/// A line of the append-only audit trail.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var at: Date
+    public var actor: String
+    /// `deploy.started`, `deploy.succeeded`, `release.restarted`, `rollback.automatic`, ...
+    public var action: String
+    public var service: String?
+    public var deployment: String?
+    public var detail: String
+
+    public init(sequence: Int64 = 0, at: Date, actor: String, action: String, service: String? = nil,
+                deployment: String? = nil, detail: String) {
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.service = service
+        self.deployment = deployment
+        self.detail = detail
+    }
+}
