@@ -37,11 +37,13 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
     public var exitCode: Int32?
     public var message: String?
     public var stages: [StageRecord]
+    /// The instance started for `toRelease`, so a deployment interrupted by a daemon crash can be cleaned up.
+    public var instance: Instance?
 
     public init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,
                 startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, exitCode: Int32? = nil,
-                message: String? = nil, stages: [StageRecord] = []) {
+                message: String? = nil, stages: [StageRecord] = [], instance: Instance? = nil) {
         self.id = id
         self.kind = kind
         self.service = service
@@ -57,6 +59,7 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
         self.exitCode = exitCode
         self.message = message
         self.stages = stages
+        self.instance = instance
     }
 
     public var durationSeconds: Double? {

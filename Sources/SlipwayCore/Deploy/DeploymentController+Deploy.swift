@@ -1,0 +1,194 @@
+import Foundation
+import SlipwayModel
+
+extension DeploymentController {
+    /// Builds `request.ref` and moves the service's traffic to it: start beside the old release,
+    /// health-gate, switch, drain, stop the old one, prune. Throws only when refused before it began
+    /// (unknown service, busy); every other failure is in the returned record's outcome and exit code.
+    public func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> Deployment {
+        let service = try serviceConfig(request.service)
+        let id = Identifiers.deploymentID(at: deps.now())
+        try acquire(service.name, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
+        defer { release(service.name) }
+
+        let previous = services[service.name]?.active
+        let recorder = DeploymentRecorder(
+            Deployment(id: id, kind: .deploy, service: service.name, ref: request.ref, fromRelease: previous?.releaseID,
+                       actor: request.actor, startedAt: deps.now()),
+            store: deps.store, now: deps.now, emit: emit)
+        emit(DeploymentEvent(event: .accepted, deploymentID: id))
+        await recorder.persist()
+        await audit("deploy.started", service: service.name, deployment: id, actor: request.actor,
+                    "deploy \(service.name) at \(request.ref)")
+
+        await recorder.beginStage("build")
+        let release: Release
+        do {
+            release = try await deps.builder.prepare(service: service, ref: request.ref, log: { recorder.log($0) })
+            try await deps.store.saveRelease(release)
+        } catch {
+            let message = "build failed: \(Self.describe(error))"
+            await recorder.endStage(.failed, message)
+            return await conclude(recorder, .failed, .buildFailed, message, action: "deploy.failed")
+        }
+        recorder.update {
+            $0.toRelease = release.id
+            $0.version = release.version
+            $0.commit = release.commit
+        }
+        await recorder.endStage(.succeeded, "release \(release.id) (\(release.version), \(release.commit.prefix(12))) built in "
+            + String(format: "%.2fs", release.buildSeconds))
+
+        switch await cutover(service, to: release, recorder: recorder) {
+        case .failed(let reason):
+            return await conclude(recorder, .failed, .deployFailed,
+                                  "deploy failed: \(reason)" + (previous.map { "; release \($0.releaseID) still serves" } ?? ""),
+                                  action: "deploy.failed")
+        case .switched:
+            services[service.name]?.switchedBy = id
+            await prune(service, recorder: recorder)
+            return await conclude(recorder, .succeeded, .success,
+                                  "\(service.name) now serves \(release.version) (release \(release.id))", action: "deploy.succeeded")
+        }
+    }
+
+    func conclude(_ recorder: DeploymentRecorder, _ outcome: Deployment.Outcome, _ exit: ExitStatus, _ message: String,
+                  action: String) async -> Deployment {
+        let record = await recorder.finish(outcome, exit: exit, message: message)
+        await audit(action, service: record.service, deployment: record.id, actor: record.actor, message)
+        return record
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? SlipwayError { return error.description }
+        return String(describing: error)
+    }
+
+    enum CutoverResult: Sendable {
+        case switched
+        case failed(String)
+    }
+
+    /// Start `release` beside whatever serves, prove it healthy, switch, drain and stop the old one.
+    /// On failure before the switch, the new instance is stopped and the old release keeps serving.
+    func cutover(_ service: ServiceConfig, to release: Release, recorder: DeploymentRecorder) async -> CutoverResult {
+        let previous = services[service.name]?.active
+
+        await recorder.beginStage("start")
+        let instance: Instance
+        do {
+            instance = try await deps.runtime.start(release, service: service)
+        } catch {
+            let reason = Self.describe(error)
+            await recorder.endStage(.failed, reason)
+            return .failed(reason)
+        }
+        let startedAt = deps.clock.now
+        recorder.update { $0.instance = instance }
+        await recorder.endStage(.succeeded, "pid \(instance.pid) on 127.0.0.1:\(instance.port)")
+
+        await recorder.beginStage("health")
+        if case .failed(let reason) = await waitUntilHealthy(instance, service: service, startedAt: startedAt) {
+            let tail = await deps.runtime.logTail(instance, lines: 20)
+            await deps.runtime.stop(instance, timeout: service.stopTimeout)
+            let detail = tail.isEmpty ? reason : "\(reason)\nlast lines of the release's log:\n\(tail)"
+            await recorder.endStage(.failed, detail)
+            return .failed(reason)
+        }
+        await recorder.endStage(.succeeded, "healthy at \(instance.upstream)\(service.health.path)")
+
+        await recorder.beginStage("switch")
+        let replaced = await deps.router.switchTraffic(service: service.name, to: instance.upstream)
+        let active = ActiveRelease(service: service.name, releaseID: release.id, instance: instance,
+                                   previousReleaseID: previous?.releaseID, switchedAt: deps.now())
+        do {
+            try await deps.store.setActive(active)
+        } catch {
+            recorder.log("warning: could not record the active release: \(error)")
+        }
+        activate(active, startedAt: startedAt)
+        await recorder.endStage(.succeeded, replaced.map { "traffic moved from \($0) to \(instance.upstream)" }
+            ?? "traffic now goes to \(instance.upstream)")
+
+        await recorder.beginStage("drain")
+        if let replaced {
+            let left = await deps.router.drain(replaced, timeout: service.drainTimeout)
+            await recorder.endStage(left == 0 ? .succeeded : .failed,
+                                    left == 0 ? "no request left in flight on \(replaced)"
+                                        : "\(left) request(s) still in flight on \(replaced) after drain_timeout \(DurationText.format(service.drainTimeout))")
+        } else {
+            await recorder.endStage(.skipped, "no previous release")
+        }
+
+        await recorder.beginStage("stop")
+        if let old = previous?.instance, old != instance {
+            await deps.runtime.stop(old, timeout: service.stopTimeout)
+            await recorder.endStage(.succeeded, "stopped release \(old.releaseID) (pid \(old.pid)); its directory stays for rollback")
+        } else {
+            await recorder.endStage(.skipped, "nothing to stop")
+        }
+        return .switched
+    }
+
+    /// Makes `active` the service's serving release in the controller's view and starts its watch.
+    func activate(_ active: ActiveRelease, startedAt: Duration) {
+        guard var state = services[active.service] else { return }
+        state.active = active
+        state.health = LiveHealth(unhealthyThreshold: state.config.health.unhealthyThreshold, status: .healthy)
+        state.nextProbeAt = deps.clock.now + state.config.health.interval
+        state.watchUntil = state.config.watch > .zero ? deps.clock.now + state.config.watch : nil
+        state.instanceStartedAt = startedAt
+        state.restartAt = nil
+        services[active.service] = state
+    }
+
+    enum GateResult: Sendable {
+        case healthy
+        case failed(String)
+    }
+
+    /// Probes until `healthy_threshold` consecutive successes, the instance exits, or `start_timeout`.
+    func waitUntilHealthy(_ instance: Instance, service: ServiceConfig, startedAt: Duration) async -> GateResult {
+        var gate = HealthGate(check: service.health, startedAt: startedAt)
+        var action = gate.firstAction()
+        while true {
+            switch action {
+            case .pass:
+                return .healthy
+            case .fail(let reason):
+                return .failed(reason)
+            case .probe(let delay):
+                if delay > .zero {
+                    do { try await deps.clock.sleep(for: delay) } catch { return .failed("cancelled") }
+                }
+                let result = await deps.probe.probe(instance.upstream, check: service.health)
+                if !result.healthy, !(await deps.runtime.isAlive(instance)) {
+                    action = gate.instanceExited("exited")
+                } else {
+                    action = gate.handle(result, at: deps.clock.now)
+                }
+            }
+        }
+    }
+
+    /// Deletes releases beyond `retain`, never the active one or the one it replaced.
+    func prune(_ service: ServiceConfig, recorder: DeploymentRecorder) async {
+        await recorder.beginStage("prune")
+        do {
+            let releases = try await deps.store.releases(service: service.name)
+            let active = services[service.name]?.active
+            let protected = Set([active?.releaseID, active?.previousReleaseID].compactMap { $0 })
+            let doomed = RetentionPolicy(retain: service.retain).releasesToPrune(releases, protecting: protected)
+            for release in doomed {
+                try await deps.builder.remove(release)
+                try await deps.store.deleteRelease(service: service.name, id: release.id)
+            }
+            await recorder.endStage(doomed.isEmpty ? .skipped : .succeeded,
+                                    doomed.isEmpty ? "\(releases.count) release(s) retained (retain: \(service.retain))"
+                                        : "pruned \(doomed.map(\.id).joined(separator: ", "))")
+        } catch {
+            // Pruning is housekeeping: a failure is recorded, the deployment still succeeded.
+            await recorder.endStage(.failed, "pruning failed: \(Self.describe(error))")
+        }
+    }
+}

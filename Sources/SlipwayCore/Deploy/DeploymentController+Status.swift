@@ -1,0 +1,43 @@
+import Foundation
+import SlipwayModel
+
+extension DeploymentController {
+    public func status() async throws -> StatusResponse {
+        var statuses: [ServiceStatus] = []
+        for service in config.services {
+            guard let state = services[service.name] else { continue }
+            let releases = try await deps.store.releases(service: service.name)
+            let active = state.active.flatMap { active in releases.first { $0.id == active.releaseID } }
+            let upstream = await deps.router.upstream(of: service.name)
+            let route = (service.route.host ?? "*") + service.route.path
+            statuses.append(ServiceStatus(
+                name: service.name, route: route, activeRelease: active,
+                health: state.active == nil ? .down : state.health.status,
+                upstreams: upstream.map { ["\($0)"] } ?? [],
+                pid: state.active?.instance?.pid, restarts: state.restarts,
+                deploying: state.lock?.deploymentID, retainedReleases: releases.map(\.id)))
+        }
+        return StatusResponse(proxy: config.proxy.listen.description, services: statuses)
+    }
+
+    public func history(service: String?, limit: Int) async throws -> [Deployment] {
+        if let service { _ = try serviceConfig(service) }
+        return try await deps.store.deployments(service: service, limit: limit)
+    }
+
+    public func deployment(id: String) async throws -> Deployment {
+        guard let record = try await deps.store.deployment(id: id) else {
+            throw SlipwayError(.unknownDeployment, "no deployment \(id)", context: ErrorContext(deployment: id))
+        }
+        return record
+    }
+
+    public func logs(deployment id: String) async throws -> String {
+        _ = try await deployment(id: id)
+        return try await deps.store.log(deployment: id)
+    }
+
+    public func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
+        try await deps.store.audit(service: service, limit: limit)
+    }
+}

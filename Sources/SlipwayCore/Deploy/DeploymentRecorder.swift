@@ -1,0 +1,103 @@
+import Foundation
+import SlipwayModel
+import Synchronization
+
+/// Keeps one deployment's record: stages with start, end and outcome, its log, persisted to the
+/// store at every stage boundary and streamed to whoever started it.
+public final class DeploymentRecorder: Sendable {
+    private struct State {
+        var deployment: Deployment
+        var pendingLog: [String] = []
+    }
+
+    private let state: Mutex<State>
+    private let store: any ReleaseStore
+    private let emit: @Sendable (DeploymentEvent) -> Void
+    private let now: @Sendable () -> Date
+
+    public init(_ deployment: Deployment, store: any ReleaseStore, now: @escaping @Sendable () -> Date,
+                emit: @escaping @Sendable (DeploymentEvent) -> Void) {
+        self.state = Mutex(State(deployment: deployment))
+        self.store = store
+        self.now = now
+        self.emit = emit
+    }
+
+    public var deployment: Deployment { state.withLock { $0.deployment } }
+    public var id: String { state.withLock { $0.deployment.id } }
+
+    /// Changes fields of the record (release, version, ...) without a stage boundary.
+    public func update(_ change: (inout Deployment) -> Void) {
+        state.withLock { change(&$0.deployment) }
+    }
+
+    /// A line for the deployment's log; streamed now, persisted at the next stage boundary.
+    public func log(_ line: String) {
+        let id = state.withLock { state -> String in
+            state.pendingLog.append(line)
+            return state.deployment.id
+        }
+        emit(DeploymentEvent(event: .log, deploymentID: id, line: line))
+    }
+
+    public func beginStage(_ name: String) async {
+        let (stage, id) = state.withLock { state -> (StageRecord, String) in
+            let stage = StageRecord(name: name, startedAt: now())
+            state.deployment.stages.append(stage)
+            return (stage, state.deployment.id)
+        }
+        emit(DeploymentEvent(event: .stage, deploymentID: id, stage: stage))
+        await persist()
+    }
+
+    /// Ends the stage that is running.
+    public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil) async {
+        let ended = state.withLock { state -> (StageRecord, String)? in
+            guard let index = state.deployment.stages.lastIndex(where: { $0.outcome == .running }) else { return nil }
+            state.deployment.stages[index].finishedAt = now()
+            state.deployment.stages[index].outcome = outcome
+            state.deployment.stages[index].message = message
+            return (state.deployment.stages[index], state.deployment.id)
+        }
+        if let (stage, id) = ended {
+            emit(DeploymentEvent(event: .stage, deploymentID: id, stage: stage))
+        }
+        await persist()
+    }
+
+    /// Closes the record with its outcome and exit code and persists it.
+    public func finish(_ outcome: Deployment.Outcome, exit: ExitStatus, message: String?) async -> Deployment {
+        let record = state.withLock { state -> Deployment in
+            for index in state.deployment.stages.indices where state.deployment.stages[index].outcome == .running {
+                state.deployment.stages[index].outcome = .failed
+                state.deployment.stages[index].finishedAt = now()
+            }
+            state.deployment.outcome = outcome
+            state.deployment.exitCode = exit.rawValue
+            state.deployment.message = message
+            state.deployment.finishedAt = now()
+            return state.deployment
+        }
+        if let message { log(message) }
+        await persist()
+        return record
+    }
+
+    /// Writes the record and any pending log lines. A store failure is logged, never thrown:
+    /// the deployment itself must go on and end in a known state.
+    public func persist() async {
+        let (record, lines) = state.withLock { state -> (Deployment, [String]) in
+            let lines = state.pendingLog
+            state.pendingLog.removeAll()
+            return (state.deployment, lines)
+        }
+        do {
+            try await store.saveDeployment(record)
+            if !lines.isEmpty {
+                try await store.appendLog(deployment: record.id, text: lines.joined(separator: "\n") + "\n")
+            }
+        } catch {
+            emit(DeploymentEvent(event: .log, deploymentID: record.id, line: "warning: could not record the deployment: \(error)"))
+        }
+    }
+}

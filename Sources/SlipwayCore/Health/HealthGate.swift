@@ -1,0 +1,52 @@
+import SlipwayModel
+
+/// Decides when a starting release is healthy enough for traffic, as a plain state machine:
+/// feed it probe results and the time, act on what it returns. No I/O, so it is tested without sockets.
+public struct HealthGate: Sendable {
+    public enum Action: Sendable, Equatable {
+        /// Probe again after this long.
+        case probe(after: Duration)
+        /// `healthy_threshold` consecutive successes: the release may take traffic.
+        case pass
+        /// `start_timeout` passed, or the instance exited: the deployment fails with this reason.
+        case fail(reason: String)
+    }
+
+    public let check: HealthCheckConfig
+    public let startedAt: Duration
+    public private(set) var consecutiveSuccesses = 0
+    public private(set) var probes = 0
+    public private(set) var lastResult: ProbeResult?
+
+    /// `startedAt` is the clock reading (as a duration since any fixed origin) when the instance started.
+    public init(check: HealthCheckConfig, startedAt: Duration) {
+        self.check = check
+        self.startedAt = startedAt
+    }
+
+    /// The first probe goes out at once: a fast service should not wait an interval.
+    public func firstAction() -> Action { .probe(after: .zero) }
+
+    public mutating func handle(_ result: ProbeResult, at now: Duration) -> Action {
+        probes += 1
+        lastResult = result
+        if result.healthy {
+            consecutiveSuccesses += 1
+            if consecutiveSuccesses >= check.healthyThreshold { return .pass }
+        } else {
+            consecutiveSuccesses = 0
+        }
+        let elapsed = now - startedAt
+        if elapsed >= check.startTimeout {
+            return .fail(reason: "not healthy within start_timeout \(DurationText.format(check.startTimeout)) "
+                + "after \(probes) probe\(probes == 1 ? "" : "s"); last probe: \(result.summary)")
+        }
+        let remaining = check.startTimeout - elapsed
+        return .probe(after: min(check.interval, remaining))
+    }
+
+    public mutating func instanceExited(_ exit: String) -> Action {
+        .fail(reason: "the release \(exit) before it became healthy"
+            + (lastResult.map { "; last probe: \($0.summary)" } ?? ""))
+    }
+}
