@@ -1,0 +1,216 @@
+import Foundation
+import Logging
+import SlipwayCore
+import SlipwayModel
+import Synchronization
+
+/// In-memory fakes of Core's own protocols; the world outside (processes, sockets, git) is tested
+/// for real in the adapters' targets.
+final class World: Sendable {
+    struct State {
+        var unhealthyVersions: Set<String> = []
+        var failingBuilds: Set<String> = []
+        var alive: Set<Instance> = []
+        var stopped: [Instance] = []
+        var started: [Instance] = []
+        var nextPid: Int32 = 1000
+    }
+    let state = Mutex(State())
+    let exits: AsyncStream<InstanceExit>
+    let exitContinuation: AsyncStream<InstanceExit>.Continuation
+
+    init() {
+        (exits, exitContinuation) = AsyncStream.makeStream()
+    }
+
+    func setHealthy(_ version: String, _ healthy: Bool) {
+        state.withLock { if healthy { $0.unhealthyVersions.remove(version) } else { $0.unhealthyVersions.insert(version) } }
+    }
+
+    func crash(_ instance: Instance) {
+        let wasAlive = state.withLock { $0.alive.remove(instance) != nil }
+        if wasAlive { exitContinuation.yield(InstanceExit(instance: instance, status: 1, signal: nil, requested: false)) }
+    }
+
+    var aliveInstances: Set<Instance> { state.withLock { $0.alive } }
+    var stoppedInstances: [Instance] { state.withLock { $0.stopped } }
+    var startedInstances: [Instance] { state.withLock { $0.started } }
+}
+
+actor InMemoryStore: ReleaseStore {
+    var releasesByService: [String: [Release]] = [:]
+    var deploymentsByID: [String: Deployment] = [:]
+    var logs: [String: String] = [:]
+    var actives: [String: ActiveRelease] = [:]
+    var auditEntries: [AuditEntry] = []
+
+    func saveRelease(_ release: Release) { releasesByService[release.service, default: []].insert(release, at: 0) }
+    func releases(service: String) -> [Release] { releasesByService[service] ?? [] }
+    func deleteRelease(service: String, id: String) { releasesByService[service]?.removeAll { $0.id == id } }
+    func saveDeployment(_ deployment: Deployment) { deploymentsByID[deployment.id] = deployment }
+    func deployment(id: String) -> Deployment? { deploymentsByID[id] }
+    func deployments(service: String?, limit: Int) -> [Deployment] {
+        Array(deploymentsByID.values.filter { service == nil || $0.service == service }
+            .sorted { $0.startedAt > $1.startedAt }.prefix(limit))
+    }
+    func runningDeployments() -> [Deployment] { deploymentsByID.values.filter { $0.outcome == .running } }
+    func appendLog(deployment: String, text: String) { logs[deployment, default: ""] += text }
+    func log(deployment: String) -> String { logs[deployment] ?? "" }
+    func setActive(_ active: ActiveRelease) { actives[active.service] = active }
+    func clearActive(service: String) { actives[service] = nil }
+    func active(service: String) -> ActiveRelease? { actives[service] }
+    func allActive() -> [ActiveRelease] { Array(actives.values) }
+    func appendAudit(_ entry: AuditEntry) {
+        var entry = entry
+        entry.sequence = Int64(auditEntries.count + 1)
+        auditEntries.append(entry)
+    }
+    func audit(service: String?, limit: Int) -> [AuditEntry] {
+        Array(auditEntries.filter { service == nil || $0.service == service }.suffix(limit))
+    }
+}
+
+struct FakeRuntime: Runtime {
+    let world: World
+
+    func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
+        world.state.withLock { state in
+            state.nextPid += 1
+            let instance = Instance(service: service.name, releaseID: release.id, pid: state.nextPid,
+                                    port: Int(state.nextPid), startToken: 1, logFile: "/dev/null")
+            state.alive.insert(instance)
+            state.started.append(instance)
+            return instance
+        }
+    }
+
+    func stop(_ instance: Instance, timeout: Duration) async {
+        let wasAlive = world.state.withLock { state -> Bool in
+            state.stopped.append(instance)
+            return state.alive.remove(instance) != nil
+        }
+        if wasAlive { world.exitContinuation.yield(InstanceExit(instance: instance, status: 0, signal: nil, requested: true)) }
+    }
+
+    func isAlive(_ instance: Instance) async -> Bool { world.aliveInstances.contains(instance) }
+    func adopt(_ instance: Instance) async {}
+    var exits: AsyncStream<InstanceExit> { world.exits }
+    func logTail(_ instance: Instance, lines: Int) async -> String { "fake log of \(instance.releaseID)" }
+}
+
+actor FakeRouter: TrafficRouter {
+    var routes: [String: RouteConfig] = [:]
+    var upstreams: [String: Upstream] = [:]
+    var switches: [(String, Upstream?)] = []
+    var drained: [Upstream] = []
+
+    func configure(service: String, route: RouteConfig) { routes[service] = route }
+    func switchTraffic(service: String, to upstream: Upstream?) -> Upstream? {
+        switches.append((service, upstream))
+        let old = upstreams[service]
+        upstreams[service] = upstream
+        return old
+    }
+    func drain(_ upstream: Upstream, timeout: Duration) -> Int {
+        drained.append(upstream)
+        return 0
+    }
+    func upstream(of service: String) -> Upstream? { upstreams[service] }
+}
+
+/// Healthy unless the release's version is marked unhealthy in the world, or the instance is dead.
+struct FakeProbe: HealthProbe {
+    let world: World
+    let store: InMemoryStore
+
+    func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
+        let alive = world.aliveInstances.contains { $0.port == upstream.port }
+        guard alive else { return ProbeResult(healthy: false, reason: "connection refused") }
+        let service = world.aliveInstances.first { $0.port == upstream.port }!.service
+        let version = await store.releases(service: service).first { $0.id == upstream.releaseID }?.version ?? "?"
+        if world.state.withLock({ $0.unhealthyVersions.contains(version) }) {
+            return ProbeResult(healthy: false, status: 503, body: "{\"status\":\"failing\"}", reason: "expected status 200, got 503")
+        }
+        return ProbeResult(healthy: true, status: 200)
+    }
+}
+
+/// Builds a release whose version is the ref; refs in `failingBuilds` fail; an optional gate holds builds.
+struct FakeBuilder: ReleaseBuilder {
+    let world: World
+    let gate: BuildGate?
+
+    func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
+        if let gate { await gate.wait() }
+        log("building \(ref)")
+        if world.state.withLock({ $0.failingBuilds.contains(ref) }) {
+            throw SlipwayError(.buildFailed, "build of \(service.name) at \(ref) failed: exit status 1")
+        }
+        let commit = String(repeating: String(ref.hashValue & 0xf, radix: 16), count: 40)
+        return Release(id: "r-\(ref)-\(UUID().uuidString.prefix(6))", service: service.name, ref: ref, commit: commit,
+                       version: ref, directory: "/releases/\(ref)", createdAt: Date(), buildSeconds: 0.01)
+    }
+
+    func remove(_ release: Release) async throws {}
+}
+
+actor BuildGate {
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var open = false
+    private(set) var arrived = 0
+
+    func wait() async {
+        arrived += 1
+        if open { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        open = true
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+}
+
+struct Harness {
+    let world = World()
+    let store = InMemoryStore()
+    let router = FakeRouter()
+    let controller: DeploymentController
+    let config: ProjectConfig
+
+    init(retain: Int = 5, watch: Duration = .seconds(60), gate: BuildGate? = nil, services: [String] = ["web"]) {
+        let health = HealthCheckConfig(path: "/health", interval: .milliseconds(10), timeout: .milliseconds(50),
+                                       healthyThreshold: 2, unhealthyThreshold: 2, startTimeout: .milliseconds(300))
+        config = ProjectConfig(file: "/repo/slipway.yml", proxy: ProxyConfig(),
+                               services: services.map {
+                                   ServiceConfig(name: $0, run: "true", health: health, drainTimeout: .seconds(1),
+                                                 stopTimeout: .seconds(1), watch: watch, retain: retain)
+                               })
+        controller = DeploymentController(
+            config: config,
+            dependencies: .init(store: store, runtime: FakeRuntime(world: world), router: router,
+                                probe: FakeProbe(world: world, store: store), builder: FakeBuilder(world: world, gate: gate),
+                                logger: Logger(label: "test")),
+            tick: .milliseconds(5))
+    }
+
+    func deploy(_ ref: String, service: String = "web", actor: String = "alice") async throws -> Deployment {
+        try await controller.deploy(DeployRequest(service: service, ref: ref, actor: actor))
+    }
+
+    func activeVersion(_ service: String = "web") async -> String? {
+        guard let upstream = await router.upstream(of: service) else { return nil }
+        return await store.releases(service: service).first { $0.id == upstream.releaseID }?.version
+    }
+}
+
+/// Waits for a condition the system under test will reach by itself, up to a generous deadline.
+func eventually(_ what: String, timeout: Duration = .seconds(5), _ condition: @Sendable () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return false
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import SlipwayCore
+import SlipwayModel
+import Testing
+
+@Suite struct SupervisionTests {
+    @Test func crashedActiveReleaseIsRestartedAndRoutedAgain() async throws {
+        let h = Harness()
+        let supervision = Task { await h.controller.run() }
+        defer { supervision.cancel() }
+        let v1 = try await h.deploy("v1")
+        let original = try #require(h.world.aliveInstances.first)
+        h.world.crash(original)
+        #expect(await eventually("restarted") {
+            guard let upstream = await h.router.upstream(of: "web") else { return false }
+            return upstream.port != original.port && upstream.releaseID == v1.toRelease
+        })
+        let status = try await h.controller.status()
+        #expect(status.services.first?.restarts == 1)
+        let actions = await h.store.audit(service: "web", limit: 100).map(\.action)
+        #expect(actions.contains("release.crashed"))
+        #expect(actions.contains("release.restarted"))
+    }
+
+    @Test func recoveryReadoptsLiveInstancesAndClosesInterruptedDeployments() async throws {
+        let h = Harness()
+        let v1 = try await h.deploy("v1")
+        let live = try #require(h.world.aliveInstances.first)
+        // A deployment that was running when the daemon died, with its half-started instance.
+        let release = Release(id: "r-half", service: "web", ref: "v2", commit: String(repeating: "b", count: 40),
+                              version: "v2", directory: "/releases/v2", createdAt: Date(), buildSeconds: 0)
+        await h.store.saveRelease(release)
+        let half = try await FakeRuntime(world: h.world).start(release, service: h.config.services[0])
+        await h.store.saveDeployment(Deployment(id: "d-interrupted", kind: .deploy, service: "web", ref: "v2",
+                                                    fromRelease: v1.toRelease, toRelease: "r-half", actor: "alice",
+                                                    startedAt: Date(), stages: [StageRecord(name: "health", startedAt: Date())],
+                                                    instance: half))
+
+        // A new controller over the same store, runtime and router stands for the restarted daemon.
+        let router = FakeRouter()
+        let restarted = DeploymentController(
+            config: h.config,
+            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: router,
+                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
+                                logger: Logger(label: "test")))
+        try await restarted.recover()
+        #expect(await router.upstream(of: "web") == live.upstream)
+        #expect(!h.world.aliveInstances.contains(half))
+        let interrupted = await h.store.deployment(id: "d-interrupted")
+        #expect(interrupted?.outcome == .interrupted)
+        #expect(interrupted?.stages.first?.outcome == .failed)
+        #expect(await h.store.releases(service: "web").contains { $0.id == "r-half" } == false)
+    }
+
+    @Test func recoveryRestartsAnActiveReleaseWhoseProcessIsGone() async throws {
+        let h = Harness()
+        let v1 = try await h.deploy("v1")
+        let live = try #require(h.world.aliveInstances.first)
+        h.world.state.withLock { _ = $0.alive.remove(live) }  // died with the daemon, unobserved
+
+        let router = FakeRouter()
+        let restarted = DeploymentController(
+            config: h.config,
+            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: router,
+                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
+                                logger: Logger(label: "test")),
+            tick: .milliseconds(5))
+        try await restarted.recover()
+        let supervision = Task { await restarted.run() }
+        defer { supervision.cancel() }
+        #expect(await eventually("served again") {
+            await router.upstream(of: "web")?.releaseID == v1.toRelease
+        })
+    }
+}
