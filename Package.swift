@@ -97,7 +97,10 @@ let package = Package(
         ]),
         .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: ["SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel"]),
         .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel"]),
-        .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayStoreTests", dependencies: [
+            "SlipwayStore", "SlipwayCore", "SlipwayModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayConfig"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
             "SlipwayCLI", "SlipwayServer", "SlipwayModel", "slipway-example", "slipway",

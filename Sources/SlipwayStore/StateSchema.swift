@@ -1,0 +1,51 @@
+import GRDB
+
+/// The state database's schema, versioned with GRDB's migrator so an older `.slipway/state.db`
+/// upgrades in place.
+enum StateSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "release") { t in
+                t.column("service", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("record", .blob).notNull()
+                t.primaryKey(["service", "id"])
+            }
+            try db.create(table: "deployment") { t in
+                t.column("id", .text).primaryKey()
+                t.column("service", .text).notNull().indexed()
+                t.column("started_at", .double).notNull().indexed()
+                t.column("outcome", .text).notNull()
+                t.column("record", .blob).notNull()
+            }
+            try db.create(table: "deployment_log") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("deployment", .text).notNull().indexed()
+                t.column("text", .text).notNull()
+            }
+            try db.create(table: "active_release") { t in
+                t.column("service", .text).primaryKey()
+                t.column("record", .blob).notNull()
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("at", .double).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("service", .text).indexed()
+                t.column("deployment", .text)
+                t.column("detail", .text).notNull()
+            }
+            // The audit trail is append-only: the database itself refuses to change or delete a line.
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}
