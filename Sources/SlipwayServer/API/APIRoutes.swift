@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SlipwayCore
+import SlipwayModel
+
+/// The daemon's HTTP API (docs/API.md), served on `.slipway/slipway.sock`.
+struct APIRoutes: Sendable {
+    let controller: DeploymentController
+    let queue: DeploymentQueue
+    /// The address the proxy is bound to (with its real port when the config says port 0).
+    let proxyAddress: @Sendable () -> SocketAddressSpec?
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("v1")
+        api.get("status") { _, _ in
+            var status = try await controller.status()
+            if let address = proxyAddress() { status.proxy = address.description }
+            return try json(status)
+        }
+        api.post("deployments") { request, context in
+            let body = try await decode(DeployRequest.self, request, context)
+            return stream { emit in
+                do {
+                    let record = try await controller.deploy(body, emit: emit)
+                    emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
+                } catch {
+                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                }
+            }
+        }
+        api.post("rollbacks") { request, context in
+            let body = try await decode(RollbackRequest.self, request, context)
+            return stream { emit in
+                do {
+                    let record = try await controller.rollback(body, emit: emit)
+                    emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
+                } catch {
+                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                }
+            }
+        }
+        api.get("deployments") { request, _ in
+            let service = request.uri.queryParameters["service"].map(String.init)
+            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 20
+            return try await json(controller.history(service: service, limit: max(1, min(limit, 1000))))
+        }
+        api.get("deployments/:id") { _, context in
+            try await json(controller.deployment(id: context.parameters.require("id")))
+        }
+        api.get("deployments/:id/logs") { _, context in
+            let text = try await controller.logs(deployment: context.parameters.require("id"))
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        api.get("audit") { request, _ in
+            let service = request.uri.queryParameters["service"].map(String.init)
+            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100
+            return try await json(controller.auditTrail(service: service, limit: max(1, min(limit, 10_000))))
+        }
+    }
+
+    /// Newline-delimited JSON: one `DeploymentEvent` per line, flushed as it happens.
+    private func stream(_ work: @escaping DeploymentQueue.Work) -> Response {
+        let events = queue.run(work)
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"],
+                        body: ResponseBody { writer in
+                            let encoder = APICoding.encoder()
+                            for await event in events {
+                                var line = ByteBuffer(data: try encoder.encode(event))
+                                line.writeString("\n")
+                                // A client that went away must not stop the deployment: stop writing, keep draining.
+                                do { try await writer.write(line) } catch { continue }
+                            }
+                            try? await writer.finish(nil)
+                        })
+    }
+}
+
+/// Errors become `{code, message, exitCode}` with a status that fits.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as SlipwayError {
+            let status: HTTPResponse.Status = switch error.code {
+            case .unknownService, .unknownDeployment, .unknownRelease: .notFound
+            case .deploymentInProgress: .conflict
+            case .badRequest, .configInvalid: .badRequest
+            default: .internalServerError
+            }
+            return try errorResponse(status, APIError(error))
+        } catch let error as HTTPError {
+            return try errorResponse(error.status, APIError(code: SlipwayError.Code.badRequest.rawValue,
+                                                            message: error.body ?? "\(error.status)", exitCode: ExitStatus.refused.rawValue))
+        }
+    }
+}
+
+func apiError(_ error: any Error) -> APIError {
+    if let error = error as? SlipwayError { return APIError(error) }
+    return APIError(SlipwayError(.internalError, "\(error)"))
+}
+
+func errorResponse(_ status: HTTPResponse.Status, _ error: APIError) throws -> Response {
+    Response(status: status, headers: [.contentType: "application/json"],
+             body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(error))))
+}
+
+func json<T: Encodable>(_ value: T) throws -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json"],
+             body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(value))))
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
+    let buffer = try await request.body.collect(upTo: 1 << 20)
+    do {
+        return try APICoding.decoder().decode(type, from: Data(buffer.readableBytesView))
+    } catch {
+        throw SlipwayError(.badRequest, "the request body is not a valid \(type): \(error)")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SlipwayCore
+import SlipwayGit
+import SlipwayModel
+import SlipwayProcessRuntime
+import SlipwayProxy
+import SlipwayStore
+import Synchronization
+
+/// `slipway serve`: the proxy, the controller, the runtime's supervisor and the API, composed in one
+/// `ServiceGroup` that shuts down gracefully on SIGTERM/SIGINT. The proxy stops accepting first; the
+/// controller then stops the releases it runs (they are started again at the next start); a daemon
+/// killed outright leaves them running, and the next daemon re-adopts them.
+public final class Daemon: Sendable {
+    public let config: ProjectConfig
+    let logger: Logger
+    let state: StateDirectory
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let proxyAddress = Mutex<SocketAddressSpec?>(nil)
+
+    public init(config: ProjectConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+        self.state = StateDirectory(path: config.stateDirectory)
+    }
+
+    public var socketPath: String { state.socket }
+
+    /// Runs until a graceful shutdown (a signal when `handleSignals`, or `shutdown()`).
+    /// `onReady` is called once the proxy and the API accept connections.
+    public func run(handleSignals: Bool = true, onReady: @escaping @Sendable (SocketAddressSpec) async -> Void = { _ in }) async throws {
+        try state.create()
+        let lock = try state.lock()
+        defer { close(lock) }
+
+        let store = try SQLiteReleaseStore(path: state.database)
+        let runtime = ProcessRuntime(logDirectory: state.logs, logger: logger)
+        let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger)
+        let probe = HTTPHealthProbe()
+        let builder = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
+        let controller = DeploymentController(
+            config: config,
+            dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger))
+        try await controller.recover()
+
+        let queue = DeploymentQueue()
+        let router = Router()
+        router.add(middleware: APIErrorMiddleware())
+        APIRoutes(controller: controller, queue: queue, proxyAddress: { [proxyAddress] in proxyAddress.withLock { $0 } })
+            .register(on: router)
+        try? FileManager.default.removeItem(atPath: state.socket)
+        let socket = state.socket
+        let api = Application(
+            router: router,
+            configuration: .init(address: .unixDomainSocket(path: socket), serverName: "slipway"),
+            onServerRunning: { [proxyAddress] _ in
+                chmod(socket, 0o600)
+                guard let address = try? await proxy.localAddress() else { return }
+                proxyAddress.withLock { $0 = address }
+                await onReady(address)
+            },
+            logger: logger)
+
+        let services: [any Service] = [
+            LoopService(name: "runtime", body: { try await runtime.run() }),
+            LoopService(name: "controller", body: { await controller.run() }, onShutdown: { await controller.stopAll() }),
+            LoopService(name: "deployments", body: { await queue.serve() }, onShutdown: { queue.close() }),
+            proxy,
+            api,
+        ]
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+        group.withLock { $0 = serviceGroup }
+        defer { try? FileManager.default.removeItem(atPath: socket) }
+        try await serviceGroup.run()
+        await probe.shutdown()
+    }
+
+    /// Begins a graceful shutdown of a running daemon.
+    public func shutdown() async {
+        let serviceGroup = group.withLock { $0 }
+        await serviceGroup?.triggerGracefulShutdown()
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import SlipwayModel
+
+/// `.slipway/` next to `slipway.yml`: mode 0700, so its socket, database and logs are the user's alone.
+/// Holding `daemon.lock` (flock) is what makes a daemon the one daemon of this state directory.
+struct StateDirectory: Sendable {
+    let path: String
+
+    var database: String { path + "/state.db" }
+    var socket: String { path + "/" + API.socketName }
+    var releases: String { path + "/releases" }
+    var logs: String { path + "/logs" }
+    var lockFile: String { path + "/daemon.lock" }
+
+    func create() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+            for directory in [releases, logs] {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw SlipwayError(.internalError, "cannot create the state directory \(path): \(error.localizedDescription)")
+        }
+        // Unix socket paths are limited to 107 bytes by sockaddr_un.
+        if socket.utf8.count > 107 {
+            throw SlipwayError(.internalError, "the socket path \(socket) is longer than 107 bytes; move the repository to a shorter path")
+        }
+    }
+
+    /// Takes the daemon lock or says which daemon holds it. The descriptor stays open (and locked)
+    /// until the process exits, however it exits.
+    func lock() throws -> Int32 {
+        let fd = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SlipwayError(.internalError, "cannot open \(lockFile): \(String(cString: strerror(errno)))")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? String(contentsOfFile: lockFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            close(fd)
+            throw SlipwayError(.deploymentInProgress, "another slipway daemon (pid \(holder)) is already serving \(path)")
+        }
+        ftruncate(fd, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(fd, $0, strlen($0)) }
+        return fd
+    }
+}
