@@ -1,0 +1,60 @@
+import Foundation
+import SlipwayModel
+
+/// Reads `slipway.yml` into a validated `ProjectConfig`.
+public enum ConfigLoader {
+    /// Loads and validates the file at `path`; the result's `file` is its absolute path.
+    ///
+    /// - Throws: `SlipwayError(.configNotFound)` when there is no such file, `SlipwayError(.configInvalid)`
+    ///   when it cannot be read, and `ConfigIssues` listing every problem in its contents, each naming
+    ///   `path` as given (relative stays relative), line, column and key path.
+    public static func load(path: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectConfig {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw SlipwayError(.configNotFound, "no such file", context: ErrorContext(file: path))
+            }
+            let reason = isDirectory.boolValue ? "is a directory, not a file" : "cannot be read (\(error.localizedDescription))"
+            throw SlipwayError(.configInvalid, reason, context: ErrorContext(file: path))
+        }
+        guard let yaml = String(data: data, encoding: .utf8) else {
+            throw ConfigIssues([SlipwayError(.configInvalid, "not UTF-8 text", context: ErrorContext(file: path))])
+        }
+        return try decode(yaml: yaml, shownAs: path, absolutePath: absolute(path), environment: environment)
+    }
+
+    /// Validates YAML text; `file` names it in errors and becomes the result's `file`.
+    /// `environment` supplies `${VAR}` references.
+    ///
+    /// - Throws: `ConfigIssues` listing every problem found.
+    public static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws -> ProjectConfig {
+        try decode(yaml: yaml, shownAs: file, absolutePath: file, environment: environment)
+    }
+
+    private static func decode(yaml: String, shownAs file: String, absolutePath: String,
+                               environment: [String: String]) throws -> ProjectConfig {
+        let log = IssueLog(file: file)
+        let document: ConfigDocument
+        do {
+            document = try DocumentComposer.compose(yaml)
+        } catch {
+            log.add(error.message, at: error.position, path: .root)
+            throw ConfigIssues(log.issues)
+        }
+        let decoder = ProjectDecoder(reader: ConfigReader(document: document, log: log), environment: environment)
+        guard let config = decoder.decode(file: absolutePath), log.isEmpty else {
+            throw ConfigIssues(log.issues)
+        }
+        return config
+    }
+
+    private static func absolute(_ path: String) -> String {
+        let base = FileManager.default.currentDirectoryPath
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: base).appendingPathComponent(path)
+        return url.standardizedFileURL.path
+    }
+}

@@ -1,0 +1,71 @@
+import SlipwayModel
+
+/// One entry of `databases:`. Keys left out keep the defaults `DatabaseConfig` and `BackupConfig` give them.
+struct DatabaseDecoder {
+    let reader: ConfigReader
+    let environment: [String: String]
+
+    static let keys = ["url", "migrations", "backup", "lock_timeout", "out_of_order"]
+    static let backupKeys = ["dir", "keep", "max_age", "verify"]
+
+    func decode(name: String, node: ConfigNode) -> DatabaseConfig? {
+        guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping of the database's settings") else {
+            return nil
+        }
+        let url = reader.required("url", in: fields).flatMap(url)
+        let migrations = reader.required("migrations", in: fields)
+            .flatMap { reader.nonEmptyString($0, expected: "a directory of migrations") }
+        var database = DatabaseConfig(name: name, url: url ?? "", migrations: migrations ?? "",
+                                      backup: BackupConfig(dir: ".slipway/backups/\(name)"))
+        if let backup = fields["backup"] { decodeBackup(backup, into: &database.backup) }
+        if let timeout = fields["lock_timeout"].flatMap({ reader.duration($0) }) { database.lockTimeout = timeout }
+        if let outOfOrder = fields["out_of_order"].flatMap(reader.bool) { database.outOfOrder = outOfOrder }
+        return url == nil || migrations == nil ? nil : database
+    }
+
+    /// The URL after `${VAR}` expansion. Messages never show the value: it may hold a password,
+    /// whether written in the file or expanded from the environment.
+    private func url(_ node: ConfigNode) -> String? {
+        guard case .scalar = node.node, !node.isNull, let text = node.scalarText else {
+            reader.log.add("expected a url like postgres://host/db or sqlite:path/to/file.db, got \(node.found)",
+                           at: node)
+            return nil
+        }
+        switch EnvironmentExpansion.expand(text, environment: environment) {
+        case .failure(.undefined(let names)):
+            let list = names.map { "${\($0)}" }.joined(separator: ", ")
+            let verb = names.count == 1 ? "variable \(names[0]) is" : "variables \(names.joined(separator: ", ")) are"
+            reader.log.add("environment \(verb) not set (referenced as \(list))", at: node)
+            return nil
+        case .failure(.malformed(let reference)):
+            reader.log.add("invalid variable reference \(ConfigNode.quoted(reference)); write ${NAME}", at: node)
+            return nil
+        case .success(let expanded):
+            guard DatabaseURLRules.isSupported(expanded.value) else {
+                var message = "expected a url starting with postgres:// or sqlite:"
+                if !expanded.variables.isEmpty {
+                    message += " in the value of " + expanded.variables.map { "${\($0)}" }.joined(separator: ", ")
+                }
+                if let scheme = DatabaseURLRules.scheme(of: expanded.value) { message += ", got a \(scheme): url" }
+                reader.log.add(message, at: node)
+                return nil
+            }
+            return expanded.value
+        }
+    }
+
+    private func decodeBackup(_ node: ConfigNode, into backup: inout BackupConfig) {
+        guard let fields = reader.mapping(node, keys: Self.backupKeys) else { return }
+        if let dir = fields["dir"].flatMap({ reader.nonEmptyString($0, expected: "a directory") }) { backup.dir = dir }
+        if let keep = fields["keep"] {
+            // `keep: null` lifts the count limit, leaving rotation to max_age.
+            if keep.isNull {
+                backup.keep = nil
+            } else if let count = reader.integer(keep, in: 1...Int.max, expected: "an integer >= 1 (or null for no limit)") {
+                backup.keep = count
+            }
+        }
+        if let maxAge = fields["max_age"].flatMap({ reader.duration($0, positive: true) }) { backup.maxAge = maxAge }
+        if let verify = fields["verify"].flatMap(reader.bool) { backup.verify = verify }
+    }
+}

@@ -1,0 +1,76 @@
+import SlipwayModel
+
+/// Turns the composed document into a `ProjectConfig`, recording every problem in the reader's log.
+struct ProjectDecoder {
+    let reader: ConfigReader
+    let environment: [String: String]
+
+    static let keys = ["proxy", "services", "databases"]
+
+    /// The configuration, or nil when any issue was recorded.
+    func decode(file: String) -> ProjectConfig? {
+        guard let rootNode = reader.document.root else {
+            reader.log.add("the file is empty; it needs at least a services: mapping", at: .start, path: .root)
+            return nil
+        }
+        let root = ConfigNode(node: rootNode, path: .root, position: SourcePosition(rootNode.mark) ?? .start)
+        guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: key") else {
+            return nil
+        }
+        let proxy = fields["proxy"].map(decodeProxy) ?? ProxyConfig()
+        let services = reader.required("services", in: fields).map(decodeServices) ?? []
+        let databases = fields["databases"].map(decodeDatabases) ?? []
+        guard reader.log.isEmpty else { return nil }
+        return ProjectConfig(file: file, proxy: proxy, services: services, databases: databases)
+    }
+
+    private func decodeProxy(_ node: ConfigNode) -> ProxyConfig {
+        var proxy = ProxyConfig()
+        guard let fields = reader.mapping(node, keys: ["listen"]) else { return proxy }
+        if let listen = fields["listen"], let text = reader.string(listen, expected: "host:port like 127.0.0.1:8080") {
+            switch ListenAddress.parse(text) {
+            case .success(let address):
+                proxy.listen = address
+            case .failure(.notHostAndPort):
+                reader.log.add("expected host:port like 127.0.0.1:8080 or [::1]:8080, got \(listen.found)", at: listen)
+            case .failure(.portOutOfRange):
+                reader.log.add("expected a port from 0 to 65535, got \(listen.found)", at: listen)
+            }
+        }
+        return proxy
+    }
+
+    private func decodeServices(_ node: ConfigNode) -> [ServiceConfig] {
+        guard let fields = reader.mapping(node, expected: "a mapping of service names to their settings") else {
+            return []
+        }
+        guard !fields.entries.isEmpty else {
+            reader.log.add("expected at least one service", at: node)
+            return []
+        }
+        let decoder = ServiceDecoder(reader: reader)
+        let services = fields.entries.compactMap { entry in
+            if !NameRules.isValidName(entry.key) {
+                reader.log.add("invalid service name \(ConfigNode.quoted(entry.key)): \(NameRules.nameRule)",
+                               at: entry.keyPosition, path: entry.value.path)
+            }
+            return decoder.decode(name: entry.key, keyPosition: entry.keyPosition, node: entry.value)
+        }
+        RouteConflicts.report(services, to: reader.log)
+        return services.map(\.config)
+    }
+
+    private func decodeDatabases(_ node: ConfigNode) -> [DatabaseConfig] {
+        guard let fields = reader.mapping(node, expected: "a mapping of database names to their settings") else {
+            return []
+        }
+        let decoder = DatabaseDecoder(reader: reader, environment: environment)
+        return fields.entries.compactMap { entry in
+            if !NameRules.isValidName(entry.key) {
+                reader.log.add("invalid database name \(ConfigNode.quoted(entry.key)): \(NameRules.nameRule)",
+                               at: entry.keyPosition, path: entry.value.path)
+            }
+            return decoder.decode(name: entry.key, node: entry.value)
+        }
+    }
+}

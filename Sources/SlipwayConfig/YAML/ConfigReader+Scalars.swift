@@ -1,0 +1,58 @@
+import SlipwayModel
+import Yams
+
+/// Typed scalars. Each refuses what it cannot read with `expected <what>, got <what was found>`.
+extension ConfigReader {
+    /// The text of any scalar that is not null; numbers and booleans keep the text the user wrote.
+    func string(_ node: ConfigNode, expected: String = "a string") -> String? {
+        guard case .scalar = node.node, !node.isNull, let text = node.scalarText else {
+            log.add("expected \(expected), got \(node.found)", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// A string with something in it other than spaces.
+    func nonEmptyString(_ node: ConfigNode, expected: String) -> String? {
+        guard let text = string(node, expected: expected) else { return nil }
+        guard !text.allSatisfy(\.isWhitespace) else {
+            log.add("expected \(expected), got \(node.found)", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// An integer written as one (`5`, not `"5"` or `5.0`) within `range`.
+    func integer(_ node: ConfigNode, in range: ClosedRange<Int>, expected: String) -> Int? {
+        guard case .scalar(let scalar) = node.node, node.tagName == .int,
+              let value = Int.construct(from: scalar), range.contains(value) else {
+            log.add("expected \(expected), got \(node.found)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// `true` or `false` (YAML 1.1's `yes`, `no`, `on`, `off` too, as Yams reads them).
+    func bool(_ node: ConfigNode) -> Bool? {
+        guard case .scalar(let scalar) = node.node, node.tagName == .bool,
+              let value = Bool.construct(from: scalar) else {
+            log.add("expected true or false, got \(node.found)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A duration such as `2s` or `1m30s` (see `DurationParser`); with `positive`, `0s` is refused too.
+    func duration(_ node: ConfigNode, positive: Bool = false) -> Duration? {
+        guard case .scalar = node.node, !node.isNull, let text = node.scalarText,
+              let value = DurationParser.parse(text) else {
+            log.add("expected a duration like 2s, got \(node.found)", at: node)
+            return nil
+        }
+        if positive && value == .zero {
+            log.add("expected a duration longer than 0s, got \(node.found)", at: node)
+            return nil
+        }
+        return value
+    }
+}

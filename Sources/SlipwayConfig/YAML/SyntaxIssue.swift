@@ -1,0 +1,30 @@
+import Yams
+
+/// A file that is not YAML (or not one document), with the position libyaml reported.
+struct SyntaxIssue: Error {
+    let message: String
+    let position: SourcePosition?
+
+    init(message: String, at position: SourcePosition?) {
+        self.message = message
+        self.position = position
+    }
+
+    init(_ error: YamlError, in yaml: String) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context {
+                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
+            self.init(message: message, at: SourcePosition(mark))
+        case .reader(let problem, let offset, _, _):
+            self.init(message: "invalid YAML: \(problem)",
+                      at: offset.map { SourceText.position(atCharacterOffset: $0, in: yaml) })
+        default:
+            self.init(message: "invalid YAML: \(error)", at: nil)
+        }
+    }
+}
