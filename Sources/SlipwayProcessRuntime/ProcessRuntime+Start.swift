@@ -12,6 +12,10 @@ extension ProcessRuntime {
         guard Self.isPlainName(service.name), Self.isPlainName(release.id) else {
             throw failure("the service name and release id must be plain file names")
         }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: release.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw failure("its release directory \(release.directory) does not exist")
+        }
 
         let logFile = LogFile.path(directory: logDirectory, service: service.name, releaseID: release.id)
         let port: Int

@@ -50,7 +50,7 @@ enum ProcessSpawn {
                 posix_spawn(&pid, plan.arguments[0], &actions, &attributes, argv, envp)
             }
         }
-        try check(result, "posix_spawn \(plan.arguments[0])")
+        try check(result, "posix_spawn \(plan.arguments[0]) in \(plan.directory)")
         return pid
     }
 
