@@ -16,6 +16,12 @@ struct SyntaxIssue: Error {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
+            if case .composer = error, problem == "but found another document" {
+                // Yams' wording is written for its own context; say what it means for this file.
+                self.init(message: "invalid YAML: a second document starts here; the file must hold one",
+                          at: SourcePosition(mark))
+                return
+            }
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
