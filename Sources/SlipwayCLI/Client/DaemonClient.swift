@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SlipwayConfig
+import SlipwayModel
+
+/// Talks to the daemon of a repository through `.slipway/slipway.sock` next to its `slipway.yml`.
+/// The socket lives in the 0700 state directory, so only the user who runs the daemon can reach it.
+struct DaemonClient {
+    let configFile: String
+    let socketPath: String
+
+    /// Finds `slipway.yml` (the `--config` path, else the current directory or its parents).
+    init(options: GlobalOptions) throws {
+        self.init(configFile: try Self.configFile(options))
+    }
+
+    init(configFile: String) {
+        self.configFile = configFile
+        let root = (configFile as NSString).deletingLastPathComponent
+        socketPath = root + "/.slipway/" + API.socketName
+    }
+
+    static func configFile(_ options: GlobalOptions) throws -> String {
+        if let path = options.config {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            guard FileManager.default.fileExists(atPath: absolute) else {
+                throw SlipwayError(.configNotFound, "no configuration file at \(path)")
+            }
+            return (absolute as NSString).standardizingPath
+        }
+        return try ConfigLocator.find(from: FileManager.default.currentDirectoryPath)
+    }
+
+    private func url(_ path: String) throws -> String {
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
+            throw SlipwayError(.daemonUnreachable, "cannot address the socket \(socketPath)")
+        }
+        return url.absoluteString
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: try url(path))
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try APICoding.encoder().encode(body)))
+        }
+        do {
+            return try await HTTPClient.shared.execute(request, timeout: timeout)
+        } catch {
+            let root = (configFile as NSString).deletingLastPathComponent
+            throw SlipwayError(.daemonUnreachable,
+                               "no slipway daemon answers for \(root) (socket \(socketPath): \(error)); start one with `slipway serve`")
+        }
+    }
+
+    private func checked(_ response: HTTPClientResponse) async throws -> ByteBuffer {
+        let body = try await response.body.collect(upTo: 64 << 20)
+        guard (200..<300).contains(response.status.code) else {
+            if let error = try? APICoding.decoder().decode(APIError.self, from: Data(body.readableBytesView)) { throw error }
+            throw SlipwayError(.internalError, "the daemon answered \(response.status): \(String(buffer: body))")
+        }
+        return body
+    }
+
+    func get<T: Decodable>(_ type: T.Type, _ path: String) async throws -> T {
+        let body = try await checked(try await send(.GET, path, timeout: .seconds(30)))
+        return try APICoding.decoder().decode(type, from: Data(body.readableBytesView))
+    }
+
+    func getText(_ path: String) async throws -> String {
+        String(buffer: try await checked(try await send(.GET, path, timeout: .seconds(30))))
+    }
+
+    /// Posts a deploy or rollback and hands each streamed event to `onEvent`; returns the last one.
+    func stream(_ path: String, body: some Encodable, onEvent: (DeploymentEvent) -> Void) async throws -> DeploymentEvent {
+        let response = try await send(.POST, path, body: body, timeout: .hours(24))
+        guard response.status == .ok else { _ = try await checked(response); throw SlipwayError(.internalError, "unexpected answer") }
+        let decoder = APICoding.decoder()
+        var pending = Data()
+        var last: DeploymentEvent?
+        for try await chunk in response.body {
+            pending.append(contentsOf: chunk.readableBytesView)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = pending[pending.startIndex..<newline]
+                pending = Data(pending[pending.index(after: newline)...])
+                guard !line.isEmpty else { continue }
+                let event = try decoder.decode(DeploymentEvent.self, from: Data(line))
+                last = event
+                onEvent(event)
+            }
+        }
+        guard let last else {
+            throw SlipwayError(.interrupted, "the daemon closed the stream before the deployment ended; see `slipway history`")
+        }
+        return last
+    }
+}
+
+extension TimeAmount {
+    static func hours(_ hours: Int64) -> TimeAmount { .seconds(hours * 3600) }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import SlipwayModel
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The append-only audit trail, oldest first.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Only this service.") var service: String?
+    @Option(name: .long, help: "How many of the newest entries to show.") var limit = 100
+
+    func run() async throws {
+        try await withDocumentedExit {
+            var path = "/v1/audit?limit=\(limit)"
+            if let service { path += "&service=\(service.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? service)" }
+            let entries = try await DaemonClient(options: global).get([AuditEntry].self, path)
+            if global.json {
+                try Terminal.printJSON(entries)
+                return .success
+            }
+            let rows = entries.map { e in
+                ["\(e.sequence)", Terminal.time(e.at), e.actor, e.action, e.service ?? "-", e.detail]
+            }
+            print(Terminal.table(["#", "AT", "BY", "ACTION", "SERVICE", "DETAIL"], rows))
+            return .success
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import SlipwayModel
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Past deployments and rollbacks, newest first.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Only this service.") var service: String?
+    @Option(name: .long, help: "How many to show.") var limit = 20
+
+    func run() async throws {
+        try await withDocumentedExit {
+            var path = "/v1/deployments?limit=\(limit)"
+            if let service { path += "&service=\(service.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? service)" }
+            let deployments = try await DaemonClient(options: global).get([Deployment].self, path)
+            if global.json {
+                try Terminal.printJSON(deployments)
+                return .success
+            }
+            let rows = deployments.map { d -> [String] in
+                [d.id, Terminal.time(d.startedAt), d.service, d.kind.rawValue, d.version ?? d.ref ?? "-", d.outcome.rawValue,
+                 d.exitCode.map(String.init) ?? "-", Terminal.seconds(d.durationSeconds), d.actor]
+            }
+            print(Terminal.table(["DEPLOYMENT", "STARTED", "SERVICE", "KIND", "VERSION", "OUTCOME", "EXIT", "DURATION", "BY"], rows))
+            return .success
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import SlipwayModel
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One deployment's record: releases, stages with their times and outcomes.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A deployment id.") var deployment: String
+
+    func run() async throws {
+        try await withDocumentedExit {
+            let record = try await DaemonClient(options: global).get(Deployment.self, "/v1/deployments/\(deployment)")
+            if global.json {
+                try Terminal.printJSON(record)
+                return .success
+            }
+            print("""
+                deployment  \(record.id) (\(record.kind.rawValue))
+                service     \(record.service)
+                by          \(record.actor)
+                ref         \(record.ref ?? "-")
+                version     \(record.version ?? "-")  commit \(record.commit ?? "-")
+                from        \(record.fromRelease ?? "-")
+                to          \(record.toRelease ?? "-")
+                started     \(Terminal.time(record.startedAt))  duration \(Terminal.seconds(record.durationSeconds))
+                outcome     \(record.outcome.rawValue) (exit \(record.exitCode.map(String.init) ?? "-"))
+                message     \(record.message ?? "-")
+
+                """)
+            let rows = record.stages.map { stage -> [String] in
+                [Terminal.stageSymbol(stage.outcome) + " " + stage.name, stage.outcome.rawValue,
+                 Terminal.seconds(stage.finishedAt.map { $0.timeIntervalSince(stage.startedAt) }),
+                 (stage.message ?? "").split(separator: "\n").first.map(String.init) ?? ""]
+            }
+            print(Terminal.table(["STAGE", "OUTCOME", "DURATION", "MESSAGE"], rows))
+            return .success
+        }
+    }
+}

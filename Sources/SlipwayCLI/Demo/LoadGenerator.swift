@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Steady HTTP load on the proxy: a few keep-alive clients each sending one request after another,
+/// counting what was served, by which version, and every failure by kind.
+final class LoadGenerator: Sendable {
+    struct Counts: Sendable, Equatable {
+        var served = 0
+        var failed = 0
+        var failures: [String: Int] = [:]
+        var versions: [String: Int] = [:]
+
+        static func - (lhs: Counts, rhs: Counts) -> Counts {
+            var result = Counts(served: lhs.served - rhs.served, failed: lhs.failed - rhs.failed)
+            for (key, value) in lhs.failures { result.failures[key] = value - (rhs.failures[key] ?? 0) }
+            for (key, value) in lhs.versions { result.versions[key] = value - (rhs.versions[key] ?? 0) }
+            result.failures = result.failures.filter { $0.value != 0 }
+            result.versions = result.versions.filter { $0.value != 0 }
+            return result
+        }
+    }
+
+    private let counts = Mutex(Counts())
+    private let url: String
+    private let clients: Int
+    private let http: HTTPClient
+
+    init(url: String, clients: Int = 4) {
+        self.url = url
+        self.clients = clients
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(10))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    var snapshot: Counts { counts.withLock { $0 } }
+
+    /// Sends requests until the task is cancelled.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    while !Task.isCancelled {
+                        await self.once()
+                    }
+                }
+            }
+        }
+    }
+
+    private func once() async {
+        do {
+            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let version = response.headers.first(name: "X-Release-Version") ?? "?"
+            if (200..<300).contains(response.status.code), String(buffer: body) == "hello from \(version)\n" {
+                counts.withLock {
+                    $0.served += 1
+                    $0.versions[version, default: 0] += 1
+                }
+            } else {
+                record("HTTP \(response.status.code)")
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            if Task.isCancelled { return }
+            record(String(describing: type(of: error)) + ": \(error)")
+        }
+    }
+
+    private func record(_ failure: String) {
+        counts.withLock {
+            $0.failed += 1
+            $0.failures[failure, default: 0] += 1
+        }
+    }
+
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+}

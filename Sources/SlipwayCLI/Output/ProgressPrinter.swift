@@ -1,0 +1,38 @@
+import Foundation
+import SlipwayModel
+
+/// Prints a deployment's streamed events as they come: each stage when it starts and ends,
+/// build output indented, then the summary.
+struct ProgressPrinter {
+    var quiet: Bool
+
+    func handle(_ event: DeploymentEvent) {
+        guard !quiet else { return }
+        switch event.event {
+        case .accepted:
+            print("deployment \(event.deploymentID ?? "?")")
+        case .stage:
+            guard let stage = event.stage else { return }
+            if stage.outcome == .running {
+                print("\(Terminal.stageSymbol(.running)) \(stage.name)…")
+            } else {
+                let duration = stage.finishedAt.map { $0.timeIntervalSince(stage.startedAt) }
+                var line = "\(Terminal.stageSymbol(stage.outcome)) \(stage.name) (\(Terminal.seconds(duration)))"
+                if let message = stage.message { line += ": " + message.replacingOccurrences(of: "\n", with: "\n    ") }
+                print(line)
+            }
+        case .log:
+            if let line = event.line { print("    \(line)") }
+        case .finished, .refused:
+            break
+        }
+        fflush(stdout)
+    }
+
+    func summary(_ deployment: Deployment) {
+        guard !quiet else { return }
+        let symbol = deployment.outcome == .succeeded ? "✔" : "✘"
+        print("\(symbol) \(deployment.message ?? deployment.outcome.rawValue) [\(deployment.outcome.rawValue), "
+            + "exit \(deployment.exitCode ?? 0), \(Terminal.seconds(deployment.durationSeconds))]")
+    }
+}

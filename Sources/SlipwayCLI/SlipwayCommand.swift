@@ -1,0 +1,19 @@
+import ArgumentParser
+import SlipwayModel
+
+/// The root command. Every verb but `serve`, `demo`, `check` and `db` is a client of the daemon.
+public struct SlipwayCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "slipway",
+        abstract: "Zero-downtime deployments of a repository's services, with health checks and automatic rollback.",
+        discussion: """
+            Exit codes:
+            \(ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
+            """,
+        subcommands: [
+            DemoCommand.self, ServeCommand.self, CheckCommand.self, DeployCommand.self, RollbackCommand.self,
+            StatusCommand.self, HistoryCommand.self, ShowCommand.self, LogsCommand.self, AuditCommand.self,
+        ])
+
+    public init() {}
+}

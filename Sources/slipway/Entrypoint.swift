@@ -1,0 +1,8 @@
+import SlipwayCLI
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await SlipwayCommand.main()
+    }
+}
