@@ -41,12 +41,14 @@ struct DatabaseDecoder {
             reader.log.add("invalid variable reference \(ConfigNode.quoted(reference)); write ${NAME}", at: node)
             return nil
         case .success(let expanded):
-            guard DatabaseURLRules.isSupported(expanded.value) else {
-                var message = "expected a url starting with postgres:// or sqlite:"
+            if let problem = DatabaseURLRules.problem(with: expanded.value) {
+                var message = "expected \(problem)"
                 if !expanded.variables.isEmpty {
                     message += " in the value of " + expanded.variables.map { "${\($0)}" }.joined(separator: ", ")
                 }
-                if let scheme = DatabaseURLRules.scheme(of: expanded.value) { message += ", got a \(scheme): url" }
+                if problem.hasPrefix("a url"), let scheme = DatabaseURLRules.scheme(of: expanded.value) {
+                    message += ", got a \(scheme): url"
+                }
                 reader.log.add(message, at: node)
                 return nil
             }

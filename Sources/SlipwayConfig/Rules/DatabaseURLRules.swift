@@ -1,11 +1,16 @@
-/// The database URLs Slipway can migrate and back up.
+/// The database URLs Slipway can migrate and back up: `postgres://…` (or libpq's `postgresql://…`)
+/// and `sqlite:<path>`.
 enum DatabaseURLRules {
-    /// `postgres://…` (or libpq's `postgresql://…`) with something after the scheme, or `sqlite:<path>`.
-    static func isSupported(_ url: String) -> Bool {
-        for prefix in ["postgres://", "postgresql://", "sqlite:"] where url.hasPrefix(prefix) {
-            return url.count > prefix.count
+    /// What is wrong with `url`, phrased to complete "expected …"; nil when it is supported.
+    /// Never quotes the url: it may hold a password.
+    static func problem(with url: String) -> String? {
+        if url.hasPrefix("sqlite:") {
+            return url == "sqlite:" ? "a file path after sqlite:, like sqlite:data/app.db" : nil
         }
-        return false
+        for prefix in ["postgres://", "postgresql://"] where url.hasPrefix(prefix) {
+            return url == prefix ? "a server after \(prefix), like \(prefix)host/db" : nil
+        }
+        return "a url starting with postgres:// or sqlite:"
     }
 
     /// The scheme of a URL-looking text (`mysql`), safe to show because it cannot hold a secret;
