@@ -1,0 +1,64 @@
+import Foundation
+import Synchronization
+
+/// `slipway serve` as a real child process of the test, with its announced proxy address.
+final class DaemonProcess: Sendable {
+    let process: Process
+    let proxy: String
+    let output: Mutex<String>
+
+    private init(process: Process, proxy: String, output: Mutex<String>) {
+        self.process = process
+        self.proxy = proxy
+        self.output = output
+    }
+
+    /// Starts the daemon and waits for its "proxy on http://…" line.
+    static func start(_ repository: TestRepository) async throws -> DaemonProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.slipway)
+        process.arguments = ["serve", "--config", repository.configFile, "--log-level", "warning"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repository.root)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let (lines, continuation) = AsyncStream<String>.makeStream()
+        let output = Mutex("")
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                continuation.finish()
+                return
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            output.withLock { $0 += text }
+            continuation.yield(text)
+        }
+        try process.run()
+        var seen = ""
+        for await chunk in lines {
+            seen += chunk
+            if let range = seen.range(of: "proxy on http://") {
+                let rest = seen[range.upperBound...]
+                if let end = rest.firstIndex(where: { $0 == "," || $0 == "\n" }) {
+                    return DaemonProcess(process: process, proxy: String(rest[..<end]), output: output)
+                }
+            }
+        }
+        throw TestFailure("the daemon exited before it was ready:\n\(seen)")
+    }
+
+    var url: String { "http://\(proxy)" }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

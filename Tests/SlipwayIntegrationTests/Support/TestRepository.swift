@@ -1,0 +1,75 @@
+import Foundation
+
+/// A real git repository in a temporary directory whose commits hold the example service's
+/// `VERSION` and `HEALTH` files, with `slipway.yml` at its root.
+struct TestRepository {
+    let root: String
+
+    init(config: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-it-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try git("init", "--quiet", "--initial-branch=main")
+        try write("slipway.yml", config)
+    }
+
+    var configFile: String { root + "/slipway.yml" }
+
+    /// The usual service block: the example binary behind `/`, fast health checks.
+    static func config(watch: String = "0s", build: String? = nil, drain: String = "10s", startTimeout: String = "5s") -> String {
+        """
+        proxy:
+          listen: 127.0.0.1:0
+        services:
+          web:
+            run: exec '\(Binaries.example)'
+        \(build.map { "    build: \($0)\n" } ?? "")    health:
+              path: /health
+              interval: 50ms
+              timeout: 1s
+              healthy_threshold: 2
+              unhealthy_threshold: 2
+              start_timeout: \(startTimeout)
+              expect:
+                status: 200
+                json: { status: healthy }
+            drain_timeout: \(drain)
+            stop_timeout: 5s
+            watch: \(watch)
+            retain: 3
+        """
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: root + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    /// Commits a release of the example service and tags it.
+    func release(_ version: String, health: String = "ok") throws {
+        try write("VERSION", version + "\n")
+        try write("HEALTH", health + "\n")
+        try git("add", "-A")
+        try git("commit", "--quiet", "-m", "release \(version)")
+        try git("tag", version)
+    }
+
+    func git(_ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=Test", "-c", "user.email=test@slipway.invalid",
+                             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 { throw TestFailure("git \(arguments) failed") }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
