@@ -17,7 +17,7 @@ struct HealthCheckDecoder {
             if RouteRules.isValidRequestPath(path) {
                 health.path = path
             } else {
-                reader.log.add("expected a path like /health (starting with \"/\", without spaces), "
+                reader.log.add("expected a path like /health (starting with \"/\", without \"#\" or spaces), "
                                + "got \(pathNode.found)", at: pathNode)
             }
         }

@@ -10,34 +10,50 @@ struct ConfigReader {
     /// known key as a suggestion); without, any key is allowed (user-chosen names such as services).
     /// A repeated key is an issue at the repetition; its first value is kept. A mapping written as
     /// nothing (`env:`) is empty, so that commenting out every entry of a section is not an error.
+    /// Merge keys (`<<: *defaults`) bring in the entries the mapping does not write itself.
     func mapping(_ node: ConfigNode, keys known: [String]? = nil, expected: String = "a mapping") -> MappingFields? {
         if node.isNull { return MappingFields(node: node, entries: []) }
         guard case .mapping(let mapping) = node.node else {
             log.add("expected \(expected), got \(node.found)", at: node)
             return nil
         }
+        let written = Set(mapping.compactMap { isMergeKey($0.key) ? nil : document.keyName(of: $0.key) })
         var entries: [MappingFields.Entry] = []
         var seen: [String: SourcePosition?] = [:]
+
+        func accept(_ key: String, at keyPosition: SourcePosition?, value: Node) {
+            let path = node.path.appending(key)
+            if let known, !known.contains(key) {
+                log.add(KeySuggestion.unknownKeyMessage(key, known: known), at: keyPosition, path: path)
+                return
+            }
+            let value = ConfigNode(node: value, path: path, position: valuePosition(value, key: keyPosition))
+            entries.append(MappingFields.Entry(key: key, keyPosition: keyPosition, value: value))
+        }
+
         for (keyNode, valueNode) in mapping {
             let keyPosition = SourcePosition(keyNode.mark)
-            guard let key = document.keyName(of: keyNode) else {
-                log.add("keys must be plain names, got \(ConfigNode(node: keyNode, path: node.path, position: nil).found) as a key",
-                        at: keyPosition, path: node.path)
+            if isMergeKey(keyNode) {
+                for (key, position, value) in mergedPairs(valueNode, into: node.path, keyPosition: keyPosition)
+                where !written.contains(key) && seen[key] == nil {
+                    seen[key] = position
+                    accept(key, at: position, value: value)
+                }
                 continue
             }
-            let path = node.path.appending(key)
+            guard let key = document.keyName(of: keyNode) else {
+                let found = ConfigNode(node: keyNode, path: node.path, position: keyPosition).found
+                log.add("keys must be plain names, got \(found) as a key", at: keyPosition, path: node.path)
+                continue
+            }
             if let first = seen[key] {
                 let firstLine = first.map { " (first at line \($0.line))" } ?? ""
-                log.add("duplicate key \(ConfigNode.quoted(key))\(firstLine)", at: keyPosition, path: path)
+                log.add("duplicate key \(ConfigNode.quoted(key))\(firstLine)", at: keyPosition,
+                        path: node.path.appending(key))
                 continue
             }
             seen[key] = keyPosition
-            if let known, !known.contains(key) {
-                log.add(KeySuggestion.unknownKeyMessage(key, known: known), at: keyPosition, path: path)
-                continue
-            }
-            let value = ConfigNode(node: valueNode, path: path, position: valuePosition(valueNode, key: keyPosition))
-            entries.append(MappingFields.Entry(key: key, keyPosition: keyPosition, value: value))
+            accept(key, at: keyPosition, value: valueNode)
         }
         return MappingFields(node: node, entries: entries)
     }
