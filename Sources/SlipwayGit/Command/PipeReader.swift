@@ -1,0 +1,55 @@
+import Glibc
+
+/// The read end of a child's output pipe, non-blocking: `drain` takes what is there and returns.
+struct PipeReader {
+    /// Read per `drain` call at most, so a chatty command cannot keep the run loop from its timeout.
+    static let maximumPerDrain = 1 << 20
+
+    private(set) var fd: Int32
+    /// Receives the output line by line when set; otherwise it is captured.
+    var lines: LineSplitter?
+    private(set) var captured: [UInt8] = []
+    private(set) var isAtEnd = false
+    let captureLimit: Int
+
+    init(fd: Int32, lines: LineSplitter?, captureLimit: Int) {
+        self.fd = fd
+        self.lines = lines
+        self.captureLimit = captureLimit
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Reads what is available; true when anything was read or the end was reached.
+    mutating func drain() -> Bool {
+        guard !isAtEnd, fd >= 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var total = 0
+        while total < Self.maximumPerDrain {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                total += count
+                deliver(buffer[..<count])
+            } else if count == 0 {
+                isAtEnd = true
+                lines?.finish()
+                return true
+            } else if errno != EINTR {
+                break
+            }
+        }
+        return total > 0
+    }
+
+    mutating func close() {
+        if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+
+    private mutating func deliver(_ bytes: ArraySlice<UInt8>) {
+        if lines != nil {
+            lines?.append(bytes)
+        } else if captured.count < captureLimit {
+            captured += bytes.prefix(captureLimit - captured.count)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import SlipwayModel
+
+/// The git plumbing a release needs, run in the repository that holds `slipway.yml`.
+struct GitRepository: Sendable {
+    let path: String
+    let environment: [String: String]
+    /// For each git command; `archive` of a large tree is the slowest of them.
+    let timeout: Duration
+
+    /// The full commit `ref` names, or nil when it names none.
+    func resolveCommit(_ ref: String) async throws -> String? {
+        // A ref that looks like an option would be taken as one.
+        guard !ref.isEmpty, !ref.hasPrefix("-"), !ref.contains("\0"), !ref.contains("\n") else { return nil }
+        let outcome = try await git(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"])
+        if outcome.termination == .exited(1), !outcome.timedOut { return nil }
+        try check(outcome, "rev-parse")
+        let commit = outcome.outputText.trimmingTrailingNewlines
+        return commit.isEmpty ? nil : commit
+    }
+
+    /// The tags on exactly this commit, highest version first.
+    func tags(pointingAt commit: String) async throws -> [String] {
+        let outcome = try await git(["tag", "--points-at", commit, "--sort=-version:refname"])
+        try check(outcome, "tag --points-at")
+        return outcome.outputText.split(separator: "\n").map(String.init)
+    }
+
+    /// Whether the work tree differs from HEAD (untracked files included). False when it cannot
+    /// tell, as in a bare repository: this only feeds a warning.
+    func hasUncommittedChanges() async -> Bool {
+        guard let outcome = try? await git(["status", "--porcelain"]), outcome.succeeded else { return false }
+        return !outcome.output.isEmpty
+    }
+
+    /// Writes the commit's tree as a tar file: the commit, never the work tree.
+    func archive(_ commit: String, to file: String) async throws {
+        let outcome = try await git(["archive", "--format=tar", "--output=\(file)", commit])
+        try check(outcome, "archive")
+    }
+
+    private func git(_ arguments: [String]) async throws -> Command.Outcome {
+        let command = Command(executable: "git", arguments: arguments, environment: environment,
+                              directory: path, timeout: timeout)
+        do {
+            return try await command.run()
+        } catch let error as CommandError {
+            throw SlipwayError(.buildFailed, "cannot run git in \(path): \(error)")
+        }
+    }
+
+    private func check(_ outcome: Command.Outcome, _ what: String) throws {
+        guard !outcome.succeeded else { return }
+        var message = "git \(what) in \(path) \(outcome.summary(timeout: timeout))"
+        if !outcome.errorText.isEmpty { message += ": \(outcome.errorText)" }
+        throw SlipwayError(.buildFailed, message)
+    }
+
+    /// The daemon's environment without what would point git at another repository (set when the
+    /// daemon runs from a git hook), and never prompting for anything.
+    static func environment(from base: [String: String]) -> [String: String] {
+        var environment = base
+        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX"] {
+            environment[key] = nil
+        }
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        return environment
+    }
+}

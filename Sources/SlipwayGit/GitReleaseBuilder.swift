@@ -1,0 +1,78 @@
+import Foundation
+import Glibc
+import Logging
+import SlipwayCore
+import SlipwayModel
+
+/// Builds releases from git: resolves a ref, exports that commit with `git archive` (never the
+/// user's work tree) into `<releasesDirectory>/<service>/.tmp-<id>`, runs the service's `build`
+/// there, and publishes it as `<releasesDirectory>/<service>/<id>` with one rename, so a release
+/// directory only ever exists complete.
+public struct GitReleaseBuilder: ReleaseBuilder {
+    let repository: GitRepository
+    let layout: ReleaseLayout
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// The daemon's environment, the base of a build's.
+    let environment: [String: String]
+    /// For exporting a commit (`git archive`, `tar -x`).
+    static let exportTimeout: Duration = .seconds(600)
+
+    public init(repository: String, releasesDirectory: String, logger: Logger,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        let base = ProcessInfo.processInfo.environment
+        let path = repository.hasPrefix("/") ? repository : FileManager.default.currentDirectoryPath + "/" + repository
+        self.repository = GitRepository(path: (path as NSString).standardizingPath,
+                                        environment: GitRepository.environment(from: base),
+                                        timeout: Self.exportTimeout)
+        self.layout = ReleaseLayout(root: releasesDirectory)
+        self.logger = logger
+        self.now = now
+        self.environment = base
+    }
+
+    public func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
+        let createdAt = now()
+        guard let commit = try await repository.resolveCommit(ref) else {
+            throw SlipwayError(.refNotFound, "ref \"\(ref)\" does not resolve to a commit in \(repository.path)",
+                               context: ErrorContext(service: service.name))
+        }
+        let version = VersionLabel.choose(ref: ref, commit: commit, tags: try await repository.tags(pointingAt: commit))
+        log("\(ref) is commit \(commit), version \(version)")
+        if ref == "HEAD", await repository.hasUncommittedChanges() {
+            let warning = "warning: the work tree of \(repository.path) has uncommitted changes; they are not part of "
+                + "this release, which is commit \(commit.prefix(VersionLabel.shortCommitLength)) as committed"
+            log(warning)
+            logger.warning("\(warning)", metadata: ["service": "\(service.name)"])
+        }
+
+        let (id, staging) = try layout.reserve(service: service.name, id: Identifiers.releaseID(at: createdAt, commit: commit))
+        var release = Release(id: id, service: service.name, ref: ref, commit: commit, version: version,
+                              directory: layout.directory(service: service.name, id: id),
+                              createdAt: createdAt, buildSeconds: 0)
+        do {
+            try await export(release, into: staging)
+            if let build = service.build {
+                release.buildSeconds = try await runBuild(build, of: release, service: service, in: staging, log: log)
+            }
+            try layout.publish(staging, as: release.directory)
+        } catch {
+            _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: staging) }
+            throw error
+        }
+        logger.info("prepared release \(release.id) (\(release.version))", metadata: ["service": "\(service.name)"])
+        return release
+    }
+
+    public func remove(_ release: Release) async throws {
+        guard let directory = try layout.removableDirectory(release) else { return }
+        // Renamed first, so a half-deleted tree never sits under a release's name.
+        let doomed = (directory as NSString).deletingLastPathComponent + "/.removing-\(release.id)-\(UUID().uuidString.prefix(8))"
+        guard rename(directory, doomed) == 0 else {
+            throw SlipwayError(.internalError, "cannot remove \(directory): \(String(cString: strerror(errno)))",
+                               context: ErrorContext(service: release.service))
+        }
+        try await BlockingIO.run { try FileManager.default.removeItem(atPath: doomed) }
+        logger.info("removed release \(release.id)", metadata: ["service": "\(release.service)"])
+    }
+}
