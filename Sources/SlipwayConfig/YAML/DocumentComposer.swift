@@ -6,8 +6,8 @@ import Yams
 /// would hide every other problem in the file. So when it does, the first occurrence's first character is
 /// replaced in the text by a private-use character (one scalar for one, so no position moves), the true
 /// name is remembered by position, and the text is composed again. The decoder then sees every key and
-/// reports each repetition where it is. Keys that cannot be renamed so (an alias, an anchored or complex
-/// key, an empty quoted one) fall back to Yams' single error.
+/// reports each repetition where it is. A key that cannot be renamed so (an alias, an anchored or complex
+/// key, an empty quoted one) falls back to what Yams gives: one issue, at the first occurrence.
 enum DocumentComposer {
     static func compose(_ yaml: String) throws(SyntaxIssue) -> ConfigDocument {
         var text = yaml
@@ -18,9 +18,9 @@ enum DocumentComposer {
             } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
                 let position = SourcePosition(context.mark)
                 let name = duplicates.first ?? ""
-                guard renamed[position] == nil,
-                      let marker = Unicode.Scalar(privateUseStart + UInt32(renamed.count)),
-                      privateUseStart + UInt32(renamed.count) <= privateUseEnd,
+                let markerCode = privateUseStart + UInt32(renamed.count)
+                guard renamed[position] == nil, markerCode <= privateUseEnd,
+                      let marker = Unicode.Scalar(markerCode),
                       let renamedText = SourceText.replacingKeyCharacter(at: position, in: text, with: marker)
                 else {
                     throw SyntaxIssue(message: "duplicate key \(ConfigNode.quoted(name))", at: position)
