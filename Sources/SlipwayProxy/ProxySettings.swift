@@ -1,0 +1,12 @@
+import NIOCore
+
+/// The proxy's tunables, fixed at init.
+struct ProxySettings: Sendable {
+    /// Longest wait for an upstream's response head once the request is sent.
+    var upstreamTimeout: TimeAmount
+    var connectTimeout: TimeAmount
+    /// Per upstream and per event loop; connections beyond it close when their exchange ends.
+    var maxIdleConnectionsPerUpstream: Int
+    /// Bytes buffered towards a peer before the other side stops being read.
+    var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark
+}

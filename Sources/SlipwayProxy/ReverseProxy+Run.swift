@@ -1,0 +1,129 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+import SlipwayModel
+
+extension ReverseProxy {
+    /// Binds, serves until graceful shutdown, then stops accepting and lets in-flight exchanges
+    /// finish (each connection closes after its current response). Cancellation closes everything at once.
+    public func run() async throws {
+        let server: Channel
+        do {
+            server = try await bind()
+        } catch {
+            let failure = SlipwayError(.internalError, "the proxy could not listen on \(listen): \(error)")
+            resolveBinding(.failed(failure))
+            throw failure
+        }
+        let address = Self.spec(of: server.localAddress) ?? listen
+        resolveBinding(.bound(address, server))
+        logger.info("proxy listening", metadata: ["address": "\(address)"])
+
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await server.closeFuture.get()
+                // However the listener closed, existing connections now finish and close.
+                connections.quiesceAll()
+                await connections.waitUntilAllClosed()
+            } onGracefulShutdown: {
+                self.beginShutdown()
+            }
+        } onCancel: {
+            server.close(promise: nil)
+            self.connections.quiesceAll()
+            self.connections.closeAll()
+        }
+        for box in loops.values {
+            try? await box.eventLoop.submit { box.value.closeAllIdleConnections() }.get()
+        }
+        resolveBinding(.finished)
+        logger.info("proxy stopped")
+    }
+
+    /// Where the proxy listens; waits until `run` has bound (useful with port 0).
+    public func localAddress() async throws -> SocketAddressSpec {
+        try await withCheckedThrowingContinuation { continuation in
+            let result = binding.withLock { binding -> Result<SocketAddressSpec, Error>? in
+                switch binding {
+                case .waiting(var waiters):
+                    waiters.append(continuation)
+                    binding = .waiting(waiters)
+                    return nil
+                case .bound(let address, _):
+                    return .success(address)
+                case .failed(let error):
+                    return .failure(error)
+                case .finished:
+                    return .failure(SlipwayError(.internalError, "the proxy has stopped"))
+                }
+            }
+            if let result { continuation.resume(with: result) }
+        }
+    }
+
+    /// Stops accepting connections and asks open ones to close after their current exchange;
+    /// `run` returns once all have. What a graceful shutdown of the service group triggers.
+    package func beginShutdown() {
+        let server = binding.withLock { binding -> Channel? in
+            if case .bound(_, let server) = binding { return server }
+            return nil
+        }
+        server?.close(promise: nil)
+        connections.quiesceAll()
+    }
+
+    private func bind() async throws -> Channel {
+        let loops = self.loops
+        let connections = self.connections
+        let logger = self.logger
+        let waterMark = settings.writeBufferWaterMark
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: waterMark)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let loop = loops[ObjectIdentifier(channel.eventLoop)]?.value else {
+                        throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
+                    }
+                    let sync = channel.pipeline.syncOperations
+                    // Headers come from llhttp-parsed messages, so outbound validation would only cost time.
+                    try sync.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true,
+                        withErrorHandling: true,
+                        withOutboundHeaderValidation: false
+                    )
+                    try sync.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
+                    connections.register(channel)
+                }
+            }
+            .bind(host: listen.host, port: listen.port)
+            .get()
+    }
+
+    private func resolveBinding(_ next: Binding) {
+        let waiters = binding.withLock { binding -> [CheckedContinuation<SocketAddressSpec, Error>] in
+            guard case .waiting(let waiters) = binding else {
+                binding = next
+                return []
+            }
+            binding = next
+            return waiters
+        }
+        for waiter in waiters {
+            switch next {
+            case .bound(let address, _): waiter.resume(returning: address)
+            case .failed(let error): waiter.resume(throwing: error)
+            case .waiting, .finished: waiter.resume(throwing: SlipwayError(.internalError, "the proxy has stopped"))
+            }
+        }
+    }
+
+    private static func spec(of address: SocketAddress?) -> SocketAddressSpec? {
+        guard let address, let host = address.ipAddress, let port = address.port else { return nil }
+        return SocketAddressSpec(host: host, port: port)
+    }
+}

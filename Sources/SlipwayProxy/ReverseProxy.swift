@@ -1,0 +1,176 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SlipwayCore
+import SlipwayModel
+import Synchronization
+
+/// The built-in HTTP/1.1 reverse proxy: routes requests by host and path prefix to each service's
+/// current upstream, with keep-alive pools, streaming bodies both ways, atomic switches and drains.
+///
+/// Run it as a `Service`; routing calls (`configure`, `switchTraffic`, `drain`) work before and
+/// while it runs.
+public final class ReverseProxy: TrafficRouter, Service, Sendable {
+    let listen: SocketAddressSpec
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+    let settings: ProxySettings
+    /// One per event loop of `group`, touched only on its loop.
+    let loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>]
+    let router = Mutex(RouterState())
+    let binding = Mutex(Binding.waiting([]))
+    let connections = ClientConnections()
+    let shutdownRequested = Mutex(false)
+
+    enum Binding {
+        case waiting([CheckedContinuation<SocketAddressSpec, Error>])
+        case bound(SocketAddressSpec, Channel)
+        case failed(Error)
+        case finished
+    }
+
+    /// - Parameters:
+    ///   - upstreamTimeout: longest wait for an upstream's response head once the request was sent; then 504.
+    ///   - connectTimeout: longest wait for a connection to an upstream; then 502.
+    ///   - maxIdleConnectionsPerUpstream: idle keep-alive connections kept per upstream on each event loop.
+    public init(
+        listen: SocketAddressSpec,
+        eventLoopGroup: MultiThreadedEventLoopGroup = .singleton,
+        logger: Logger,
+        upstreamTimeout: Duration = .seconds(60),
+        connectTimeout: Duration = .seconds(5),
+        maxIdleConnectionsPerUpstream: Int = 128
+    ) {
+        self.listen = listen
+        self.group = eventLoopGroup
+        self.logger = logger
+        let settings = ProxySettings(
+            upstreamTimeout: TimeAmount(upstreamTimeout),
+            connectTimeout: TimeAmount(connectTimeout),
+            maxIdleConnectionsPerUpstream: maxIdleConnectionsPerUpstream,
+            writeBufferWaterMark: .init(low: 64 * 1024, high: 256 * 1024)
+        )
+        self.settings = settings
+        var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
+        for loop in eventLoopGroup.makeIterator() {
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
+                LoopState(eventLoop: loop, settings: settings),
+                eventLoop: loop
+            )
+        }
+        self.loops = loops
+    }
+
+    // MARK: TrafficRouter
+
+    public func configure(service: String, route: RouteConfig) async {
+        let state = router.withLock { state in
+            state.services[service, default: RouterState.Service()].route = route
+            state.version += 1
+            return state
+        }
+        await publish(state)
+    }
+
+    @discardableResult
+    public func switchTraffic(service: String, to upstream: Upstream?) async -> Upstream? {
+        let (previous, state) = router.withLock { state in
+            let previous = state.services[service]?.upstream
+            state.services[service, default: RouterState.Service()].upstream = upstream
+            state.version += 1
+            return (previous, state)
+        }
+        await publish(state)
+        logger.info("traffic switched", metadata: [
+            "service": "\(service)",
+            "from": "\(previous.map(\.description) ?? "none")",
+            "to": "\(upstream.map(\.description) ?? "none")",
+        ])
+        return previous
+    }
+
+    public func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
+        // Every loop already runs the table published by the switch that preceded this drain, and
+        // a request is routed and counted in one loop task: the in-flight counts are complete.
+        let idle = loops.values.map { box in
+            box.eventLoop.flatSubmit { box.value.whenIdle(upstream) }
+        }
+        await Self.waitForAll(idle, timeout: TimeAmount(timeout), on: group.any())
+        var remaining = 0
+        for box in loops.values {
+            remaining += (try? await box.eventLoop.submit { box.value.finishDrain(upstream) }.get()) ?? 0
+        }
+        logger.info("drained upstream", metadata: ["upstream": "\(upstream)", "inFlight": "\(remaining)"])
+        return remaining
+    }
+
+    public func upstream(of service: String) async -> Upstream? {
+        router.withLock { $0.services[service]?.upstream }
+    }
+
+    /// Stops routing a service: its requests get 404 (or another route's answer).
+    public func removeService(_ service: String) async {
+        let state = router.withLock { state in
+            state.services[service] = nil
+            state.version += 1
+            return state
+        }
+        await publish(state)
+    }
+
+    /// Counters of every upstream currently routed to or not yet drained, sorted by upstream.
+    public func statistics() async -> [UpstreamStatistics] {
+        var merged: [Upstream: (inFlight: Int, idle: Int, counters: UpstreamCounters)] = [:]
+        for box in loops.values {
+            let rows = (try? await box.eventLoop.submit { box.value.statistics() }.get()) ?? []
+            for row in rows {
+                let sum = merged[row.upstream] ?? (0, 0, UpstreamCounters())
+                merged[row.upstream] = (sum.inFlight + row.inFlight, sum.idle + row.idle, sum.counters + row.counters)
+            }
+        }
+        let state = router.withLock { $0 }
+        return merged.map { upstream, sum in
+            UpstreamStatistics(
+                upstream: upstream,
+                services: state.services(routingTo: upstream),
+                inFlight: sum.inFlight,
+                idleConnections: sum.idle,
+                counters: sum.counters
+            )
+        }.sorted { ($0.upstream.host, $0.upstream.port, $0.upstream.releaseID) < ($1.upstream.host, $1.upstream.port, $1.upstream.releaseID) }
+    }
+
+    // MARK: Internals
+
+    /// Installs `state` on every event loop and returns once all of them run it.
+    private func publish(_ state: RouterState) async {
+        for box in loops.values {
+            try? await box.eventLoop.submit { box.value.apply(state) }.get()
+        }
+    }
+
+    /// Waits until every future completes or `timeout` passes, whichever comes first.
+    private static func waitForAll(_ futures: [EventLoopFuture<Void>], timeout: TimeAmount, on loop: EventLoop) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            let resumeOnce: @Sendable () -> Void = {
+                if once.claim() { continuation.resume() }
+            }
+            let timer = loop.scheduleTask(in: timeout) { resumeOnce() }
+            EventLoopFuture.andAllComplete(futures, on: loop).whenComplete { _ in
+                timer.cancel()
+                resumeOnce()
+            }
+        }
+    }
+}
+
+/// True for the first caller of `claim` only.
+private final class OnceFlag: Sendable {
+    private let claimed = Atomic(false)
+
+    func claim() -> Bool {
+        !claimed.exchange(true, ordering: .acquiringAndReleasing)
+    }
+}

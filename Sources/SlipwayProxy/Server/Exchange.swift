@@ -1,0 +1,44 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request on its way through the proxy, from the client's head to the upstream's end.
+final class Exchange {
+    let service: String
+    let upstream: LoopUpstream
+    /// Kept whole so the request can be replayed once on a fresh connection.
+    let upstreamHead: HTTPRequestHead
+    let client: ClientRequest
+
+    var connection: UpstreamConnection?
+    var connectionWasReused = false
+    var retried = false
+    /// Request parts read before a connection was ready. Bounded: the client isn't read while
+    /// there is no connection to write to.
+    var pendingParts = CircularBuffer<HTTPClientRequestPart>()
+    /// A body byte reached an upstream: the request can no longer be replayed.
+    var bodyForwarded = false
+    /// The client's `.end` arrived.
+    var requestEnded = false
+    /// The client's `.end` was written to the current connection.
+    var requestSent = false
+    var responseHead: HTTPResponseHead?
+    var closeClientAfterResponse = false
+    var timeout: Scheduled<Void>?
+
+    init(service: String, upstream: LoopUpstream, upstreamHead: HTTPRequestHead, client: ClientRequest) {
+        self.service = service
+        self.upstream = upstream
+        self.upstreamHead = upstreamHead
+        self.client = client
+    }
+
+    /// A reused connection closed before any response byte, and replaying is safe.
+    var canRetry: Bool {
+        connectionWasReused && !retried && !bodyForwarded && responseHead == nil && client.method.isIdempotent
+    }
+
+    func cancelTimeout() {
+        timeout?.cancel()
+        timeout = nil
+    }
+}
