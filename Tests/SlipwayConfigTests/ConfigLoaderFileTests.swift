@@ -20,7 +20,7 @@ import Testing
         let relative = relativePath(to: directory.path + "/slipway.yml")
         #expect(!relative.hasPrefix("/"))
         let error = try #require(throws: ConfigIssues.self) { try ConfigLoader.load(path: relative, environment: [:]) }
-        #expect(error.description == #"\#(relative):3:10: services.web.run: expected a command like "python3 app.py", got a list"#)
+        #expect(error.description == #"\#(relative):3:5: services.web.run: expected a command like "python3 app.py", got a list"#)
         #expect(error.issues.first?.context.file == relative)
 
         try directory.write("slipway.yml", minimalServices)

@@ -31,8 +31,8 @@ import Testing
             migrations: m
         """
         #expect(issueLines(yaml, environment: ["CRM_USER": "crm"]) == [
-            "slipway.yml:6:10: databases.hr.url: environment variable HR_DATABASE_URL is not set (referenced as ${HR_DATABASE_URL})",
-            "slipway.yml:9:10: databases.crm.url: environment variable CRM_PASSWORD is not set (referenced as ${CRM_PASSWORD})",
+            "slipway.yml:6:5: databases.hr.url: environment variable HR_DATABASE_URL is not set (referenced as ${HR_DATABASE_URL})",
+            "slipway.yml:9:5: databases.crm.url: environment variable CRM_PASSWORD is not set (referenced as ${CRM_PASSWORD})",
         ])
     }
 
@@ -42,7 +42,7 @@ import Testing
           hr: { url: "postgres://${HR USER}@db/hr", migrations: m }
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:5:14: databases.hr.url: invalid variable reference "${HR USER}"; write ${NAME}"#,
+            #"slipway.yml:5:9: databases.hr.url: invalid variable reference "${HR USER}"; write ${NAME}"#,
         ])
     }
 
@@ -56,10 +56,10 @@ import Testing
         """
         let lines = issueLines(yaml, environment: ["B_URL": "hunter2", "D_URL": "mongodb://hunter2@db"])
         #expect(lines == [
-            "slipway.yml:5:13: databases.a.url: expected a url starting with postgres:// or sqlite:, got a mysql: url",
-            "slipway.yml:6:13: databases.b.url: expected a url starting with postgres:// or sqlite: in the value of ${B_URL}",
-            "slipway.yml:7:13: databases.c.url: expected a file path after sqlite:, like sqlite:data/app.db",
-            "slipway.yml:8:13: databases.d.url: expected a url starting with postgres:// or sqlite: in the value of ${D_URL}, got a mongodb: url",
+            "slipway.yml:5:8: databases.a.url: expected a url starting with postgres:// or sqlite:, got a mysql: url",
+            "slipway.yml:6:8: databases.b.url: expected a url starting with postgres:// or sqlite: in the value of ${B_URL}",
+            "slipway.yml:7:8: databases.c.url: expected a file path after sqlite:, like sqlite:data/app.db",
+            "slipway.yml:8:8: databases.d.url: expected a url starting with postgres:// or sqlite: in the value of ${D_URL}, got a mongodb: url",
         ])
         #expect(!lines.joined().contains("hunter2"))
     }

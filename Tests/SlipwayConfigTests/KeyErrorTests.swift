@@ -37,7 +37,7 @@ import Testing
         ])
     }
 
-    @Test func missingRequiredKeyPointsAtItsMapping() {
+    @Test func missingRequiredKeyPointsAtTheKeyOfItsMapping() {
         let yaml = """
         services:
           web:
@@ -47,8 +47,8 @@ import Testing
             url: sqlite:hr.db
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:3:5: services.web: missing required key "run""#,
-            #"slipway.yml:6:5: databases.hr: missing required key "migrations""#,
+            #"slipway.yml:2:3: services.web: missing required key "run""#,
+            #"slipway.yml:5:3: databases.hr: missing required key "migrations""#,
         ])
     }
 

@@ -54,7 +54,7 @@ import Testing
             <<: ./web
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:3:5: services.web: missing required key "run""#,
+            #"slipway.yml:2:3: services.web: missing required key "run""#,
             #"slipway.yml:3:9: services.web.<<: expected a mapping or a list of mappings to merge, got "./web""#,
         ])
     }

@@ -27,12 +27,12 @@ import Testing
         let pathRule = ##"(starting with "/", without "?", "#" or spaces)"##
         let hostRule = "(no scheme, port or path)"
         #expect(issueLines(yaml) == [
-            ##"slipway.yml:4:20: services.a.route.path: expected a path like /api \##(pathRule), got "api""##,
-            ##"slipway.yml:7:20: services.b.route.path: expected a path like /api \##(pathRule), got "/b?x=1""##,
-            ##"slipway.yml:10:20: services.c.route.path: expected a path like /api \##(pathRule), got "/c d""##,
-            ##"slipway.yml:13:20: services.d.route.host: expected a host name like app.example.com \##(hostRule), got "https://d.example.com""##,
-            ##"slipway.yml:16:20: services.e.route.host: expected a host name like app.example.com \##(hostRule), got "e.example.com:443""##,
-            ##"slipway.yml:19:20: services.f.route.host: expected a host name like app.example.com \##(hostRule), got "-f.example.com""##,
+            ##"slipway.yml:4:14: services.a.route.path: expected a path like /api \##(pathRule), got "api""##,
+            ##"slipway.yml:7:14: services.b.route.path: expected a path like /api \##(pathRule), got "/b?x=1""##,
+            ##"slipway.yml:10:14: services.c.route.path: expected a path like /api \##(pathRule), got "/c d""##,
+            ##"slipway.yml:13:14: services.d.route.host: expected a host name like app.example.com \##(hostRule), got "https://d.example.com""##,
+            ##"slipway.yml:16:14: services.e.route.host: expected a host name like app.example.com \##(hostRule), got "e.example.com:443""##,
+            ##"slipway.yml:19:14: services.f.route.host: expected a host name like app.example.com \##(hostRule), got "-f.example.com""##,
         ])
     }
 
@@ -51,7 +51,7 @@ import Testing
               path: /api
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:11:13: services.api.route.path: services "web" and "api" both route path "/api" on host app.example.com; give one a different route.path or route.host"#,
+            #"slipway.yml:11:7: services.api.route.path: services "web" and "api" both route path "/api" on host app.example.com; give one a different route.path or route.host"#,
         ])
     }
 
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func emptyServicesIsRefused() {
-        #expect(issueLines("services: {}\n") == ["slipway.yml:1:11: services: expected at least one service"])
+        #expect(issueLines("services: {}\n") == ["slipway.yml:1:1: services: expected at least one service"])
         #expect(issueLines("services:\n# web: commented out\n") == ["slipway.yml:1:1: services: expected at least one service"])
     }
 }

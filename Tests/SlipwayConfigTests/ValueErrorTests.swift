@@ -14,10 +14,10 @@ import Testing
             watch: -1s
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:5:16: services.web.health.timeout: expected a duration like 2s, got "two""#,
-            #"slipway.yml:6:17: services.web.health.interval: expected a duration longer than 0s, got "0s""#,
-            #"slipway.yml:7:20: services.web.drain_timeout: expected a duration like 2s, got 30"#,
-            #"slipway.yml:8:12: services.web.watch: expected a duration like 2s, got "-1s""#,
+            #"slipway.yml:5:7: services.web.health.timeout: expected a duration like 2s, got "two""#,
+            #"slipway.yml:6:7: services.web.health.interval: expected a duration longer than 0s, got "0s""#,
+            #"slipway.yml:7:5: services.web.drain_timeout: expected a duration like 2s, got 30"#,
+            #"slipway.yml:8:5: services.web.watch: expected a duration like 2s, got "-1s""#,
         ])
     }
 
@@ -29,8 +29,8 @@ import Testing
             build: [make, test]
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:3:10: services.web.run: expected a command like "python3 app.py", got a mapping"#,
-            #"slipway.yml:4:12: services.web.build: expected a build command, got a list"#,
+            #"slipway.yml:3:5: services.web.run: expected a command like "python3 app.py", got a mapping"#,
+            #"slipway.yml:4:5: services.web.build: expected a build command, got a list"#,
         ])
     }
 
@@ -43,14 +43,14 @@ import Testing
             health: /health
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:2:8: services.web: expected a mapping of the service's settings, got "python3 app.py""#,
-            #"slipway.yml:5:13: services.api.health: expected a mapping, got "/health""#,
+            #"slipway.yml:2:3: services.web: expected a mapping of the service's settings, got "python3 app.py""#,
+            #"slipway.yml:5:5: services.api.health: expected a mapping, got "/health""#,
         ])
     }
 
     @Test func emptyCommandIsRefused() {
         #expect(issueLines("services:\n  web:\n    run: \"  \"\n") == [
-            #"slipway.yml:3:10: services.web.run: expected a command like "python3 app.py", got "  ""#,
+            #"slipway.yml:3:5: services.web.run: expected a command like "python3 app.py", got "  ""#,
         ])
     }
 
@@ -67,22 +67,22 @@ import Testing
                 status: 600
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:4:13: services.web.retain: expected an integer >= 1, got "two""#,
-            #"slipway.yml:6:26: services.web.health.healthy_threshold: expected an integer >= 1, got 0"#,
-            #"slipway.yml:7:28: services.web.health.unhealthy_threshold: expected an integer >= 1, got "3""#,
-            #"slipway.yml:9:17: services.web.health.expect.status: expected an HTTP status code from 100 to 599, got 600"#,
+            #"slipway.yml:4:5: services.web.retain: expected an integer >= 1, got "two""#,
+            #"slipway.yml:6:7: services.web.health.healthy_threshold: expected an integer >= 1, got 0"#,
+            #"slipway.yml:7:7: services.web.health.unhealthy_threshold: expected an integer >= 1, got "3""#,
+            #"slipway.yml:9:9: services.web.health.expect.status: expected an HTTP status code from 100 to 599, got 600"#,
         ])
     }
 
     @Test func badListenAddresses() {
         #expect(issueLines("proxy:\n  listen: 8080\n" + minimalServices) == [
-            "slipway.yml:2:11: proxy.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080, got 8080",
+            "slipway.yml:2:3: proxy.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080, got 8080",
         ])
         #expect(issueLines("proxy:\n  listen: 127.0.0.1:70000\n" + minimalServices) == [
-            #"slipway.yml:2:11: proxy.listen: expected a port from 0 to 65535, got "127.0.0.1:70000""#,
+            #"slipway.yml:2:3: proxy.listen: expected a port from 0 to 65535, got "127.0.0.1:70000""#,
         ])
         #expect(issueLines("proxy:\n  listen: \"::1:8080\"\n" + minimalServices) == [
-            #"slipway.yml:2:11: proxy.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080, got "::1:8080""#,
+            #"slipway.yml:2:3: proxy.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080, got "::1:8080""#,
         ])
     }
 
@@ -96,8 +96,8 @@ import Testing
             backup: { verify: 1 }
         """
         #expect(issueLines(yaml) == [
-            #"slipway.yml:8:19: databases.hr.out_of_order: expected true or false, got "maybe""#,
-            "slipway.yml:9:23: databases.hr.backup.verify: expected true or false, got 1",
+            #"slipway.yml:8:5: databases.hr.out_of_order: expected true or false, got "maybe""#,
+            "slipway.yml:9:15: databases.hr.backup.verify: expected true or false, got 1",
         ])
     }
 
@@ -114,7 +114,7 @@ import Testing
         #expect(issueLines(yaml) == [
             #"slipway.yml:5:7: services.web.env.LOG-LEVEL: invalid environment variable name "LOG-LEVEL": use letters, digits and "_", not starting with a digit"#,
             #"slipway.yml:6:7: services.web.env.1ST: invalid environment variable name "1ST": use letters, digits and "_", not starting with a digit"#,
-            "slipway.yml:7:16: services.web.env.OPTIONS: expected a string, number or boolean, got a mapping",
+            "slipway.yml:7:7: services.web.env.OPTIONS: expected a string, number or boolean, got a mapping",
         ])
     }
 
@@ -129,7 +129,7 @@ import Testing
                   checks: [db, cache]
         """
         #expect(issueLines(yaml) == [
-            "slipway.yml:7:19: services.web.health.expect.json.checks: expected a string, number, boolean or null, got a list",
+            "slipway.yml:7:11: services.web.health.expect.json.checks: expected a string, number, boolean or null, got a list",
         ])
     }
 

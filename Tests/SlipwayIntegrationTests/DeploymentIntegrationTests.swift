@@ -246,7 +246,7 @@ import Testing
         defer { repository.remove() }
         let result = try await CLI(repository: repository).run("check")
         #expect(result.status == 8)
-        #expect(result.stderr.contains("slipway.yml:5:16: services.web.health.timeout: expected a duration like 2s, got \"two\""))
+        #expect(result.stderr.contains("slipway.yml:5:7: services.web.health.timeout: expected a duration like 2s, got \"two\""))
         #expect(result.stderr.contains("slipway.yml:6:5: services.web.retian"))
     }
 }

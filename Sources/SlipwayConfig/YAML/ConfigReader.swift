@@ -65,10 +65,10 @@ struct ConfigReader {
         return nil
     }
 
-    /// A key written with nothing after it has an empty scalar that libyaml places wherever the next token
-    /// starts, often the next line; the key is where the user looks.
+    /// A value's issue is reported at its key (`slipway.yml:12:7: services.web.health.timeout: …`, as
+    /// issue 2 spells it): the key is where the user looks, and an empty value has no position of its
+    /// own (libyaml places it wherever the next token starts, often the next line).
     private func valuePosition(_ value: Node, key: SourcePosition?) -> SourcePosition? {
-        if case .scalar(let scalar) = value, scalar.string.isEmpty, scalar.style == .plain { return key }
-        return SourcePosition(value.mark) ?? key
+        key ?? SourcePosition(value.mark)
     }
 }
