@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import SlipwayModel
+@testable import SlipwayGit
+
+/// A real git repository and a releases directory in a temporary directory, removed at the end.
+/// Its git commands run through Foundation's `Process`, independent of the code under test.
+struct GitFixture: Sendable {
+    let root: String
+    /// A fixed clock, so release ids are known in advance.
+    static let date = Date(timeIntervalSince1970: 1_790_000_000)
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.path + "/slipway-git-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        try git("init", "-q", "-b", "main")
+    }
+
+    var repository: String { root + "/repo" }
+    var releases: String { root + "/releases" }
+
+    func builder() -> GitReleaseBuilder {
+        GitReleaseBuilder(repository: repository, releasesDirectory: releases,
+                          logger: Logger(label: "slipway.test") { _ in SwiftLogNoOpLogHandler() },
+                          now: { GitFixture.date })
+    }
+
+    func service(build: String? = nil, env: [String: String] = [:], buildTimeout: Duration = .seconds(60)) -> ServiceConfig {
+        ServiceConfig(name: "web", run: "python3 app.py", build: build, env: env, buildTimeout: buildTimeout)
+    }
+
+    func write(_ path: String, _ contents: String, executable: Bool = false) throws {
+        let full = repository + "/" + path
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try contents.write(toFile: full, atomically: true, encoding: .utf8)
+        if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full) }
+    }
+
+    /// Commits everything in the work tree; returns the full commit hash.
+    @discardableResult
+    func commit(_ message: String) throws -> String {
+        try git("add", "-A")
+        try git("commit", "-q", "-m", message)
+        return try git("rev-parse", "HEAD")
+    }
+
+    /// What is in the releases directory of the service, hidden entries included.
+    func releaseEntries() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: releases + "/web")) ?? []).sorted()
+    }
+
+    @discardableResult
+    func git(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", repository, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw FixtureError(description: "git \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs `body` with a fresh fixture and removes it afterwards.
+func withGitFixture(_ body: (GitFixture) async throws -> Void) async throws {
+    let fixture = try GitFixture()
+    defer { fixture.remove() }
+    try await body(fixture)
+}
