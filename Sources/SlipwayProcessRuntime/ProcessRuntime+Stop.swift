@@ -39,12 +39,12 @@ extension ProcessRuntime {
         }
     }
 
-    /// Whether the instance's process group still has members. Its id is the leader's pid; the
-    /// kernel does not reuse a pid that still names a non-empty group, so if a different process
-    /// now holds the pid, our group is gone.
+    /// Whether the instance's process group still has running members. Its id is the leader's
+    /// pid; the kernel does not reuse a pid that still names a non-empty group, so if a different
+    /// process now holds the pid, our group is gone.
     func groupRemains(_ instance: Instance) -> Bool {
         if let stat = ProcStat.read(pid: instance.pid), stat.startTime != instance.startToken { return false }
-        return !ProcessGroup(id: instance.pid).isEmpty
+        return ProcessGroup(id: instance.pid).hasLiveMembers
     }
 
     /// Signals the group only while its id still belongs to the instance (see `groupRemains`).

@@ -22,6 +22,23 @@ struct RemoveTests {
         }
     }
 
+    @Test func removeWorksThroughASymlinkedReleasesDirectory() async throws {
+        try await withGitFixture { fixture in
+            try fixture.write("app.txt", "one\n")
+            try fixture.commit("first")
+            let link = fixture.root + "/releases-link"
+            try FileManager.default.createDirectory(atPath: fixture.releases, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: fixture.releases)
+            let builder = fixture.builder(releasesDirectory: link)
+            let release = try await builder.prepare(service: fixture.service(), ref: "HEAD", log: { _ in })
+            #expect(release.directory.hasPrefix(link + "/web/"))
+
+            try await builder.remove(release)
+
+            #expect(fixture.releaseEntries().isEmpty)
+        }
+    }
+
     @Test(arguments: ["/outside", "/releases/web", "/releases/web/../../outside", "/releases/../outside/x"])
     func removeRefusesADirectoryOutsideTheReleasesDirectory(suffix: String) async throws {
         try await withGitFixture { fixture in

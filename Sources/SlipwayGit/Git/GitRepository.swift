@@ -26,9 +26,10 @@ struct GitRepository: Sendable {
     }
 
     /// Whether the work tree differs from HEAD (untracked files included). False when it cannot
-    /// tell, as in a bare repository: this only feeds a warning.
+    /// tell, as in a bare repository: this only feeds a warning. Without optional locks, so the
+    /// user's own git commands never meet our `index.lock`.
     func hasUncommittedChanges() async -> Bool {
-        guard let outcome = try? await git(["status", "--porcelain"]), outcome.succeeded else { return false }
+        guard let outcome = try? await git(["--no-optional-locks", "status", "--porcelain"]), outcome.succeeded else { return false }
         return !outcome.output.isEmpty
     }
 

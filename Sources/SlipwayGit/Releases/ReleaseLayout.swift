@@ -5,12 +5,12 @@ import SlipwayModel
 /// `<releasesDirectory>/<service>/<release-id>/`, and the `.tmp-<id>` directory a release is
 /// exported and built in before one rename publishes it whole.
 struct ReleaseLayout: Sendable {
-    /// Absolute, symlinks resolved when it exists.
+    /// Absolute.
     let root: String
 
     init(root: String) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
-        self.root = Self.resolved(absolute) ?? (absolute as NSString).standardizingPath
+        self.root = (absolute as NSString).standardizingPath
     }
 
     func serviceDirectory(_ service: String) -> String { "\(root)/\(service)" }
@@ -53,12 +53,12 @@ struct ReleaseLayout: Sendable {
         let refusal = SlipwayError(.badRequest, "refusing to remove \(path): not a release directory under \(root)",
                                    context: ErrorContext(service: release.service))
         guard path.hasPrefix("/"), Self.isPlainName(name), !name.hasPrefix(".") else { throw refusal }
-        guard let realParent = Self.resolved(parent) else {
+        guard let realRoot = Self.resolved(root), let realParent = Self.resolved(parent) else {
             // Its service directory is gone, so is the release, unless the path was never ours.
             guard (parent as NSString).standardizingPath.hasPrefix(root + "/") else { throw refusal }
             return nil
         }
-        guard (realParent as NSString).deletingLastPathComponent == root,
+        guard (realParent as NSString).deletingLastPathComponent == realRoot,
               Self.isPlainName((realParent as NSString).lastPathComponent) else { throw refusal }
         let directory = "\(realParent)/\(name)"
         var info = stat()

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// A service's process group. The service leads its own session, so the group id is its pid for
@@ -10,8 +11,16 @@ struct ProcessGroup {
         _ = kill(-id, signal)
     }
 
-    /// True while any process remains in the group (zombies not yet reaped included).
-    var isEmpty: Bool {
-        kill(-id, 0) != 0 && errno == ESRCH
+    /// True while a process of the group is still running. Zombies do not count: an orphan's
+    /// zombie is for init to reap, and an init that never reaps (a container without one) must not
+    /// make a stop wait forever.
+    var hasLiveMembers: Bool {
+        guard kill(-id, 0) == 0 || errno != ESRCH else { return false }
+        // The group exists; only a scan of /proc tells zombies from live members.
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.contains { entry in
+            guard let pid = Int32(entry), let stat = ProcStat.read(pid: pid) else { return false }
+            return stat.processGroup == id && !stat.isExited
+        }
     }
 }

@@ -19,8 +19,8 @@ struct GitFixture: Sendable {
     var repository: String { root + "/repo" }
     var releases: String { root + "/releases" }
 
-    func builder() -> GitReleaseBuilder {
-        GitReleaseBuilder(repository: repository, releasesDirectory: releases,
+    func builder(releasesDirectory: String? = nil) -> GitReleaseBuilder {
+        GitReleaseBuilder(repository: repository, releasesDirectory: releasesDirectory ?? releases,
                           logger: Logger(label: "slipway.test") { _ in SwiftLogNoOpLogHandler() },
                           now: { GitFixture.date })
     }
