@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import SlipwayCore
 import SlipwayModel
@@ -39,6 +40,28 @@ struct StopTests {
             #expect(exit.status == 0)
             #expect(exit.signal == nil)
             #expect(await harness.runtime.logTail(instance, lines: 5).contains("got TERM"))
+        }
+    }
+
+    /// A daemon under ServiceLifecycle ignores SIGTERM itself (it handles it through a Dispatch
+    /// source), and ignored dispositions survive exec: the child must get default ones back.
+    @Test func aServiceDoesNotInheritTheDaemonsIgnoredSignals() async throws {
+        try await RuntimeHarness.run { harness in
+            let previous = signal(SIGTERM, SIG_IGN)
+            let instance: Instance
+            do {
+                defer { signal(SIGTERM, previous) }
+                instance = try await harness.start("sleep 600")
+            }
+            let status = try String(contentsOfFile: "/proc/\(instance.pid)/status", encoding: .utf8)
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") })
+            let ignored = try #require(UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16))
+            // Signal N is bit N-1; only glibc's own real-time signals (32 and above) may stay ignored.
+            #expect(ignored & 0x7FFF_FFFF == 0, "ignored signal mask \(String(ignored, radix: 16))")
+
+            await harness.runtime.stop(instance, timeout: .seconds(10))
+            let exit = try await harness.exits.waitForExit(of: instance)
+            #expect(exit.signal == SIGTERM)
         }
     }
 
