@@ -1,0 +1,120 @@
+import SlipwayModel
+import SlipwayProxy
+import Testing
+
+@Suite struct RoutingTests {
+    @Test func routesByHostAndLongestPrefix() async throws {
+        let web = try await TestBackend.start(name: "web")
+        let api = try await TestBackend.start(name: "api")
+        let admin = try await TestBackend.start(name: "admin")
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.configure(service: "api", route: RouteConfig(path: "/api"))
+            await proxy.configure(service: "admin", route: RouteConfig(host: "admin.test", path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            await proxy.switchTraffic(service: "api", to: api.upstream)
+            await proxy.switchTraffic(service: "admin", to: admin.upstream)
+
+            #expect(try await client.get("/").body == "web")
+            #expect(try await client.get("/apix").body == "web")
+            #expect(try await client.get("/api").body == "api")
+            #expect(try await client.get("/api/users?page=2").body == "api")
+            #expect(try await client.get("/api/x", host: "ADMIN.test:8080").body == "admin")
+            #expect(try await client.get("/", host: "other.test").body == "web")
+        }
+        for backend in [web, api, admin] { await backend.stop() }
+    }
+
+    @Test func unroutedRequestGets404() async throws {
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "api", route: RouteConfig(path: "/api"))
+            let response = try await client.get("/elsewhere")
+            #expect(response.status == 404)
+            #expect(response.body == "no service routes this request\n")
+            #expect(response.header("content-type") == "text/plain; charset=utf-8")
+            // The connection stays usable after a local answer.
+            #expect(try await client.get("/elsewhere").status == 404)
+        }
+    }
+
+    @Test func serviceWithoutUpstreamGets503() async throws {
+        let web = try await TestBackend.start(name: "web")
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            var response = try await client.get("/")
+            #expect(response.status == 503)
+            #expect(response.body == "service web has no healthy release\n")
+
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            #expect(try await client.get("/").body == "web")
+
+            let previous = await proxy.switchTraffic(service: "web", to: nil)
+            #expect(previous == web.upstream)
+            response = try await client.get("/")
+            #expect(response.status == 503)
+        }
+        await web.stop()
+    }
+
+    @Test func refusedUpstreamGets502NamingTheService() async throws {
+        let port = try await closedPort()
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: Upstream(host: "127.0.0.1", port: port, releaseID: "r1"))
+            let response = try await client.get("/")
+            #expect(response.status == 502)
+            #expect(response.body == "service web is unreachable at 127.0.0.1:\(port): connection refused\n")
+            let stats = await proxy.statistics()
+            #expect(stats.first?.connectFailures == 1)
+        }
+    }
+
+    @Test func upstreamClosingWithoutAnswerGets502() async throws {
+        let web = try await TestBackend.start(name: "web")
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let response = try await client.get("/drop")
+            #expect(response.status == 502)
+            #expect(response.body.hasPrefix("service web is unreachable at \(web.upstream):"))
+            #expect(try await client.get("/").body == "web")
+        }
+        await web.stop()
+    }
+
+    @Test func silentUpstreamGets504AfterTheUpstreamTimeout() async throws {
+        let web = try await TestBackend.start(name: "web")
+        try await withProxy(upstreamTimeout: .milliseconds(300)) { proxy, client in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let response = try await client.get("/hold")
+            #expect(response.status == 504)
+            #expect(response.body == "service web at \(web.upstream) did not answer within 300ms\n")
+            #expect(await proxy.statistics().first?.timeouts == 1)
+            web.releaseHeld()
+        }
+        await web.stop()
+    }
+
+    @Test func upgradeRequestGets501() async throws {
+        let web = try await TestBackend.start(name: "web")
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let text = try await RawHTTP.exchange(port: client.port, """
+                GET /chat HTTP/1.1\r
+                Host: web.test\r
+                Connection: Upgrade, close\r
+                Upgrade: websocket\r
+                Sec-WebSocket-Version: 13\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                \r
+
+                """)
+            #expect(text.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
+            #expect(text.hasSuffix("protocol upgrades (WebSocket) are not supported by the slipway proxy\n"))
+            #expect(web.requestsReceived == 0)
+        }
+        await web.stop()
+    }
+}

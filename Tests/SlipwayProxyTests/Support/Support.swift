@@ -1,0 +1,127 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SlipwayModel
+@testable import SlipwayProxy
+
+/// Runs a proxy on 127.0.0.1:0 for the length of `body`, with a fresh HTTP client pointed at it.
+func withProxy(
+    upstreamTimeout: Duration = .seconds(60),
+    connectTimeout: Duration = .seconds(5),
+    _ body: (ReverseProxy, ProxyClient) async throws -> Void
+) async throws {
+    var logger = Logger(label: "test.proxy")
+    logger.logLevel = .warning
+    let proxy = ReverseProxy(
+        listen: SocketAddressSpec(host: "127.0.0.1", port: 0),
+        logger: logger,
+        upstreamTimeout: upstreamTimeout,
+        connectTimeout: connectTimeout
+    )
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await proxy.run() }
+        let client = ProxyClient(port: try await proxy.localAddress().port)
+        do {
+            try await body(proxy, client)
+        } catch {
+            try? await client.http.shutdown()
+            group.cancelAll()
+            throw error
+        }
+        try await client.http.shutdown()
+        group.cancelAll()
+    }
+}
+
+/// An HTTP client aimed at the proxy under test.
+struct ProxyClient: Sendable {
+    let port: Int
+    let http: HTTPClient
+
+    init(port: Int) {
+        self.port = port
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.httpVersion = .http1Only
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
+        self.http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
+
+    struct Response: Sendable {
+        var status: Int
+        var headers: [(String, String)]
+        var body: String
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+    }
+
+    func get(_ path: String, host: String? = nil, headers: [(String, String)] = [], method: HTTPMethodName = .GET) async throws -> Response {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method.nio
+        if let host { request.headers.replaceOrAdd(name: "host", value: host) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Response(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: String(buffer: body)
+        )
+    }
+}
+
+enum HTTPMethodName: Sendable {
+    case GET, HEAD, POST
+
+    var nio: NIOHTTP1.HTTPMethod {
+        switch self {
+        case .GET: .GET
+        case .HEAD: .HEAD
+        case .POST: .POST
+        }
+    }
+}
+
+/// A loopback port nothing listens on.
+func closedPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0)
+        .get()
+    let port = channel.localAddress!.port!
+    try await channel.close()
+    return port
+}
+
+/// The resident set size of this process, from /proc/self/status.
+func residentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kB = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    else { return 0 }
+    return kB * 1024
+}
+
+/// Samples the resident set while `body` runs and returns its peak growth over the start.
+func peakResidentGrowth(during body: () async throws -> Void) async throws -> Int {
+    let baseline = residentBytes()
+    let sampler = Task {
+        var peak = baseline
+        while !Task.isCancelled {
+            peak = max(peak, residentBytes())
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return peak
+    }
+    do {
+        try await body()
+    } catch {
+        sampler.cancel()
+        throw error
+    }
+    sampler.cancel()
+    return max(0, await sampler.value - baseline)
+}
