@@ -2,6 +2,7 @@
 public struct ServiceConfig: Sendable, Equatable {
     public var name: String
     /// Started in the release directory through `/bin/sh -c`; `PORT` is set in its environment.
+    /// With `runtime: docker`, the container's command instead of the image's CMD; empty keeps the CMD.
     public var run: String
     /// Run once in the release directory before the first start.
     public var build: String?
@@ -18,11 +19,16 @@ public struct ServiceConfig: Sendable, Equatable {
     public var buildTimeout: Duration
     /// Releases kept for rollback (their directories); older ones are pruned.
     public var retain: Int
+    /// What runs a release: a local process (the default) or a container.
+    public var runtime: ServiceRuntime
+    /// The image, container port and volumes; set exactly when `runtime` is `.docker`.
+    public var docker: DockerServiceConfig?
 
     public init(name: String, run: String, build: String? = nil, env: [String: String] = [:],
                 route: RouteConfig = RouteConfig(), health: HealthCheckConfig = HealthCheckConfig(),
                 drainTimeout: Duration = .seconds(30), stopTimeout: Duration = .seconds(10),
-                watch: Duration = .seconds(60), buildTimeout: Duration = .seconds(600), retain: Int = 5) {
+                watch: Duration = .seconds(60), buildTimeout: Duration = .seconds(600), retain: Int = 5,
+                runtime: ServiceRuntime = .process, docker: DockerServiceConfig? = nil) {
         self.name = name
         self.run = run
         self.build = build
@@ -34,6 +40,8 @@ public struct ServiceConfig: Sendable, Equatable {
         self.watch = watch
         self.buildTimeout = buildTimeout
         self.retain = retain
+        self.runtime = runtime
+        self.docker = docker
     }
 }
 

@@ -20,6 +20,8 @@ public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let nothingToRollBack = Code(rawValue: "nothing_to_roll_back")
         public static let rollbackFailed = Code(rawValue: "rollback_failed")
         public static let daemonUnreachable = Code(rawValue: "daemon_unreachable")
+        /// No Docker engine answers at the socket (`runtime: docker`).
+        public static let dockerUnavailable = Code(rawValue: "docker_unavailable")
         public static let storeFailed = Code(rawValue: "store_failed")
         public static let badRequest = Code(rawValue: "bad_request")
         public static let interrupted = Code(rawValue: "interrupted")

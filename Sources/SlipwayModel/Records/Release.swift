@@ -15,9 +15,12 @@ public struct Release: Sendable, Equatable, Codable, Identifiable {
     public var createdAt: Date
     /// Seconds the `build` command took (0 without one).
     public var buildSeconds: Double
+    /// The container image's id (`sha256:…`) for a service with `runtime: docker`: what every
+    /// container of this release runs, so a rollback or a promotion runs exactly the same bits.
+    public var image: String?
 
     public init(id: String, service: String, ref: String, commit: String, version: String,
-                directory: String, createdAt: Date, buildSeconds: Double) {
+                directory: String, createdAt: Date, buildSeconds: Double, image: String? = nil) {
         self.id = id
         self.service = service
         self.ref = ref
@@ -26,6 +29,7 @@ public struct Release: Sendable, Equatable, Codable, Identifiable {
         self.directory = directory
         self.createdAt = createdAt
         self.buildSeconds = buildSeconds
+        self.image = image
     }
 }
 
@@ -39,14 +43,19 @@ public struct Instance: Sendable, Equatable, Hashable, Codable {
     /// so a recycled pid is never mistaken for our process.
     public var startToken: UInt64
     public var logFile: String
+    /// The container's id when the instance is a container (`runtime: docker`); its `pid` is then the
+    /// container's main process as the engine reports it, for display only, and `startToken` is 0.
+    public var containerID: String?
 
-    public init(service: String, releaseID: String, pid: Int32, port: Int, startToken: UInt64, logFile: String) {
+    public init(service: String, releaseID: String, pid: Int32, port: Int, startToken: UInt64, logFile: String,
+                containerID: String? = nil) {
         self.service = service
         self.releaseID = releaseID
         self.pid = pid
         self.port = port
         self.startToken = startToken
         self.logFile = logFile
+        self.containerID = containerID
     }
 
     public var upstream: Upstream { Upstream(host: "127.0.0.1", port: port, releaseID: releaseID) }
