@@ -18,6 +18,7 @@ struct ServiceDecoder {
     static let keys = [
         "run", "build", "build_timeout", "env", "route", "health",
         "drain_timeout", "stop_timeout", "watch", "retain",
+        "runtime", "image", "port", "volumes",
     ]
 
     func decode(name: String, keyPosition: SourcePosition?, node: ConfigNode) -> DecodedService? {
@@ -25,9 +26,22 @@ struct ServiceDecoder {
             return nil
         }
         var service = ServiceConfig(name: name, run: "")
-        if let run = reader.required("run", in: fields)
-            .flatMap({ reader.nonEmptyString($0, expected: "a command like \"python3 app.py\"") }) {
+        // Nil when `runtime:` is written wrong: that is reported, and whether `run` or `image` is
+        // missing then depends on what the user meant, so neither is demanded.
+        let runtime = fields["runtime"].map(runtimeKind) ?? .process
+        // A container may keep its image's CMD; a process has nothing else to run.
+        let runNode = runtime == .process ? reader.required("run", in: fields) : fields["run"]
+        if let run = runNode.flatMap({ reader.nonEmptyString($0, expected: "a command like \"python3 app.py\"") }) {
             service.run = run
+        }
+        switch runtime {
+        case .docker?:
+            service.runtime = .docker
+            service.docker = dockerSettings(fields)
+        case .process?:
+            refuseDockerKeys(fields)
+        case nil:
+            break
         }
         if let build = fields["build"].flatMap({ reader.nonEmptyString($0, expected: "a build command") }) {
             service.build = build
@@ -57,13 +71,14 @@ struct ServiceDecoder {
                               routePosition: routePosition, routePath: routePath)
     }
 
-    /// `env:`: names as shells accept them; any scalar value, kept as the text written (`on` stays "on").
-    private func environment(_ node: ConfigNode) -> [String: String] {
+    /// `env:` (and `image.args:`, as `what: "build argument"`): names as shells accept them; any
+    /// scalar value, kept as the text written (`on` stays "on").
+    func environment(_ node: ConfigNode, what: String = "environment variable") -> [String: String] {
         guard let fields = reader.mapping(node, expected: "a mapping of variable names to values") else { return [:] }
         var environment: [String: String] = [:]
         for entry in fields.entries {
             guard NameRules.isValidEnvironmentName(entry.key) else {
-                reader.log.add("invalid environment variable name \(ConfigNode.quoted(entry.key)): "
+                reader.log.add("invalid \(what) name \(ConfigNode.quoted(entry.key)): "
                                + NameRules.environmentNameRule, at: entry.keyPosition, path: entry.value.path)
                 continue
             }

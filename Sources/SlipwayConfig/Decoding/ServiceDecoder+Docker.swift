@@ -1,0 +1,114 @@
+import SlipwayModel
+
+/// `runtime:`, and for `runtime: docker` the `image:`, `port` and `volumes` of a service.
+extension ServiceDecoder {
+    static let dockerKeys = ["image", "port", "volumes"]
+    static let imageKeys = ["dockerfile", "name", "args"]
+
+    /// `docker` or `process`; nil (reported) for anything else.
+    func runtimeKind(_ node: ConfigNode) -> ServiceRuntime? {
+        guard let text = reader.string(node, expected: "docker or process") else { return nil }
+        guard let runtime = ServiceRuntime(rawValue: text) else {
+            reader.log.add("expected docker or process, got \(node.found)", at: node)
+            return nil
+        }
+        return runtime
+    }
+
+    /// The container settings, nil when `image` or `port` is missing or wrong (each reported).
+    func dockerSettings(_ fields: MappingFields) -> DockerServiceConfig? {
+        let image = reader.required("image", in: fields).flatMap(image)
+        let port = reader.required("port", in: fields)
+            .flatMap { reader.integer($0, in: 1...65535, expected: "a port from 1 to 65535") }
+        let volumes = fields["volumes"].map(volumes) ?? []
+        guard let image, let port else { return nil }
+        return DockerServiceConfig(image: image.source, args: image.args, port: port, volumes: volumes)
+    }
+
+    /// Container keys on a process service are mistakes, never silently ignored.
+    func refuseDockerKeys(_ fields: MappingFields) {
+        for key in Self.dockerKeys {
+            guard let node = fields[key] else { continue }
+            let hint = key == "port" ? "; a process is given its port in $PORT" : " (add runtime: docker)"
+            reader.log.add("\(key) applies only to runtime: docker\(hint)", at: node)
+        }
+    }
+
+    /// `image:`: exactly one of `dockerfile` (built from the release directory) and `name` (pulled),
+    /// and `args` for a build.
+    private func image(_ node: ConfigNode) -> (source: DockerImageSource, args: [String: String])? {
+        guard let fields = reader.mapping(node, keys: Self.imageKeys,
+                                          expected: "a mapping with dockerfile: or name:") else { return nil }
+        let args = fields["args"].map { environment($0, what: "build argument") } ?? [:]
+        switch (fields["dockerfile"], fields["name"]) {
+        case (let dockerfile?, nil):
+            return dockerfilePath(dockerfile).map { (.dockerfile($0), args) }
+        case (nil, let name?):
+            if let argsNode = fields["args"] {
+                reader.log.add("args apply only to an image built from a dockerfile", at: argsNode)
+            }
+            return imageName(name).map { (.name($0), [:]) }
+        case (_?, let name?):
+            reader.log.add("expected either dockerfile or name, not both", at: name)
+            return nil
+        case (nil, nil):
+            reader.log.add("expected dockerfile: (built from the release) or name: (an image built elsewhere)",
+                           at: fields.node)
+            return nil
+        }
+    }
+
+    /// A path inside the release directory, which is the build context.
+    private func dockerfilePath(_ node: ConfigNode) -> String? {
+        let expected = "a path inside the release directory like services/api/Dockerfile"
+        guard let text = reader.nonEmptyString(node, expected: expected) else { return nil }
+        let components = text.split(separator: "/")
+        guard !text.hasPrefix("/"), !components.contains(".."), text.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
+            reader.log.add("expected \(expected), got \(node.found)", at: node)
+            return nil
+        }
+        return text
+    }
+
+    private func imageName(_ node: ConfigNode) -> String? {
+        let expected = "an image name like registry.example/api or registry.example/api:1.4"
+        guard let text = reader.string(node, expected: expected) else { return nil }
+        guard ImageReference(parsing: text) != nil else {
+            reader.log.add("expected \(expected) (lowercase, no scheme), got \(node.found)", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// `volumes:`: a list of `name:/path` or `/host/path:/path`, `:ro` or `:rw`; one mount per target.
+    private func volumes(_ node: ConfigNode) -> [DockerVolume] {
+        guard let items = reader.list(node, expected: "a list like [\"api-data:/var/lib/api\"]") else { return [] }
+        var volumes: [DockerVolume] = []
+        var targets: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let expected = "\"name:/path\" or \"/host/path:/path\", optionally ending :ro or :rw"
+            guard let text = reader.string(item, expected: expected) else { continue }
+            switch VolumeRules.parse(text) {
+            case .success(let volume):
+                if let first = targets[volume.target] {
+                    reader.log.add("\(ConfigNode.quoted(volume.target)) is already mounted by volumes[\(first)]", at: item)
+                    continue
+                }
+                targets[volume.target] = index
+                volumes.append(volume)
+            case .failure(.shape):
+                reader.log.add("expected \(expected), got \(item.found)", at: item)
+            case .failure(.relativeHostPath):
+                reader.log.add("a host path must be absolute (like /srv/api/data), got \(item.found)", at: item)
+            case .failure(.badVolumeName):
+                reader.log.add("invalid volume name in \(item.found): use letters, digits, \"_\", \".\" and \"-\", "
+                               + "at least two characters, starting with a letter or digit", at: item)
+            case .failure(.relativeTarget):
+                reader.log.add("the path in the container must be absolute and not /, got \(item.found)", at: item)
+            case .failure(.badMode(let mode)):
+                reader.log.add("expected ro or rw after the container path, got \(ConfigNode.quoted(mode))", at: item)
+            }
+        }
+        return volumes
+    }
+}
