@@ -13,6 +13,7 @@ final class BackendHandler: ChannelInboundHandler {
     private var served = 0
     private var busy = false
     private var download: (remaining: Int, chunk: ByteBuffer)?
+    private var idleClose: Scheduled<Void>?
 
     init(box: StateBox) {
         self.box = box
@@ -24,6 +25,13 @@ final class BackendHandler: ChannelInboundHandler {
         self.context = context
     }
 
+    private func scheduleIdleClose(context: ChannelHandlerContext) {
+        guard let timeout = box.backend?.update({ $0.idleTimeout }) else { return }
+        idleClose = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            context.close(promise: nil)
+        }
+    }
+
     func closeIfIdle() {
         if !busy { context?.close(promise: nil) }
     }
@@ -32,6 +40,8 @@ final class BackendHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             busy = true
+            idleClose?.cancel()
+            idleClose = nil
             self.head = head
             bodyBytes = 0
             let drop = backend.update { state -> Bool in
@@ -134,5 +144,6 @@ final class BackendHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             if stopping { loopBound.value.close(promise: nil) }
         }
+        scheduleIdleClose(context: context)
     }
 }

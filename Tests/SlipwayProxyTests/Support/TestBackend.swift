@@ -30,6 +30,8 @@ final class TestBackend: Sendable {
         var held: [NIOLoopBound<() -> Void>] = []
         var responses: [String: (status: Int, body: String)] = [:]
         var dropNextReusedRequest = false
+        /// Connections idle this long after a response are closed without notice, like a server's keep-alive timeout.
+        var idleTimeout: TimeAmount?
         var stopping = false
         var waiters: [(condition: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     }
@@ -105,6 +107,11 @@ final class TestBackend: Sendable {
     /// what a server's keep-alive timeout does to a request racing it.
     func dropNextRequestOnReusedConnection() {
         state.withLock { $0.dropNextReusedRequest = true }
+    }
+
+    /// Closes connections idle for `timeout` from now on, as servers with a keep-alive timeout do.
+    func closeConnections(idleFor timeout: TimeAmount) {
+        state.withLock { $0.idleTimeout = timeout }
     }
 
     /// Closes every connection that is not in the middle of a request.
