@@ -17,7 +17,7 @@ struct DemoRepository {
               listen: 127.0.0.1:0
             services:
               web:
-                run: exec '\(exampleBinary)'
+                run: '\(exampleBinary)'
                 build: test -f VERSION
                 route:
                   path: /

@@ -35,6 +35,7 @@ public final class Daemon: Sendable {
         try state.create()
         let lock = try state.lock()
         defer { close(lock) }
+        state.removeUnfinishedReleases()
 
         let store = try SQLiteReleaseStore(path: state.database)
         let runtime = ProcessRuntime(logDirectory: state.logs, logger: logger)
@@ -49,17 +50,17 @@ public final class Daemon: Sendable {
         let queue = DeploymentQueue()
         let router = Router()
         router.add(middleware: APIErrorMiddleware())
-        APIRoutes(controller: controller, queue: queue, proxyAddress: { [proxyAddress] in proxyAddress.withLock { $0 } })
+        APIRoutes(controller: controller, queue: queue, proxyAddress: { [self] in self.proxyAddress.withLock { $0 } })
             .register(on: router)
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket
         let api = Application(
             router: router,
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "slipway"),
-            onServerRunning: { [proxyAddress] _ in
+            onServerRunning: { [self] _ in
                 chmod(socket, 0o600)
                 guard let address = try? await proxy.localAddress() else { return }
-                proxyAddress.withLock { $0 = address }
+                self.proxyAddress.withLock { $0 = address }
                 await onReady(address)
             },
             logger: logger)

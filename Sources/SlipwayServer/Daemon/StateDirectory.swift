@@ -29,6 +29,18 @@ struct StateDirectory: Sendable {
         }
     }
 
+    /// Removes `.tmp-*` staging directories a daemon killed mid-build left under `releases/<service>/`
+    /// (a release only becomes a release when its staging directory is renamed).
+    func removeUnfinishedReleases() {
+        let files = FileManager.default
+        for service in (try? files.contentsOfDirectory(atPath: releases)) ?? [] {
+            let directory = releases + "/" + service
+            for entry in (try? files.contentsOfDirectory(atPath: directory)) ?? [] where entry.hasPrefix(".tmp-") {
+                try? files.removeItem(atPath: directory + "/" + entry)
+            }
+        }
+    }
+
     /// Takes the daemon lock or says which daemon holds it. The descriptor stays open (and locked)
     /// until the process exits, however it exits.
     func lock() throws -> Int32 {

@@ -21,7 +21,7 @@ struct TestRepository {
           listen: 127.0.0.1:0
         services:
           web:
-            run: exec '\(Binaries.example)'
+            run: '\(Binaries.example)'
         \(build.map { "    build: \($0)\n" } ?? "")    health:
               path: /health
               interval: 50ms
