@@ -1,0 +1,17 @@
+/// Progress of a migration or backup, for a human watching (the CLI prints these to stderr) or a
+/// deployment's log. The final outcome is the return value or the thrown error, not an event.
+package enum DatabaseEvent: Sendable, Equatable {
+    /// Another migrator holds the lock; the message names it and how long we wait.
+    case waitingForLock(database: String, message: String)
+    case backupStarted(database: String)
+    /// Written and measured, not yet verified.
+    case backupWritten(BackupManifest)
+    case backupVerified(BackupManifest)
+    case backupsRotated(database: String, deleted: [String])
+    case migrationStarted(database: String, script: String)
+    case migrationApplied(database: String, AppliedMigration)
+    case restoreStarted(database: String, backup: String)
+}
+
+/// Where events go; `{ _ in }` when nobody listens.
+package typealias DatabaseEventSink = @Sendable (DatabaseEvent) -> Void

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SlipwayModel
+
+/// pg_dump, pg_restore and the scratch databases that prove a dump restores.
+struct PostgresBackupTools: Sendable {
+    let connector: PostgresConnector
+
+    var endpoint: PostgresEndpoint { connector.endpoint }
+    var logger: Logger { connector.logger }
+
+    /// `pg_dump --format=custom` (already compressed) of the database into `file`; returns the tool versions.
+    func dump(to file: String, serverVersion: Int) async throws -> [String: String] {
+        let pgDump = try tool("pg_dump", serverVersion: serverVersion)
+        let output = try await Subprocess(executable: pgDump,
+            arguments: ["--format=custom", "--no-password", "--file=\(file)"] + endpoint.libpqArguments
+                + ["--dbname=\(endpoint.database)"],
+            environment: endpoint.libpqEnvironment).run()
+        guard output.status == 0 else {
+            throw SlipwayError(.backupFailed, "pg_dump of \(endpoint.redacted) failed: \(output.stderrText)")
+        }
+        return ["pg_dump": try await version(of: pgDump), "postgres": try await serverVersionText()]
+    }
+
+    /// Creates `name` (like `like` when it exists, else plain) and restores `file` into it with pg_restore.
+    func restore(_ file: String, intoNewDatabase name: String, like: String?, serverVersion: Int) async throws {
+        try await withAdminConnection { connection in
+            var options = " TEMPLATE template0"
+            if let like {
+                let rows = try await connection.query("""
+                    SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = \(like)
+                    """, logger: logger)
+                for try await (encoding, collate, ctype) in rows.decode((String, String, String).self) {
+                    options += " ENCODING \(Self.literal(encoding)) LC_COLLATE \(Self.literal(collate)) LC_CTYPE \(Self.literal(ctype))"
+                }
+            }
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.identifier(name))\(options)"), logger: logger)
+        }
+        let pgRestore = try tool("pg_restore", serverVersion: serverVersion)
+        let output = try await Subprocess(executable: pgRestore,
+            arguments: ["--no-owner", "--exit-on-error", "--no-password"] + endpoint.libpqArguments + ["--dbname=\(name)", file],
+            environment: endpoint.libpqEnvironment).run()
+        guard output.status == 0 else {
+            await dropDatabase(name, serverVersion: serverVersion)
+            throw SlipwayError(.backupVerifyFailed, "pg_restore of \(file) failed: \(output.stderrText)")
+        }
+    }
+
+    /// Rows of the history table in `database`; nil when the table is not there.
+    func historyRows(in database: String, table: String) async throws -> Int? {
+        try await connector.withConnection(database: database) { connection in
+            let rows = try await connection.query("SELECT to_regclass(\(table)) IS NOT NULL", logger: logger)
+            var exists = false
+            for try await found in rows.decode(Bool.self) { exists = found }
+            guard exists else { return nil }
+            let qualified = table.split(separator: ".").map { Self.identifier(String($0)) }.joined(separator: ".")
+            let count = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(qualified)"), logger: logger)
+            for try await value in count.decode(Int.self) { return value }
+            return 0
+        }
+    }
+
+    func dropDatabase(_ name: String, serverVersion: Int) async {
+        // FORCE (PostgreSQL 13+) ends sessions a failed pg_restore may have left behind.
+        let force = serverVersion >= 130_000 ? " WITH (FORCE)" : ""
+        _ = try? await withAdminConnection { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(Self.identifier(name))\(force)"), logger: logger)
+        }
+    }
+
+    func serverVersion() async throws -> Int {
+        try await withAdminConnection { connection in
+            let rows = try await connection.query("SELECT current_setting('server_version_num')::int", logger: logger)
+            for try await number in rows.decode(Int.self) { return number }
+            return 0
+        }
+    }
+
+    func serverVersionText() async throws -> String {
+        try await withAdminConnection { connection in
+            let rows = try await connection.query("SELECT current_setting('server_version')", logger: logger)
+            for try await text in rows.decode(String.self) { return text }
+            return "unknown"
+        }
+    }
+
+    /// A connection for CREATE, DROP and RENAME DATABASE: the `postgres` maintenance database, or the
+    /// configured one when `postgres` is not reachable (a managed service that hides it).
+    func withAdminConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection: PostgresConnection
+        do {
+            connection = try await connector.connect(database: "postgres")
+        } catch {
+            connection = try await connector.connect()
+        }
+        do {
+            let value = try await body(connection)
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// The tool of the server's major version when Debian's layout has it (pg_dump refuses a newer server).
+    func tool(_ name: String, serverVersion: Int) throws -> String {
+        let major = serverVersion / 10_000
+        guard let path = Subprocess.locate(name, preferring: ["/usr/lib/postgresql/\(major)/bin"]) else {
+            throw SlipwayError(.backupFailed, "\(name) not found: install the PostgreSQL \(major) client tools (postgresql-client-\(major))")
+        }
+        return path
+    }
+
+    func version(of tool: String) async throws -> String {
+        let output = try await Subprocess(executable: tool, arguments: ["--version"]).run()
+        return String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func identifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}
