@@ -117,4 +117,63 @@ import Testing
         }
         await web.stop()
     }
+
+    @Test func h2cUpgradeOfferIsIgnored() async throws {
+        let web = try await TestBackend.start(name: "web")
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let text = try await RawHTTP.exchange(port: client.port, """
+                GET /headers HTTP/1.1\r
+                Host: web.test\r
+                Connection: Upgrade, HTTP2-Settings, close\r
+                Upgrade: h2c\r
+                HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r
+                \r
+
+                """)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(!text.contains("upgrade:"))
+            #expect(!text.contains("http2-settings:"))
+        }
+        await web.stop()
+    }
+
+    /// A client that sent `Expect: 100-continue` and got a final answer may never send its body:
+    /// the proxy closes instead of waiting to discard it.
+    @Test(.timeLimit(.minutes(1)))
+    func earlyAnswerToExpectContinueClosesTheConnection() async throws {
+        try await withProxy { proxy, client async throws in
+            let text = try await RawHTTP.exchange(port: client.port, """
+                POST /nowhere HTTP/1.1\r
+                Host: a\r
+                Content-Length: 1000\r
+                Expect: 100-continue\r
+                \r
+
+                """)
+            #expect(text.hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+            #expect(text.lowercased().contains("connection: close\r\n"))
+        }
+    }
+
+    /// Without `Expect`, the rest of a refused request's body is read and dropped, and the
+    /// connection serves the next request.
+    @Test func bodyOfARefusedRequestIsDiscardedAndTheConnectionKept() async throws {
+        try await withProxy { proxy, client async throws in
+            let body = String(repeating: "b", count: 100_000)
+            let text = try await RawHTTP.exchange(port: client.port, """
+                POST /nowhere HTTP/1.1\r
+                Host: a\r
+                Content-Length: \(body.utf8.count)\r
+                \r
+                \(body)GET /again HTTP/1.1\r
+                Host: a\r
+                Connection: close\r
+                \r
+
+                """)
+            #expect(text.components(separatedBy: "HTTP/1.1 404 Not Found\r\n").count == 3)
+        }
+    }
 }

@@ -55,7 +55,8 @@ enum ForwardedHeaders {
     }
 
     /// The response head sent to the client, and whether the client connection must close after it.
-    static func clientResponse(_ head: HTTPResponseHead, to request: ClientRequest) -> (head: HTTPResponseHead, close: Bool) {
+    /// `close` forces `Connection: close` (the request body can't be read to its end).
+    static func clientResponse(_ head: HTTPResponseHead, to request: ClientRequest, close forceClose: Bool = false) -> (head: HTTPResponseHead, close: Bool) {
         let named = connectionTokens(head.headers)
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 1)
@@ -65,7 +66,7 @@ enum ForwardedHeaders {
             if equals(name, "content-length") { hasContentLength = true }
             headers.add(name: name, value: value)
         }
-        var close = !request.keepAlive
+        var close = !request.keepAlive || forceClose
         let http10 = request.version.major == 1 && request.version.minor == 0
         let informational = head.status.code < 200
         if http10 && !hasContentLength && !informational && head.status.mayHaveResponseBody && request.method != .HEAD {
@@ -108,6 +109,8 @@ struct ClientRequest {
     var method: HTTPMethod
     var version: HTTPVersion
     var keepAlive: Bool
+    /// `Expect: 100-continue`: a client that may hold its body back until told to send it.
+    var expectsContinue: Bool = false
 }
 
 extension HTTPMethod {

@@ -110,8 +110,15 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     // MARK: Request
 
     private func start(_ head: HTTPRequestHead) {
-        let request = ClientRequest(method: head.method, version: head.version, keepAlive: head.isKeepAlive)
-        if head.headers.contains(name: "upgrade") {
+        let request = ClientRequest(
+            method: head.method,
+            version: head.version,
+            keepAlive: head.isKeepAlive,
+            expectsContinue: head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        )
+        // WebSocket and other upgrades are refused plainly. `h2c` is an offer a server may ignore
+        // (RFC 9110 §7.8): it is dropped with the other hop-by-hop headers and HTTP/1.1 goes on.
+        if let upgrade = head.headers.first(name: "upgrade"), !upgrade.lowercased().hasPrefix("h2c") {
             respondLocally(.upgradeNotSupported, to: request, requestEnded: false)
             return
         }
@@ -238,7 +245,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             return
         }
         exchange.cancelTimeout()
-        let (clientHead, close) = ForwardedHeaders.clientResponse(head, to: exchange.client)
+        // A client told "no" before sending its body may never send it: don't wait to read it.
+        let unreadBody = !exchange.requestEnded && exchange.client.expectsContinue
+        let (clientHead, close) = ForwardedHeaders.clientResponse(head, to: exchange.client, close: unreadBody)
         exchange.responseHead = head
         exchange.closeClientAfterResponse = close
         context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
@@ -281,7 +290,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     private func respondLocally(_ response: LocalResponse, to request: ClientRequest, requestEnded: Bool) {
-        let close = !request.keepAlive
+        // A client that awaits `100 Continue` may never send the body we would have to discard.
+        let close = !request.keepAlive || (!requestEnded && request.expectsContinue)
         state = close ? .closed : (requestEnded ? .idle : .discardingRequestBody)
         let body = response.body(allocator: context.channel.allocator)
         context.write(wrapOutboundOut(.head(response.head(for: request, close: close, bodyLength: body.readableBytes))), promise: nil)

@@ -106,7 +106,6 @@ final class LoopUpstream {
 
     /// Opens a new connection on this loop; `completion` runs on this loop.
     func connect(_ completion: @escaping (Result<UpstreamConnection, Error>) -> Void) {
-        counters.connectionsOpened += 1
         let pool = NIOLoopBound(self, eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.connectTimeout)
@@ -130,6 +129,7 @@ final class LoopUpstream {
             connected = bootstrap.connect(host: upstream.host, port: upstream.port)
         }
         connected.assumeIsolated().whenComplete { result in
+            if case .success = result { self.counters.connectionsOpened += 1 }
             completion(result.flatMap { channel in
                 Result { try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) }
             })
