@@ -1,0 +1,72 @@
+import Foundation
+import SlipwayModel
+
+extension DockerReleaseBuilder {
+    /// `POST /build` with the release directory as the context; returns the image id.
+    func build(_ release: Release, service: ServiceConfig, docker: DockerServiceConfig, dockerfile: String,
+               log: @escaping @Sendable (String) -> Void) async throws -> String {
+        func failure(at step: String? = nil, _ reason: String) -> SlipwayError {
+            SlipwayError(.buildFailed, "docker build of \(service.name) release \(release.id) failed"
+                         + (step.map { " at \($0)" } ?? "") + ": " + reason,
+                         context: ErrorContext(service: service.name))
+        }
+        var isFile: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: release.directory + "/" + dockerfile, isDirectory: &isFile),
+              !isFile.boolValue else {
+            throw failure("\(dockerfile) (image.dockerfile) is not a file in commit \(release.commit.prefix(12)); "
+                          + "the path is relative to the repository root")
+        }
+        let root = release.directory
+        let context = try await BlockingIO.run { try BuildContext.scan(root: root, dockerfile: dockerfile) }
+        let labels = ContainerLabels.image(release)
+        var request = EngineRequest(.post, "/build", query: [
+            ("t", ImageNames.versionReference(release)),
+            ("t", ImageNames.releaseReference(release)),
+            ("dockerfile", dockerfile),
+            ("buildargs", try DockerEngine.jsonText(docker.args)),
+            ("labels", try DockerEngine.jsonText(labels)),
+            ("rm", "1"),
+            ("forcerm", "1"),
+            // The classic builder: BuildKit over the API needs a gRPC session this client does not open.
+            ("version", "1"),
+        ])
+        request.body = .stream(BuildContextStream(context: context), length: .unknown)
+        request.contentType = "application/x-tar"
+        request.timeout = service.buildTimeout
+        log("docker build -f \(dockerfile) -t \(ImageNames.versionReference(release)) (\(context.entries.count) entries in the context)")
+
+        var output = BuildOutput()
+        let started = ContinuousClock.now
+        do {
+            try await engine.streamMessages(request) { message, raw in
+                guard let message else {
+                    log(String(raw))
+                    return
+                }
+                for line in output.take(message) { log(line) }
+            }
+        } catch let error as EngineError {
+            throw failure(at: output.step, error.message)
+        } catch let error as SlipwayError where error.code == .dockerUnavailable
+            && ContinuousClock.now - started >= service.buildTimeout {
+            throw failure(at: output.step, "it did not finish within \(DurationText.format(service.buildTimeout)) "
+                          + "(build_timeout)")
+        }
+        if let reason = output.failure { throw failure(at: output.step, reason) }
+
+        guard let image = try await engine.inspectImage(ImageNames.releaseReference(release)) else {
+            throw failure("the engine reported success but has no image \(ImageNames.releaseReference(release))")
+        }
+        log("built image \(image.id) as \(ImageNames.versionReference(release))")
+        return image.id
+    }
+}
+
+extension DockerEngine {
+    /// A value as JSON text, for query parameters that take JSON (`buildargs`, `labels`, `filters`).
+    static func jsonText(_ value: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

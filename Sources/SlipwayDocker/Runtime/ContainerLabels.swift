@@ -1,0 +1,38 @@
+import SlipwayModel
+
+/// The labels that tie containers and images to services and releases: how Slipway finds its
+/// containers again after a restart. Identity only, never configuration: environment values
+/// (secrets among them) go in `Env`, which `docker inspect` shows only to who may run containers.
+enum ContainerLabels {
+    static let service = "slipway.service"
+    static let release = "slipway.release"
+    static let deployment = "slipway.deployment"
+    static let version = "slipway.version"
+    /// The container port the proxy's traffic goes to, so a re-adopted container's published port is found.
+    static let port = "slipway.port"
+
+    static func container(_ release: Release, containerPort: Int, deployment: String?) -> [String: String] {
+        var labels = [
+            service: release.service,
+            self.release: release.id,
+            version: release.version,
+            port: String(containerPort),
+        ]
+        if let deployment { labels[self.deployment] = deployment }
+        return labels
+    }
+
+    static func image(_ release: Release) -> [String: String] {
+        [service: release.service, self.release: release.id, version: release.version]
+    }
+
+    /// Label filters selecting one release's containers.
+    static func selecting(_ release: Release) -> [String] {
+        ["\(service)=\(release.service)", "\(self.release)=\(release.id)"]
+    }
+
+    /// Label filters selecting one service's containers, or every Slipway container.
+    static func selecting(service name: String?) -> [String] {
+        name.map { ["\(service)=\($0)"] } ?? [service]
+    }
+}
