@@ -76,6 +76,8 @@ let package = Package(
             "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayDatabase",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"]),

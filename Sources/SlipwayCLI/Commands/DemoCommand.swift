@@ -19,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDocumentedExit {
             let binary = try example ?? Self.locateExample()
-            let steps = try await DemoRunner(exampleBinary: binary, output: { print($0); fflush(stdout) }).run()
+            let steps = try await DemoRunner(exampleBinary: binary, output: { print($0); fflush(nil) }).run()
             let rows = steps.map { step -> [String] in
                 [step.name, "\(step.expected.rawValue)", "\(step.exit.rawValue)", Terminal.seconds(step.seconds),
                  step.load.map { "\($0.served)" } ?? "-", step.load.map { "\($0.failed)" } ?? "-",

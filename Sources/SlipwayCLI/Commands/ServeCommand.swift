@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
             let daemon = Daemon(config: config, logger: logger)
             try await daemon.run { address in
                 print("slipway: proxy on http://\(address), API on \(daemon.socketPath)")
-                fflush(stdout)
+                fflush(nil)
             }
             return .success
         }

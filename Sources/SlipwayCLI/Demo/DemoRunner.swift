@@ -64,14 +64,17 @@ struct DemoRunner {
                     return nil
                 })
             } catch {
+                load.stop()
                 await daemon.shutdown()
-                group.cancelAll()
+                try? await group.waitForAll()
                 await load.shutdown()
                 throw error
             }
+            // Stop the load first (its requests in flight finish), then the daemon gracefully:
+            // it stops the releases it runs, so the demo leaves nothing running.
+            load.stop()
             await daemon.shutdown()
-            group.cancelAll()
-            try? await group.waitForAll()
+            try await group.waitForAll()
             await load.shutdown()
             return steps
         }

@@ -23,6 +23,7 @@ final class LoadGenerator: Sendable {
     }
 
     private let counts = Mutex(Counts())
+    private let stopped = Mutex(false)
     private let url: String
     private let clients: Int
     private let http: HTTPClient
@@ -38,17 +39,22 @@ final class LoadGenerator: Sendable {
 
     var snapshot: Counts { counts.withLock { $0 } }
 
-    /// Sends requests until the task is cancelled.
+    /// Sends requests until `stop()` (or the task is cancelled).
     func run() async {
         await withDiscardingTaskGroup { group in
             for _ in 0..<clients {
                 group.addTask {
-                    while !Task.isCancelled {
+                    while !Task.isCancelled && !self.stopped.withLock({ $0 }) {
                         await self.once()
                     }
                 }
             }
         }
+    }
+
+    /// Ends `run()` after the requests in flight.
+    func stop() {
+        stopped.withLock { $0 = true }
     }
 
     private func once() async {

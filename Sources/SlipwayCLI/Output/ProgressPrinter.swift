@@ -26,7 +26,7 @@ struct ProgressPrinter {
         case .finished, .refused:
             break
         }
-        fflush(stdout)
+        fflush(nil)
     }
 
     func summary(_ deployment: Deployment) {

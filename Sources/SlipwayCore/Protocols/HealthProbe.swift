@@ -23,8 +23,11 @@ public struct ProbeResult: Sendable, Equatable {
 
     public var summary: String {
         var parts: [String] = []
-        if let status { parts.append("status \(status)") }
-        if let reason { parts.append(reason) }
+        if let reason {
+            parts.append(reason)
+        } else if let status {
+            parts.append("status \(status)")
+        }
         if let body, !body.isEmpty { parts.append("body: \(body)") }
         return parts.isEmpty ? (healthy ? "healthy" : "unhealthy") : parts.joined(separator: ", ")
     }

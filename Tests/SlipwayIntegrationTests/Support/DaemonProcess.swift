@@ -5,9 +5,9 @@ import Synchronization
 final class DaemonProcess: Sendable {
     let process: Process
     let proxy: String
-    let output: Mutex<String>
+    let output: OutputLog
 
-    private init(process: Process, proxy: String, output: Mutex<String>) {
+    private init(process: Process, proxy: String, output: OutputLog) {
         self.process = process
         self.proxy = proxy
         self.output = output
@@ -23,7 +23,7 @@ final class DaemonProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         let (lines, continuation) = AsyncStream<String>.makeStream()
-        let output = Mutex("")
+        let output = OutputLog()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
@@ -32,7 +32,7 @@ final class DaemonProcess: Sendable {
                 return
             }
             let text = String(decoding: data, as: UTF8.self)
-            output.withLock { $0 += text }
+            output.append(text)
             continuation.yield(text)
         }
         try process.run()
@@ -61,4 +61,12 @@ final class DaemonProcess: Sendable {
         process.terminate()
         process.waitUntilExit()
     }
+}
+
+/// Everything a daemon printed, for failure messages.
+final class OutputLog: Sendable {
+    private let text = Mutex("")
+
+    func append(_ chunk: String) { text.withLock { $0 += chunk } }
+    var contents: String { text.withLock { $0 } }
 }
