@@ -66,12 +66,22 @@ extension ReverseProxy {
     /// Stops accepting connections and asks open ones to close after their current exchange;
     /// `run` returns once all have. What a graceful shutdown of the service group triggers.
     package func beginShutdown() {
+        _ = closeListenerAndQuiesce()
+    }
+
+    /// `beginShutdown`, returning once the listener is closed.
+    package func stopAccepting() async {
+        try? await closeListenerAndQuiesce()?.get()
+    }
+
+    private func closeListenerAndQuiesce() -> EventLoopFuture<Void>? {
         let server = binding.withLock { binding -> Channel? in
             if case .bound(_, let server) = binding { return server }
             return nil
         }
-        server?.close(promise: nil)
+        let closed = server?.close()
         connections.quiesceAll()
+        return closed
     }
 
     private func bind() async throws -> Channel {
@@ -90,9 +100,10 @@ extension ReverseProxy {
                         throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
                     }
                     let sync = channel.pipeline.syncOperations
-                    // Headers come from llhttp-parsed messages, so outbound validation would only cost time.
+                    // Pipelining and quiescing are ProxyRequestHandler's. Headers come from
+                    // llhttp-parsed messages, so outbound validation would only cost time.
                     try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
+                        withPipeliningAssistance: false,
                         withErrorHandling: true,
                         withOutboundHeaderValidation: false
                     )

@@ -72,4 +72,41 @@ import Testing
         }
         await web.stop()
     }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let web = try await TestBackend.start(name: "web")
+        let api = try await TestBackend.start(name: "api")
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(host: "a", path: "/"))
+            await proxy.configure(service: "api", route: RouteConfig(path: "/api"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            await proxy.switchTraffic(service: "api", to: api.upstream)
+            let text = try await RawHTTP.exchange(port: client.port, """
+                GET /delay/100 HTTP/1.1\r
+                Host: a\r
+                \r
+                GET /api/x HTTP/1.1\r
+                Host: c\r
+                \r
+                GET /missing HTTP/1.1\r
+                Host: b\r
+                \r
+                POST /upload HTTP/1.1\r
+                Host: a\r
+                Content-Length: 5\r
+                Connection: close\r
+                \r
+                hello
+                """)
+            // Each response: status line, headers, body; in the order the requests were sent.
+            let responses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { response in
+                (status: String(response.prefix(3)), body: response.components(separatedBy: "\r\n\r\n").last ?? "")
+            }
+            #expect(responses.map(\.status) == ["200", "200", "404", "200"])
+            #expect(responses.map(\.body) == ["web", "api", "no service routes this request\n", "received 5"])
+            #expect(web.uploadedBytes == 5)
+        }
+        await web.stop()
+        await api.stop()
+    }
 }

@@ -21,7 +21,7 @@ import Testing
         let inFlight = Task { try await RawHTTP.exchange(port: port, "GET /hold HTTP/1.1\r\nHost: a\r\n\r\n") }
         await web.waitForRequests(1)
 
-        proxy.beginShutdown()
+        await proxy.stopAccepting()
         // New connections are refused once the listener is closed.
         await #expect(throws: (any Error).self) {
             _ = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)

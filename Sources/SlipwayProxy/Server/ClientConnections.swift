@@ -2,8 +2,8 @@ import Synchronization
 import NIOCore
 
 /// The open client connections, so a graceful shutdown can ask each to finish its current
-/// exchange and close (`ChannelShouldQuiesceEvent`, which HTTPServerPipelineHandler acts on:
-/// idle connections close at once, busy ones after their response) and wait until all are gone.
+/// exchange and close (`ChannelShouldQuiesceEvent`, which ProxyRequestHandler acts on: idle
+/// connections close at once, busy ones after their response) and wait until all are gone.
 final class ClientConnections: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: Channel] = [:]

@@ -1,0 +1,51 @@
+/// Recognises the header names the proxy treats specially, without allocating: every header of
+/// every request and response passes through here.
+enum HeaderName: Equatable {
+    /// Describes one connection, never forwarded (RFC 9110 §7.6.1, and the list Go's
+    /// `httputil.ReverseProxy`, hence kamal-proxy, strips).
+    case hopByHop
+    case connection
+    case transferEncoding
+    case host
+    case contentLength
+    case forwardedFor
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host`: the proxy states them itself.
+    case forwardedOther
+
+    static func classify(_ name: String) -> HeaderName? {
+        let utf8 = name.utf8
+        switch utf8.count {
+        case 2: return equal(utf8, "te") ? .hopByHop : nil
+        case 4: return equal(utf8, "host") ? .host : nil
+        case 7: return equal(utf8, "upgrade") || equal(utf8, "trailer") ? .hopByHop : nil
+        case 10:
+            if equal(utf8, "connection") { return .connection }
+            return equal(utf8, "keep-alive") ? .hopByHop : nil
+        case 14: return equal(utf8, "content-length") ? .contentLength : nil
+        case 15: return equal(utf8, "x-forwarded-for") ? .forwardedFor : nil
+        case 16:
+            if equal(utf8, "proxy-connection") { return .hopByHop }
+            return equal(utf8, "x-forwarded-host") ? .forwardedOther : nil
+        case 17:
+            if equal(utf8, "transfer-encoding") { return .transferEncoding }
+            return equal(utf8, "x-forwarded-proto") ? .forwardedOther : nil
+        case 18: return equal(utf8, "proxy-authenticate") ? .hopByHop : nil
+        case 19: return equal(utf8, "proxy-authorization") ? .hopByHop : nil
+        default: return nil
+        }
+    }
+
+    /// ASCII case-insensitive equality with a lowercase name of the same length.
+    static func equal(_ name: String.UTF8View, _ lowercased: StaticString) -> Bool {
+        guard name.count == lowercased.utf8CodeUnitCount else { return false }
+        return lowercased.withUTF8Buffer { expected in
+            var i = 0
+            for byte in name {
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                if lower != expected[i] { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+}
