@@ -18,13 +18,13 @@ extension DockerReleaseBuilder {
         }
         let root = release.directory
         let context = try await BlockingIO.run { try BuildContext.scan(root: root, dockerfile: dockerfile) }
-        let labels = ContainerLabels.image(release)
         var request = EngineRequest(.post, "/build", query: [
             ("t", ImageNames.versionReference(release)),
             ("t", ImageNames.releaseReference(release)),
             ("dockerfile", dockerfile),
+            // No `labels`: the engine would add a step per label to the user's Dockerfile, and a
+            // label naming the release would make every build of one commit a different image.
             ("buildargs", try DockerEngine.jsonText(docker.args)),
-            ("labels", try DockerEngine.jsonText(labels)),
             ("rm", "1"),
             ("forcerm", "1"),
             // The classic builder: BuildKit over the API needs a gRPC session this client does not open.

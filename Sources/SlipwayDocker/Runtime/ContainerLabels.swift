@@ -1,6 +1,6 @@
 import SlipwayModel
 
-/// The labels that tie containers and images to services and releases: how Slipway finds its
+/// The labels that tie containers to services and releases: how Slipway finds its
 /// containers again after a restart. Identity only, never configuration: environment values
 /// (secrets among them) go in `Env`, which `docker inspect` shows only to who may run containers.
 enum ContainerLabels {
@@ -20,10 +20,6 @@ enum ContainerLabels {
         ]
         if let deployment { labels[self.deployment] = deployment }
         return labels
-    }
-
-    static func image(_ release: Release) -> [String: String] {
-        [service: release.service, self.release: release.id, version: release.version]
     }
 
     /// Label filters selecting one release's containers.

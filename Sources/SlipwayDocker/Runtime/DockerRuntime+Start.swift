@@ -55,7 +55,8 @@ extension DockerRuntime {
         watched[id] = WatchedContainer(instance: placeholder, starting: true)
         do {
             try await engine.startContainer(id)
-            guard let details = try await engine.inspectContainer(id) else { throw failure("its container vanished as it started") }
+            let details = try await detailsAfterStartCheck(id)
+            guard let details else { throw failure("its container vanished as it started") }
             if !details.state.running {
                 let tail = await logTail(placeholder, lines: 20)
                 throw failure("it exited at once (\(Self.describe(exitCode: details.state.exitCode))); "
@@ -82,12 +83,29 @@ extension DockerRuntime {
         }
     }
 
+    /// The container's state once it has run for `startCheck`, or as soon as it stops: a command
+    /// that fails at once (a missing file, a bad flag) fails the start with its output.
+    func detailsAfterStartCheck(_ id: String) async throws -> ContainerDetails? {
+        let deadline = ContinuousClock.now + startCheck
+        while true {
+            let details = try await engine.inspectContainer(id)
+            guard let details, details.state.running, ContinuousClock.now < deadline, !Task.isCancelled else { return details }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
     /// Removes the release's stopped containers (earlier crashes) but the newest, which keeps the
-    /// last crash's output for whoever looks; a crash loop must not pile up containers.
+    /// last crash's output for whoever looks; a crash loop must not pile up containers. One whose
+    /// exit the event stream has not delivered yet is reported first.
     func removeDeadContainers(of release: Release) async {
         guard let containers = try? await engine.listContainers(labels: ContainerLabels.selecting(release), all: true)
         else { return }
-        let dead = containers.filter { $0.state != "running" && watched[$0.id] == nil }.sorted { $0.created > $1.created }
+        let dead = containers.filter { $0.state != "running" && watched[$0.id]?.starting != true }
+            .sorted { $0.created > $1.created }
+        for container in dead where watched[container.id] != nil {
+            let details = try? await engine.inspectContainer(container.id)
+            if details?.state.running != true { report(container.id, exitCode: details?.state.exitCode) }
+        }
         for container in dead.dropFirst() {
             try? await engine.removeContainer(container.id, force: false)
         }

@@ -19,6 +19,8 @@ public actor DockerRuntime: Runtime {
 
     let engine: DockerEngine
     let logger: Logger
+    /// How long `start` watches a new container for an exit at once before reporting it started.
+    let startCheck: Duration = .milliseconds(250)
     /// Containers whose exit this runtime reports, by container id.
     var watched: [String: WatchedContainer] = [:]
     /// Where a reconnected event stream resumes, so no exit is missed while it was down.
