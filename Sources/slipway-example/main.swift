@@ -11,6 +11,12 @@ guard let port = environment["PORT"].flatMap(Int.init) else {
     FileHandle.standardError.write("slipway-example: PORT is not set\n".data(using: .utf8)!)
     exit(64)
 }
+/// Writes a line straight to the log file (unbuffered): a release that fails its health check is
+/// diagnosed from the last lines of its log, which must be there while it still runs.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 let behaviour = ExampleBehaviour.load(directory: FileManager.default.currentDirectoryPath, environment: environment)
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let quiesce = ServerQuiescingHelper(group: group)
@@ -30,12 +36,12 @@ let channel = try ServerBootstrap(group: group)
     }
     .bind(host: "127.0.0.1", port: port)
     .wait()
-print("slipway-example \(behaviour.version) listening on 127.0.0.1:\(port)")
+say("slipway-example \(behaviour.version) listening on 127.0.0.1:\(port)")
 
 signal(SIGTERM, SIG_IGN)
 let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
 termination.setEventHandler {
-    print("slipway-example \(behaviour.version): SIGTERM, finishing in-flight requests")
+    say("slipway-example \(behaviour.version): SIGTERM, finishing in-flight requests")
     let done = group.next().makePromise(of: Void.self)
     quiesce.initiateShutdown(promise: done)
     done.futureResult.whenComplete { _ in exit(0) }

@@ -11,6 +11,12 @@ struct DaemonClient {
     let configFile: String
     let socketPath: String
 
+    /// One client for the process, like `HTTPClient.shared` (never shut down), but failing fast when
+    /// no daemon listens: the default would retry a refused connection until its 10 s timeout.
+    private static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(2))))
+
     /// Finds `slipway.yml` (the `--config` path, else the current directory or its parents).
     init(options: GlobalOptions) throws {
         self.init(configFile: try Self.configFile(options))
@@ -47,8 +53,12 @@ struct DaemonClient {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try APICoding.encoder().encode(body)))
         }
+        guard FileManager.default.fileExists(atPath: socketPath) else {
+            let root = (configFile as NSString).deletingLastPathComponent
+            throw SlipwayError(.daemonUnreachable, "no slipway daemon is running for \(root) (no socket at \(socketPath)); start one with `slipway serve`")
+        }
         do {
-            return try await HTTPClient.shared.execute(request, timeout: timeout)
+            return try await Self.http.execute(request, timeout: timeout)
         } catch {
             let root = (configFile as NSString).deletingLastPathComponent
             throw SlipwayError(.daemonUnreachable,

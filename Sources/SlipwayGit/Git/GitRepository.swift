@@ -27,9 +27,11 @@ struct GitRepository: Sendable {
 
     /// Whether the work tree differs from HEAD (untracked files included). False when it cannot
     /// tell, as in a bare repository: this only feeds a warning. Without optional locks, so the
-    /// user's own git commands never meet our `index.lock`.
+    /// user's own git commands never meet our `index.lock`. Slipway's own state directory
+    /// (`.slipway/`, untracked unless the user ignores it) is not a change.
     func hasUncommittedChanges() async -> Bool {
-        guard let outcome = try? await git(["--no-optional-locks", "status", "--porcelain"]), outcome.succeeded else { return false }
+        guard let outcome = try? await git(["--no-optional-locks", "status", "--porcelain", "--", ".", ":(exclude).slipway"]),
+              outcome.succeeded else { return false }
         return !outcome.output.isEmpty
     }
 

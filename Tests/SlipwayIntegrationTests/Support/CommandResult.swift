@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 struct CommandResult {
@@ -6,7 +7,9 @@ struct CommandResult {
     var stderr: String
 }
 
-/// Runs a program to completion, capturing its output (read concurrently so a full pipe never blocks it).
+/// Runs a program to completion, capturing its output. Nothing here blocks a thread of Swift's
+/// cooperative pool (it has only as many threads as cores): pipes are read on dispatch threads and
+/// the exit arrives through `terminationHandler`, so tests can run several programs at once.
 func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil,
                 environment: [String: String] = [:]) async throws -> CommandResult {
     let process = Process()
@@ -19,11 +22,19 @@ func runProgram(_ path: String, _ arguments: [String], in directory: String? = n
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
+    let (exits, exited) = AsyncStream<Int32>.makeStream()
+    process.terminationHandler = { exited.yield($0.terminationStatus); exited.finish() }
     try process.run()
-    async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-    async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
-    let (o, e) = await (stdout, stderr)
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                         stderr: String(decoding: e, as: UTF8.self))
+    async let stdout = readToEnd(out.fileHandleForReading)
+    async let stderr = readToEnd(err.fileHandleForReading)
+    var status: Int32 = -1
+    for await code in exits { status = code }
+    return CommandResult(status: status, stdout: String(decoding: await stdout, as: UTF8.self),
+                         stderr: String(decoding: await stderr, as: UTF8.self))
+}
+
+private func readToEnd(_ handle: FileHandle) async -> Data {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+    }
 }
