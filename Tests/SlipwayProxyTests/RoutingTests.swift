@@ -87,6 +87,8 @@ import Testing
         try await withProxy(upstreamTimeout: .milliseconds(300)) { proxy, client in
             await proxy.configure(service: "web", route: RouteConfig(path: "/"))
             await proxy.switchTraffic(service: "web", to: web.upstream)
+            // An answered request first, so the connection's timer re-arms for the silent one.
+            #expect(try await client.get("/").status == 200)
             let response = try await client.get("/hold")
             #expect(response.status == 504)
             #expect(response.body == "service web at \(web.upstream) did not answer within 300ms\n")

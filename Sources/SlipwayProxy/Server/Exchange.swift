@@ -23,7 +23,8 @@ final class Exchange {
     var requestSent = false
     var responseHead: HTTPResponseHead?
     var closeClientAfterResponse = false
-    var timeout: Scheduled<Void>?
+    /// When the response head must have arrived; nil while not waiting for one.
+    var responseDeadline: NIODeadline?
 
     init(service: String, upstream: LoopUpstream, upstreamHead: HTTPRequestHead, client: ClientRequest) {
         self.service = service
@@ -38,7 +39,6 @@ final class Exchange {
     }
 
     func cancelTimeout() {
-        timeout?.cancel()
-        timeout = nil
+        responseDeadline = nil
     }
 }

@@ -18,7 +18,7 @@ enum ForwardedHeaders {
         var hasContentLength = false
         for (name, value) in head.headers {
             switch HeaderName.classify(name) {
-            case .hopByHop, .connection, .forwardedOther:
+            case .hopByHop, .upgrade, .connection, .forwardedOther:
                 continue
             case .transferEncoding:
                 chunked = true
@@ -30,6 +30,8 @@ enum ForwardedHeaders {
                 if host == nil { host = value }
             case .contentLength:
                 hasContentLength = true
+            case .expect:
+                break
             case nil:
                 if !named.isEmpty && isNamed(name, in: named) { continue }
             }
@@ -63,7 +65,7 @@ enum ForwardedHeaders {
         var hopByHop = false
         for (name, _) in head.headers {
             switch HeaderName.classify(name) {
-            case .hopByHop, .connection, .transferEncoding: hopByHop = true
+            case .hopByHop, .upgrade, .connection, .transferEncoding: hopByHop = true
             case .contentLength: hasContentLength = true
             default: break
             }
@@ -82,7 +84,7 @@ enum ForwardedHeaders {
         headers.reserveCapacity(head.headers.count + 1)
         for (name, value) in head.headers {
             switch HeaderName.classify(name) {
-            case .hopByHop, .connection, .transferEncoding: continue
+            case .hopByHop, .upgrade, .connection, .transferEncoding: continue
             case nil where !named.isEmpty && isNamed(name, in: named): continue
             default: headers.append((name, value))
             }
@@ -124,6 +126,24 @@ struct ClientRequest {
     var keepAlive: Bool
     /// `Expect: 100-continue`: a client that may hold its body back until told to send it.
     var expectsContinue: Bool = false
+}
+
+/// The headers routing and refusal look at, found in one pass.
+struct RequestHeaderFacts {
+    var host: String?
+    var upgrade: String?
+    var expectsContinue = false
+
+    init(_ headers: HTTPHeaders) {
+        for (name, value) in headers {
+            switch HeaderName.classify(name) {
+            case .host where host == nil: host = value
+            case .upgrade: upgrade = value
+            case .expect: expectsContinue = HeaderName.equal(value.utf8, "100-continue")
+            default: break
+            }
+        }
+    }
 }
 
 extension HTTPMethod {

@@ -4,7 +4,10 @@ enum HeaderName: Equatable {
     /// Describes one connection, never forwarded (RFC 9110 §7.6.1, and the list Go's
     /// `httputil.ReverseProxy`, hence kamal-proxy, strips).
     case hopByHop
+    /// Hop-by-hop too; the proxy refuses upgrades other than `h2c`.
+    case upgrade
     case connection
+    case expect
     case transferEncoding
     case host
     case contentLength
@@ -17,7 +20,10 @@ enum HeaderName: Equatable {
         switch utf8.count {
         case 2: return equal(utf8, "te") ? .hopByHop : nil
         case 4: return equal(utf8, "host") ? .host : nil
-        case 7: return equal(utf8, "upgrade") || equal(utf8, "trailer") ? .hopByHop : nil
+        case 6: return equal(utf8, "expect") ? .expect : nil
+        case 7:
+            if equal(utf8, "upgrade") { return .upgrade }
+            return equal(utf8, "trailer") ? .hopByHop : nil
         case 10:
             if equal(utf8, "connection") { return .connection }
             return equal(utf8, "keep-alive") ? .hopByHop : nil

@@ -39,6 +39,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     private var delivering = false
     /// Graceful shutdown: close after the current response.
     private var quiescing = false
+    /// One timer per connection, not per request: it fires at the earliest deadline it knew of and
+    /// re-arms itself for a later one, so a keep-alive connection schedules about one timer per
+    /// `upstreamTimeout` instead of one per request.
+    private var responseTimer: Scheduled<Void>?
 
     init(loop: LoopState, logger: Logger) {
         self.loop = loop
@@ -147,6 +151,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         state = .closed
         queued.removeAll()
         readPending = false
+        responseTimer?.cancel()
+        responseTimer = nil
         context.fireChannelInactive()
     }
 
@@ -191,19 +197,20 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     // MARK: Request
 
     private func start(_ head: HTTPRequestHead) {
+        let facts = RequestHeaderFacts(head.headers)
         let request = ClientRequest(
             method: head.method,
             version: head.version,
             keepAlive: head.isKeepAlive,
-            expectsContinue: head.headers.first(name: "expect")?.lowercased() == "100-continue"
+            expectsContinue: facts.expectsContinue
         )
         // WebSocket and other upgrades are refused plainly. `h2c` is an offer a server may ignore
         // (RFC 9110 §7.8): it is dropped with the other hop-by-hop headers and HTTP/1.1 goes on.
-        if let upgrade = head.headers.first(name: "upgrade"), !upgrade.lowercased().hasPrefix("h2c") {
+        if let upgrade = facts.upgrade, !upgrade.lowercased().hasPrefix("h2c") {
             respondLocally(.upgradeNotSupported, to: request, requestEnded: false)
             return
         }
-        guard let route = loop.routes.match(hostHeader: head.headers.first(name: "host"), uri: head.uri) else {
+        guard let route = loop.routes.match(hostHeader: facts.host, uri: head.uri) else {
             respondLocally(.noRoute, to: request, requestEnded: false)
             return
         }
@@ -294,15 +301,28 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     private func armTimeout(_ exchange: Exchange) {
-        exchange.cancelTimeout()
-        exchange.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: loop.settings.upstreamTimeout) {
-            self.timedOut(exchange)
+        let deadline = NIODeadline.now() + loop.settings.upstreamTimeout
+        exchange.responseDeadline = deadline
+        if responseTimer == nil { scheduleResponseTimer(at: deadline) }
+    }
+
+    private func scheduleResponseTimer(at deadline: NIODeadline) {
+        responseTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.responseTimerFired()
+        }
+    }
+
+    private func responseTimerFired() {
+        responseTimer = nil
+        guard case .proxying(let exchange) = state, let deadline = exchange.responseDeadline else { return }
+        if deadline <= .now() {
+            timedOut(exchange)
+        } else {
+            scheduleResponseTimer(at: deadline)
         }
     }
 
     private func timedOut(_ exchange: Exchange) {
-        guard case .proxying(let current) = state, current === exchange, exchange.responseHead == nil else { return }
-        exchange.timeout = nil
         exchange.upstream.counters.timeouts += 1
         fail(exchange, with: .timedOut(
             service: exchange.service,
