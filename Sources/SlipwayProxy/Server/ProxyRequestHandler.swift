@@ -18,7 +18,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
+    enum State {
         case idle
         case proxying(Exchange)
         /// A response went out before its request ended: the rest of the body is read and dropped,
@@ -27,22 +27,22 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         case closed
     }
 
-    private let loop: LoopState
-    private let logger: Logger
-    private var state = State.idle
-    private var context: ChannelHandlerContext!
+    let loop: LoopState
+    let logger: Logger
+    var state = State.idle
+    var context: ChannelHandlerContext!
     /// A read the client side asked for while the upstream couldn't take more.
-    private var readPending = false
+    var readPending = false
     private var clientAddress: String?
     /// Pipelined request parts that wait for the current exchange to end.
-    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    var queued = CircularBuffer<HTTPServerRequestPart>()
     private var delivering = false
     /// Graceful shutdown: close after the current response.
-    private var quiescing = false
+    var quiescing = false
     /// One timer per connection, not per request: it fires at the earliest deadline it knew of and
     /// re-arms itself for a later one, so a keep-alive connection schedules about one timer per
     /// `upstreamTimeout` instead of one per request.
-    private var responseTimer: Scheduled<Void>?
+    var responseTimer: Scheduled<Void>?
 
     init(loop: LoopState, logger: Logger) {
         self.loop = loop
@@ -104,7 +104,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     /// Whether the client may be read now: not while pipelined requests wait, nor while a request
     /// body has nowhere to go.
-    private var mayRead: Bool {
+    var mayRead: Bool {
         guard queued.isEmpty else { return false }
         if case .proxying(let exchange) = state, !exchange.requestEnded {
             guard let connection = exchange.connection else { return false }
@@ -113,7 +113,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         return true
     }
 
-    private func releasePendingRead() {
+    func releasePendingRead() {
         if readPending && mayRead {
             readPending = false
             context.read()
@@ -161,14 +161,14 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         closeClient()
     }
 
-    private func closeClient() {
+    func closeClient() {
         state = .closed
         queued.removeAll()
         context.close(promise: nil)
     }
 
     /// The connection is ready for its next request: take a pipelined one or read on.
-    private func becomeIdle() {
+    func becomeIdle() {
         state = .idle
         if quiescing {
             closeClient()
@@ -257,7 +257,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     // MARK: Upstream connection
 
-    private func connect(_ exchange: Exchange) {
+    func connect(_ exchange: Exchange) {
         exchange.upstream.connect { result in
             guard case .proxying(let current) = self.state, current === exchange else {
                 // The client left while we connected; the connection is new and clean, keep it.
@@ -278,7 +278,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         }
     }
 
-    private func attach(_ connection: UpstreamConnection, to exchange: Exchange, reused: Bool) {
+    func attach(_ connection: UpstreamConnection, to exchange: Exchange, reused: Bool) {
         exchange.connection = connection
         exchange.connectionWasReused = reused
         connection.delegate = self
@@ -298,175 +298,5 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         connection.flush()
         if exchange.requestSent { armTimeout(exchange) }
         releasePendingRead()
-    }
-
-    private func armTimeout(_ exchange: Exchange) {
-        let deadline = NIODeadline.now() + loop.settings.upstreamTimeout
-        exchange.responseDeadline = deadline
-        if responseTimer == nil { scheduleResponseTimer(at: deadline) }
-    }
-
-    private func scheduleResponseTimer(at deadline: NIODeadline) {
-        responseTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            self.responseTimerFired()
-        }
-    }
-
-    private func responseTimerFired() {
-        responseTimer = nil
-        guard case .proxying(let exchange) = state, let deadline = exchange.responseDeadline else { return }
-        if deadline <= .now() {
-            timedOut(exchange)
-        } else {
-            scheduleResponseTimer(at: deadline)
-        }
-    }
-
-    private func timedOut(_ exchange: Exchange) {
-        exchange.upstream.counters.timeouts += 1
-        fail(exchange, with: .timedOut(
-            service: exchange.service,
-            upstream: exchange.upstream.upstream.description,
-            after: loop.settings.upstreamTimeout
-        ))
-    }
-
-    // MARK: Response
-
-    private func respond(to exchange: Exchange, head: HTTPResponseHead) {
-        if head.status.code < 200 && head.status != .switchingProtocols {
-            // 100 Continue and friends go to HTTP/1.1 clients as they come; the final head follows.
-            if exchange.client.version.minor >= 1 {
-                let informational = ForwardedHeaders.clientResponse(head, to: exchange.client).head
-                context.write(wrapOutboundOut(.head(informational)), promise: nil)
-            }
-            return
-        }
-        exchange.cancelTimeout()
-        // A client told "no" before sending its body may never send it: don't wait to read it.
-        let unreadBody = !exchange.requestEnded && exchange.client.expectsContinue
-        let (clientHead, close) = ForwardedHeaders.clientResponse(head, to: exchange.client, close: unreadBody || quiescing)
-        exchange.responseHead = head
-        exchange.closeClientAfterResponse = close
-        context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
-    }
-
-    private func finishResponse(_ exchange: Exchange, on connection: UpstreamConnection, trailers: HTTPHeaders?) {
-        exchange.connection = nil
-        exchange.cancelTimeout()
-        connection.completedRequests += 1
-        let responseHead = exchange.responseHead
-        if exchange.requestSent, responseHead?.isKeepAlive == true {
-            exchange.upstream.release(connection)
-        } else {
-            // The upstream closes it, or it still expects request body we won't send.
-            connection.delegate = nil
-            connection.close()
-        }
-        exchange.upstream.counters.recordStatus(responseHead?.status.code ?? 0)
-        exchange.upstream.requestFinished()
-
-        let close = exchange.closeClientAfterResponse || quiescing
-        state = close ? .closed : (exchange.requestEnded ? .idle : .discardingRequestBody)
-        writeEnd(trailers, close: close)
-        afterResponse()
-    }
-
-    /// After a response's end went out: the next request, the rest of this one's body, or nothing.
-    private func afterResponse() {
-        switch state {
-        case .idle: becomeIdle()
-        case .discardingRequestBody: releasePendingRead()
-        case .proxying, .closed: break
-        }
-    }
-
-    /// No response can come from the upstream: answer with a local error.
-    private func fail(_ exchange: Exchange, with response: LocalResponse) {
-        exchange.cancelTimeout()
-        if let connection = exchange.connection {
-            exchange.connection = nil
-            connection.delegate = nil
-            connection.close()
-        }
-        exchange.pendingParts.removeAll()
-        exchange.upstream.requestFinished()
-        logger.debug("answering \(response.status.code)", metadata: ["service": "\(exchange.service)", "reason": "\(response.message)"])
-        respondLocally(response, to: exchange.client, requestEnded: exchange.requestEnded)
-    }
-
-    private func respondLocally(_ response: LocalResponse, to request: ClientRequest, requestEnded: Bool) {
-        // A client that awaits `100 Continue` may never send the body we would have to discard.
-        let close = !request.keepAlive || quiescing || (!requestEnded && request.expectsContinue)
-        state = close ? .closed : (requestEnded ? .idle : .discardingRequestBody)
-        let body = response.body(allocator: context.channel.allocator)
-        context.write(wrapOutboundOut(.head(response.head(for: request, close: close, bodyLength: body.readableBytes))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        writeEnd(nil, close: close)
-        afterResponse()
-    }
-
-    private func writeEnd(_ trailers: HTTPHeaders?, close: Bool) {
-        guard close else {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-            return
-        }
-        let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
-        }
-    }
-}
-
-extension ProxyRequestHandler: UpstreamConnectionDelegate {
-    func upstreamConnection(_ connection: UpstreamConnection, received part: HTTPClientResponsePart) {
-        guard case .proxying(let exchange) = state, exchange.connection === connection else { return }
-        switch part {
-        case .head(let head):
-            respond(to: exchange, head: head)
-        case .body(let body):
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case .end(let trailers):
-            finishResponse(exchange, on: connection, trailers: trailers)
-        }
-    }
-
-    func upstreamConnectionReadComplete(_ connection: UpstreamConnection) {
-        guard case .proxying(let exchange) = state, exchange.connection === connection else { return }
-        context.flush()
-    }
-
-    func upstreamConnectionWritabilityChanged(_ connection: UpstreamConnection) {
-        guard case .proxying(let exchange) = state, exchange.connection === connection else { return }
-        releasePendingRead()
-    }
-
-    func upstreamConnection(_ connection: UpstreamConnection, closedWith error: Error?) {
-        guard case .proxying(let exchange) = state, exchange.connection === connection else { return }
-        exchange.connection = nil
-        exchange.cancelTimeout()
-        if exchange.responseHead != nil {
-            // Too late for a status: the client sees its connection close, as it would have without us.
-            exchange.upstream.counters.abortedResponses += 1
-            exchange.upstream.requestFinished()
-            closeClient()
-        } else if exchange.canRetry {
-            // The keep-alive race: the upstream closed an idle connection as we sent on it. Nothing
-            // was processed, so an idempotent request is replayed once on a fresh connection.
-            exchange.retried = true
-            exchange.upstream.counters.retries += 1
-            if exchange.requestSent {
-                exchange.requestSent = false
-                exchange.pendingParts.append(.end(nil))
-            }
-            connect(exchange)
-        } else {
-            exchange.upstream.counters.closedBeforeResponse += 1
-            fail(exchange, with: .unreachable(
-                service: exchange.service,
-                upstream: exchange.upstream.upstream.description,
-                reason: error.map(ConnectionFailure.describe) ?? "connection closed before a response"
-            ))
-        }
     }
 }
