@@ -27,7 +27,7 @@ struct DatabaseContext: Sendable {
             engine = PostgresEngine(endpoint: endpoint, lockTimeout: config.lockTimeout, applicationName: applicationName,
                                     logger: logger)
         case .sqlite(let path):
-            engine = SQLiteEngine(path: path)
+            engine = SQLiteEngine(path: path, busyTimeout: config.lockTimeout)
         }
         migrationsDirectory = DatabaseLocation.absolute(config.migrations, base: baseDirectory)
         backups = BackupCatalog(directory: DatabaseLocation.absolute(config.backup.dir, base: baseDirectory),

@@ -9,7 +9,7 @@ protocol DatabaseEngine: Sendable {
     /// engine sees in the files, without taking the lock or changing anything.
     func inspect(_ scripts: [MigrationScript]) async throws -> (history: [AppliedMigration], issues: [ValidationIssue])
 
-    /// Runs `body` holding the migration lock: PostgreSQL's advisory lock, SQLite's exclusive transaction.
+    /// Runs `body` holding the migration lock: PostgreSQL's advisory lock, SQLite's write transaction (BEGIN IMMEDIATE).
     /// `onWait` is told, once, who holds it when we have to wait; past `wait` it throws `lockTimeout`.
     func withMigrationLock<T: Sendable>(wait: Duration, onWait: @escaping @Sendable (String) -> Void,
                                         _ body: (any MigrationSession) async throws -> T) async throws -> T

@@ -5,6 +5,9 @@ import SlipwayModel
 /// Migrations and backups of a SQLite database file.
 struct SQLiteEngine: DatabaseEngine {
     let path: String
+    /// How long a migration statement waits on a busy database once the lock is held (readers finishing
+    /// before the commit, in rollback-journal mode): the config's `lock_timeout`.
+    var busyTimeout: Duration = .seconds(5)
 
     var location: DatabaseLocation { .sqlite(path: path) }
     var backupFormat: BackupFormat { .sqliteGzip }
@@ -27,27 +30,31 @@ struct SQLiteEngine: DatabaseEngine {
                                         _ body: (any MigrationSession) async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let deadline = ContinuousClock.now + wait
         let path = self.path
+        let busy = SQLiteBusyPolicy(lockWait: wait, busyTimeout: busyTimeout)
         var configuration = Self.configuration(readonly: false)
-        // Our own transaction spans several accesses to the queue: that is the lock.
+        // The lock is a write transaction (BEGIN IMMEDIATE) spanning several accesses to the queue: it keeps
+        // every other writer out, another migrator included, while readers still see the committed state.
+        // Not BEGIN EXCLUSIVE: the backup taken under the lock reads through a second connection (SQLite
+        // refuses to back up from a connection holding a write transaction), and EXCLUSIVE would shut it out.
         configuration.allowsUnsafeTransactions = true
         configuration.busyMode = .callback { tries in
-            guard ContinuousClock.now < deadline else { return false }
-            if tries == 0 {
+            busy.shouldRetry(tries: tries) {
                 onWait("waiting up to \(DurationText.format(wait)) for the migration lock on \(path): another connection is writing to it")
             }
-            usleep(50_000)
-            return true
         }
-        let queue = try Self.mapErrors(path) { try DatabaseQueue(path: path, configuration: configuration) }
-        defer { try? queue.close() }
+        let queue: DatabaseQueue
         do {
-            try await queue.writeWithoutTransaction { try $0.execute(sql: "BEGIN EXCLUSIVE TRANSACTION") }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try await queue.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE TRANSACTION") }
+            busy.lockAcquired()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             throw SlipwayError(.lockTimeout,
                 "gave up after \(DurationText.format(wait)) waiting for the migration lock on \(path): another connection kept it locked")
+        } catch {
+            throw Self.mapped(error, path)
         }
+        defer { try? queue.close() }
         let session = SQLiteMigrationSession(queue: queue, path: path, backups: tools)
         let value: T
         do {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SlipwayModel
 
-/// A SQLite connection inside the exclusive transaction that is the migration lock. Each migration runs in
+/// A SQLite connection inside the write transaction that is the migration lock. Each migration runs in
 /// a savepoint of it (SQLite's nested transaction): a failed one is rolled back alone, those before it are
 /// committed when the lock is released.
 final class SQLiteMigrationSession: MigrationSession {
@@ -100,13 +100,23 @@ final class SQLiteMigrationSession: MigrationSession {
     func writeBackup(to file: String) async throws -> BackupSnapshot {
         let raw = file + ".raw"
         defer { try? FileManager.default.removeItem(atPath: raw) }
-        // The copy is read through the connection holding the lock: no migrator can slip in between.
         let (history, count, version) = try await access { db in
-            let destination = try DatabaseQueue(path: raw)
-            try destination.writeWithoutTransaction { try db.backup(to: $0) }
-            try destination.close()
-            return (try SQLiteSchemaHistory.rows(db), try SQLiteSchemaHistory.count(db),
-                    try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "unknown")
+            (try SQLiteSchemaHistory.rows(db), try SQLiteSchemaHistory.count(db),
+             try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "unknown")
+        }
+        // A second connection reads the committed state, which no one can change while we hold the lock and
+        // have written nothing yet: the copy matches the history just read.
+        let path = self.path
+        try await BlockingWork.run("slipway-sqlite-backup") {
+            do {
+                let source = try SQLiteEngine.open(path, readonly: true)
+                defer { try? source.close() }
+                let destination = try DatabaseQueue(path: raw)
+                try source.backup(to: destination)
+                try destination.close()
+            } catch let error as DatabaseError {
+                throw SlipwayError(.backupFailed, "SQLite backup of \(path) failed: \(error.message ?? "\(error.resultCode)")")
+            }
         }
         var tools = try await backups.compress(raw, to: file)
         tools["sqlite"] = version
@@ -162,7 +172,7 @@ final class SQLiteMigrationSession: MigrationSession {
         return text[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
     }
 
-    /// Runs on GRDB's serial queue, off the cooperative pool, inside the open exclusive transaction.
+    /// Runs on GRDB's serial queue, off the cooperative pool, inside the open write transaction.
     private func access<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await queue.writeWithoutTransaction(body)
     }

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// The PostgreSQL server `scripts/ensure-postgres.sh` started: its URL comes from
+/// `SLIPWAY_TEST_POSTGRES_URL`, else from the file the script writes. Each test gets a database of its
+/// own, dropped afterwards. Without a server the PostgreSQL tests skip, unless `CI` is set: then they run
+/// and fail, so a CI run without PostgreSQL cannot pass silently.
+enum TestPostgres {
+    static let url: String? = {
+        let environment = ProcessInfo.processInfo.environment
+        if let url = environment["SLIPWAY_TEST_POSTGRES_URL"], !url.isEmpty { return url }
+        let file = environment["SLIPWAY_TEST_POSTGRES_URL_FILE"]
+            ?? (environment["TMPDIR"] ?? "/tmp") + "/slipway-test-postgres.url"
+        return (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    static var isCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+
+    /// Whether the PostgreSQL suites run: always under CI, else when the server answers.
+    static let enabled: Bool = isCI || reachable
+
+    static let reachable: Bool = {
+        guard let url else { return false }
+        return (try? psql(url, "SELECT 1")) == "1"
+    }()
+
+    /// Runs `body` with the URL of a fresh database, dropped afterwards with everything named after it
+    /// (a restore keeps the replaced database as `<name>_before_restore_...`).
+    static func withDatabase(_ body: (String) async throws -> Void) async throws {
+        guard let url, reachable else {
+            Issue.record("PostgreSQL is not reachable (SLIPWAY_TEST_POSTGRES_URL=\(url == nil ? "unset" : "set")); run scripts/ensure-postgres.sh")
+            return
+        }
+        let name = "slipway_t_\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        try psql(url, "CREATE DATABASE \(name)")
+        do {
+            try await body(replacingDatabase(in: url, with: name))
+        } catch {
+            drop(prefix: name)
+            throw error
+        }
+        drop(prefix: name)
+    }
+
+    private static func drop(prefix: String) {
+        guard let url, let names = try? psql(url, "SELECT datname FROM pg_database WHERE datname LIKE '\(prefix)%'") else { return }
+        for name in names.split(separator: "\n") {
+            _ = try? psql(url, "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+        }
+    }
+
+    static func replacingDatabase(in url: String, with name: String) -> String {
+        var components = URLComponents(string: url)!
+        components.path = "/" + name
+        return components.string!
+    }
+
+    /// psql's unaligned, tuples-only output of `sql`, trimmed; throws with psql's stderr on failure.
+    @discardableResult
+    static func psql(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: psqlPath)
+        process.arguments = [url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        process.environment = ProcessInfo.processInfo.environment.merging(["PGCONNECT_TIMEOUT": "3"]) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ToolFailure(message: "psql: " +  String(decoding: errors, as: UTF8.self))
+        }
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static var psqlPath: String {
+        let candidates = ["/usr/bin/psql"] + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/psql" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "psql"
+    }
+}
