@@ -43,8 +43,7 @@ public struct DockerReleaseBuilder: ReleaseBuilder {
             }
             throw error
         }
-        release.buildSeconds += Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        release.buildSeconds += (ContinuousClock.now - started) / .seconds(1)
         logger.info("release \(release.id) runs image \(release.image ?? "?")", metadata: ["service": "\(service.name)"])
         return release
     }

@@ -69,14 +69,8 @@ extension DockerRuntime {
     /// Reports the watched containers that no longer run (or no longer exist).
     func settleWatched() async {
         for (id, entry) in watched where !entry.starting {
-            let details: ContainerDetails?
-            do {
-                details = try await engine.inspectContainer(id)
-            } catch {
-                // The engine cannot say now; the next connection settles it.
-                continue
-            }
-            if details?.state.running != true { report(id, exitCode: details?.state.exitCode) }
+            // An engine that cannot say now leaves it to the next connection.
+            if let code = await engine.lookUpContainer(id).ended { report(id, exitCode: code) }
         }
     }
 

@@ -103,8 +103,7 @@ extension DockerRuntime {
         let dead = containers.filter { $0.state != "running" && watched[$0.id]?.starting != true }
             .sorted { $0.created > $1.created }
         for container in dead where watched[container.id] != nil {
-            let details = try? await engine.inspectContainer(container.id)
-            if details?.state.running != true { report(container.id, exitCode: details?.state.exitCode) }
+            if let code = await engine.lookUpContainer(container.id).ended { report(container.id, exitCode: code) }
         }
         for container in dead.dropFirst() {
             try? await engine.removeContainer(container.id, force: false)

@@ -18,11 +18,8 @@ extension DockerRuntime {
         } catch {
             logger.error("cannot stop container: \(error); removing it by force", metadata: Self.metadata(instance))
         }
-        if watched[id] != nil {
-            // The event stream may be down, or not run at all: the exit is reported here then.
-            let details = try? await engine.inspectContainer(id)
-            if details?.state.running != true { report(id, exitCode: details?.state.exitCode) }
-        }
+        // The event stream may be down, or not run at all: the exit is reported here then.
+        if watched[id] != nil, let code = await engine.lookUpContainer(id).ended { report(id, exitCode: code) }
         do {
             try await engine.removeContainer(id, force: true)
             if watched[id] != nil { report(id, exitCode: nil) }

@@ -55,14 +55,7 @@ public actor DockerRuntime: Runtime {
         logger.info("adopted container \(id.prefix(12))", metadata: Self.metadata(instance))
         // One that ended before it was adopted is reported now; an engine that does not answer
         // leaves it watched, and the event stream settles it when the engine is back.
-        let details: ContainerDetails?
-        do {
-            details = try await engine.inspectContainer(id)
-        } catch {
-            return
-        }
-        if let details, details.state.running { return }
-        report(id, exitCode: details?.state.exitCode)
+        if let code = await engine.lookUpContainer(id).ended { report(id, exitCode: code) }
     }
 
     static func metadata(_ instance: Instance) -> Logger.Metadata {

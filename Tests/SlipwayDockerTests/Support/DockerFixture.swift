@@ -25,6 +25,9 @@ struct DockerFixture {
             let project = try BusyboxProject(dockerfile: dockerfile)
             let releases = try TestWorkspace()
             let name = "t" + UUID().uuidString.prefix(8).lowercased()
+            // Identical contexts build one image; each test's own file keeps its image its own, so
+            // what one test removes is never what another runs.
+            try project.write(name + "\n", to: "rootfs/www/test")
             let inner = DirectoryReleaseBuilder(project: project.root, releasesRoot: releases.path)
             var fixture = DockerFixture(
                 engine: engine, project: project, releases: releases, inner: inner,
@@ -66,6 +69,13 @@ struct DockerFixture {
         let request = EngineRequest(.get, "/images/json", query: [("filters", filters)])
         for image in (try? await engine.json(request, as: [ListedImage].self)) ?? [] {
             _ = try? await engine.data(EngineRequest(.delete, "/images/\(image.id)", query: [("force", "1")]))
+        }
+        // A failed build leaves its committed steps as untagged images (the engine's cache, as with
+        // `docker build`); the build log names them (` ---> 1a2b3c4d5e6f`).
+        for line in log.lines where line.hasPrefix("---> ") {
+            let id = line.dropFirst(5)
+            guard id.count == 12, id.allSatisfy(\.isHexDigit) else { continue }
+            try? await engine.removeImage(String(id))
         }
         project.remove()
         releases.remove()
