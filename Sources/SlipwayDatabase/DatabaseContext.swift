@@ -35,5 +35,16 @@ struct DatabaseContext: Sendable {
         self.events = events
     }
 
+    /// The parts given, as when a caller brings its own engine.
+    init(config: DatabaseConfig, location: DatabaseLocation, engine: any DatabaseEngine, migrationsDirectory: String,
+         backups: BackupCatalog, events: @escaping DatabaseEventSink) {
+        self.config = config
+        self.location = location
+        self.engine = engine
+        self.migrationsDirectory = migrationsDirectory
+        self.backups = backups
+        self.events = events
+    }
+
     var name: String { config.name }
 }

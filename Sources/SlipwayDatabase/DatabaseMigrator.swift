@@ -15,6 +15,10 @@ package struct DatabaseMigrator: Sendable {
                                       applicationName: "slipway migrate \(config.name)")
     }
 
+    init(context: DatabaseContext) {
+        self.context = context
+    }
+
     package var backups: DatabaseBackups { DatabaseBackups(context: context) }
 
     /// Every migration with its state, read without the lock.

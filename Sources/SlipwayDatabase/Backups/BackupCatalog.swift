@@ -11,13 +11,13 @@ struct BackupCatalog: Sendable {
     func all() throws -> [BackupManifest] {
         guard FileManager.default.fileExists(atPath: directory) else { return [] }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        let decoder = APICoding.decoder()
+        let decoder = ManifestCoding.decoder()
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.compactMap { name in
             guard let data = FileManager.default.contents(atPath: directory + "/" + name),
                   let manifest = try? decoder.decode(BackupManifest.self, from: data),
                   manifest.database == database else { return nil }
             return manifest
-        }.sorted { $0.createdAt > $1.createdAt }
+        }.sorted { ($0.createdAt, $0.name) > ($1.createdAt, $1.name) }
     }
 
     func find(_ name: String) throws -> BackupManifest {
@@ -32,7 +32,7 @@ struct BackupCatalog: Sendable {
     /// Write-temp-then-rename: a reader never sees half a manifest.
     func write(_ manifest: BackupManifest) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let data = try APICoding.encoder(pretty: true).encode(manifest)
+        let data = try ManifestCoding.encoder().encode(manifest)
         let final = directory + "/" + manifest.name + ".json"
         let temporary = directory + "/." + manifest.name + ".json.tmp"
         try data.write(to: URL(fileURLWithPath: temporary))

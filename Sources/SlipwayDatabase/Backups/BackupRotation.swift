@@ -4,7 +4,7 @@ import Foundation
 /// verified one (the one a restore would need).
 package enum BackupRotation {
     package static func expired(_ manifests: [BackupManifest], keep: Int?, maxAge: Duration?, now: Date) -> [BackupManifest] {
-        let newestFirst = manifests.sorted { $0.createdAt > $1.createdAt }
+        let newestFirst = manifests.sorted { ($0.createdAt, $0.name) > ($1.createdAt, $1.name) }
         let protected = newestFirst.first { $0.verified }?.name
         return newestFirst.enumerated().compactMap { index, manifest in
             guard manifest.name != protected else { return nil }

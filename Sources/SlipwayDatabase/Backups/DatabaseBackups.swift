@@ -47,11 +47,11 @@ package struct DatabaseBackups: Sendable {
         } catch let error as SlipwayError {
             manifest.verified = false
             manifest.verification = "failed: \(error.message)"
-            manifest.verifiedAt = Date()
+            manifest.verifiedAt = ManifestCoding.truncated(Date())
             try? context.backups.write(manifest)
             throw SlipwayError(.backupVerifyFailed, "backup \(manifest.name) failed verification: \(error.message)")
         }
-        manifest.verifiedAt = Date()
+        manifest.verifiedAt = ManifestCoding.truncated(Date())
         try context.backups.write(manifest)
         context.events(.backupVerified(manifest))
         return manifest
@@ -92,6 +92,7 @@ package struct DatabaseBackups: Sendable {
     /// Writes the backup through the session holding the lock, measures it, writes its manifest, proves it.
     func take(session: any MigrationSession, reason: BackupManifest.Reason, deploymentID: String?,
               now: Date = Date()) async throws -> BackupResult {
+        let now = ManifestCoding.truncated(now)
         let catalog = context.backups
         context.events(.backupStarted(database: context.name))
         try FileManager.default.createDirectory(atPath: catalog.directory, withIntermediateDirectories: true)

@@ -1,0 +1,139 @@
+import Foundation
+import SlipwayModel
+import Testing
+@testable import SlipwayDatabase
+
+/// Backup behaviours every engine must show, run by the SQLite and the PostgreSQL suites alike.
+enum BackupScenarios {
+    static func migrateTakesAVerifiedBackupFirst(_ project: MigrationProject, _ db: some ScenarioDatabase,
+                                                 tools: [String]) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson + MigrationScenarios.addPeople)
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        try project.write("V2__add_email.sql", "ALTER TABLE person ADD COLUMN email VARCHAR(200);\n")
+
+        let result = try await project.migrator(url: db.url).migrate(MigrateOptions(deploymentID: "d-20261122-093015-4f2a"))
+
+        let backup = try #require(result.backup)
+        #expect(backup.name.hasPrefix("app-"))
+        #expect(backup.name.hasSuffix("Z-d-20261122-093015-4f2a"))
+        #expect(backup.verified, "\(backup.verification ?? "")")
+        #expect(backup.verification?.contains("1 history rows, as recorded") == true)
+        #expect(backup.reason == .migrate)
+        #expect(backup.schemaVersion == "1", "the version before the run")
+        #expect(backup.historyRows == 1)
+        #expect(Set(backup.tools.keys) == Set(tools))
+        let file = project.backupDirectory + "/" + backup.file
+        #expect(try TestFiles.sha256(file) == backup.sha256)
+        #expect(try TestFiles.size(file) == backup.sizeBytes)
+        #expect(project.backupFiles() == [backup.file, backup.name + ".json"].sorted())
+        let onDisk = try ManifestCoding.decoder().decode(BackupManifest.self,
+            from: Data(contentsOf: URL(fileURLWithPath: project.backupDirectory + "/" + backup.name + ".json")))
+        #expect(onDisk == backup, "what migrate reports is what the manifest on disk says")
+        #expect(result.applied.map(\.script) == ["V2__add_email.sql"])
+    }
+
+    static func backupRestoreRoundTrip(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson)
+        try project.write("V2__add_people.sql", MigrationScenarios.addPeople)
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        let backups = try project.backups(url: db.url)
+        let taken = try await backups.backup()
+        #expect(taken.manifest.reason == .manual)
+        #expect(taken.manifest.name.hasSuffix("-manual"))
+
+        try db.execute("DELETE FROM person WHERE id = 1; INSERT INTO person (id, name) VALUES (3, 'Linus')")
+        try project.write("V3__later.sql", "CREATE TABLE later (id INTEGER);\n")
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        #expect(try db.tableExists("later"))
+
+        let report = try await backups.restore(taken.manifest.name)
+
+        #expect(try db.query("SELECT id, name FROM person ORDER BY id") == "1|Ada\n2|Grace")
+        #expect(try !db.tableExists("later"), "what came after the backup is gone")
+        #expect(try db.query("SELECT count(*) FROM slipway_schema_history") == "2")
+        #expect(report.verification.contains("2 history rows, as recorded"))
+        #expect(report.backup.name == taken.manifest.name)
+        #expect(report.replacedKeptAs != nil, "the replaced database is kept aside")
+        #expect(try await project.migrator(url: db.url).info().pending == ["V3__later.sql"])
+    }
+
+    static func corruptBackupIsRefused(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson + MigrationScenarios.addPeople)
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        let backups = try project.backups(url: db.url)
+        let taken = try await backups.backup().manifest
+        let file = project.backupDirectory + "/" + taken.file
+        try TestFiles.flipBytes(file, at: Int(taken.sizeBytes) / 2, count: 64)
+
+        let error = await #expect(throws: SlipwayError.self) { try await backups.verify(taken.name) }
+        #expect(error?.code == .backupVerifyFailed)
+        #expect(error?.message.contains("is not the file that was backed up") == true, "\(error?.message ?? "")")
+        #expect(try backups.list().first?.verified == false, "the manifest records the failure")
+        let restore = await #expect(throws: SlipwayError.self) { try await backups.restore(taken.name) }
+        #expect(restore?.code == .backupVerifyFailed)
+        #expect(try db.query("SELECT count(*) FROM person") == "2", "the live database was not touched")
+
+        // A backup bad from the start (its manifest describes the bad bytes) is caught by the scratch restore.
+        var forged = taken
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: file))
+        forged.sha256 = try TestFiles.sha256(file)
+        forged.sizeBytes = 4096
+        try Data(try ManifestCoding.encoder().encode(forged)).write(
+            to: URL(fileURLWithPath: project.backupDirectory + "/" + taken.name + ".json"))
+        let scratch = await #expect(throws: SlipwayError.self) { try await backups.verify(taken.name) }
+        #expect(scratch?.code == .backupVerifyFailed)
+        #expect(scratch?.message.contains("is not the file") == false, "\(scratch?.message ?? "")")
+    }
+
+    static func rotationKeepsTheNewestVerified(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson)
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        let verified = try await project.backups(url: db.url, keep: 3).backup().manifest
+        let unverified = try project.backups(url: db.url, verify: false, keep: 1)
+        _ = try await unverified.backup()
+        let last = try await unverified.backup()
+
+        #expect(last.rotated.count == 1, "one beyond keep: 1, the newest verified spared")
+        let names = try unverified.list().map(\.name)
+        #expect(names == [last.manifest.name, verified.name])
+        #expect(project.backupFiles().count == 4, "two backups, two manifests")
+    }
+
+    static func failedVerificationStopsTheMigration(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson)
+        let real = try project.migrator(url: db.url).context
+        let context = DatabaseContext(config: real.config, location: real.location,
+                                      engine: VerificationFails(base: real.engine), migrationsDirectory: real.migrationsDirectory,
+                                      backups: real.backups, events: { _ in })
+
+        let error = await #expect(throws: SlipwayError.self) { try await DatabaseMigrator(context: context).migrate() }
+
+        #expect(error?.code == .backupVerifyFailed)
+        #expect(try !db.tableExists("person"), "nothing was migrated")
+        #expect(try real.backups.all().first?.verified == false)
+    }
+}
+
+/// A real engine whose backup proof always fails, as a truncated dump's would.
+private struct VerificationFails: DatabaseEngine {
+    let base: any DatabaseEngine
+    var location: DatabaseLocation { base.location }
+    var backupFormat: BackupFormat { base.backupFormat }
+
+    func inspect(_ scripts: [MigrationScript]) async throws -> (history: [AppliedMigration], issues: [ValidationIssue]) {
+        try await base.inspect(scripts)
+    }
+
+    func withMigrationLock<T: Sendable>(wait: Duration, onWait: @escaping @Sendable (String) -> Void,
+                                        _ body: (any MigrationSession) async throws -> T) async throws -> T {
+        try await base.withMigrationLock(wait: wait, onWait: onWait, body)
+    }
+
+    func verifyBackup(file: String, manifest: BackupManifest) async throws -> String {
+        throw SlipwayError(.backupVerifyFailed, "scratch restore failed")
+    }
+
+    func restoreBackup(file: String, manifest: BackupManifest, replacedSuffix: String) async throws -> RestoreOutcome {
+        try await base.restoreBackup(file: file, manifest: manifest, replacedSuffix: replacedSuffix)
+    }
+}
