@@ -39,6 +39,14 @@ struct DaemonClient {
         return try ConfigLocator.find(from: FileManager.default.currentDirectoryPath)
     }
 
+    /// How to show a config path in messages: relative to the current directory when it is inside it
+    /// (`slipway.yml:12:7: …`, as git and compilers print paths), else as it is.
+    static func displayPath(_ file: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
+    }
+
     private func url(_ path: String) throws -> String {
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
             throw SlipwayError(.daemonUnreachable, "cannot address the socket \(socketPath)")

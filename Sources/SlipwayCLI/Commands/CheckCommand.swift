@@ -26,12 +26,12 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.configInvalid.rawValue)
         }
         do {
-            let config = try ConfigLoader.load(path: global.config ?? file)
+            let config = try ConfigLoader.load(path: DaemonClient.displayPath(file))
             if global.json {
                 try Terminal.printJSON(Summary(file: file, valid: true, services: config.services.map(\.name),
                                                databases: config.databases.map(\.name), issues: []))
             } else {
-                print("\(global.config ?? file): ok (\(config.services.count) service(s): \(config.services.map(\.name).joined(separator: ", ")))")
+                print("\(DaemonClient.displayPath(file)): ok (\(config.services.count) service(s): \(config.services.map(\.name).joined(separator: ", ")))")
             }
         } catch let issues as ConfigIssues {
             if global.json {

@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDocumentedExit {
             let file = try DaemonClient.configFile(global)
-            let config = try ConfigLoader.load(path: file)
+            let config = try ConfigLoader.load(path: DaemonClient.displayPath(file))
             var logger = Logger(label: "slipway")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             let daemon = Daemon(config: config, logger: logger)
