@@ -39,6 +39,8 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
     public var stages: [StageRecord]
     /// The instance started for `toRelease`, so a deployment interrupted by a daemon crash can be cleaned up.
     public var instance: Instance?
+    /// Every notification sent about this deployment and whether it arrived.
+    public var notifications: [NotificationDelivery] = []
 
     public init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,
