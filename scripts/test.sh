@@ -2,10 +2,14 @@
 # The whole test suite, from a fresh clone: installs and starts what the tests need (SQLite headers,
 # git, PostgreSQL), builds every product (the integration tests drive the real binaries), then runs
 # every test target. With CI set, tests that need a service fail rather than skip when it is absent.
+# Docker: started here when it can be (root or passwordless sudo); its tests say so when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh postgresql
 # shellcheck source=/dev/null
 source scripts/ensure-postgres.sh
+if ! scripts/ensure-docker.sh; then
+  echo "test.sh: no Docker engine could be started; the Docker tests will fail under CI" >&2
+fi
 swift build --build-tests
 swift test --skip-build "$@"
