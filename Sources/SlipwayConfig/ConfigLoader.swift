@@ -7,7 +7,8 @@ public enum ConfigLoader {
     ///
     /// - Throws: `SlipwayError(.configNotFound)` when there is no such file, `SlipwayError(.configInvalid)`
     ///   when it cannot be read, and `ConfigIssues` listing every problem in its contents, each naming
-    ///   `path` as given (relative stays relative), line, column and key path.
+    ///   `path` as given (relative stays relative), line, column and key path, or the problem with
+    ///   `.slipway/secrets.env` beside it (readable by others, not `KEY=value` lines).
     public static func load(path: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectConfig {
         let data: Data
@@ -24,7 +25,11 @@ public enum ConfigLoader {
         guard let yaml = String(data: data, encoding: .utf8) else {
             throw ConfigIssues([SlipwayError(.configInvalid, "not UTF-8 text", context: ErrorContext(file: path))])
         }
-        return try decode(yaml: yaml, shownAs: path, absolutePath: absolute(path), environment: environment)
+        let absolutePath = absolute(path)
+        // `${VAR}` also reads `.slipway/secrets.env` beside the file; the environment wins.
+        let variables = try SecretsFile.environment(besides: path, absoluteConfigPath: absolutePath,
+                                                    overriddenBy: environment)
+        return try decode(yaml: yaml, shownAs: path, absolutePath: absolutePath, environment: variables)
     }
 
     /// Validates YAML text; `file` names it in errors and becomes the result's `file`.

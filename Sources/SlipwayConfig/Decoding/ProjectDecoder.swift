@@ -5,7 +5,7 @@ struct ProjectDecoder {
     let reader: ConfigReader
     let environment: [String: String]
 
-    static let keys = ["proxy", "services", "databases"]
+    static let keys = ["proxy", "services", "databases", "notify"]
 
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
@@ -18,10 +18,15 @@ struct ProjectDecoder {
             return nil
         }
         let proxy = fields["proxy"].map(decodeProxy) ?? ProxyConfig()
-        let services = reader.required("services", in: fields).map(decodeServices) ?? []
+        var services = reader.required("services", in: fields).map(decodeServices) ?? []
         let databases = fields["databases"].map(decodeDatabases) ?? []
+        let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
+        let references = SecretReferences(reader: reader, environment: environment)
+        let secrets = references.databaseSecrets(fields["databases"])
+            + references.expandServiceEnvironments(fields["services"], in: &services) + (notify?.secrets ?? [])
         guard reader.log.isEmpty else { return nil }
-        return ProjectConfig(file: file, proxy: proxy, services: services, databases: databases)
+        return ProjectConfig(file: file, proxy: proxy, services: services, databases: databases,
+                             notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets))
     }
 
     private func decodeProxy(_ node: ConfigNode) -> ProxyConfig {

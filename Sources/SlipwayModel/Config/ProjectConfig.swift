@@ -7,12 +7,20 @@ public struct ProjectConfig: Sendable, Equatable {
     public var services: [ServiceConfig]
     /// `databases:` in the order the file declares them.
     public var databases: [DatabaseConfig]
+    /// `notify:` in the order the file declares them.
+    public var notify: [NotifyChannel]
+    /// Every value that came from a `${VAR}` reference, and the notify channels' credentials:
+    /// what a `Redactor` built from this config hides.
+    public var secrets: [String]
 
-    public init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = []) {
+    public init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = [],
+                notify: [NotifyChannel] = [], secrets: [String] = []) {
         self.file = file
         self.proxy = proxy
         self.services = services
         self.databases = databases
+        self.notify = notify
+        self.secrets = secrets
     }
 
     public func database(named name: String) -> DatabaseConfig? {

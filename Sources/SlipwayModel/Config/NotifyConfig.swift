@@ -1,0 +1,80 @@
+/// One entry of `notify:`: where to tell people about deployments, and about which events.
+public struct NotifyChannel: Sendable, Equatable {
+    public enum Destination: Sendable, Equatable {
+        case slack(SlackChannel)
+        case telegram(TelegramChannel)
+        case webhook(WebhookChannel)
+    }
+
+    public var destination: Destination
+    /// The events this channel is told about; all of them unless the entry says `on:`.
+    public var events: Set<DeploymentNotification.Event>
+
+    public init(_ destination: Destination,
+                events: Set<DeploymentNotification.Event> = Set(DeploymentNotification.Event.allCases)) {
+        self.destination = destination
+        self.events = events
+    }
+
+    /// `slack`, `telegram` or `webhook`: the channel's name in delivery records.
+    public var kind: String {
+        switch destination {
+        case .slack: "slack"
+        case .telegram: "telegram"
+        case .webhook: "webhook"
+        }
+    }
+
+    public func subscribes(to event: DeploymentNotification.Event) -> Bool {
+        events.contains(event)
+    }
+
+    /// What must never be shown, whether written in the file or expanded from `${VAR}`: a Slack
+    /// webhook URL and a bot token each let anyone post as us, and a signing secret lets anyone
+    /// forge our webhooks.
+    public var credentials: [String] {
+        switch destination {
+        case .slack(let slack): [slack.webhook]
+        case .telegram(let telegram): [telegram.token]
+        case .webhook(let webhook): [webhook.secret]
+        }
+    }
+}
+
+/// A Slack incoming webhook (`https://hooks.slack.com/services/…`).
+public struct SlackChannel: Sendable, Equatable {
+    public var webhook: String
+
+    public init(webhook: String) {
+        self.webhook = webhook
+    }
+}
+
+/// A Telegram bot posting with the Bot API's `sendMessage` to one chat.
+public struct TelegramChannel: Sendable, Equatable {
+    public static let defaultBaseURL = "https://api.telegram.org"
+
+    public var token: String
+    /// A chat id (`46808774`, `-1001234567890`) or a public channel's `@name`.
+    public var chat: String
+    /// Where the Bot API answers, without a trailing `/`; a local server in tests.
+    public var baseURL: String
+
+    public init(token: String, chat: String, baseURL: String = TelegramChannel.defaultBaseURL) {
+        self.token = token
+        self.chat = chat
+        self.baseURL = baseURL
+    }
+}
+
+/// Any HTTP endpoint, sent the notification as JSON and an HMAC-SHA256 signature of it
+/// (see docs/NOTIFICATIONS.md for the scheme).
+public struct WebhookChannel: Sendable, Equatable {
+    public var url: String
+    public var secret: String
+
+    public init(url: String, secret: String) {
+        self.url = url
+        self.secret = secret
+    }
+}
