@@ -48,7 +48,7 @@ struct PostgresBackupTests {
             let data = try Data(contentsOf: URL(fileURLWithPath: project.backupDirectory + "/" + manifest.file))
             #expect(data.prefix(5) == Data("PGDMP".utf8), "pg_dump's custom format")
             let scratch = try #require(manifest.verification?.split(separator: " ").first { $0.hasPrefix("slipway_verify_") })
-            #expect(try db.query("SELECT count(*) FROM pg_database WHERE datname = '\(scratch)'") == "0", "dropped after the proof")
+            #expect(try await db.query("SELECT count(*) FROM pg_database WHERE datname = '\(scratch)'") == "0", "dropped after the proof")
         }
     }
 
@@ -58,7 +58,7 @@ struct PostgresBackupTests {
             _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
             let backups = try project.backups(url: db.url)
             _ = try await backups.backup()
-            try db.execute("INSERT INTO person (id, name) VALUES (3, 'Linus')")
+            try await db.execute("INSERT INTO person (id, name) VALUES (3, 'Linus')")
 
             let report = try await backups.restore()
 
@@ -66,8 +66,8 @@ struct PostgresBackupTests {
             let database = try #require(URLComponents(string: db.url)?.path.dropFirst())
             #expect(kept.hasPrefix(database + "_before_restore_"))
             let keptURL = TestPostgres.replacingDatabase(in: db.url, with: kept)
-            #expect(try TestPostgres.psql(keptURL, "SELECT count(*) FROM person") == "3")
-            #expect(try db.query("SELECT count(*) FROM person") == "2")
+            #expect(try await TestPostgres.psql(keptURL, "SELECT count(*) FROM person") == "3")
+            #expect(try await db.query("SELECT count(*) FROM person") == "2")
         }
     }
 }

@@ -73,8 +73,8 @@ struct PostgresMigrationTests {
             let result = try await migrator.migrate()
 
             #expect(result.applied.map(\.script) == ["V1__create_person.sql", "V2__index_names.sql"])
-            #expect(try db.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'person_name_idx'::regclass") == "t")
-            #expect(try db.query("SELECT success FROM slipway_schema_history WHERE version = '2'") == "t")
+            #expect(try await db.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'person_name_idx'::regclass") == "t")
+            #expect(try await db.query("SELECT success FROM slipway_schema_history WHERE version = '2'") == "t")
         }
     }
 
@@ -86,7 +86,7 @@ struct PostgresMigrationTests {
             #expect(error?.code == .validationFailed)
             #expect(error?.message.contains("V1__create_person.sql:2: `CREATE INDEX CONCURRENTLY") == true)
             #expect(error?.message.contains("must run outside a transaction") == true)
-            #expect(try !db.tableExists("person"))
+            #expect(try await !db.tableExists("person"))
         }
     }
 
@@ -101,7 +101,7 @@ struct PostgresMigrationTests {
             let error = await #expect(throws: SlipwayError.self) { try await migrator.migrate() }
             #expect(error?.code == .migrationFailed)
             #expect(error?.message.contains("nickname") == true)
-            #expect(try db.query("SELECT success FROM slipway_schema_history WHERE version = '2'") == "f")
+            #expect(try await db.query("SELECT success FROM slipway_schema_history WHERE version = '2'") == "f")
             #expect(try await migrator.info().migrations.map(\.state) == [.applied, .failed])
             let blocked = await #expect(throws: SlipwayError.self) { try await migrator.migrate() }
             #expect(blocked?.message.contains("slipway db repair") == true)

@@ -48,14 +48,14 @@ import Testing
         _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
         let backups = try project.backups(url: db.url)
         let taken = try await backups.backup().manifest
-        try db.execute("INSERT INTO person (id, name) VALUES (3, 'Linus')")
+        try await db.execute("INSERT INTO person (id, name) VALUES (3, 'Linus')")
 
         let report = try await backups.restore()
 
         let kept = try #require(report.replacedKeptAs)
         #expect(kept.hasPrefix(db.path + ".before_restore_"))
-        #expect(try TestSQLite.query(kept, "SELECT count(*) FROM person") == "3")
-        #expect(try db.query("SELECT count(*) FROM person") == "2")
+        #expect(try await TestSQLite.query(kept, "SELECT count(*) FROM person") == "3")
+        #expect(try await db.query("SELECT count(*) FROM person") == "2")
         #expect(report.backup.name == taken.name, "without a name, the newest verified backup")
     }
 }

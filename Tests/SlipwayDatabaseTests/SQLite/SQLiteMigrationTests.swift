@@ -72,7 +72,7 @@ import Testing
         let error = await #expect(throws: SlipwayError.self) { try await project.migrator(url: db.url).migrate() }
         #expect(error?.code == .validationFailed)
         #expect(error?.message.contains("V1__create_person.sql:1: `BEGIN`") == true)
-        #expect(try !db.tableExists("person"))
+        #expect(try await !db.tableExists("person"))
     }
 
     @Test func triggerBodiesAreOneStatement() async throws {
@@ -88,6 +88,6 @@ import Testing
 
         _ = try await project.migrator(url: db.url).migrate()
 
-        #expect(try db.query("SELECT count(*) FROM person_log") == "4")
+        #expect(try await db.query("SELECT count(*) FROM person_log") == "4")
     }
 }

@@ -11,7 +11,8 @@ enum BackupScenarios {
         _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
         try project.write("V2__add_email.sql", "ALTER TABLE person ADD COLUMN email VARCHAR(200);\n")
 
-        let result = try await project.migrator(url: db.url).migrate(MigrateOptions(deploymentID: "d-20261122-093015-4f2a"))
+        let result = try await project.migrator(url: db.url, verify: true)
+            .migrate(MigrateOptions(deploymentID: "d-20261122-093015-4f2a"))
 
         let backup = try #require(result.backup)
         #expect(backup.name.hasPrefix("app-"))
@@ -23,7 +24,7 @@ enum BackupScenarios {
         #expect(backup.historyRows == 1)
         #expect(Set(backup.tools.keys) == Set(tools))
         let file = project.backupDirectory + "/" + backup.file
-        #expect(try TestFiles.sha256(file) == backup.sha256)
+        #expect(try await TestFiles.sha256(file) == backup.sha256)
         #expect(try TestFiles.size(file) == backup.sizeBytes)
         #expect(project.backupFiles() == [backup.file, backup.name + ".json"].sorted())
         let onDisk = try ManifestCoding.decoder().decode(BackupManifest.self,
@@ -41,16 +42,16 @@ enum BackupScenarios {
         #expect(taken.manifest.reason == .manual)
         #expect(taken.manifest.name.hasSuffix("-manual"))
 
-        try db.execute("DELETE FROM person WHERE id = 1; INSERT INTO person (id, name) VALUES (3, 'Linus')")
+        try await db.execute("DELETE FROM person WHERE id = 1; INSERT INTO person (id, name) VALUES (3, 'Linus')")
         try project.write("V3__later.sql", "CREATE TABLE later (id INTEGER);\n")
         _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
-        #expect(try db.tableExists("later"))
+        #expect(try await db.tableExists("later"))
 
         let report = try await backups.restore(taken.manifest.name)
 
-        #expect(try db.query("SELECT id, name FROM person ORDER BY id") == "1|Ada\n2|Grace")
-        #expect(try !db.tableExists("later"), "what came after the backup is gone")
-        #expect(try db.query("SELECT count(*) FROM slipway_schema_history") == "2")
+        #expect(try await db.query("SELECT id, name FROM person ORDER BY id") == "1|Ada\n2|Grace")
+        #expect(try await !db.tableExists("later"), "what came after the backup is gone")
+        #expect(try await db.query("SELECT count(*) FROM slipway_schema_history") == "2")
         #expect(report.verification.contains("2 history rows, as recorded"))
         #expect(report.backup.name == taken.manifest.name)
         #expect(report.replacedKeptAs != nil, "the replaced database is kept aside")
@@ -71,12 +72,12 @@ enum BackupScenarios {
         #expect(try backups.list().first?.verified == false, "the manifest records the failure")
         let restore = await #expect(throws: SlipwayError.self) { try await backups.restore(taken.name) }
         #expect(restore?.code == .backupVerifyFailed)
-        #expect(try db.query("SELECT count(*) FROM person") == "2", "the live database was not touched")
+        #expect(try await db.query("SELECT count(*) FROM person") == "2", "the live database was not touched")
 
         // A backup bad from the start (its manifest describes the bad bytes) is caught by the scratch restore.
         var forged = taken
         try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: file))
-        forged.sha256 = try TestFiles.sha256(file)
+        forged.sha256 = try await TestFiles.sha256(file)
         forged.sizeBytes = 4096
         try Data(try ManifestCoding.encoder().encode(forged)).write(
             to: URL(fileURLWithPath: project.backupDirectory + "/" + taken.name + ".json"))
@@ -101,7 +102,7 @@ enum BackupScenarios {
 
     static func failedVerificationStopsTheMigration(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
         try project.write("V1__create_person.sql", MigrationScenarios.createPerson)
-        let real = try project.migrator(url: db.url).context
+        let real = try project.migrator(url: db.url, verify: true).context
         let context = DatabaseContext(config: real.config, location: real.location,
                                       engine: VerificationFails(base: real.engine), migrationsDirectory: real.migrationsDirectory,
                                       backups: real.backups, events: { _ in })
@@ -109,7 +110,7 @@ enum BackupScenarios {
         let error = await #expect(throws: SlipwayError.self) { try await DatabaseMigrator(context: context).migrate() }
 
         #expect(error?.code == .backupVerifyFailed)
-        #expect(try !db.tableExists("person"), "nothing was migrated")
+        #expect(try await !db.tableExists("person"), "nothing was migrated")
         #expect(try real.backups.all().first?.verified == false)
     }
 }

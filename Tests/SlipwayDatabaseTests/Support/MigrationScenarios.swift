@@ -21,9 +21,9 @@ enum MigrationScenarios {
         #expect(result.applied.map(\.version) == ["1", "1.1", "2", nil])
         #expect(result.previousVersion == nil)
         #expect(result.schemaVersion == "2")
-        #expect(try db.query("SELECT count(*) FROM person_names") == "2")
+        #expect(try await db.query("SELECT count(*) FROM person_names") == "2")
         let checksum = FlywayChecksum.checksum(of: createPerson)
-        #expect(try db.query("SELECT installed_rank, version, description, type, script, checksum FROM slipway_schema_history WHERE installed_rank = 1")
+        #expect(try await db.query("SELECT installed_rank, version, description, type, script, checksum FROM slipway_schema_history WHERE installed_rank = 1")
                 == "1|1|create person|SQL|V1__create_person.sql|\(checksum)")
         let info = try await migrator.info()
         #expect(info.migrations.map(\.state) == [.applied, .applied, .applied, .applied])
@@ -44,8 +44,8 @@ enum MigrationScenarios {
         #expect(again.backup == nil, "nothing pending, so no backup")
         #expect(again.schemaVersion == "2")
         #expect(project.backupFiles() == backupsAfterFirst)
-        #expect(try db.query("SELECT count(*) FROM slipway_schema_history") == "2")
-        #expect(try db.query("SELECT count(*) FROM person") == "2")
+        #expect(try await db.query("SELECT count(*) FROM slipway_schema_history") == "2")
+        #expect(try await db.query("SELECT count(*) FROM person") == "2")
     }
 
     static func changedAppliedFileIsRefused(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
@@ -60,8 +60,8 @@ enum MigrationScenarios {
         #expect(validation?.message.contains("V1__create_person.sql changed since it was applied") == true)
         let refusal = await #expect(throws: SlipwayError.self) { try await migrator.migrate() }
         #expect(refusal?.code == .validationFailed)
-        #expect(try db.query("SELECT count(*) FROM person") == "0", "V2 did not run")
-        #expect(try !db.tableExists("sneaky"))
+        #expect(try await db.query("SELECT count(*) FROM person") == "0", "V2 did not run")
+        #expect(try await !db.tableExists("sneaky"))
         let info = try await migrator.info()
         #expect(info.migrations.map(\.state) == [.changed, .pending])
         #expect(info.issues.map(\.kind) == [.changed])
@@ -83,9 +83,9 @@ enum MigrationScenarios {
         #expect(error?.message.contains("INSERT INTO no_such_table (id) VALUES (1)") == true, "names the statement")
         #expect(error?.message.contains("no_such_table") == true, "carries the database's error")
         #expect(error?.context.file?.hasSuffix("migrations/V2__half_done.sql") == true)
-        #expect(try !db.tableExists("audit"), "the failed migration's DDL was rolled back")
-        #expect(try db.query("SELECT count(*) FROM person") == "0", "and its rows")
-        #expect(try db.query("SELECT script FROM slipway_schema_history") == "V1__create_person.sql", "V1 stays applied, V2 left no row")
+        #expect(try await !db.tableExists("audit"), "the failed migration's DDL was rolled back")
+        #expect(try await db.query("SELECT count(*) FROM person") == "0", "and its rows")
+        #expect(try await db.query("SELECT script FROM slipway_schema_history") == "V1__create_person.sql", "V1 stays applied, V2 left no row")
         let info = try await migrator.info()
         #expect(info.migrations.map(\.state) == [.applied, .pending])
     }
@@ -104,15 +104,15 @@ enum MigrationScenarios {
         #expect(dryRun.dryRunSteps.map(\.checksum) == [FlywayChecksum.checksum(of: createPerson), FlywayChecksum.checksum(of: addPeople)])
         #expect(dryRun.dryRunSteps.map(\.statements) == [1, 2])
         #expect(dryRun.dryRunSteps.allSatisfy { $0.executed })
-        #expect(try !db.tableExists("person"))
-        #expect(try !db.tableExists("slipway_schema_history"))
+        #expect(try await !db.tableExists("person"))
+        #expect(try await !db.tableExists("slipway_schema_history"))
         #expect(project.backupFiles().isEmpty)
 
         try project.write("V3__broken.sql", "INSERT INTO nowhere VALUES (1);\n")
         let error = await #expect(throws: SlipwayError.self) { try await migrator.migrate(MigrateOptions(dryRun: true)) }
         #expect(error?.code == .migrationFailed)
         #expect(error?.message.contains("V3__broken.sql") == true)
-        #expect(try !db.tableExists("person"), "a failing dry run changes nothing either")
+        #expect(try await !db.tableExists("person"), "a failing dry run changes nothing either")
         #expect(try await migrator.info().pending == ["V1__create_person.sql", "V2__add_people.sql", "V3__broken.sql"])
     }
 
@@ -133,8 +133,8 @@ enum MigrationScenarios {
         #expect(results[1].applied.isEmpty, "the second found nothing left to do once it got the lock")
         #expect(results[1].schemaVersion == "2")
         #expect(secondEvents.lockWaits.count == 1, "the second waited for the first")
-        #expect(try db.query("SELECT count(*) FROM slipway_schema_history") == "2")
-        #expect(try db.query("SELECT count(*) FROM person") == "2")
+        #expect(try await db.query("SELECT count(*) FROM slipway_schema_history") == "2")
+        #expect(try await db.query("SELECT count(*) FROM person") == "2")
     }
 
     static func lockTimeoutNamesTheWait(_ project: MigrationProject, _ db: some ScenarioDatabase, holderMentions: String) async throws {
@@ -167,7 +167,7 @@ enum MigrationScenarios {
 
         #expect(rerun.applied.map(\.script) == ["R__names.sql"])
         #expect(try await migrator.info().migrations.map(\.state) == [.applied, .applied])
-        #expect(try db.query("SELECT count(*) FROM slipway_schema_history WHERE script = 'R__names.sql'") == "2")
+        #expect(try await db.query("SELECT count(*) FROM slipway_schema_history WHERE script = 'R__names.sql'") == "2")
     }
 
     static func outOfOrderIsRefusedUnlessAllowed(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
@@ -202,7 +202,7 @@ enum MigrationScenarios {
     }
 
     static func baselineSkipsWhatTheSchemaAlreadyHas(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
-        try db.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL)")
+        try await db.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL)")
         try project.write("V1__create_person.sql", createPerson)
         try project.write("V2__add_people.sql", addPeople)
         try project.write("V3__add_email.sql", "ALTER TABLE person ADD COLUMN email VARCHAR(200);\n")

@@ -6,9 +6,9 @@ protocol ScenarioDatabase: Sendable {
     var url: String { get }
     /// A statement that keeps a migration busy for a second or two, to hold the lock while another waits.
     var slowStatement: String { get }
-    func query(_ sql: String) throws -> String
-    func execute(_ sql: String) throws
-    func tableExists(_ name: String) throws -> Bool
+    func query(_ sql: String) async throws -> String
+    func execute(_ sql: String) async throws
+    func tableExists(_ name: String) async throws -> Bool
 }
 
 struct SQLiteDatabase: ScenarioDatabase {
@@ -25,10 +25,10 @@ struct SQLiteDatabase: ScenarioDatabase {
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c;"
     }
 
-    func query(_ sql: String) throws -> String { try TestSQLite.query(path, sql) }
-    func execute(_ sql: String) throws { try TestSQLite.execute(path, sql) }
-    func tableExists(_ name: String) throws -> Bool {
-        FileManager.default.fileExists(atPath: path) ? try TestSQLite.tableExists(path, name) : false
+    func query(_ sql: String) async throws -> String { try await TestSQLite.query(path, sql) }
+    func execute(_ sql: String) async throws { try await TestSQLite.execute(path, sql) }
+    func tableExists(_ name: String) async throws -> Bool {
+        FileManager.default.fileExists(atPath: path) ? try await TestSQLite.tableExists(path, name) : false
     }
 }
 
@@ -37,9 +37,9 @@ struct PostgresDatabase: ScenarioDatabase {
 
     var slowStatement: String { "SELECT pg_sleep(1.5);" }
 
-    func query(_ sql: String) throws -> String { try TestPostgres.psql(url, sql) }
-    func execute(_ sql: String) throws { try TestPostgres.psql(url, sql) }
-    func tableExists(_ name: String) throws -> Bool {
-        try TestPostgres.psql(url, "SELECT to_regclass('\(name)') IS NOT NULL") == "t"
+    func query(_ sql: String) async throws -> String { try await TestPostgres.psql(url, sql) }
+    func execute(_ sql: String) async throws { try await TestPostgres.psql(url, sql) }
+    func tableExists(_ name: String) async throws -> Bool {
+        try await TestPostgres.psql(url, "SELECT to_regclass('\(name)') IS NOT NULL") == "t"
     }
 }

@@ -2,16 +2,8 @@ import Foundation
 
 /// File facts checked with the system's own tools rather than our code.
 enum TestFiles {
-    static func sha256(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(64))
+    static func sha256(_ path: String) async throws -> String {
+        String(try await TestProcess.output(["sha256sum", path]).prefix(64))
     }
 
     static func size(_ path: String) throws -> Int64 {

@@ -21,7 +21,8 @@ enum TestPostgres {
 
     static let reachable: Bool = {
         guard let url else { return false }
-        return (try? psql(url, "SELECT 1")) == "1"
+        let answer = try? TestProcess.runBlocking(psqlArguments(url, "SELECT 1"), environment: ["PGCONNECT_TIMEOUT": "3"])
+        return answer?.status == 0 && answer?.stdout == "1"
     }()
 
     /// Runs `body` with the URL of a fresh database, dropped afterwards with everything named after it
@@ -32,20 +33,22 @@ enum TestPostgres {
             return
         }
         let name = "slipway_t_\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        try psql(url, "CREATE DATABASE \(name)")
+        try await psql(url, "CREATE DATABASE \(name)")
         do {
             try await body(replacingDatabase(in: url, with: name))
         } catch {
-            drop(prefix: name)
+            await drop(prefix: name)
             throw error
         }
-        drop(prefix: name)
+        await drop(prefix: name)
     }
 
-    private static func drop(prefix: String) {
-        guard let url, let names = try? psql(url, "SELECT datname FROM pg_database WHERE datname LIKE '\(prefix)%'") else { return }
+    private static func drop(prefix: String) async {
+        guard let url, let names = try? await psql(url, "SELECT datname FROM pg_database WHERE datname LIKE '\(prefix)%'") else {
+            return
+        }
         for name in names.split(separator: "\n") {
-            _ = try? psql(url, "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+            _ = try? await psql(url, "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
         }
     }
 
@@ -57,23 +60,12 @@ enum TestPostgres {
 
     /// psql's unaligned, tuples-only output of `sql`, trimmed; throws with psql's stderr on failure.
     @discardableResult
-    static func psql(_ url: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: psqlPath)
-        process.arguments = [url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        process.environment = ProcessInfo.processInfo.environment.merging(["PGCONNECT_TIMEOUT": "3"]) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(message: "psql: " +  String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func psql(_ url: String, _ sql: String) async throws -> String {
+        try await TestProcess.output(psqlArguments(url, sql), environment: ["PGCONNECT_TIMEOUT": "3"])
+    }
+
+    private static func psqlArguments(_ url: String, _ sql: String) -> [String] {
+        [psqlPath, url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
     }
 
     static var psqlPath: String {

@@ -4,8 +4,8 @@ import Foundation
 /// independent reader, so the tests do not check our SQLite code with itself.
 enum TestSQLite {
     /// Rows of `sql`, one line each, columns joined by `|`, NULL as empty.
-    static func query(_ path: String, _ sql: String) throws -> String {
-        try python("""
+    static func query(_ path: String, _ sql: String) async throws -> String {
+        try await python("""
             import sqlite3, sys
             con = sqlite3.connect(sys.argv[1])
             for row in con.execute(sys.argv[2]):
@@ -14,8 +14,8 @@ enum TestSQLite {
     }
 
     /// Runs `sql` (several statements allowed) and commits.
-    static func execute(_ path: String, _ sql: String) throws {
-        _ = try python("""
+    static func execute(_ path: String, _ sql: String) async throws {
+        _ = try await python("""
             import sqlite3, sys
             con = sqlite3.connect(sys.argv[1])
             con.executescript(sys.argv[2])
@@ -23,25 +23,11 @@ enum TestSQLite {
             """, path, sql)
     }
 
-    static func tableExists(_ path: String, _ table: String) throws -> Bool {
-        try query(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == "1"
+    static func tableExists(_ path: String, _ table: String) async throws -> Bool {
+        try await query(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == "1"
     }
 
-    private static func python(_ script: String, _ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(message: "python3 sqlite3: " + String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func python(_ script: String, _ arguments: String...) async throws -> String {
+        try await TestProcess.output(["python3", "-c", script] + arguments)
     }
 }
