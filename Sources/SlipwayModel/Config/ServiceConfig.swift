@@ -23,6 +23,17 @@ public struct ServiceConfig: Sendable, Equatable {
     public var runtime: ServiceRuntime
     /// The image, container port and volumes; set exactly when `runtime` is `.docker`.
     public var docker: DockerServiceConfig?
+    /// Trigger paths (gitignore-style globs, relative to the repository root): a change to a file they
+    /// match makes `deploy --changed` deploy this service.
+    public var paths: [String] = []
+    /// Services deployed before this one when both are deployed in one run.
+    public var dependsOn: [String] = []
+    /// The database (a `databases:` entry) whose migrations run, after a verified backup, before the switch.
+    public var database: String?
+    /// Pre-deploy checks, in order.
+    public var checks: [CheckConfig] = []
+    /// Post-switch smoke tests, in order.
+    public var smoke: [SmokeTestConfig] = []
 
     public init(name: String, run: String, build: String? = nil, env: [String: String] = [:],
                 route: RouteConfig = RouteConfig(), health: HealthCheckConfig = HealthCheckConfig(),
