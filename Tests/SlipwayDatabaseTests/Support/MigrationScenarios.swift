@@ -79,7 +79,7 @@ enum MigrationScenarios {
         let error = await #expect(throws: SlipwayError.self) { try await migrator.migrate() }
 
         #expect(error?.code == .migrationFailed)
-        #expect(error?.message.contains("V2__half_done.sql:3") == true, "names the file and line: \(error?.message ?? "")")
+        #expect(error?.description.contains("migrations/V2__half_done.sql:3: ") == true, "names the file and line: \(error?.description ?? "")")
         #expect(error?.message.contains("INSERT INTO no_such_table (id) VALUES (1)") == true, "names the statement")
         #expect(error?.message.contains("no_such_table") == true, "carries the database's error")
         #expect(error?.context.file?.hasSuffix("migrations/V2__half_done.sql") == true)
@@ -111,7 +111,7 @@ enum MigrationScenarios {
         try project.write("V3__broken.sql", "INSERT INTO nowhere VALUES (1);\n")
         let error = await #expect(throws: SlipwayError.self) { try await migrator.migrate(MigrateOptions(dryRun: true)) }
         #expect(error?.code == .migrationFailed)
-        #expect(error?.message.contains("V3__broken.sql") == true)
+        #expect(error?.description.contains("V3__broken.sql") == true)
         #expect(try await !db.tableExists("person"), "a failing dry run changes nothing either")
         #expect(try await migrator.info().pending == ["V1__create_person.sql", "V2__add_people.sql", "V3__broken.sql"])
     }

@@ -154,7 +154,7 @@ final class PostgresMigrationSession: MigrationSession {
             try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
         } catch {
             throw SlipwayError(.migrationFailed,
-                "\(script.script):\(statement.line): `\(statement.excerpt)` failed: \(PostgresErrorText.describe(error))",
+                "`\(statement.excerpt)` failed: \(PostgresErrorText.describe(error))",
                 context: ErrorContext(file: script.path, line: statement.line))
         }
     }
@@ -167,7 +167,7 @@ final class PostgresMigrationSession: MigrationSession {
                 executionTime: Int((ContinuousClock.now - started).milliseconds), success: success)
         } catch {
             throw SlipwayError(.migrationFailed,
-                "\(script.script): recording it in slipway_schema_history failed: \(PostgresErrorText.describe(error))",
+                "recording the migration in slipway_schema_history failed: \(PostgresErrorText.describe(error))",
                 context: ErrorContext(file: script.path))
         }
     }

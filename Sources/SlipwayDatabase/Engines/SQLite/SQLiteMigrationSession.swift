@@ -162,7 +162,7 @@ final class SQLiteMigrationSession: MigrationSession {
         let line = lineOf(sql, in: script.sql)
         let statement = SQLStatement(text: sql.trimmingCharacters(in: .whitespacesAndNewlines), line: line)
         return SlipwayError(.migrationFailed,
-            "\(script.script):\(line): `\(statement.excerpt)` failed: \(error.message ?? "error") (\(error.resultCode))",
+            "`\(statement.excerpt)` failed: \(error.message ?? "error") (\(error.resultCode))",
             context: ErrorContext(file: script.path, line: line))
     }
 

@@ -1,0 +1,45 @@
+import ArgumentParser
+import SlipwayConfig
+import SlipwayModel
+
+/// `slipway db`: migrations and backups, acting on the databases directly (no daemon needed), with the
+/// same library a deployment's pipeline calls.
+public struct DatabaseCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Migrate, inspect, back up and restore the databases of slipway.yml.",
+        discussion: """
+            Works without a daemon. DATABASE names an entry of `databases:`; where it is
+            optional, leaving it out acts on every database in file order.
+            See docs/DATABASES.md.
+
+            Exit codes:
+              0  success
+              1  validation refused the migrations
+              3  a migration, backup or verification failed; database unreachable
+              5  a restore failed after the live database was touched (critical)
+              6  refused: unknown database or backup, lock timeout, baseline on a
+                 non-empty history, restore not confirmed
+              8  slipway.yml missing or invalid
+            """,
+        subcommands: [Migrate.self, Info.self, Validate.self, Baseline.self, Backup.self, Backups.self, Restore.self,
+                      Repair.self])
+
+    public init() {}
+}
+
+/// `--lock-wait 30s`: how long to wait for another migrator, in slipway.yml's duration syntax.
+struct DatabaseLockWait: ExpressibleByArgument {
+    var duration: Duration
+
+    init(_ duration: Duration) {
+        self.duration = duration
+    }
+
+    init?(argument: String) {
+        guard let duration = DurationParser.parse(argument) else { return nil }
+        self.duration = duration
+    }
+
+    var defaultValueDescription: String { DurationParser.format(duration) }
+}
