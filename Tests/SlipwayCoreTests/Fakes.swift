@@ -9,6 +9,8 @@ import Synchronization
 final class World: Sendable {
     struct State {
         var unhealthyVersions: Set<String> = []
+        /// Paths every probe of fails (a smoke test's endpoint), whatever the release.
+        var failingPaths: Set<String> = []
         var failingBuilds: Set<String> = []
         var alive: Set<Instance> = []
         var stopped: [Instance] = []
@@ -126,6 +128,9 @@ struct FakeProbe: HealthProbe {
     func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
         let alive = world.aliveInstances.contains { $0.port == upstream.port }
         guard alive else { return ProbeResult(healthy: false, reason: "connection refused") }
+        if world.state.withLock({ $0.failingPaths.contains(check.path) }) {
+            return ProbeResult(healthy: false, status: 500, reason: "expected status 200, got 500")
+        }
         let service = world.aliveInstances.first { $0.port == upstream.port }!.service
         let version = await store.releases(service: service).first { $0.id == upstream.releaseID }?.version ?? "?"
         if world.state.withLock({ $0.unhealthyVersions.contains(version) }) {
@@ -179,19 +184,25 @@ struct Harness {
     let controller: DeploymentController
     let config: ProjectConfig
 
-    init(retain: Int = 5, watch: Duration = .seconds(60), gate: BuildGate? = nil, services: [String] = ["web"]) {
+    init(retain: Int = 5, watch: Duration = .seconds(60), gate: BuildGate? = nil, services: [String] = ["web"],
+         runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
+         notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
+         configure: (inout ServiceConfig) -> Void = { _ in }) {
         let health = HealthCheckConfig(path: "/health", interval: .milliseconds(10), timeout: .milliseconds(50),
                                        healthyThreshold: 2, unhealthyThreshold: 2, startTimeout: .milliseconds(300))
         config = ProjectConfig(file: "/repo/slipway.yml", proxy: ProxyConfig(),
                                services: services.map {
-                                   ServiceConfig(name: $0, run: "true", health: health, drainTimeout: .seconds(1),
-                                                 stopTimeout: .seconds(1), watch: watch, retain: retain)
+                                   var service = ServiceConfig(name: $0, run: "true", health: health, drainTimeout: .seconds(1),
+                                                               stopTimeout: .seconds(1), watch: watch, retain: retain)
+                                   configure(&service)
+                                   return service
                                })
         controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: FakeRuntime(world: world), router: router,
                                 probe: FakeProbe(world: world, store: store), builder: FakeBuilder(world: world, gate: gate),
-                                logger: Logger(label: "test")),
+                                logger: Logger(label: "test"), runner: runner, migrator: migrator, notifier: notifier,
+                                redactor: redactor),
             tick: .milliseconds(5))
     }
 
@@ -213,4 +224,62 @@ func eventually(_ what: String, timeout: Duration = .seconds(5), _ condition: @S
         try? await Task.sleep(for: .milliseconds(5))
     }
     return false
+}
+
+/// Commands succeed unless listed: `failing` exit 1, `hanging` time out.
+struct FakeRunner: StageCommandRunner {
+    let failing: Set<String>
+    let hanging: Set<String>
+    let ran = Ledger()
+
+    init(failing: Set<String> = [], hanging: Set<String> = []) {
+        self.failing = failing
+        self.hanging = hanging
+    }
+
+    func run(_ command: String, in directory: String, environment: [String: String], timeout: Duration,
+             log: @escaping @Sendable (String) -> Void) async throws -> StageCommandOutcome {
+        ran.append("\(command) in \(directory) url=\(environment["SLIPWAY_URL"] ?? "-")")
+        log("output of \(command)")
+        if hanging.contains(command) { return StageCommandOutcome(status: nil, timedOut: true) }
+        return StageCommandOutcome(status: failing.contains(command) ? 1 : 0, timedOut: false)
+    }
+}
+
+final class Ledger: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}
+
+final class FakeMigrator: DatabaseMigrating {
+    private let failing: Mutex<Bool>
+    let calls = Ledger()
+
+    init(fails: Bool) {
+        failing = Mutex(fails)
+    }
+
+    func setFailing(_ fails: Bool) { failing.withLock { $0 = fails } }
+    var fails: Bool { failing.withLock { $0 } }
+
+    func migrate(database: String, deployment: String, log: @escaping @Sendable (String) -> Void) async throws -> MigrationOutcome {
+        calls.append(database)
+        log("backing up \(database)")
+        if fails {
+            throw SlipwayError(.internalError, "V2__broken.sql: syntax error; restore with `slipway db restore \(database) b-1`")
+        }
+        return MigrationOutcome(backup: "b-1", applied: ["V2__add_employee_timezone.sql"])
+    }
+}
+
+final class RecordingNotifier: Notifier {
+    let sent = Mutex<[DeploymentNotification]>([])
+
+    func notify(_ notification: DeploymentNotification) async -> [NotificationDelivery] {
+        sent.withLock { $0.append(notification) }
+        return [NotificationDelivery(channel: "webhook", event: notification.event, delivered: true, attempts: 1, at: Date())]
+    }
+
+    var events: [DeploymentNotification.Event] { sent.withLock { $0.map(\.event) } }
 }

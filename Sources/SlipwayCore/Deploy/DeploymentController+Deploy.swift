@@ -12,24 +12,53 @@ extension DeploymentController {
         defer { release(service.name) }
 
         let previous = services[service.name]?.active
-        let recorder = DeploymentRecorder(
-            Deployment(id: id, kind: .deploy, service: service.name, ref: request.ref, fromRelease: previous?.releaseID,
-                       actor: request.actor, startedAt: deps.now()),
-            store: deps.store, now: deps.now, emit: emit)
+        var record = Deployment(id: id, kind: .deploy, service: service.name, ref: request.ref, fromRelease: previous?.releaseID,
+                                actor: request.actor, startedAt: deps.now())
+        record.trigger = request.trigger
+        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         emit(DeploymentEvent(event: .accepted, deploymentID: id))
         await recorder.persist()
         await audit("deploy.started", service: service.name, deployment: id, actor: request.actor,
                     "deploy \(service.name) at \(request.ref)")
+        // Told at once, delivered while the deployment goes on; its outcome is recorded at the end.
+        async let started: Void = notify(.started, recorder)
+
+        let finished = await runPipeline(service, ref: request.ref, previous: previous, recorder: recorder)
+        await started
+        await recorder.beginStage("notify")
+        await notify(finished.event, recorder, failedStage: finished.failedStage, nextStep: finished.nextStep)
+        await recorder.endStage(.succeeded, "\(recorder.deployment.notifications.count) notification(s) sent")
+        return await conclude(recorder, finished.outcome, finished.exit, finished.message, action: finished.action)
+    }
+
+    struct PipelineEnd: Sendable {
+        var outcome: Deployment.Outcome
+        var exit: ExitStatus
+        var message: String
+        var action: String
+        var event: DeploymentNotification.Event
+        var failedStage: String?
+        var nextStep: String?
+    }
+
+    /// build → checks → migrate (backup first) → start → health → switch → smoke → drain → stop → prune.
+    func runPipeline(_ service: ServiceConfig, ref: String, previous: ActiveRelease?, recorder: DeploymentRecorder) async -> PipelineEnd {
+        let id = recorder.id
+        let stillServes = previous.map { "; release \($0.releaseID) still serves" } ?? ""
+        func failed(_ stage: String, _ exit: ExitStatus, _ message: String, next: String) -> PipelineEnd {
+            PipelineEnd(outcome: .failed, exit: exit, message: message, action: "deploy.failed", event: .failed,
+                        failedStage: stage, nextStep: next)
+        }
 
         await recorder.beginStage("build")
         let release: Release
         do {
-            release = try await deps.builder.prepare(service: service, ref: request.ref, log: { recorder.log($0) })
+            release = try await deps.builder.prepare(service: service, ref: ref, log: { recorder.log($0) })
             try await deps.store.saveRelease(release)
         } catch {
             let message = "build failed: \(Self.describe(error))"
             await recorder.endStage(.failed, message)
-            return await conclude(recorder, .failed, .buildFailed, message, action: "deploy.failed")
+            return failed("build", .buildFailed, message, next: "see `slipway logs \(id)`, fix the build and deploy again")
         }
         recorder.update {
             $0.toRelease = release.id
@@ -39,16 +68,38 @@ extension DeploymentController {
         await recorder.endStage(.succeeded, "release \(release.id) (\(release.version), \(release.commit.prefix(12))) built in "
             + String(format: "%.2fs", release.buildSeconds))
 
-        switch await cutover(service, to: release, recorder: recorder) {
-        case .failed(let reason):
-            return await conclude(recorder, .failed, .deployFailed,
-                                  "deploy failed: \(reason)" + (previous.map { "; release \($0.releaseID) still serves" } ?? ""),
-                                  action: "deploy.failed")
+        if let failure = await runChecks(service, release: release, recorder: recorder) {
+            // A release that failed its checks must never be deployed, not even by a rollback.
+            try? await deps.builder.remove(release)
+            try? await deps.store.deleteRelease(service: service.name, id: release.id)
+            return failed("checks", .checksFailed, "checks failed, nothing deployed: \(failure)\(stillServes)",
+                          next: "see `slipway logs \(id)`, fix what the check found and deploy again")
+        }
+        if let failure = await migrateDatabase(service, recorder: recorder) {
+            return failed("migrate", .deployFailed, "deploy failed: \(failure)\(stillServes)",
+                          next: "the failed migration's transaction left the schema unchanged; fix the migration and deploy again")
+        }
+
+        switch await cutover(service, to: release, recorder: recorder, smoke: true) {
+        case .failed(let stage, let reason):
+            return failed(stage, .deployFailed, "deploy failed: \(reason)\(stillServes)",
+                          next: "see `slipway logs \(id)` for the release's output")
+        case .smokeFailed(let reason, let restored):
+            return PipelineEnd(outcome: .rolledBack, exit: restored ? .smokeFailedRolledBack : .rollbackFailed,
+                               message: restored ? "smoke tests failed and \(service.name) was rolled back: \(reason)"
+                                   : "CRITICAL: smoke tests failed (\(reason)) and the switch back failed",
+                               action: restored ? "deploy.rolled_back" : "rollback.critical",
+                               event: restored ? .rolledBack : .critical, failedStage: "smoke",
+                               nextStep: restored ? "see `slipway logs \(id)`; the previous release serves again"
+                                   : "act now: check `slipway status \(service.name)`")
         case .switched:
             services[service.name]?.switchedBy = id
             await prune(service, recorder: recorder)
-            return await conclude(recorder, .succeeded, .success,
-                                  "\(service.name) now serves \(release.version) (release \(release.id))", action: "deploy.succeeded")
+            recorder.update { $0.rollbackDeadline = deps.now().addingTimeInterval(deps.rollbackWindow.seconds) }
+            return PipelineEnd(outcome: .succeeded, exit: .success,
+                               message: "\(service.name) now serves \(release.version) (release \(release.id))",
+                               action: "deploy.succeeded", event: .succeeded,
+                               nextStep: "to undo: `slipway rollback \(service.name)`")
         }
     }
 
@@ -66,12 +117,15 @@ extension DeploymentController {
 
     enum CutoverResult: Sendable {
         case switched
-        case failed(String)
+        /// Failed before the switch: the previous release still serves.
+        case failed(stage: String, reason: String)
+        /// Smoke tests failed after the switch; `restored` says whether traffic went back.
+        case smokeFailed(reason: String, restored: Bool)
     }
 
     /// Start `release` beside whatever serves, prove it healthy, switch, drain and stop the old one.
     /// On failure before the switch, the new instance is stopped and the old release keeps serving.
-    func cutover(_ service: ServiceConfig, to release: Release, recorder: DeploymentRecorder) async -> CutoverResult {
+    func cutover(_ service: ServiceConfig, to release: Release, recorder: DeploymentRecorder, smoke: Bool = false) async -> CutoverResult {
         let previous = services[service.name]?.active
 
         await recorder.beginStage("start")
@@ -81,7 +135,7 @@ extension DeploymentController {
         } catch {
             let reason = Self.describe(error)
             await recorder.endStage(.failed, reason)
-            return .failed(reason)
+            return .failed(stage: "start", reason: reason)
         }
         let startedAt = deps.clock.now
         recorder.update { $0.instance = instance }
@@ -93,7 +147,7 @@ extension DeploymentController {
             await deps.runtime.stop(instance, timeout: service.stopTimeout)
             let detail = tail.isEmpty ? reason : "\(reason)\nlast lines of the release's log:\n\(tail)"
             await recorder.endStage(.failed, detail)
-            return .failed(reason)
+            return .failed(stage: "health", reason: reason)
         }
         await recorder.endStage(.succeeded, "healthy at \(instance.upstream)\(service.health.path)")
 
@@ -109,6 +163,12 @@ extension DeploymentController {
         activate(active, startedAt: startedAt)
         await recorder.endStage(.succeeded, replaced.map { "traffic moved from \($0) to \(instance.upstream)" }
             ?? "traffic now goes to \(instance.upstream)")
+
+        // Smoke tests run while the previous release still runs, so going back is one more switch.
+        if smoke, let failure = await runSmokeTests(service, release: release, instance: instance, recorder: recorder) {
+            let restored = await switchBack(service, from: instance, to: previous, replaced: replaced, recorder: recorder)
+            return .smokeFailed(reason: failure, restored: restored)
+        }
 
         await recorder.beginStage("drain")
         if let replaced {
@@ -128,6 +188,34 @@ extension DeploymentController {
             await recorder.endStage(.skipped, "nothing to stop")
         }
         return .switched
+    }
+
+    /// Undoes a switch: traffic back to the previous upstream (none on a first deploy), the previous
+    /// release active again, the new instance drained and stopped.
+    func switchBack(_ service: ServiceConfig, from instance: Instance, to previous: ActiveRelease?, replaced: Upstream?,
+                    recorder: DeploymentRecorder) async -> Bool {
+        await recorder.beginStage("rollback")
+        if let previous, let old = previous.instance, !(await deps.runtime.isAlive(old)) {
+            await recorder.endStage(.failed, "the previous release \(previous.releaseID) is no longer running")
+            return false
+        }
+        await deps.router.switchTraffic(service: service.name, to: replaced)
+        do {
+            if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.name) }
+        } catch {
+            recorder.log("warning: could not record the active release: \(error)")
+        }
+        if let previous {
+            activate(previous, startedAt: services[service.name]?.instanceStartedAt ?? deps.clock.now)
+            services[service.name]?.watchUntil = nil
+        } else {
+            services[service.name]?.active = nil
+        }
+        _ = await deps.router.drain(instance.upstream, timeout: service.drainTimeout)
+        await deps.runtime.stop(instance, timeout: service.stopTimeout)
+        await recorder.endStage(.succeeded, previous.map { "traffic back on release \($0.releaseID); the new release was stopped" }
+            ?? "the new release was stopped; the service has no release serving")
+        return true
     }
 
     /// Makes `active` the service's serving release in the controller's view and starts its watch.

@@ -28,7 +28,7 @@ extension DeploymentController {
             return await conclude(recorder, .succeeded, .success,
                                   "\(service.name) rolled back to \(target.version) (release \(target.id))",
                                   action: "rollback.succeeded")
-        case .failed(let reason):
+        case .failed(_, let reason), .smokeFailed(let reason, _):
             return await conclude(recorder, .failed, .rollbackFailed,
                                   "rollback failed: \(reason)" + (active.map { "; release \($0.releaseID) still serves" } ?? ""),
                                   action: "rollback.failed")
@@ -93,7 +93,7 @@ extension DeploymentController {
             _ = await conclude(recorder, .succeeded, .success,
                                "\(service) rolled back automatically to \(target.version) (release \(target.id))",
                                action: "rollback.automatic.succeeded")
-        case .failed(let failure):
+        case .failed(_, let failure), .smokeFailed(let failure, _):
             _ = await conclude(recorder, .failed, .rollbackFailed,
                                "CRITICAL: automatic rollback failed: \(failure); unhealthy release \(active.releaseID) still serves",
                                action: "rollback.critical")

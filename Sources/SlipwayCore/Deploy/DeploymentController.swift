@@ -18,10 +18,22 @@ public actor DeploymentController {
         public var clock: any MonotonicClock
         public var now: @Sendable () -> Date
         public var logger: Logger
+        /// Runs checks and smoke scripts; required when a service declares them.
+        public var runner: (any StageCommandRunner)?
+        /// Backs up and migrates databases; required when a service declares one.
+        public var migrator: (any DatabaseMigrating)?
+        public var notifier: any Notifier
+        /// Hides secrets in every log line and message of a deployment's record.
+        public var redactor: Redactor
+        /// How long after its success a deployment's rollback is expected (recorded as its deadline).
+        public var rollbackWindow: Duration
 
         public init(store: any ReleaseStore, runtime: any Runtime, router: any TrafficRouter, probe: any HealthProbe,
                     builder: any ReleaseBuilder, clock: any MonotonicClock = SystemClock(),
-                    now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+                    now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+                    runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
+                    notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
+                    rollbackWindow: Duration = .seconds(3600)) {
             self.store = store
             self.runtime = runtime
             self.router = router
@@ -30,6 +42,11 @@ public actor DeploymentController {
             self.clock = clock
             self.now = now
             self.logger = logger
+            self.runner = runner
+            self.migrator = migrator
+            self.notifier = notifier
+            self.redactor = redactor
+            self.rollbackWindow = rollbackWindow
         }
     }
 

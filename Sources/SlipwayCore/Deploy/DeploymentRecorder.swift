@@ -14,12 +14,15 @@ public final class DeploymentRecorder: Sendable {
     private let store: any ReleaseStore
     private let emit: @Sendable (DeploymentEvent) -> Void
     private let now: @Sendable () -> Date
+    /// Every line and message passes through it: a secret never reaches the record, log or stream.
+    private let redactor: Redactor
 
     public init(_ deployment: Deployment, store: any ReleaseStore, now: @escaping @Sendable () -> Date,
-                emit: @escaping @Sendable (DeploymentEvent) -> Void) {
+                redactor: Redactor = Redactor(), emit: @escaping @Sendable (DeploymentEvent) -> Void) {
         self.state = Mutex(State(deployment: deployment))
         self.store = store
         self.now = now
+        self.redactor = redactor
         self.emit = emit
     }
 
@@ -33,6 +36,7 @@ public final class DeploymentRecorder: Sendable {
 
     /// A line for the deployment's log; streamed now, persisted at the next stage boundary.
     public func log(_ line: String) {
+        let line = redactor.redact(line)
         let id = state.withLock { state -> String in
             state.pendingLog.append(line)
             return state.deployment.id
@@ -52,6 +56,7 @@ public final class DeploymentRecorder: Sendable {
 
     /// Ends the stage that is running.
     public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil) async {
+        let message = message.map(redactor.redact)
         let ended = state.withLock { state -> (StageRecord, String)? in
             guard let index = state.deployment.stages.lastIndex(where: { $0.outcome == .running }) else { return nil }
             state.deployment.stages[index].finishedAt = now()
@@ -67,6 +72,7 @@ public final class DeploymentRecorder: Sendable {
 
     /// Closes the record with its outcome and exit code and persists it.
     public func finish(_ outcome: Deployment.Outcome, exit: ExitStatus, message: String?) async -> Deployment {
+        let message = message.map(redactor.redact)
         let record = state.withLock { state -> Deployment in
             for index in state.deployment.stages.indices where state.deployment.stages[index].outcome == .running {
                 state.deployment.stages[index].outcome = .failed

@@ -10,11 +10,14 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     public var service: String
     public var ref: String
     public var actor: String
+    /// How it was started (`cli`, `changed`, `api`); recorded on the deployment.
+    public var trigger: String?
 
-    public init(service: String, ref: String = "HEAD", actor: String) {
+    public init(service: String, ref: String = "HEAD", actor: String, trigger: String? = nil) {
         self.service = service
         self.ref = ref
         self.actor = actor
+        self.trigger = trigger
     }
 }
 

@@ -41,6 +41,14 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
     public var instance: Instance?
     /// Every notification sent about this deployment and whether it arrived.
     public var notifications: [NotificationDelivery] = []
+    /// How it was started: `cli`, `changed` (a `deploy --changed` run), `api`, `automatic`.
+    public var trigger: String?
+    /// The id of the verified backup taken before this deployment's migrations.
+    public var backup: String?
+    /// The migrations this deployment applied, in order (`V2__add_employee_timezone.sql`).
+    public var migrations: [String] = []
+    /// Until when a manual rollback of this deployment is expected (60 minutes after its success).
+    public var rollbackDeadline: Date?
 
     public init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,

@@ -1,0 +1,128 @@
+import Foundation
+import SlipwayModel
+
+extension DeploymentController {
+    /// Pre-deploy checks in the built release directory, in order; the first failure stops them.
+    /// Returns the failure, nil when all passed.
+    func runChecks(_ service: ServiceConfig, release: Release, recorder: DeploymentRecorder) async -> String? {
+        guard !service.checks.isEmpty else { return nil }
+        await recorder.beginStage("checks")
+        for check in service.checks {
+            let failure: String?
+            switch check.kind {
+            case .command(let command):
+                failure = await runCommand(command, named: "check \"\(check.name)\"", in: release.directory,
+                                           environment: releaseEnvironment(release), timeout: check.timeout, recorder: recorder)
+            case .coverage(let report, let minimum):
+                failure = coverageFailure(report: release.directory + "/" + report, name: report, minimum: minimum, recorder: recorder)
+            }
+            if let failure {
+                await recorder.endStage(.failed, failure)
+                return failure
+            }
+        }
+        await recorder.endStage(.succeeded, "\(service.checks.count) check(s) passed: \(service.checks.map(\.name).joined(separator: ", "))")
+        return nil
+    }
+
+    private func coverageFailure(report path: String, name: String, minimum: Double, recorder: DeploymentRecorder) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return "coverage report \(name) was not written by the checks"
+        }
+        guard let coverage = CoverageReport.lineCoverage(text) else {
+            return "coverage report \(name) is neither lcov nor Cobertura XML"
+        }
+        let measured = String(format: "%.1f%%", coverage)
+        recorder.log("line coverage \(measured) (minimum \(String(format: "%g%%", minimum)))")
+        return coverage + 1e-9 < minimum ? "line coverage \(measured) is below the minimum \(String(format: "%g%%", minimum))" : nil
+    }
+
+    /// Runs one pipeline command, its output into the deployment's log. Returns why it failed, nil on success.
+    func runCommand(_ command: String, named name: String, in directory: String, environment: [String: String],
+                    timeout: Duration, recorder: DeploymentRecorder) async -> String? {
+        guard let runner = deps.runner else { return "\(name) cannot run: no command runner is configured" }
+        recorder.log("$ \(command)")
+        do {
+            let outcome = try await runner.run(command, in: directory, environment: environment, timeout: timeout,
+                                               log: { recorder.log($0) })
+            if outcome.timedOut {
+                return "\(name) timed out after \(DurationText.format(timeout)); its process group was killed"
+            }
+            if let status = outcome.status, status != 0 { return "\(name) failed: \(command) exited with status \(status)" }
+            if outcome.status == nil { return "\(name) failed: \(command) was killed by a signal" }
+            return nil
+        } catch {
+            return "\(name) could not start: \(Self.describe(error))"
+        }
+    }
+
+    func releaseEnvironment(_ release: Release) -> [String: String] {
+        ["SLIPWAY_SERVICE": release.service, "SLIPWAY_RELEASE": release.id, "SLIPWAY_VERSION": release.version,
+         "SLIPWAY_COMMIT": release.commit]
+    }
+
+    /// Backup, then migrations, for a service with a database. Returns the failure, nil on success.
+    func migrateDatabase(_ service: ServiceConfig, recorder: DeploymentRecorder) async -> String? {
+        guard let database = service.database else { return nil }
+        await recorder.beginStage("migrate")
+        guard let migrator = deps.migrator else {
+            let failure = "database \(database) cannot be migrated: no migrator is configured"
+            await recorder.endStage(.failed, failure)
+            return failure
+        }
+        do {
+            let outcome = try await migrator.migrate(database: database, deployment: recorder.id, log: { recorder.log($0) })
+            recorder.update {
+                $0.backup = outcome.backup
+                $0.migrations = outcome.applied
+            }
+            await recorder.endStage(.succeeded, outcome.applied.isEmpty ? "\(database): schema up to date, nothing to migrate"
+                : "\(database): applied \(outcome.applied.joined(separator: ", ")) after verified backup \(outcome.backup ?? "-")")
+            return nil
+        } catch {
+            let failure = "migration of \(database) failed: \(Self.describe(error))"
+            await recorder.endStage(.failed, failure)
+            return failure
+        }
+    }
+
+    /// Smoke tests against the new release after the switch. Returns the failure, nil when all passed.
+    func runSmokeTests(_ service: ServiceConfig, release: Release, instance: Instance, recorder: DeploymentRecorder) async -> String? {
+        guard !service.smoke.isEmpty else { return nil }
+        await recorder.beginStage("smoke")
+        for test in service.smoke {
+            var failure: String?
+            switch test.kind {
+            case .http(let path, let expect):
+                let check = HealthCheckConfig(path: path, timeout: test.timeout, expect: expect)
+                let result = await deps.probe.probe(instance.upstream, check: check)
+                recorder.log("smoke GET \(path): \(result.healthy ? "passed" : "failed"): \(result.summary)")
+                if !result.healthy { failure = "smoke test GET \(path) failed: \(result.summary)" }
+            case .command(let command):
+                var environment = releaseEnvironment(release)
+                environment["SLIPWAY_URL"] = "http://\(instance.upstream)"
+                failure = await runCommand(command, named: "smoke test \"\(command)\"", in: release.directory,
+                                           environment: environment, timeout: test.timeout, recorder: recorder)
+            }
+            if let failure {
+                await recorder.endStage(.failed, failure)
+                return failure
+            }
+        }
+        await recorder.endStage(.succeeded, "\(service.smoke.count) smoke test(s) passed")
+        return nil
+    }
+
+    /// Sends a notification and records its deliveries. Never fails the deployment.
+    func notify(_ event: DeploymentNotification.Event, _ recorder: DeploymentRecorder, failedStage: String? = nil,
+                nextStep: String? = nil) async {
+        let deliveries = await deps.notifier.notify(DeploymentNotification(
+            event: event, deployment: recorder.deployment, failedStage: failedStage, nextStep: nextStep))
+        guard !deliveries.isEmpty else { return }
+        recorder.update { $0.notifications.append(contentsOf: deliveries) }
+        for delivery in deliveries {
+            recorder.log("notify \(delivery.channel) \(delivery.event.rawValue): "
+                + (delivery.delivered ? "delivered" : "not delivered after \(delivery.attempts) attempt(s): \(delivery.error ?? "?")"))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import SlipwayCore
+import SlipwayModel
+import Testing
+
+@Suite struct PipelineFlowTests {
+    @Test func failingCheckDeploysNothingWithExit1() async throws {
+        let runner = FakeRunner(failing: ["swift test"])
+        let h = Harness(runner: runner) { $0.checks = [CheckConfig(name: "unit tests", kind: .command("swift test"))] }
+        let failed = try await h.deploy("v1")
+        #expect(failed.exitCode == ExitStatus.checksFailed.rawValue)
+        #expect(failed.stages.map(\.name) == ["build", "checks", "notify"])
+        #expect(await h.router.upstream(of: "web") == nil)
+        #expect(h.world.startedInstances.isEmpty)
+        // The release that failed its checks is gone: not even a rollback can reach it.
+        #expect(await h.store.releases(service: "web").isEmpty)
+        #expect(await h.store.log(deployment: failed.id).contains("output of swift test"))
+    }
+
+    @Test func checkPastItsTimeoutIsReportedAsKilled() async throws {
+        let h = Harness(runner: FakeRunner(hanging: ["./lint"])) {
+            $0.checks = [CheckConfig(name: "lint", kind: .command("./lint"), timeout: .seconds(3))]
+        }
+        let failed = try await h.deploy("v1")
+        #expect(failed.exitCode == 1)
+        #expect(failed.stages.first { $0.name == "checks" }?.message?.contains("timed out after 3s; its process group was killed") == true)
+    }
+
+    @Test func migrationsRunAfterABackupAndAreRecorded() async throws {
+        let migrator = FakeMigrator(fails: false)
+        let h = Harness(migrator: migrator) { $0.database = "hr" }
+        let deployed = try await h.deploy("v1")
+        #expect(deployed.exitCode == 0)
+        #expect(deployed.backup == "b-1")
+        #expect(deployed.migrations == ["V2__add_employee_timezone.sql"])
+        #expect(deployed.stages.map(\.name).prefix(3) == ["build", "migrate", "start"])
+        #expect(deployed.rollbackDeadline != nil)
+    }
+
+    @Test func failedMigrationLeavesThePreviousReleaseServing() async throws {
+        let migrator = FakeMigrator(fails: false)
+        let h = Harness(migrator: migrator) { $0.database = "hr" }
+        _ = try await h.deploy("v1")
+        migrator.setFailing(true)
+        let failed = try await h.deploy("v2")
+        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue)
+        #expect(failed.message?.contains("slipway db restore hr") == true)
+        #expect(!failed.stages.contains { $0.name == "start" })
+        #expect(await h.activeVersion() == "v1")
+    }
+
+    @Test func failingSmokeTestOnAFirstDeployLeavesNothingServing() async throws {
+        let runner = FakeRunner(failing: ["./smoke.sh"])
+        let h = Harness(runner: runner) { $0.smoke = [SmokeTestConfig(kind: .command("./smoke.sh"))] }
+        let first = try await h.deploy("v1")
+        #expect(first.exitCode == ExitStatus.smokeFailedRolledBack.rawValue)
+        #expect(first.outcome == .rolledBack)
+        #expect(await h.router.upstream(of: "web") == nil)
+        #expect(h.world.aliveInstances.isEmpty)
+        // The smoke script was pointed at the new release.
+        #expect(runner.ran.all.first?.contains("url=http://127.0.0.1:") == true)
+    }
+
+    @Test func failingSmokeTestSwitchesBackToTheStillRunningPreviousRelease() async throws {
+        let h = Harness(runner: FakeRunner()) {
+            $0.smoke = [SmokeTestConfig(kind: .http(path: "/api/employees", expect: HealthExpectation(status: 200)))]
+        }
+        let v1 = try await h.deploy("v1")
+        let v1Instance = try #require(h.world.aliveInstances.first)
+        h.world.state.withLock { _ = $0.failingPaths.insert("/api/employees") }
+        let failed = try await h.deploy("v2")
+        #expect(failed.exitCode == ExitStatus.smokeFailedRolledBack.rawValue)
+        #expect(failed.stages.map(\.name) == ["build", "start", "health", "switch", "smoke", "rollback", "notify"])
+        #expect(failed.stages.first { $0.name == "smoke" }?.message?.contains("expected status 200, got 500") == true)
+        #expect(await h.activeVersion() == "v1")
+        #expect(h.world.aliveInstances == [v1Instance])
+        #expect(await h.store.active(service: "web")?.releaseID == v1.toRelease)
+    }
+
+    @Test func notificationsAreSentAndRecorded() async throws {
+        let notifier = RecordingNotifier()
+        let h = Harness(notifier: notifier)
+        let deployed = try await h.deploy("v1")
+        #expect(notifier.events == [.started, .succeeded])
+        #expect(deployed.notifications.map(\.event) == [.started, .succeeded])
+        h.world.state.withLock { _ = $0.failingBuilds.insert("broken") }
+        let failed = try await h.deploy("broken")
+        #expect(notifier.events.suffix(2) == [.started, .failed])
+        #expect(failed.notifications.last?.delivered == true)
+    }
+
+    @Test func secretsAreRedactedInLogsAndMessages() async throws {
+        let runner = FakeRunner(failing: ["deploy-hook s3cr3t-token"])
+        let h = Harness(runner: runner, redactor: Redactor(secrets: ["s3cr3t-token"])) {
+            $0.checks = [CheckConfig(name: "hook", kind: .command("deploy-hook s3cr3t-token"))]
+        }
+        let failed = try await h.deploy("v1")
+        let log = await h.store.log(deployment: failed.id)
+        #expect(!log.contains("s3cr3t-token"))
+        #expect(log.contains("******"))
+        #expect(!(failed.message ?? "").contains("s3cr3t-token"))
+        #expect(!failed.stages.contains { ($0.message ?? "").contains("s3cr3t-token") })
+    }
+}
