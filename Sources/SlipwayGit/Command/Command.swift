@@ -1,3 +1,5 @@
+import SlipwayModel
+
 /// A program run to completion: an argument vector, never a shell string built from user input.
 struct Command: Sendable {
     /// A path, or a name looked up in the daemon's `PATH`.
@@ -50,10 +52,5 @@ extension String {
 
 extension Duration {
     /// `300ms`, `5s`, `1.5s`.
-    var shortDescription: String {
-        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
-        return "\(Double(milliseconds) / 1000)s"
-    }
+    var shortDescription: String { DurationText.format(self) }
 }
