@@ -43,7 +43,7 @@ struct HealthCheckDecoder {
         reader.integer(node, in: 1...Int.max, expected: "an integer >= 1")
     }
 
-    private func expectation(_ node: ConfigNode) -> HealthExpectation {
+    func expectation(_ node: ConfigNode) -> HealthExpectation {
         var expect = HealthExpectation()
         guard let fields = reader.mapping(node, keys: Self.expectKeys) else { return expect }
         if let status = fields["status"].flatMap({

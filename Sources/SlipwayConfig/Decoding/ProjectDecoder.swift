@@ -18,8 +18,11 @@ struct ProjectDecoder {
             return nil
         }
         let proxy = fields["proxy"].map(decodeProxy) ?? ProxyConfig()
-        var services = reader.required("services", in: fields).map(decodeServices) ?? []
+        let decoded = reader.required("services", in: fields).map(decodeServices) ?? []
+        var services = decoded.map(\.config)
         let databases = fields["databases"].map(decodeDatabases) ?? []
+        PipelineReferences.report(decoded.map { ($0.config.name, $0.references) }, services: services, databases: databases,
+                                  databasesWritten: fields["databases"] != nil, to: reader.log)
         let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
         let references = SecretReferences(reader: reader, environment: environment)
         let secrets = references.databaseSecrets(fields["databases"])
@@ -45,7 +48,7 @@ struct ProjectDecoder {
         return proxy
     }
 
-    private func decodeServices(_ node: ConfigNode) -> [ServiceConfig] {
+    private func decodeServices(_ node: ConfigNode) -> [DecodedService] {
         guard let fields = reader.mapping(node, expected: "a mapping of service names to their settings") else {
             return []
         }
@@ -62,7 +65,7 @@ struct ProjectDecoder {
             return decoder.decode(name: entry.key, keyPosition: entry.keyPosition, node: entry.value)
         }
         RouteConflicts.report(services, to: reader.log)
-        return services.map(\.config)
+        return services
     }
 
     private func decodeDatabases(_ node: ConfigNode) -> [DatabaseConfig] {

@@ -9,6 +9,8 @@ struct DecodedService {
     /// `route.path` when written, else `route`, else the service's name.
     let routePosition: SourcePosition?
     let routePath: KeyPath
+    /// The services and database it names, for checks once all are decoded.
+    var references: [ServiceReference] = []
 }
 
 /// One entry of `services:`. Every key left out keeps the default `ServiceConfig` gives it.
@@ -19,7 +21,7 @@ struct ServiceDecoder {
         "run", "build", "build_timeout", "env", "route", "health",
         "drain_timeout", "stop_timeout", "watch", "retain",
         "runtime", "image", "port", "volumes",
-    ]
+    ] + pipelineKeys
 
     func decode(name: String, keyPosition: SourcePosition?, node: ConfigNode) -> DecodedService? {
         guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping of the service's settings") else {
@@ -67,8 +69,9 @@ struct ServiceDecoder {
             routePosition = decoded.reference.position
             routePath = decoded.reference.path
         }
+        let references = decodePipeline(fields, into: &service)
         return DecodedService(config: service, routeIsValid: routeIsValid,
-                              routePosition: routePosition, routePath: routePath)
+                              routePosition: routePosition, routePath: routePath, references: references)
     }
 
     /// `env:` (and `image.args:`, as `what: "build argument"`): names as shells accept them; any
