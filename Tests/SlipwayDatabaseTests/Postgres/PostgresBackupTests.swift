@@ -52,19 +52,30 @@ struct PostgresBackupTests {
         }
     }
 
-    @Test func restoreKeepsTheReplacedDatabaseAside() async throws {
+    @Test func restoreKeepsTheReplacedDatabaseAsideAndItsProperties() async throws {
         try await run { project, db in
             try project.write("V1__create_person.sql", MigrationScenarios.createPerson + MigrationScenarios.addPeople)
             _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
             let backups = try project.backups(url: db.url)
             _ = try await backups.backup()
             try await db.execute("INSERT INTO person (id, name) VALUES (3, 'Linus')")
+            let database = try #require(URLComponents(string: db.url)?.path.dropFirst()).description
+            try await db.execute("ALTER DATABASE \(database) SET statement_timeout = '42s'")
+            try await db.execute("REVOKE TEMPORARY ON DATABASE \(database) FROM PUBLIC")
+            let properties = """
+                SELECT pg_get_userbyid(d.datdba), (SELECT string_agg(a::text, ',' ORDER BY a::text) FROM unnest(d.datacl) a),
+                       s.setconfig::text FROM pg_database d
+                LEFT JOIN pg_db_role_setting s ON s.setdatabase = d.oid AND s.setrole = 0 WHERE d.datname = '\(database)'
+                """
+            let before = try await db.query(properties)
 
             let report = try await backups.restore()
 
             let kept = try #require(report.replacedKeptAs)
-            let database = try #require(URLComponents(string: db.url)?.path.dropFirst())
             #expect(kept.hasPrefix(database + "_before_restore_"))
+            let after = try await db.query(properties)
+            #expect(after == before, "owner, privileges and settings carried over")
+            #expect(before.contains("statement_timeout=42s"))
             let keptURL = TestPostgres.replacingDatabase(in: db.url, with: kept)
             #expect(try await TestPostgres.psql(keptURL, "SELECT count(*) FROM person") == "3")
             #expect(try await db.query("SELECT count(*) FROM person") == "2")

@@ -47,6 +47,49 @@ struct PostgresBackupTools: Sendable {
         }
     }
 
+    /// Gives `fresh` what pg_dump does not carry and a swap would otherwise lose: the owner, the database's
+    /// privileges (GRANT/REVOKE ... ON DATABASE) and its settings (ALTER DATABASE ... SET).
+    func copyDatabaseProperties(from target: String, to fresh: String) async throws {
+        try await withAdminConnection { connection in
+            let quoted = Self.identifier(fresh)
+            var statements: [String] = []
+            let owner = try await connection.query("""
+                SELECT pg_get_userbyid(datdba), datacl IS NOT NULL FROM pg_database WHERE datname = \(target)
+                """, logger: logger)
+            for try await (name, hasACL) in owner.decode((String, Bool).self) {
+                statements.append("ALTER DATABASE \(quoted) OWNER TO \(Self.identifier(name))")
+                if hasACL { statements.append("REVOKE ALL ON DATABASE \(quoted) FROM PUBLIC") }
+            }
+            let grants = try await connection.query("""
+                SELECT a.privilege_type, COALESCE(pg_get_userbyid(NULLIF(a.grantee, 0)), ''), a.is_grantable
+                FROM pg_database d, aclexplode(d.datacl) a
+                WHERE d.datname = \(target) AND a.grantee <> d.datdba
+                """, logger: logger)
+            for try await (privilege, grantee, grantable) in grants.decode((String, String, Bool).self) {
+                let role = grantee.isEmpty ? "PUBLIC" : Self.identifier(grantee)
+                statements.append("GRANT \(privilege) ON DATABASE \(quoted) TO \(role)\(grantable ? " WITH GRANT OPTION" : "")")
+            }
+            let settings = try await connection.query("""
+                SELECT unnest(s.setconfig) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+                WHERE d.datname = \(target) AND s.setrole = 0
+                """, logger: logger)
+            for try await setting in settings.decode(String.self) {
+                guard let equals = setting.firstIndex(of: "=") else { continue }
+                let name = String(setting[..<equals])
+                let value = String(setting[setting.index(after: equals)...])
+                statements.append("ALTER DATABASE \(quoted) SET \(Self.identifier(name)) = \(Self.literal(value))")
+            }
+            for statement in statements {
+                do {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                } catch {
+                    throw SlipwayError(.restoreFailed,
+                        "cannot give the restored copy the live database's properties (`\(statement)`): \(PostgresErrorText.describe(error)); the live database was not touched")
+                }
+            }
+        }
+    }
+
     /// Rows of the history table in `database`; nil when the table is not there.
     func historyRows(in database: String, table: String) async throws -> Int? {
         try await connector.withConnection(database: database) { connection in

@@ -63,8 +63,9 @@ struct PostgresEngine: DatabaseEngine {
         }
     }
 
-    /// Restores into a new database, proves it, then swaps names with the live one in one transaction; the
-    /// live one is kept as `<name>_<suffix>` rather than dropped, so nothing written since the backup is lost.
+    /// Restores into a new database, proves it, gives it the live one's owner, privileges and settings, then
+    /// swaps names with the live one in one transaction; the live one is kept as `<name>_<suffix>` rather than
+    /// dropped, so nothing written since the backup is lost.
     func restoreBackup(file: String, manifest: BackupManifest, replacedSuffix: String) async throws -> RestoreOutcome {
         let tools = self.tools
         let serverVersion = try await tools.serverVersion()
@@ -80,6 +81,7 @@ struct PostgresEngine: DatabaseEngine {
         }
         let replaced = exists ? Self.fitIdentifier(target, suffix: "_" + replacedSuffix) : nil
         do {
+            if exists { try await tools.copyDatabaseProperties(from: target, to: fresh) }
             try await swap(target: target, fresh: fresh, replaced: replaced)
         } catch {
             await tools.dropDatabase(fresh, serverVersion: serverVersion)
