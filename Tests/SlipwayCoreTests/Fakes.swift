@@ -151,7 +151,7 @@ struct FakeBuilder: ReleaseBuilder {
         if world.state.withLock({ $0.failingBuilds.contains(ref) }) {
             throw SlipwayError(.buildFailed, "build of \(service.name) at \(ref) failed: exit status 1")
         }
-        let commit = String(repeating: String(ref.hashValue & 0xf, radix: 16), count: 40)
+        let commit = ref  // the fake change source treats refs as commits
         return Release(id: "r-\(ref)-\(UUID().uuidString.prefix(6))", service: service.name, ref: ref, commit: commit,
                        version: ref, directory: "/releases/\(ref)", createdAt: Date(), buildSeconds: 0.01)
     }

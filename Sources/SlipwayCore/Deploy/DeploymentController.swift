@@ -27,13 +27,15 @@ public actor DeploymentController {
         public var redactor: Redactor
         /// How long after its success a deployment's rollback is expected (recorded as its deadline).
         public var rollbackWindow: Duration
+        /// What changed between commits, for `deploy --changed`.
+        public var changes: (any ChangeSource)?
 
         public init(store: any ReleaseStore, runtime: any Runtime, router: any TrafficRouter, probe: any HealthProbe,
                     builder: any ReleaseBuilder, clock: any MonotonicClock = SystemClock(),
                     now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
                     runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
                     notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
-                    rollbackWindow: Duration = .seconds(3600)) {
+                    rollbackWindow: Duration = .seconds(3600), changes: (any ChangeSource)? = nil) {
             self.store = store
             self.runtime = runtime
             self.router = router
@@ -47,6 +49,7 @@ public actor DeploymentController {
             self.notifier = notifier
             self.redactor = redactor
             self.rollbackWindow = rollbackWindow
+            self.changes = changes
         }
     }
 

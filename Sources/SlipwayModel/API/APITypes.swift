@@ -47,6 +47,10 @@ public struct DeploymentEvent: Sendable, Codable, Equatable {
         case finished
         /// Refused before a deployment started; `error` says why.
         case refused
+        /// A run's plan, before its deployments start.
+        case plan
+        /// The last event of a run: `summary` says how each service ended.
+        case summary
     }
 
     public var event: Kind
@@ -55,15 +59,23 @@ public struct DeploymentEvent: Sendable, Codable, Equatable {
     public var line: String?
     public var deployment: Deployment?
     public var error: APIError?
+    /// In a run: the service the event is about.
+    public var service: String?
+    public var plan: RunPlan?
+    public var summary: RunSummary?
 
     public init(event: Kind, deploymentID: String? = nil, stage: StageRecord? = nil, line: String? = nil,
-                deployment: Deployment? = nil, error: APIError? = nil) {
+                deployment: Deployment? = nil, error: APIError? = nil, service: String? = nil,
+                plan: RunPlan? = nil, summary: RunSummary? = nil) {
         self.event = event
         self.deploymentID = deploymentID
         self.stage = stage
         self.line = line
         self.deployment = deployment
         self.error = error
+        self.service = service
+        self.plan = plan
+        self.summary = summary
     }
 }
 

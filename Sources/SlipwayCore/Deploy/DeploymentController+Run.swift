@@ -1,0 +1,104 @@
+import Foundation
+import SlipwayModel
+
+extension DeploymentController {
+    /// The services a commit range touched (or the named ones), in dependency waves, with their stages.
+    public func plan(_ request: RunRequest) async throws -> RunPlan {
+        guard let changes = deps.changes else {
+            throw SlipwayError(.badRequest, "this daemon cannot diff commits: no change source is configured")
+        }
+        let to = try await changes.resolve(request.to)
+        var selected: [String: (from: String?, because: [String])] = [:]
+        if let names = request.services {
+            for name in names { _ = try serviceConfig(name); selected[name] = (nil, []) }
+        } else {
+            var explicitFrom: String?
+            if let from = request.from { explicitFrom = try await changes.resolve(from) }
+            var diffs: [String: [String]] = [:]
+            for service in config.services {
+                var from = explicitFrom
+                if from == nil { from = try await lastDeployedCommit(service.name) }
+                guard let from else {
+                    selected[service.name] = (nil, ["never deployed"])
+                    continue
+                }
+                if from == to { continue }
+                if diffs[from] == nil { diffs[from] = try await changes.changedFiles(from: from, to: to) }
+                let patterns = service.paths.map(PathPattern.init)
+                let hits = diffs[from, default: []].filter { file in patterns.contains { $0.matches(file) } }
+                if !hits.isEmpty { selected[service.name] = (from, Array(hits.prefix(20))) }
+            }
+        }
+        let ordered = try DeploymentPlan.forServices(Array(selected.keys), services: config.services)
+        return RunPlan(to: to, waves: ordered.waves.map { wave in
+            wave.map { entry in
+                let service = services[entry.service]!.config
+                return RunPlan.Entry(service: entry.service, from: selected[entry.service]?.from,
+                                     because: selected[entry.service]?.because ?? [], stages: Self.stages(of: service))
+            }
+        })
+    }
+
+    static func stages(of service: ServiceConfig) -> [String] {
+        var stages = ["build"]
+        if !service.checks.isEmpty { stages.append("checks") }
+        if service.database != nil { stages.append("migrate") }
+        stages += ["start", "health", "switch"]
+        if !service.smoke.isEmpty { stages.append("smoke") }
+        return stages + ["drain", "stop", "prune", "notify"]
+    }
+
+    /// The commit of the service's last successful deployment or rollback.
+    func lastDeployedCommit(_ service: String) async throws -> String? {
+        try await deps.store.deployments(service: service, limit: 200)
+            .first { $0.outcome == .succeeded && $0.commit != nil }?.commit
+    }
+
+    /// Deploys a plan: waves in order, a wave's services in parallel; a service whose dependency
+    /// failed is skipped. The run's exit code is the worst of its services'.
+    public func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
+        let plan = try await self.plan(request)
+        emit(DeploymentEvent(event: .plan, plan: plan))
+        var results: [String: RunSummary.Result] = [:]
+        for wave in plan.waves {
+            let outcomes = await withTaskGroup(of: RunSummary.Result.self) { group in
+                for entry in wave {
+                    let failedDependency = services[entry.service]?.config.dependsOn.first { dependency in
+                        results[dependency].map { $0.exitCode != 0 } ?? false
+                    }
+                    group.addTask {
+                        if let failedDependency {
+                            return RunSummary.Result(service: entry.service, deploymentID: nil, outcome: "skipped", exitCode: 0,
+                                                     message: "skipped: \(failedDependency), which it depends on, failed")
+                        }
+                        return await self.deployForRun(entry.service, commit: plan.to, actor: request.actor, emit: emit)
+                    }
+                }
+                var collected: [RunSummary.Result] = []
+                for await result in group { collected.append(result) }
+                return collected
+            }
+            for result in outcomes { results[result.service] = result }
+        }
+        let ordered = plan.waves.flatMap { $0 }.compactMap { results[$0.service] }
+        let worst = ordered.map(\.exitCode).max() ?? 0
+        return RunSummary(plan: plan, results: ordered, exitCode: worst)
+    }
+
+    private func deployForRun(_ service: String, commit: String, actor: String,
+                              emit: @escaping @Sendable (DeploymentEvent) -> Void) async -> RunSummary.Result {
+        do {
+            let record = try await deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: "changed")) { event in
+                var event = event
+                event.service = service
+                emit(event)
+            }
+            return RunSummary.Result(service: service, deploymentID: record.id, outcome: record.outcome.rawValue,
+                                     exitCode: record.exitCode ?? ExitStatus.deployFailed.rawValue, message: record.message ?? "")
+        } catch {
+            let status = (error as? SlipwayError).map { ExitStatus.forError($0.code) } ?? .deployFailed
+            return RunSummary.Result(service: service, deploymentID: nil, outcome: "refused", exitCode: status.rawValue,
+                                     message: Self.describe(error))
+        }
+    }
+}

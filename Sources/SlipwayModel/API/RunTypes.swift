@@ -1,0 +1,79 @@
+import Foundation
+
+/// `slipway deploy --changed` / `slipway plan --changed`: deploy the services a commit range touched.
+public struct RunRequest: Sendable, Codable, Equatable {
+    /// Diff from this commit; nil: from each service's last successfully deployed commit
+    /// (a service never deployed is deployed).
+    public var from: String?
+    /// The commit to deploy (default `HEAD`).
+    public var to: String
+    /// Instead of a diff: exactly these services, in dependency order.
+    public var services: [String]?
+    public var actor: String
+
+    public init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String) {
+        self.from = from
+        self.to = to
+        self.services = services
+        self.actor = actor
+    }
+}
+
+/// The services a run deploys, in waves: a wave's services deploy in parallel, waves in order.
+public struct RunPlan: Sendable, Codable, Equatable {
+    public struct Entry: Sendable, Codable, Equatable {
+        public var service: String
+        /// The commit diffed from; nil when the service was never deployed or was named.
+        public var from: String?
+        /// Changed files that matched its `paths` (at most 20 shown).
+        public var because: [String]
+        /// The stages it will go through.
+        public var stages: [String]
+
+        public init(service: String, from: String?, because: [String], stages: [String]) {
+            self.service = service
+            self.from = from
+            self.because = because
+            self.stages = stages
+        }
+    }
+
+    /// The full commit being deployed.
+    public var to: String
+    public var waves: [[Entry]]
+
+    public init(to: String, waves: [[Entry]]) {
+        self.to = to
+        self.waves = waves
+    }
+}
+
+/// How each service of a run ended; the run's exit code is the worst of them.
+public struct RunSummary: Sendable, Codable, Equatable {
+    public struct Result: Sendable, Codable, Equatable {
+        public var service: String
+        public var deploymentID: String?
+        /// `succeeded`, `failed`, `rolled_back`, ..., or `skipped` when a service it depends on failed.
+        public var outcome: String
+        public var exitCode: Int32
+        public var message: String
+
+        public init(service: String, deploymentID: String?, outcome: String, exitCode: Int32, message: String) {
+            self.service = service
+            self.deploymentID = deploymentID
+            self.outcome = outcome
+            self.exitCode = exitCode
+            self.message = message
+        }
+    }
+
+    public var plan: RunPlan
+    public var results: [Result]
+    public var exitCode: Int32
+
+    public init(plan: RunPlan, results: [Result], exitCode: Int32) {
+        self.plan = plan
+        self.results = results
+        self.exitCode = exitCode
+    }
+}
