@@ -32,3 +32,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 }
+
+@Suite struct GitChangeSourceTests {
+    @Test func changedFilesBetweenTwoCommitsIncludeBothSidesOfARename() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-changes-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root + "/services/api", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func git(_ arguments: String...) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: root)
+            try process.run()
+            process.waitUntilExit()
+        }
+        try git("init", "-q")
+        try "a".write(toFile: root + "/services/api/main.txt", atomically: true, encoding: .utf8)
+        try "b".write(toFile: root + "/README.md", atomically: true, encoding: .utf8)
+        try git("add", "-A")
+        try git("commit", "-qm", "one")
+        try git("tag", "one")
+        try FileManager.default.createDirectory(atPath: root + "/libs", withIntermediateDirectories: true)
+        try git("mv", "services/api/main.txt", "libs/main.txt")
+        try git("commit", "-qm", "two")
+        let source = GitChangeSource(repository: root)
+        let from = try await source.resolve("one")
+        let to = try await source.resolve("HEAD")
+        #expect(from.count == 40)
+        #expect(try await source.changedFiles(from: from, to: to).sorted() == ["libs/main.txt", "services/api/main.txt"])
+        await #expect(throws: (any Error).self) { try await source.resolve("nope") }
+    }
+}

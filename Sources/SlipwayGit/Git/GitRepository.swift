@@ -35,6 +35,14 @@ struct GitRepository: Sendable {
         return !outcome.output.isEmpty
     }
 
+    /// Paths changed between two commits; a rename counts as its old and its new path (so a move out
+    /// of a service's directory deploys it too).
+    func changedFiles(from: String, to: String) async throws -> [String] {
+        let outcome = try await git(["diff", "--name-only", "--no-renames", "-z", from, to, "--"])
+        try check(outcome, "diff")
+        return outcome.output.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Writes the commit's tree as a tar file: the commit, never the work tree.
     func archive(_ commit: String, to file: String) async throws {
         let outcome = try await git(["archive", "--format=tar", "--output=\(file)", commit])
