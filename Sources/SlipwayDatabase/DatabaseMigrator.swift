@@ -25,8 +25,10 @@ package struct DatabaseMigrator: Sendable {
     package func info() async throws -> MigrationReport {
         let resolved = try ResolvedMigrations.load(from: context.migrationsDirectory)
         let (history, engineIssues) = try await context.engine.inspect(resolved.all)
-        return report(MigrationPlan(resolved: resolved, history: history, allowOutOfOrder: context.config.outOfOrder),
-                      engineIssues: engineIssues)
+        let plan = MigrationPlan(resolved: resolved, history: history, allowOutOfOrder: context.config.outOfOrder)
+        // What only the engine sees matters for files that will still run, as in `migrate`.
+        let pending = Set(plan.pending.map(\.script))
+        return report(plan, engineIssues: engineIssues.filter { pending.contains($0.script) })
     }
 
     /// `info`, and a `validationFailed` error naming every problem when there is one.

@@ -59,8 +59,19 @@ package struct MigrationReport: Sendable, Equatable, Codable {
     /// Scripts `migrate` would run, in order.
     package var pending: [String]
     package var issues: [ValidationIssue]
+    /// No issues: `migrate` would run.
+    package var valid: Bool
 
-    package var valid: Bool { issues.isEmpty }
+    package init(database: String, url: String, schemaVersion: String?, migrations: [MigrationInfo], pending: [String],
+                 issues: [ValidationIssue]) {
+        self.database = database
+        self.url = url
+        self.schemaVersion = schemaVersion
+        self.migrations = migrations
+        self.pending = pending
+        self.issues = issues
+        self.valid = issues.isEmpty
+    }
 }
 
 /// What `repair` changed.

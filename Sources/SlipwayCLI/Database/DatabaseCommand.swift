@@ -17,7 +17,7 @@ public struct DatabaseCommand: AsyncParsableCommand {
               0  success
               1  validation refused the migrations
               3  a migration, backup or verification failed; database unreachable
-              5  a restore failed after the live database was touched (critical)
+              5  a restore failed while replacing the live database (critical)
               6  refused: unknown database or backup, lock timeout, baseline on a
                  non-empty history, restore not confirmed
               8  slipway.yml missing or invalid

@@ -83,7 +83,7 @@ struct PostgresBackupTools: Sendable {
                 do {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 } catch {
-                    throw SlipwayError(.restoreFailed,
+                    throw SlipwayError(.databaseFailed,
                         "cannot give the restored copy the live database's properties (`\(statement)`): \(PostgresErrorText.describe(error)); the live database was not touched")
                 }
             }

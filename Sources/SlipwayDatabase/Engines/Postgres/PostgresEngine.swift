@@ -166,8 +166,8 @@ struct PostgresEngine: DatabaseEngine {
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }
-            throw SlipwayError(.restoreFailed,
-                "cannot swap \(target) for the restored copy: \(PostgresErrorText.describe(lastError ?? SlipwayError(.internalError, "unknown")))")
+            throw SlipwayError(.databaseFailed,
+                "cannot swap \(target) for the restored copy (the live database is unchanged): \(PostgresErrorText.describe(lastError ?? SlipwayError(.internalError, "unknown")))")
         }
     }
 

@@ -87,14 +87,16 @@ struct SQLiteEngine: DatabaseEngine {
         let keptPath = kept
         let database = unpacked.database
         try await BlockingWork.run("slipway-sqlite-restore") {
-            try Self.mapRestore(target) {
-                let live = try Self.open(target, readonly: false)
-                defer { try? live.close() }
-                if let keptPath {
+            let live = try Self.mapErrors(target) { try Self.open(target, readonly: false) }
+            defer { try? live.close() }
+            if let keptPath {
+                try Self.mapErrors(target) {
                     let copy = try DatabaseQueue(path: keptPath)
                     try live.backup(to: copy)
                     try copy.close()
                 }
+            }
+            try Self.mapRestore(target) {
                 let source = try Self.open(database, readonly: true)
                 defer { try? source.close() }
                 try source.backup(to: live)
