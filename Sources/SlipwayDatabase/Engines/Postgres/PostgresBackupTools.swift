@@ -14,9 +14,9 @@ struct PostgresBackupTools: Sendable {
     func dump(to file: String, serverVersion: Int) async throws -> [String: String] {
         let pgDump = try tool("pg_dump", serverVersion: serverVersion)
         let output = try await Subprocess(executable: pgDump,
-            arguments: ["--format=custom", "--no-password", "--file=\(file)"] + endpoint.libpqArguments
-                + ["--dbname=\(endpoint.database)"],
-            environment: endpoint.libpqEnvironment).run()
+            arguments: ["--format=custom", "--no-password", "--file=\(file)"] + endpoint.libpqArguments,
+            // PGDATABASE, not --dbname: a --dbname holding `=` would be read as a connection string.
+            environment: endpoint.libpqEnvironment.merging(["PGDATABASE": endpoint.database]) { $1 }).run()
         guard output.status == 0 else {
             throw SlipwayError(.backupFailed, "pg_dump of \(endpoint.redacted) failed: \(output.stderrText)")
         }
