@@ -8,8 +8,8 @@ extension DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate, back up, then apply pending migrations, each in its own transaction.",
             discussion: """
-                Takes the migration lock first. When there is pending work, a backup is taken and (with
-                backup.verify, the default) proved by restoring it into a scratch database before anything runs.
+                Takes the migration lock first. When there is pending work, a backup is taken and (with \
+                backup.verify, the default) proved by restoring it into a scratch database before anything runs. \
                 --dry-run runs the pending migrations in a transaction that is rolled back and changes nothing.
                 """)
 
@@ -19,7 +19,7 @@ extension DatabaseCommand {
         var dryRun = false
         @Flag(help: "Skip the backup before migrating.") var noBackup = false
         @Option(help: "Deployment id to name the backup after.") var deployment: String?
-        @Option(help: "How long to wait for another migrator's lock.") var lockWait = DatabaseLockWait(.seconds(300))
+        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DatabaseLockWait(.seconds(300))
 
         func run() async throws {
             try await DatabaseFailure.run(json: global.json) { context in

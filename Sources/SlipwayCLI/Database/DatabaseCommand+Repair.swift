@@ -7,13 +7,13 @@ extension DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete failed migrations' history rows and realign checksums with the files, as Flyway's repair.",
             discussion: """
-                A migration that ran outside a transaction (CREATE INDEX CONCURRENTLY, ...) and failed is recorded
+                A migration that ran outside a transaction (CREATE INDEX CONCURRENTLY, ...) and failed is recorded \
                 as failed and blocks migrate: undo what it did, then run repair, then migrate again.
                 """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A database of slipway.yml (required when there are several).") var database: String?
-        @Option(help: "How long to wait for another migrator's lock.") var lockWait = DatabaseLockWait(.seconds(300))
+        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DatabaseLockWait(.seconds(300))
 
         func run() async throws {
             try await DatabaseFailure.run(json: global.json) { context in

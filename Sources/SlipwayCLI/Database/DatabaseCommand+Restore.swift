@@ -8,9 +8,9 @@ extension DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Restore a backup into the live database, proving it first and checking the result.",
             discussion: """
-                Without BACKUP, the newest verified backup. Asks for confirmation unless --yes. The backup is
-                checked against its sha256 and restored into a scratch database first; the live database is
-                replaced only then, and kept aside (PostgreSQL: renamed <db>_before_restore_<time>, other sessions
+                Without BACKUP, the newest verified backup. Asks for confirmation unless --yes. The backup is \
+                checked against its sha256 and restored into a scratch database first; the live database is \
+                replaced only then, and kept aside (PostgreSQL: renamed <db>_before_restore_<time>, other sessions \
                 on it are ended; SQLite: copied to <file>.before_restore_<time>).
                 """)
 
