@@ -1,3 +1,5 @@
+import Foundation
+
 /// One entry of `notify:`: where to tell people about deployments, and about which events.
 public struct NotifyChannel: Sendable, Equatable {
     public enum Destination: Sendable, Equatable {
@@ -31,10 +33,11 @@ public struct NotifyChannel: Sendable, Equatable {
 
     /// What must never be shown, whether written in the file or expanded from `${VAR}`: a Slack
     /// webhook URL and a bot token each let anyone post as us, and a signing secret lets anyone
-    /// forge our webhooks.
+    /// forge our webhooks. A Slack webhook's path is listed on its own too, since it is the
+    /// credential and is what a server or a library quotes when it names the request.
     public var credentials: [String] {
         switch destination {
-        case .slack(let slack): [slack.webhook]
+        case .slack(let slack): [slack.webhook] + (URLComponents(string: slack.webhook).map { [$0.path] } ?? [])
         case .telegram(let telegram): [telegram.token]
         case .webhook(let webhook): [webhook.secret]
         }
