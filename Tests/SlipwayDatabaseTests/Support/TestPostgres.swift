@@ -44,7 +44,7 @@ enum TestPostgres {
     }
 
     private static func drop(prefix: String) async {
-        guard let url, let names = try? await psql(url, "SELECT datname FROM pg_database WHERE datname LIKE '\(prefix)%'") else {
+        guard let url, let names = try? await psql(url, "SELECT datname FROM pg_database WHERE starts_with(datname, '\(prefix)')") else {
             return
         }
         for name in names.split(separator: "\n") {
