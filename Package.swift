@@ -63,10 +63,23 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "SlipwayDocker", dependencies: [
+            "SlipwayModel", "SlipwayCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SlipwayNotify", dependencies: [
+            "SlipwayModel", "SlipwayCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The daemon: composes every service in one ServiceGroup; HTTP API on a unix socket.
         .target(name: "SlipwayServer", dependencies: [
             "SlipwayModel", "SlipwayConfig", "SlipwayCore", "SlipwayProxy",
-            "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore",
+            "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore", "SlipwayDocker", "SlipwayDatabase", "SlipwayNotify",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -91,19 +104,41 @@ let package = Package(
 
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
-        .testTarget(name: "SlipwayCoreTests", dependencies: ["SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayCoreTests", dependencies: [
+            "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SlipwayProxyTests", dependencies: [
             "SlipwayProxy", "SlipwayCore", "SlipwayModel",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: ["SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel"]),
-        .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel"]),
+        .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: [
+            "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SlipwayGitTests", dependencies: [
+            "SlipwayGit", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SlipwayStoreTests", dependencies: [
             "SlipwayStore", "SlipwayCore", "SlipwayModel",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SlipwayDockerTests", dependencies: [
+            "SlipwayDocker", "SlipwayCore", "SlipwayModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SlipwayNotifyTests", dependencies: [
+            "SlipwayNotify", "SlipwayCore", "SlipwayModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayConfig"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [

@@ -11,8 +11,8 @@ public struct SlipwayCommand: AsyncParsableCommand {
             \(ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
             """,
         subcommands: [
-            DemoCommand.self, ServeCommand.self, CheckCommand.self, DeployCommand.self, RollbackCommand.self,
-            StatusCommand.self, HistoryCommand.self, ShowCommand.self, LogsCommand.self, AuditCommand.self,
+            DemoCommand.self, ServeCommand.self, CheckCommand.self, PlanCommand.self, DeployCommand.self, RollbackCommand.self,
+            StatusCommand.self, HistoryCommand.self, ShowCommand.self, LogsCommand.self, AuditCommand.self, DatabaseCommand.self,
         ])
 
     public init() {}

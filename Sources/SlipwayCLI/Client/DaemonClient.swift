@@ -88,6 +88,11 @@ struct DaemonClient {
         return try APICoding.decoder().decode(type, from: Data(body.readableBytesView))
     }
 
+    func post<T: Decodable>(_ type: T.Type, _ path: String, body: some Encodable) async throws -> T {
+        let answer = try await checked(try await send(.POST, path, body: body, timeout: .seconds(120)))
+        return try APICoding.decoder().decode(type, from: Data(answer.readableBytesView))
+    }
+
     func getText(_ path: String) async throws -> String {
         String(buffer: try await checked(try await send(.GET, path, timeout: .seconds(30))))
     }

@@ -8,22 +8,24 @@ struct ProgressPrinter {
 
     func handle(_ event: DeploymentEvent) {
         guard !quiet else { return }
+        // In a run several services deploy at once: each line says whose it is.
+        let prefix = event.service.map { "[\($0)] " } ?? ""
         switch event.event {
         case .accepted:
-            print("deployment \(event.deploymentID ?? "?")")
+            print("\(prefix)deployment \(event.deploymentID ?? "?")")
         case .stage:
             guard let stage = event.stage else { return }
             if stage.outcome == .running {
-                print("\(Terminal.stageSymbol(.running)) \(stage.name)…")
+                print("\(prefix)\(Terminal.stageSymbol(.running)) \(stage.name)…")
             } else {
                 let duration = stage.finishedAt.map { $0.timeIntervalSince(stage.startedAt) }
-                var line = "\(Terminal.stageSymbol(stage.outcome)) \(stage.name) (\(Terminal.seconds(duration)))"
+                var line = "\(prefix)\(Terminal.stageSymbol(stage.outcome)) \(stage.name) (\(Terminal.seconds(duration)))"
                 if let message = stage.message { line += ": " + message.replacingOccurrences(of: "\n", with: "\n    ") }
                 print(line)
             }
         case .log:
-            if let line = event.line { print("    \(line)") }
-        case .finished, .refused:
+            if let line = event.line { print("\(prefix)    \(line)") }
+        case .finished, .refused, .plan, .summary:
             break
         }
         fflush(nil)

@@ -40,6 +40,21 @@ struct APIRoutes: Sendable {
                 }
             }
         }
+        api.post("plans") { request, context in
+            let body = try await decode(RunRequest.self, request, context)
+            return try await json(controller.plan(body))
+        }
+        api.post("runs") { request, context in
+            let body = try await decode(RunRequest.self, request, context)
+            return stream { emit in
+                do {
+                    let summary = try await controller.run(body, emit: emit)
+                    emit(DeploymentEvent(event: .summary, summary: summary))
+                } catch {
+                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                }
+            }
+        }
         api.get("deployments") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 20

@@ -3,7 +3,9 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SlipwayCore
+import SlipwayDocker
 import SlipwayGit
+import SlipwayNotify
 import SlipwayModel
 import SlipwayProcessRuntime
 import SlipwayProxy
@@ -38,13 +40,28 @@ public final class Daemon: Sendable {
         state.removeUnfinishedReleases()
 
         let store = try SQLiteReleaseStore(path: state.database)
-        let runtime = ProcessRuntime(logDirectory: state.logs, logger: logger)
+        let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
         let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger)
         let probe = HTTPHealthProbe()
-        let builder = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
+        let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
+        // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
+        var engine: DockerEngine?
+        var containers: DockerRuntime?
+        if config.services.contains(where: { $0.runtime == .docker }) {
+            let docker = try DockerEngine(environment: ProcessInfo.processInfo.environment)
+            _ = try await docker.version()
+            engine = docker
+            containers = DockerRuntime(engine: docker, logger: logger)
+        }
+        let runtime = RuntimeByKind(processes: processes, containers: containers)
+        let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
+        let redactor = Redactor(secrets: config.secrets)
         let controller = DeploymentController(
             config: config,
-            dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger))
+            dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger,
+                                runner: ShellStageRunner(), migrator: DatabasePipelineMigrator(config: config, logger: logger),
+                                notifier: ChannelNotifier(channels: config.notify, redactor: redactor), redactor: redactor,
+                                changes: GitChangeSource(repository: config.rootDirectory)))
         try await controller.recover()
 
         let queue = DeploymentQueue()
@@ -65,8 +82,11 @@ public final class Daemon: Sendable {
             },
             logger: logger)
 
-        let services: [any Service] = [
-            LoopService(name: "runtime", body: { try await runtime.run() }),
+        // Listed so that shutdown, in reverse order, stops accepting first and stops processes last.
+        var services: [any Service] = [LoopService(name: "processes", body: { try await processes.run() })]
+        if let containers { services.append(LoopService(name: "containers", body: { try await containers.run() })) }
+        services += [
+            LoopService(name: "runtime", body: { await runtime.run() }),
             LoopService(name: "controller", body: { await controller.run() }, onShutdown: { await controller.stopAll() }),
             LoopService(name: "deployments", body: { await queue.serve() }, onShutdown: { queue.close() }),
             proxy,
@@ -80,6 +100,7 @@ public final class Daemon: Sendable {
         defer { try? FileManager.default.removeItem(atPath: socket) }
         try await serviceGroup.run()
         await probe.shutdown()
+        await engine?.shutdown()
     }
 
     /// Begins a graceful shutdown of a running daemon.

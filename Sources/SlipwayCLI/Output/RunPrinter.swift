@@ -1,0 +1,27 @@
+import SlipwayModel
+
+/// Human output of a multi-service run: the plan, each service's stage lines, the summary.
+enum RunPrinter {
+    static func printPlan(_ plan: RunPlan) {
+        guard !plan.waves.isEmpty else {
+            print("nothing to deploy at \(plan.to.prefix(12)): no service's paths changed")
+            return
+        }
+        print("deploy \(plan.to.prefix(12)):")
+        for (index, wave) in plan.waves.enumerated() {
+            print("  wave \(index + 1)\(wave.count > 1 ? " (in parallel)" : ""):")
+            for entry in wave {
+                let why = entry.because.isEmpty ? "" : " because \(entry.because.prefix(3).joined(separator: ", "))"
+                    + (entry.because.count > 3 ? " and \(entry.because.count - 3) more" : "")
+                print("    \(entry.service)\(entry.from.map { " (from \($0.prefix(12)))" } ?? "")\(why)")
+                print("      \(entry.stages.joined(separator: " → "))")
+            }
+        }
+    }
+
+    static func printSummary(_ summary: RunSummary) {
+        let rows = summary.results.map { [$0.service, $0.outcome, "\($0.exitCode)", $0.deploymentID ?? "-", $0.message] }
+        print("\n" + Terminal.table(["SERVICE", "OUTCOME", "EXIT", "DEPLOYMENT", "MESSAGE"], rows))
+        print("exit \(summary.exitCode)")
+    }
+}
