@@ -27,10 +27,18 @@ final class LoadGenerator: Sendable {
     private let url: String
     private let clients: Int
     private let http: HTTPClient
+    /// The release that answered, or nil when the answer is not one a release gives whole.
+    private let releaseOf: @Sendable (_ versionHeader: String?, _ body: String) -> String?
 
-    init(url: String, clients: Int = 4) {
+    /// By default a response counts when its body is the example service's greeting for the version
+    /// its `X-Release-Version` header names: a body from one release with another's header would fail.
+    init(url: String, clients: Int = 4,
+         releaseOf: @escaping @Sendable (_ versionHeader: String?, _ body: String) -> String? = { header, body in
+             header.flatMap { body == "hello from \($0)\n" ? $0 : nil }
+         }) {
         self.url = url
         self.clients = clients
+        self.releaseOf = releaseOf
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(10))
@@ -61,8 +69,8 @@ final class LoadGenerator: Sendable {
         do {
             let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
             let body = try await response.body.collect(upTo: 1 << 20)
-            let version = response.headers.first(name: "X-Release-Version") ?? "?"
-            if (200..<300).contains(response.status.code), String(buffer: body) == "hello from \(version)\n" {
+            if (200..<300).contains(response.status.code),
+               let version = releaseOf(response.headers.first(name: "X-Release-Version"), String(buffer: body)) {
                 counts.withLock {
                     $0.served += 1
                     $0.versions[version, default: 0] += 1

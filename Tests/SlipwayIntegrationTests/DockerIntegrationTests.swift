@@ -1,0 +1,104 @@
+import Foundation
+import SlipwayModel
+import Testing
+@testable import SlipwayCLI
+
+/// A container service through the real daemon, proxy and Docker engine: build from the repository,
+/// cut over under load, roll back without a rebuild. Needs an engine (scripts/ensure-docker.sh);
+/// with CI set its absence fails the test, otherwise the test is skipped.
+@Suite(.serialized) struct DockerIntegrationTests {
+    static var engineAnswers: Bool {
+        let socket = ProcessInfo.processInfo.environment["DOCKER_HOST"].map { $0.replacingOccurrences(of: "unix://", with: "") }
+            ?? "/var/run/docker.sock"
+        return FileManager.default.fileExists(atPath: socket)
+    }
+
+    static var shouldRun: Bool {
+        engineAnswers || ProcessInfo.processInfo.environment["CI"] != nil
+    }
+
+    /// A repository whose commits hold a busybox root file system served by `httpd`; `/version`
+    /// tells releases apart.
+    static func repository() throws -> TestRepository {
+        let repository = try TestRepository(config: """
+            proxy:
+              listen: 127.0.0.1:0
+            services:
+              web:
+                runtime: docker
+                image:
+                  dockerfile: Dockerfile
+                port: 8080
+                health:
+                  path: /health
+                  interval: 100ms
+                  timeout: 1s
+                  healthy_threshold: 2
+                  start_timeout: 30s
+                drain_timeout: 5s
+                stop_timeout: 2s
+                watch: 0s
+                retain: 3
+            """)
+        let bin = repository.root + "/rootfs/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin + "/busybox")
+        for applet in ["sh", "httpd"] {
+            try FileManager.default.createSymbolicLink(atPath: bin + "/" + applet, withDestinationPath: "busybox")
+        }
+        try FileManager.default.createDirectory(atPath: repository.root + "/rootfs/www", withIntermediateDirectories: true)
+        try repository.write("rootfs/www/health", "ok\n")
+        try repository.write("Dockerfile", """
+            FROM scratch
+            COPY rootfs/ /
+            CMD ["/bin/sh", "-c", "exec httpd -f -p $PORT -h /www"]
+
+            """)
+        return repository
+    }
+
+    @Test(.enabled(if: shouldRun)) func containerServiceCutsOverUnderLoadAndRollsBackWithoutRebuilding() async throws {
+        #expect(Self.engineAnswers, "no Docker engine: run scripts/ensure-docker.sh")
+        guard Self.engineAnswers else { return }
+        let repository = try Self.repository()
+        defer { repository.remove() }
+        for version in ["v1", "v2"] {
+            try repository.write("rootfs/www/version", version + "\n")
+            try repository.git("add", "-A")
+            try repository.git("commit", "--quiet", "-m", "release \(version)")
+            try repository.git("tag", version)
+        }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        let first = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v1")
+        #expect(first.exitCode == 0, "\(first.message ?? "")")
+
+        let load = LoadGenerator(url: daemon.url + "/version", clients: 4) { _, body in
+            let version = body.trimmingCharacters(in: .whitespacesAndNewlines)
+            return version.hasPrefix("v") ? version : nil
+        }
+        var rollback: Deployment?
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await load.run() }
+            #expect(await eventually { load.snapshot.served > 20 })
+            let second = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
+            #expect(second.exitCode == 0, "\(second.message ?? "")")
+            rollback = try await cli.json(Deployment.self, "rollback", "web")
+            let served = load.snapshot.served
+            #expect(await eventually { load.snapshot.served > served + 20 })
+            load.stop()
+            try await group.waitForAll()
+        }
+        await load.shutdown()
+        let counts = load.snapshot
+        #expect(counts.failed == 0, "failures: \(counts.failures)")
+        #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
+        // The rollback started v1's image again: no build stage, the same image id recorded.
+        #expect(rollback?.outcome == .succeeded)
+        #expect(rollback.map { !$0.stages.contains { $0.name == "build" } } == true)
+        let status = try await cli.status()
+        #expect(status.services.first?.activeRelease?.image != nil)
+        #expect(status.services.first?.activeRelease?.version == "v1")
+    }
+}
