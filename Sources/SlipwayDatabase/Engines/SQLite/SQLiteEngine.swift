@@ -43,18 +43,25 @@ struct SQLiteEngine: DatabaseEngine {
                 onWait("waiting up to \(DurationText.format(wait)) for the migration lock on \(path): another connection is writing to it")
             }
         }
+        let timeout = SlipwayError(.lockTimeout,
+            "gave up after \(DurationText.format(wait)) waiting for the migration lock on \(path): another connection kept it locked")
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try await queue.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE TRANSACTION") }
-            busy.lockAcquired()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            throw SlipwayError(.lockTimeout,
-                "gave up after \(DurationText.format(wait)) waiting for the migration lock on \(path): another connection kept it locked")
+        } catch let error as DatabaseError where Self.isBusy(error) {
+            throw timeout
         } catch {
             throw Self.mapped(error, path)
         }
         defer { try? queue.close() }
+        do {
+            try await queue.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE TRANSACTION") }
+            busy.lockAcquired()
+        } catch let error as DatabaseError where Self.isBusy(error) {
+            throw timeout
+        } catch {
+            throw Self.mapped(error, path)
+        }
         let session = SQLiteMigrationSession(queue: queue, path: path, backups: tools)
         let value: T
         do {
@@ -135,6 +142,10 @@ struct SQLiteEngine: DatabaseEngine {
 
     static func open(_ path: String, readonly: Bool) throws -> DatabaseQueue {
         try DatabaseQueue(path: path, configuration: configuration(readonly: readonly))
+    }
+
+    private static func isBusy(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
     }
 
     private static func commit(_ queue: DatabaseQueue) async throws {
