@@ -47,7 +47,8 @@ public enum ConfigLoader {
         do {
             document = try DocumentComposer.compose(yaml)
         } catch {
-            log.add(error.message, at: error.position, path: .root)
+            log.add(error.message + (UnquotedReference.hint(in: yaml, at: error.position) ?? ""),
+                    at: error.position, path: .root)
             throw ConfigIssues(log.issues)
         }
         let decoder = ProjectDecoder(reader: ConfigReader(document: document, log: log), environment: environment)
