@@ -8,6 +8,7 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 for extra in "$@"; do
   dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra")
 done

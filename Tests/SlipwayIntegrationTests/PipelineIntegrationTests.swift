@@ -1,0 +1,141 @@
+import Foundation
+import SlipwayModel
+import Testing
+
+/// The whole pipeline through the real daemon on a monorepo of three services: changed-service
+/// detection, checks, migrations with a verified backup (SQLite), smoke tests, exit codes.
+@Suite(.serialized) struct PipelineIntegrationTests {
+    static func monorepo() throws -> TestRepository {
+        let service = { (name: String, route: String, extra: String) in
+            """
+              \(name):
+                run: '\(Binaries.example)'
+                route: { path: \(route) }
+                health: { path: /health, interval: 50ms, healthy_threshold: 1, start_timeout: 5s }
+                drain_timeout: 5s
+                watch: 0s
+            \(extra)
+            """
+        }
+        let repository = try TestRepository(config: """
+            proxy:
+              listen: 127.0.0.1:0
+            services:
+            \(service("gateway", "/gw", "    paths: [\"services/gateway/**\"]"))
+            \(service("hr", "/hr", """
+                paths: ["services/hr/**", "libs/common/**"]
+                depends_on: [gateway]
+                database: hr
+                checks:
+                  - { name: unit tests, run: sh services/hr/check.sh }
+                smoke:
+                  - http: { path: /health, expect: { status: 200 } }
+                  - run: sh services/hr/smoke.sh
+            """))
+            \(service("web", "/", "    paths: [\"web/**\", \"libs/common/**\"]"))
+            databases:
+              hr:
+                url: sqlite:.slipway/hr.db
+                migrations: services/hr/migrations
+            """)
+        for directory in ["services/gateway", "services/hr/migrations", "web", "libs/common"] {
+            try FileManager.default.createDirectory(atPath: repository.root + "/" + directory, withIntermediateDirectories: true)
+        }
+        try repository.write("services/gateway/main.txt", "gateway\n")
+        try repository.write("services/hr/check.sh", "echo checking hr; exit 0\n")
+        try repository.write("services/hr/smoke.sh", "echo smoke against $SLIPWAY_URL; exit 0\n")
+        try repository.write("services/hr/migrations/V1__employees.sql", "CREATE TABLE employees (id INTEGER PRIMARY KEY, name TEXT);\n")
+        try repository.write("web/index.txt", "web\n")
+        try repository.write("libs/common/util.txt", "1\n")
+        try repository.write("VERSION", "v1\n")
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "three services")
+        return repository
+    }
+
+    func commit(_ repository: TestRepository, _ files: [String: String]) throws {
+        for (path, text) in files { try repository.write(path, text) }
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "change \(files.keys.sorted().joined(separator: ", "))")
+    }
+
+    func tables(_ database: String) async throws -> String {
+        try await runProgram("/usr/bin/env", ["sqlite3", database, ".tables"]).stdout
+    }
+
+    @Test func changedServicesDeployInDependencyOrderThroughEveryStage() async throws {
+        let repository = try Self.monorepo()
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+
+        // Never deployed: all three, gateway and web first, hr (which depends on gateway) after.
+        let first = try await cli.json(RunPlan.self, "plan", "--changed")
+        #expect(first.waves.map { $0.map(\.service) } == [["gateway", "web"], ["hr"]])
+        #expect(first.waves[1][0].stages == ["build", "checks", "migrate", "start", "health", "switch", "smoke", "drain", "stop", "prune", "notify"])
+        let run = try await cli.json(RunSummary.self, "deploy", "--changed")
+        #expect(run.exitCode == 0, "\(run.results)")
+        #expect(run.results.map(\.outcome) == ["succeeded", "succeeded", "succeeded"])
+        let hr = try await cli.json(Deployment.self, "show", try #require(run.results.first { $0.service == "hr" }?.deploymentID))
+        #expect(hr.migrations == ["V1__employees.sql"])
+        #expect(hr.backup != nil)
+        #expect(hr.rollbackDeadline != nil)
+        #expect(try await tables(repository.root + "/.slipway/hr.db").contains("employees"))
+        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+
+        // One service's path, then a shared library: exactly the services whose paths match.
+        try commit(repository, ["services/hr/notes.txt": "x\n"])
+        #expect(try await cli.json(RunPlan.self, "plan", "--changed").waves.map { $0.map(\.service) } == [["hr"]])
+        try commit(repository, ["libs/common/util.txt": "2\n"])
+        let shared = try await cli.json(RunPlan.self, "plan", "--changed")
+        #expect(shared.waves.map { $0.map(\.service) } == [["hr", "web"]])
+        #expect(try await cli.run("deploy", "--changed").status == 0)
+        #expect(try await cli.json(RunPlan.self, "plan", "--changed").waves.isEmpty)
+    }
+
+    @Test func failingCheckDeploysNothingWithExit1() async throws {
+        let repository = try Self.monorepo()
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "--changed").status == 0)
+        try commit(repository, ["services/hr/check.sh": "echo 3 tests failed; exit 1\n", "VERSION": "v2\n"])
+        let result = try await cli.run("deploy", "hr")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("3 tests failed"))
+        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+    }
+
+    @Test func failingSmokeTestRollsBackWithExit4() async throws {
+        let repository = try Self.monorepo()
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "--changed").status == 0)
+        try commit(repository, ["services/hr/smoke.sh": "echo employees endpoint broken; exit 1\n", "VERSION": "v2\n"])
+        let result = try await cli.run("deploy", "hr")
+        #expect(result.status == 4, "\(result.stdout)")
+        #expect(result.stdout.contains("employees endpoint broken"))
+        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+    }
+
+    @Test func failedMigrationLeavesThePreviousReleaseServingAndTheSchemaUnchanged() async throws {
+        let repository = try Self.monorepo()
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "--changed").status == 0)
+        try commit(repository, ["services/hr/migrations/V2__broken.sql": "CREATE TABLE timezones (id INTEGER);\nTHIS IS NOT SQL;\n",
+                                "VERSION": "v2\n"])
+        let result = try await cli.run("deploy", "hr")
+        #expect(result.status == 3, "\(result.stdout)")
+        #expect(result.stdout.contains("V2__broken.sql"))
+        #expect(result.stdout.contains("slipway db restore hr"))
+        #expect(!(try await tables(repository.root + "/.slipway/hr.db").contains("timezones")))
+        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+    }
+}
