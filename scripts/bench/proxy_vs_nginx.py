@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Benchmark 1: Slipway's proxy against nginx as a reverse proxy, and against no proxy at all.
+
+One static upstream (nginx serving www/100b and www/1m, deployed by Slipway as a service), reached
+(a) through nginx as a reverse proxy with upstream keep-alive, (b) through Slipway's proxy (the real
+daemon, `slipway serve`), (c) directly. For each case (keep-alive or a new connection per request,
+100 B or 1 MiB, 10 or 256 connections) the three systems run in the same round, in an order that
+rotates every round, and each round's Slipway/nginx ratio is taken before the median: this machine
+is shared, and only figures from the same moment compare.
+
+A last case runs below saturation (10 connections, a fixed think time per request, wrk's `delay`)
+so that latency is the proxy's and not the queue's: it is the one the "added p99 ≤ 1 ms" target
+is judged on, beside the added p99 of the saturated 10-connection cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib as b  # noqa: E402
+
+NGINX_PROXY = """
+    upstream app {{
+        server 127.0.0.1:{upstream};
+        keepalive 128;
+        keepalive_requests 1000000;
+        keepalive_timeout 300s;
+    }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        keepalive_requests 1000000;
+        keepalive_timeout 300s;
+        location / {{
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host;
+            # Buffers in memory only (1 MiB fits), never a temp file: what a tuned nginx does.
+            proxy_buffers 16 64k;
+            proxy_busy_buffers_size 128k;
+            proxy_max_temp_file_size 0;
+        }}
+    }}
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5, help="length of one measurement (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per case (default 3)")
+    parser.add_argument("--connections", default="10,256")
+    parser.add_argument("--sizes", default="100b,1m")
+    parser.add_argument("--modes", default="keepalive,close")
+    parser.add_argument("--paced-delay-ms", type=float, default=2.0,
+                        help="think time per request in the below-saturation case (0: skip it)")
+    parser.add_argument("--nginx-workers", default="2", help="nginx proxy workers (Slipway's proxy runs one event loop per core)")
+    args = parser.parse_args()
+    argv = sys.argv[1:]
+
+    b.raise_fd_limit()
+    root = b.temp_root("slipway-bench-proxy-")
+    b.log(f"working in {root}")
+    proxy_port, nginx_port = b.free_port(), b.free_port()
+    repo = root / "repo"
+    b.static_upstream_repository(repo, proxy_port)
+    daemon = b.Daemon(repo, root / "daemon.log")
+    nginx = None
+    try:
+        daemon.start()
+        record = daemon.deploy_json("static", "v1")
+        upstream = record["instance"]["port"]
+        b.log(f"upstream nginx on {upstream}, Slipway's proxy on {proxy_port}")
+        nginx = b.Nginx(root / "nginx-proxy", NGINX_PROXY.format(upstream=upstream, port=nginx_port),
+                        workers=args.nginx_workers).start(nginx_port)
+        systems = {"direct": upstream, "nginx": nginx_port, "slipway": proxy_port}
+        for name, port in systems.items():
+            status, headers, body = b.http_get(port, "/100b")
+            assert status == 200 and len(body) == 100, (name, status, len(body))
+        script = b.wrk_script(root / "report.lua")
+        paced = b.wrk_script(root / "paced.lua", delay_ms=args.paced_delay_ms) if args.paced_delay_ms else None
+
+        print(b.machine_line())
+        cases = [(mode, size, int(c)) for mode in args.modes.split(",") for size in args.sizes.split(",")
+                 for c in args.connections.split(",")]
+        if paced:
+            cases.append(("paced", "100b", 10))
+        rows, commands = [], {}
+        order = list(systems)
+        for mode, size, connections in cases:
+            results = {name: [] for name in systems}
+            use_script = paced if mode == "paced" else script
+            close = mode == "close"
+            # Warm-up: pools filled, code paged in, for every system.
+            for name, port in systems.items():
+                b.wrk(f"http://127.0.0.1:{port}/{size}", connections, 1, use_script, close=close)
+            for round_index in range(args.rounds):
+                rotated = order[round_index % len(order):] + order[:round_index % len(order)]
+                for name in rotated:
+                    r = b.wrk(f"http://127.0.0.1:{systems[name]}/{size}", connections, args.seconds, use_script, close=close)
+                    results[name].append(r)
+                    commands[(mode, size, connections, name)] = r.command
+                    b.log(f"{mode:9} {size:4} c={connections:<3} {name:7} {r.rps:9.0f} req/s  p50 {r.p50_ms:.3f} ms  "
+                          f"p99 {r.p99_ms:.3f} ms  errors {r.errors or 0}")
+            rows.append(summarize(mode, size, connections, results))
+        print_report(rows, commands, systems, argv, args)
+    finally:
+        if nginx:
+            nginx.stop()
+        daemon.stop()
+
+
+def summarize(mode, size, connections, results):
+    med = {name: {
+        "rps": b.median([r.rps for r in rs]),
+        "p50": b.median([r.p50_ms for r in rs]),
+        "p99": b.median([r.p99_ms for r in rs]),
+        "errors": sum(r.error_count for r in rs),
+    } for name, rs in results.items()}
+    ratio_rps = b.median([s.rps / n.rps for s, n in zip(results["slipway"], results["nginx"]) if n.rps])
+    ratio_p99 = b.median([s.p99_ms / n.p99_ms for s, n in zip(results["slipway"], results["nginx"]) if n.p99_ms])
+    added_p99 = {name: b.median([r.p99_ms - d.p99_ms for r, d in zip(results[name], results["direct"])])
+                 for name in ("nginx", "slipway")}
+    return dict(mode=mode, size=size, connections=connections, med=med, ratio_rps=ratio_rps, ratio_p99=ratio_p99,
+                added_p99=added_p99, rounds=[(s.rps, n.rps) for s, n in zip(results["slipway"], results["nginx"])])
+
+
+def target_for(row) -> tuple[float, str]:
+    needed = 1.0 if row["mode"] in ("keepalive", "paced") else 0.8
+    met = row["ratio_rps"] is not None and row["ratio_rps"] >= needed
+    return needed, "met" if met else "MISSED"
+
+
+def print_report(rows, commands, systems, argv, args) -> None:
+    print()
+    print(f"## Proxy throughput and latency (wrk, {args.rounds} interleaved rounds of {args.seconds:g} s; medians)")
+    print()
+    header = ["case", "conns", "direct req/s", "nginx req/s", "slipway req/s", "slipway/nginx req/s",
+              "target", "p50 ms d/n/s", "p99 ms d/n/s", "added p99 ms n/s", "errors d/n/s"]
+    table_rows = []
+    for row in rows:
+        m = row["med"]
+        needed, verdict = target_for(row)
+        case = {"keepalive": "keep-alive", "close": "new conn/req", "paced": "paced keep-alive"}[row["mode"]]
+        table_rows.append([
+            f"{case} {row['size']}", row["connections"],
+            b.fmt(m["direct"]["rps"], 0), b.fmt(m["nginx"]["rps"], 0), b.fmt(m["slipway"]["rps"], 0),
+            b.fmt(row["ratio_rps"], 2) + "×", f"≥{needed:.1f}× {verdict}",
+            "/".join(b.fmt(m[s]["p50"], 2) for s in ("direct", "nginx", "slipway")),
+            "/".join(b.fmt(m[s]["p99"], 2) for s in ("direct", "nginx", "slipway")),
+            "/".join(b.fmt(row["added_p99"][s], 2) for s in ("nginx", "slipway")),
+            "/".join(str(m[s]["errors"]) for s in ("direct", "nginx", "slipway")),
+        ])
+    print(b.table(header, table_rows))
+    print()
+    added = [(r, r["added_p99"]["slipway"]) for r in rows if r["connections"] == 10]
+    for r, value in added:
+        verdict = "met" if value is not None and value <= 1.0 else "MISSED"
+        print(f"added p99 at 10 connections, {r['mode']} {r['size']}: {b.fmt(value, 3)} ms (target ≤ 1 ms: {verdict})")
+    print()
+    print("per-round slipway/nginx req/s: " + "; ".join(
+        f"{r['mode']} {r['size']} c{r['connections']}: " + ", ".join(f"{s / n:.2f}" for s, n in r["rounds"] if n)
+        for r in rows))
+    print()
+    print("reproduce: " + b.reproduce_line("proxy_vs_nginx.py", argv))
+    print("each measurement is, with the system's port:")
+    for (mode, size, connections, name), command in list(commands.items())[:3]:
+        print(f"  {name}: {command}")
+    print("  (wrk's report.lua prints one JSON line; paced.lua adds `delay = function() return "
+          f"{args.paced_delay_ms:g} end`; the new-connection cases add -H 'Connection: close')")
+
+
+if __name__ == "__main__":
+    main()
