@@ -224,6 +224,9 @@ import Testing
         #expect(logs.stdout.contains("building web"))
         let missing = try await cli.run("show", "d-nope")
         #expect(missing.status == 6)
+        // The release's own output, from its log file.
+        let output = try await cli.run("logs", "--service", "web", "--lines", "5")
+        #expect(output.stdout.contains("slipway-example v1 listening"))
     }
 
     @Test func clientWithoutADaemonSaysSoWithExit7() async throws {

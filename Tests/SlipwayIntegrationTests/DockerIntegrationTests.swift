@@ -100,5 +100,33 @@ import Testing
         let status = try await cli.status()
         #expect(status.services.first?.activeRelease?.image != nil)
         #expect(status.services.first?.activeRelease?.version == "v1")
+        #expect(rollback?.image == status.services.first?.activeRelease?.image)
+        // The container's own output, through the engine's logs.
+        #expect(try await cli.run("logs", "--service", "web").status == 0)
+    }
+
+    @Test(.enabled(if: shouldRun)) func containersAreReadoptedAfterTheDaemonIsKilled() async throws {
+        #expect(Self.engineAnswers, "no Docker engine: run scripts/ensure-docker.sh")
+        guard Self.engineAnswers else { return }
+        let repository = try Self.repository()
+        defer { repository.remove() }
+        try repository.write("rootfs/www/version", "v1\n")
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "v1")
+        let cli = CLI(repository: repository)
+        let first = try await DaemonProcess.start(repository)
+        #expect(try await cli.run("deploy", "web").status == 0)
+        let before = try await cli.status().services.first
+        first.kill9()
+
+        let second = try await DaemonProcess.start(repository)
+        defer { second.terminate() }
+        #expect(try await get(second.url + "/version").1 == "v1\n")
+        let after = try await cli.status().services.first
+        // The same container serves: re-adopted by the daemon, not started again beside it.
+        #expect(after?.upstreams == before?.upstreams)
+        #expect(after?.restarts == 0)
+        let audit = try await cli.json([AuditEntry].self, "audit")
+        #expect(audit.contains { $0.action == "release.adopted" })
     }
 }

@@ -3,21 +3,36 @@ import SlipwayModel
 
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "logs", abstract: "What every stage of a deployment printed.")
+        commandName: "logs", abstract: "What every stage of a deployment printed, or what a service's release prints.",
+        discussion: "`slipway logs d-…` shows a deployment's log; `slipway logs --service web` the last lines of the "
+            + "active release's output (its log file, or its container's logs).")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A deployment id.") var deployment: String
+    @Argument(help: "A deployment id.") var deployment: String?
+    @Option(name: .long, help: "Instead of a deployment: the active release of this service.") var service: String?
+    @Option(name: .long, help: "With --service: how many of the last lines.") var lines = 100
+
+    func validate() throws {
+        if (deployment == nil) == (service == nil) { throw ValidationError("give a deployment id or --service, not both") }
+    }
 
     struct LogText: Encodable {
-        var deployment: String
+        var deployment: String?
+        var service: String?
         var log: String
     }
 
     func run() async throws {
         try await withDocumentedExit {
-            let text = try await DaemonClient(options: global).getText("/v1/deployments/\(deployment)/logs")
+            let client = try DaemonClient(options: global)
+            let text: String
+            if let service {
+                text = try await client.getText("/v1/services/\(service)/output?lines=\(lines)")
+            } else {
+                text = try await client.getText("/v1/deployments/\(deployment ?? "")/logs")
+            }
             if global.json {
-                try Terminal.printJSON(LogText(deployment: deployment, log: text))
+                try Terminal.printJSON(LogText(deployment: deployment, service: service, log: text))
             } else {
                 print(text, terminator: text.hasSuffix("\n") || text.isEmpty ? "" : "\n")
             }

@@ -26,6 +26,12 @@ struct ShowCommand: AsyncParsableCommand {
                 started     \(Terminal.time(record.startedAt))  duration \(Terminal.seconds(record.durationSeconds))
                 outcome     \(record.outcome.rawValue) (exit \(record.exitCode.map(String.init) ?? "-"))
                 message     \(record.message ?? "-")
+                trigger     \(record.trigger ?? "-")
+                image       \(record.image ?? "-")
+                backup      \(record.backup ?? "-")
+                migrations  \(record.migrations.isEmpty ? "-" : record.migrations.joined(separator: ", "))
+                rollback by \(record.rollbackDeadline.map(Terminal.time) ?? "-")
+                notified    \(record.notifications.isEmpty ? "-" : record.notifications.map { "\($0.channel) \($0.event.rawValue): \($0.delivered ? "delivered" : "failed")" }.joined(separator: "; "))
 
                 """)
             let rows = record.stages.map { stage -> [String] in

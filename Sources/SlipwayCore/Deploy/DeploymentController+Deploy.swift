@@ -64,6 +64,7 @@ extension DeploymentController {
             $0.toRelease = release.id
             $0.version = release.version
             $0.commit = release.commit
+            $0.image = release.image
         }
         await recorder.endStage(.succeeded, "release \(release.id) (\(release.version), \(release.commit.prefix(12))) built in "
             + String(format: "%.2fs", release.buildSeconds))

@@ -17,6 +17,7 @@ extension DeploymentController {
                        toRelease: target.id, version: target.version, commit: target.commit, actor: request.actor,
                        startedAt: deps.now()),
             store: deps.store, now: deps.now, emit: emit)
+        recorder.update { $0.image = target.image }
         emit(DeploymentEvent(event: .accepted, deploymentID: id))
         await recorder.persist()
         await audit("rollback.started", service: service.name, deployment: id, actor: request.actor,

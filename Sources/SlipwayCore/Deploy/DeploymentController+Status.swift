@@ -37,6 +37,15 @@ extension DeploymentController {
         return try await deps.store.log(deployment: id)
     }
 
+    /// The last lines the service's active release printed (its log file, or its container's logs).
+    public func output(service name: String, lines: Int) async throws -> String {
+        _ = try serviceConfig(name)
+        guard let instance = services[name]?.active?.instance else {
+            throw SlipwayError(.nothingToRollBack, "\(name) has no active release", context: ErrorContext(service: name))
+        }
+        return await deps.runtime.logTail(instance, lines: lines)
+    }
+
     public func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
         try await deps.store.audit(service: service, limit: limit)
     }

@@ -29,6 +29,8 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
     public var toRelease: String?
     public var version: String?
     public var commit: String?
+    /// The container image id of `toRelease` (Docker services): what a later environment must run.
+    public var image: String?
     /// Who started it: the OS user of the CLI, or `slipway` for automatic actions.
     public var actor: String
     public var startedAt: Date

@@ -68,6 +68,12 @@ struct APIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        api.get("services/:name/output") { request, context in
+            let lines = request.uri.queryParameters["lines"].flatMap { Int(String($0)) } ?? 100
+            let text = try await controller.output(service: context.parameters.require("name"), lines: max(1, min(lines, 100_000)))
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
         api.get("audit") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100

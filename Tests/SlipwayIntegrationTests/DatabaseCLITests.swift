@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `slipway db` as a user runs it, with no daemon: SQLite here (PostgreSQL is covered in
+/// SlipwayDatabaseTests against a real server).
+@Suite struct DatabaseCLITests {
+    func repository() throws -> TestRepository {
+        let repository = try TestRepository(config: """
+            services:
+              web:
+                run: ./web
+            databases:
+              hr:
+                url: sqlite:data/hr.db
+                migrations: migrations
+                backup: { keep: 3 }
+            """)
+        try FileManager.default.createDirectory(atPath: repository.root + "/migrations", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: repository.root + "/data", withIntermediateDirectories: true)
+        try repository.write("migrations/V1__employees.sql", "CREATE TABLE employees (id INTEGER PRIMARY KEY, name TEXT);\n")
+        try repository.write("migrations/V2__add_employee_timezone.sql", "ALTER TABLE employees ADD COLUMN timezone TEXT;\n")
+        return repository
+    }
+
+    @Test func migrateInfoValidateBackupAndRestoreFromTheCommandLine() async throws {
+        let repository = try repository()
+        defer { repository.remove() }
+        let cli = CLI(repository: repository)
+
+        let dry = try await cli.run("db", "migrate", "hr", "--dry-run")
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.contains("2 migration(s) would run"))
+        #expect(dry.stdout.contains("add employee timezone"))
+        if FileManager.default.fileExists(atPath: repository.root + "/data/hr.db") {
+            let tables = try await runProgram("/usr/bin/env", ["sqlite3", repository.root + "/data/hr.db", ".tables"]).stdout
+            #expect(!tables.contains("employees"))
+        }
+
+        let migrate = try await cli.run("db", "migrate", "hr")
+        #expect(migrate.status == 0, "\(migrate.stdout)\(migrate.stderr)")
+        let info = try await cli.run("db", "info", "hr", "--json")
+        #expect(info.status == 0)
+        #expect(info.stdout.contains("V2__add_employee_timezone.sql"))
+        #expect(try await cli.run("db", "migrate", "hr").status == 0)  // nothing pending: a no-op
+
+        _ = try await runProgram("/usr/bin/env", ["sqlite3", repository.root + "/data/hr.db", "INSERT INTO employees (name) VALUES ('ada');"])
+        let backup = try await cli.run("db", "backup", "hr")
+        #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
+        _ = try await runProgram("/usr/bin/env", ["sqlite3", repository.root + "/data/hr.db", "DELETE FROM employees;"])
+        let refused = try await cli.run("db", "restore", "hr")  // no --yes and no terminal: refused, nothing changed
+        #expect(refused.status != 0)
+        let restore = try await cli.run("db", "restore", "hr", "--yes")
+        #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+        let rows = try await runProgram("/usr/bin/env", ["sqlite3", repository.root + "/data/hr.db", "SELECT name FROM employees;"])
+        #expect(rows.stdout == "ada\n")
+
+        // An applied migration edited afterwards is refused, naming the file.
+        try repository.write("migrations/V1__employees.sql", "CREATE TABLE employees (id INTEGER PRIMARY KEY);\n")
+        let validate = try await cli.run("db", "validate", "hr")
+        #expect(validate.status == 1)
+        #expect((validate.stdout + validate.stderr).contains("V1__employees.sql"))
+    }
+}
