@@ -104,7 +104,7 @@ import Testing
             for delivery in deliveries {
                 #expect(delivery.delivered == false)
                 #expect(delivery.attempts == 1)
-                #expect(delivery.error?.hasPrefix("no answer within 9") == true)
+                #expect(delivery.error?.hasPrefix("no answer within ") == true)
                 #expect(delivery.error?.hasSuffix("; gave up within the 1s budget") == true)
             }
         }

@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import Logging
 import SlipwayModel
 
 /// Sends one channel's message until it is delivered, refused for good, or the budget runs out:
@@ -32,7 +30,9 @@ struct ChannelDelivery {
                 return Result(delivered: false, attempts: attempts, error: reason)
             case .retryable(let reason, let retryAfter):
                 lastFailure = reason
-                guard attempts < policy.maxAttempts else { break }
+                guard attempts < policy.maxAttempts else {
+                    return Result(delivered: false, attempts: attempts, error: reason)
+                }
                 var wait = policy.backoff(after: attempts)
                 if let retryAfter {
                     guard retryAfter <= policy.maxRetryAfter else {
