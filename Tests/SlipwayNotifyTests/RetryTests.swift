@@ -55,7 +55,8 @@ import Testing
             let notifier = ChannelNotifier(channels: [slack(receiver)], redactor: configRedactor, policy: Self.quick)
             let started = ContinuousClock.now
             let deliveries = await notifier.notify(failedNotification())
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Far below the 120 s asked for: it gave up at once (the slack absorbs a loaded machine).
+            #expect(ContinuousClock.now - started < .seconds(10))
             #expect(deliveries.first?.delivered == false)
             #expect(deliveries.first?.attempts == 1)
             #expect(deliveries.first?.error == "HTTP 503; the server asked to retry after 2m")
@@ -77,11 +78,12 @@ import Testing
     @Test func alwaysFailingServerEndsWithinBudget() async throws {
         try await withReceiver(answer: { _, _ in .status(502, body: "bad gateway") }) { receiver in
             let notifier = ChannelNotifier(channels: [slack(receiver), webhook(receiver)], redactor: configRedactor,
-                                           budget: .seconds(1), policy: Self.quick)
+                                           budget: .seconds(3), policy: Self.quick)
             let started = ContinuousClock.now
             let deliveries = await notifier.notify(failedNotification())
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .milliseconds(1300))
+            // Within the budget, give or take the scheduling of a loaded 2-core machine.
+            #expect(elapsed < .seconds(5))
             #expect(deliveries.count == 2)
             for delivery in deliveries {
                 #expect(delivery.delivered == false)
@@ -94,18 +96,19 @@ import Testing
     @Test func hangingServerEndsWithinBudget() async throws {
         try await withReceiver(answer: { _, _ in .hang }) { receiver in
             let notifier = ChannelNotifier(channels: [slack(receiver), telegram(receiver), webhook(receiver)],
-                                           redactor: configRedactor, budget: .seconds(1))
+                                           redactor: configRedactor, budget: .seconds(2))
             let started = ContinuousClock.now
             let deliveries = await notifier.notify(failedNotification())
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed >= .milliseconds(900))
-            #expect(elapsed < .milliseconds(1300))
+            // A server that never answers holds it for the budget and no longer (slack: a loaded machine).
+            #expect(elapsed >= .milliseconds(1900))
+            #expect(elapsed < .seconds(5))
             #expect(deliveries.map(\.channel) == ["slack", "telegram", "webhook"])
             for delivery in deliveries {
                 #expect(delivery.delivered == false)
                 #expect(delivery.attempts == 1)
                 #expect(delivery.error?.hasPrefix("no answer within ") == true)
-                #expect(delivery.error?.hasSuffix("; gave up within the 1s budget") == true)
+                #expect(delivery.error?.hasSuffix("; gave up within the 2s budget") == true)
             }
         }
     }
@@ -115,10 +118,10 @@ import Testing
         let closed = try await RecordingReceiver()
         try await closed.stop()
         let notifier = ChannelNotifier(channels: [telegram(closed)], redactor: configRedactor,
-                                       budget: .milliseconds(800), policy: Self.quick)
+                                       budget: .seconds(3), policy: Self.quick)
         let started = ContinuousClock.now
         let deliveries = await notifier.notify(failedNotification())
-        #expect(ContinuousClock.now - started < .milliseconds(1100))
+        #expect(ContinuousClock.now - started < .seconds(6))
         let delivery = try #require(deliveries.first)
         #expect(delivery.delivered == false)
         // The client keeps reconnecting within the attempt, and says why it never got through.
