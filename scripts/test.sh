@@ -12,4 +12,6 @@ if ! scripts/ensure-docker.sh; then
   echo "test.sh: no Docker engine could be started; the Docker tests will fail under CI" >&2
 fi
 swift build --build-tests
-swift test --skip-build "$@"
+# One test at a time: many tests time real processes (health gates, drains), and a 2-core machine
+# running a dozen daemons, PostgreSQL and dockerd at once makes those times meaningless.
+swift test --skip-build --no-parallel "$@"
