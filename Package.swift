@@ -24,6 +24,9 @@ let package = Package(
     targets: [
         // Plain values: config, releases, deployments, stages, the deployment state machine, errors, API types.
         .target(name: "SlipwayModel"),
+        // Low-level pieces the adapters share: spawning a child in its own session, blocking work
+        // off the cooperative pool, bytes into lines. Foundation and Glibc only.
+        .target(name: "SlipwayPOSIX"),
         // slipway.yml loading and validation with file:line:column errors.
         .target(name: "SlipwayConfig", dependencies: [
             "SlipwayModel",
@@ -45,11 +48,11 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "SlipwayProcessRuntime", dependencies: [
-            "SlipwayModel", "SlipwayCore",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SlipwayGit", dependencies: [
-            "SlipwayModel", "SlipwayCore",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SlipwayStore", dependencies: [
@@ -64,7 +67,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SlipwayDocker", dependencies: [
-            "SlipwayModel", "SlipwayCore",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -103,6 +106,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
+        .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import SlipwayCore
 import SlipwayModel
+import SlipwayPOSIX
 
 /// Builds releases from git: resolves a ref, exports that commit with `git archive` (never the
 /// user's work tree) into `<releasesDirectory>/<service>/.tmp-<id>`, runs the service's `build`

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SlipwayCore
 import SlipwayModel
+import SlipwayPOSIX
 
 extension ProcessRuntime {
     public func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
@@ -26,12 +27,12 @@ extension ProcessRuntime {
             defer { close(output) }
             LogFile.appendMarker("==> slipway: starting \(service.name) release \(release.id) (\(release.version)) "
                                  + "on 127.0.0.1:\(port) at \(Date.now.ISO8601Format())", to: output)
-            pid = try ProcessSpawn.launch(ProcessSpawn.Plan(
-                arguments: ["/bin/sh", "-c", "exec \(service.run)"],
+            pid = try ChildSpawn.spawn(ChildSpawn.Plan(
+                executable: "/bin/sh", arguments: ["-c", "exec \(service.run)"],
                 environment: ServiceEnvironment.compose(base: ProcessInfo.processInfo.environment,
                                                         release: release, service: service, port: port),
                 directory: release.directory,
-                outputDescriptor: output))
+                stdout: output, stderr: output))
         } catch {
             throw failure(String(describing: error))
         }

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import SlipwayCore
 import SlipwayModel
+import SlipwayPOSIX
 
 /// Runs releases as supervised local processes.
 ///

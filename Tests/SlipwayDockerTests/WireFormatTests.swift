@@ -23,14 +23,6 @@ import Testing
                             ContainerOutput(stream: .stdout, text: "")])
     }
 
-    @Test func linesSplitAcrossChunksAreReassembled() {
-        var splitter = LineSplitter()
-        var lines = splitter.append(ByteBuffer(string: "{\"stream\":\"a\"}\r\n{\"str"))
-        lines += splitter.append(ByteBuffer(string: "eam\":\"b\"}\n\n{\"c\":1}"))
-        if let last = splitter.finish() { lines.append(last) }
-        #expect(lines == [#"{"stream":"a"}"#, #"{"stream":"b"}"#, #"{"c":1}"#])
-    }
-
     @Test func queryValuesArePercentEncoded() {
         let request = EngineRequest(.get, "/containers/json", query: [("filters", #"{"label":["slipway.service=api"]}"#)])
         #expect(request.target(version: APIVersion(major: 1, minor: 41))

@@ -25,11 +25,12 @@ struct CommandTests {
         await #expect(throws: CommandError.self) { try await command.run() }
     }
 
-    @Test func theLineSplitterKeepsTheLastLines() {
-        var splitter = LineSplitter(keep: 2) { _ in }
-        splitter.append(ArraySlice("a\nb\r\nc\nd".utf8))
-        splitter.finish()
-        #expect(splitter.lastLines == ["c", "d"])
+    @Test func mergedOutputKeepsItsLastLines() async throws {
+        let command = Command(executable: "/bin/sh", arguments: ["-c", #"seq 1 30; printf 'a\nb\r\nc\nd' >&2"#],
+                              environment: ["PATH": "/usr/bin:/bin"], directory: "/", timeout: .seconds(10))
+        let outcome = try await command.run { _ in }
+        #expect(outcome.lastLines.count == Command.keptLines)
+        #expect(outcome.lastLines.suffix(4) == ["a", "b", "c", "d"])
     }
 
     @Test func durationsReadShort() {

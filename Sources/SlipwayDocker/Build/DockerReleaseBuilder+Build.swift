@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import SlipwayPOSIX
 
 extension DockerReleaseBuilder {
     /// `POST /build` with the release directory as the context; returns the image id.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOCore
 import SlipwayModel
+import SlipwayPOSIX
 
 /// The build context as a tar stream, produced as the engine reads it: one header or one chunk of
 /// one file at a time, so a large context is never held in memory and a slow engine slows the

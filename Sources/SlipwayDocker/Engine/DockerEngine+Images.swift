@@ -30,7 +30,7 @@ extension DockerEngine {
 
     /// Sends the request and, for an error status, throws the engine's message; otherwise hands
     /// each line of the streamed answer (build output, pull progress) to `line`.
-    func streamMessages(_ request: EngineRequest, _ line: (ProgressMessage?, Substring) async throws -> Void) async throws {
+    func streamMessages(_ request: EngineRequest, _ line: (ProgressMessage?, String) async throws -> Void) async throws {
         let response = try await send(request)
         if response.status.code >= 300 {
             let body: ByteBuffer

@@ -2,10 +2,16 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SlipwayModel
+import SlipwayPOSIX
 
 extension DockerEngine {
     /// Largest body read whole (inspect and list answers); streams are read line by line instead.
     static let maxBodyBytes = 32 << 20
+    /// Longest line of a streamed body held whole. The engine's JSON messages (a progress update, a
+    /// piece of build output, an event) are far shorter, so this only bounds the memory a stream
+    /// without newlines can take: past it a line comes in pieces, which fail to decode and are
+    /// logged as they are. (The splitter this target had before held any line whole.)
+    static let maximumMessageBytes = 1 << 20
 
     /// Sends a request and returns the response once its head arrives, whatever its status.
     func send(_ request: EngineRequest) async throws -> HTTPClientResponse {
@@ -69,13 +75,13 @@ extension DockerEngine {
 
     /// Reads a streamed body (build output, pull progress, events) one line at a time.
     func forEachLine(of response: HTTPClientResponse, request: EngineRequest,
-                     _ body: (Substring) async throws -> Void) async throws {
-        var lines = LineSplitter()
+                     _ body: (String) async throws -> Void) async throws {
+        var lines = LineSplitter(maximumLineBytes: Self.maximumMessageBytes)
         var chunks = response.body.makeAsyncIterator()
         while let chunk = try await nextChunk(&chunks, request: request) {
-            for line in lines.append(chunk) { try await body(line) }
+            for line in lines.messageLines(in: chunk) { try await body(line) }
         }
-        if let last = lines.finish() { try await body(last) }
+        if let last = lines.finish(), !last.isEmpty { try await body(last) }
     }
 
     /// The next chunk of a streamed body; a broken stream is a transport failure, while errors the
@@ -132,5 +138,13 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+extension LineSplitter {
+    /// The engine's JSON lines that this chunk of a streamed body completes; a blank line carries
+    /// no message and is skipped.
+    mutating func messageLines(in chunk: ByteBuffer) -> [String] {
+        append(chunk.readableBytesView).filter { !$0.isEmpty }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import SlipwayCore
 import SlipwayModel
+import SlipwayPOSIX
 
 extension DockerRuntime {
     /// Follows the engine's `die` events of Slipway's containers until the task running it is
@@ -43,10 +44,10 @@ extension DockerRuntime {
             try engine.check(response.status.code, body: body, request: request)
         }
         await settleWatched()
-        var lines = LineSplitter()
+        var lines = LineSplitter(maximumLineBytes: DockerEngine.maximumMessageBytes)
         var chunks = response.body.makeAsyncIterator()
         while let chunk = try await engine.nextChunk(&chunks, request: request) {
-            for line in lines.append(chunk) {
+            for line in lines.messageLines(in: chunk) {
                 guard let event = try? JSONDecoder().decode(EngineEvent.self, from: Data(line.utf8)) else { continue }
                 handle(event)
             }

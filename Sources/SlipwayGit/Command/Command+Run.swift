@@ -1,5 +1,5 @@
-import Dispatch
 import Glibc
+import SlipwayPOSIX
 
 extension Command {
     /// How long output is still read after the command exits, for something it left behind that
@@ -21,17 +21,18 @@ extension Command {
         let errors = lines == nil ? try Self.makePipe() : nil
         let pid: pid_t
         do {
-            pid = try ChildSpawn.spawn(self, stdout: output.write, stderr: errors?.write ?? output.write)
+            pid = try ChildSpawn.spawn(ChildSpawn.Plan(
+                executable: executable, arguments: arguments, environment: environment, directory: directory,
+                stdout: output.write, stderr: errors?.write ?? output.write))
         } catch {
             for fd in [output.read, output.write, errors?.read, errors?.write].compactMap({ $0 }) { close(fd) }
-            throw error
+            throw CommandError(error)
         }
         close(output.write)
         if let errors { close(errors.write) }
 
-        var outputReader = PipeReader(fd: output.read, lines: lines.map { LineSplitter(keep: Self.keptLines, handler: $0) },
-                                      captureLimit: Self.captureLimit)
-        var errorReader = errors.map { PipeReader(fd: $0.read, lines: nil, captureLimit: Self.captureLimit) }
+        var outputReader = PipeReader(fd: output.read, lines: lines, keptLines: Self.keptLines, captureLimit: Self.captureLimit)
+        var errorReader = errors.map { PipeReader(fd: $0.read, lines: nil, keptLines: 0, captureLimit: Self.captureLimit) }
         defer {
             outputReader.close()
             errorReader?.close()
@@ -79,21 +80,18 @@ extension Command {
         // The leader has exited but is not reaped yet, so its pid, the group's id, cannot have been
         // reused: this reaches only what the command left behind.
         kill(-pid, SIGKILL)
-        outputReader.lines?.finish()
+        outputReader.finish()
         return Outcome(termination: Self.reap(pid), timedOut: timedOut,
                        output: outputReader.captured, errorOutput: errorReader?.captured ?? [],
-                       lastLines: outputReader.lines?.lastLines ?? [])
+                       lastLines: outputReader.lastLines)
     }
 
     private static func makePipe() throws(CommandError) -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        if let pipe2 = SpawnExtensions.pipe2 {
-            guard pipe2(&fds, O_CLOEXEC) == 0 else { throw CommandError("pipe2", code: errno) }
-        } else {
-            guard pipe(&fds) == 0 else { throw CommandError("pipe", code: errno) }
-            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        do {
+            return try ChildSpawn.makePipe()
+        } catch {
+            throw CommandError(error)
         }
-        return (fds[0], fds[1])
     }
 
     /// Whether the child has exited, without reaping it (`WNOWAIT`).
@@ -116,8 +114,6 @@ extension Command {
 
     /// After SIGKILL the child exits at once; the wait blocks a Dispatch thread, not the pool.
     private static func reapAfterKill(_ pid: pid_t) async -> Termination {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: reap(pid)) }
-        }
+        await BlockingIO.run { reap(pid) }
     }
 }

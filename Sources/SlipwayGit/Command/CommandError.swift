@@ -1,10 +1,10 @@
-import Glibc
+import SlipwayPOSIX
 
 /// A command that could not be run at all (as opposed to one that ran and failed).
 struct CommandError: Error, CustomStringConvertible {
     var description: String
 
-    init(_ operation: String, code: Int32) {
-        description = "\(operation): \(String(cString: strerror(code)))"
+    init(_ error: SpawnError) {
+        description = error.description
     }
 }

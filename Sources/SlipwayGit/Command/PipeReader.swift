@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayPOSIX
 
 /// The read end of a child's output pipe, non-blocking: `drain` takes what is there and returns.
 struct PipeReader {
@@ -7,14 +8,19 @@ struct PipeReader {
 
     private(set) var fd: Int32
     /// Receives the output line by line when set; otherwise it is captured.
-    var lines: LineSplitter?
+    private let handler: (@Sendable (String) -> Void)?
+    private var lines = LineSplitter()
+    /// The last `keptLines` lines handed to `handler`, for an error message.
+    private(set) var lastLines: [String] = []
+    let keptLines: Int
     private(set) var captured: [UInt8] = []
     private(set) var isAtEnd = false
     let captureLimit: Int
 
-    init(fd: Int32, lines: LineSplitter?, captureLimit: Int) {
+    init(fd: Int32, lines handler: (@Sendable (String) -> Void)?, keptLines: Int, captureLimit: Int) {
         self.fd = fd
-        self.lines = lines
+        self.handler = handler
+        self.keptLines = keptLines
         self.captureLimit = captureLimit
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
@@ -31,7 +37,7 @@ struct PipeReader {
                 deliver(buffer[..<count])
             } else if count == 0 {
                 isAtEnd = true
-                lines?.finish()
+                finish()
                 return true
             } else if errno != EINTR {
                 break
@@ -40,16 +46,28 @@ struct PipeReader {
         return total > 0
     }
 
+    /// Hands over a last line that had no newline.
+    mutating func finish() {
+        if let line = lines.finish() { hand([line]) }
+    }
+
     mutating func close() {
         if fd >= 0 { _ = Glibc.close(fd) }
         fd = -1
     }
 
     private mutating func deliver(_ bytes: ArraySlice<UInt8>) {
-        if lines != nil {
-            lines?.append(bytes)
+        if handler != nil {
+            hand(lines.append(bytes))
         } else if captured.count < captureLimit {
             captured += bytes.prefix(captureLimit - captured.count)
         }
+    }
+
+    private mutating func hand(_ completed: [String]) {
+        guard let handler else { return }
+        for line in completed { handler(line) }
+        lastLines += completed.suffix(keptLines)
+        if lastLines.count > keptLines { lastLines.removeFirst(lastLines.count - keptLines) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayPOSIX
 
 /// `<logDirectory>/<service>/<releaseID>.log`: everything a release's processes print, appended
 /// across restarts, readable by the daemon's group (0640).

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayPOSIX
 
 /// A free TCP port on 127.0.0.1, found by letting the kernel pick one for a socket bound to port 0.
 ///
