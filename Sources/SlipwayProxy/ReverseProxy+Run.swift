@@ -25,15 +25,18 @@ extension ReverseProxy {
             await withGracefulShutdownHandler {
                 try? await server.closeFuture.get()
                 // However the listener closed, existing connections now finish and close.
-                connections.quiesceAll()
-                await connections.waitUntilAllClosed()
+                await quiesceClientsAndWait()
             } onGracefulShutdown: {
                 self.beginShutdown()
             }
         } onCancel: {
             server.close(promise: nil)
-            self.connections.quiesceAll()
-            self.connections.closeAll()
+            for box in self.loops.values {
+                box.eventLoop.execute {
+                    box.value.clients.quiesceAll()
+                    box.value.clients.closeAll()
+                }
+            }
         }
         for box in loops.values {
             try? await box.eventLoop.submit { box.value.closeAllIdleConnections() }.get()
@@ -80,35 +83,51 @@ extension ReverseProxy {
             return nil
         }
         let closed = server?.close()
-        connections.quiesceAll()
+        for box in loops.values {
+            box.eventLoop.execute { box.value.clients.quiesceAll() }
+        }
         return closed
+    }
+
+    /// Asks every client connection to close once idle, and returns when all have.
+    private func quiesceClientsAndWait() async {
+        for box in loops.values {
+            try? await box.eventLoop.flatSubmit {
+                box.value.clients.quiesceAll()
+                return box.value.clients.whenAllClosed()
+            }.get()
+        }
     }
 
     private func bind() async throws -> Channel {
         let loops = self.loops
-        let connections = self.connections
         let logger = self.logger
         let waterMark = settings.writeBufferWaterMark
+        // TCP_NODELAY: ServerBootstrap sets it on the listening socket and accepted sockets inherit
+        // it. (`.socketOption(.tcp_nodelay)`, set here before, is option 1 at the SOL_SOCKET level,
+        // SO_DEBUG: one useless system call per connection.) The write buffer's water mark is set in
+        // the initializer, synchronously: `childChannelOption` chains a future per option per connection.
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeBufferWaterMark, value: waterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let loop = loops[ObjectIdentifier(channel.eventLoop)]?.value else {
                         throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
                     }
+                    try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
                     let sync = channel.pipeline.syncOperations
-                    // Pipelining and quiescing are ProxyRequestHandler's. Headers come from
-                    // llhttp-parsed messages, so outbound validation would only cost time.
+                    // Pipelining, quiescing and the 400 for an unparsable request are
+                    // ProxyRequestHandler's (NIO's error handler would be one more step for every
+                    // response part). Headers come from llhttp-parsed messages, so outbound
+                    // validation would only cost time.
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: false,
-                        withErrorHandling: true,
+                        withErrorHandling: false,
                         withOutboundHeaderValidation: false
                     )
                     try sync.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
-                    connections.register(channel)
+                    loop.clients.opened(channel)
                 }
             }
             .bind(host: listen.host, port: listen.port)

@@ -20,7 +20,6 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
     let loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>]
     let router = Mutex(RouterState())
     let binding = Mutex(Binding.waiting([]))
-    let connections = ClientConnections()
     let shutdownRequested = Mutex(false)
 
     enum Binding {

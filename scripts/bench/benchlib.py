@@ -136,6 +136,20 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def cpu_ticks(pids: list[int]) -> tuple[int, int]:
+    """User and system clock ticks used so far by `pids` (threads included), from /proc/PID/stat."""
+    user = system = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        user += int(fields[11])
+        system += int(fields[12])
+    return user, system
+
+
 def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -228,15 +242,16 @@ def health_block(interval: str = "1s", indent: str = "    ") -> str:
 class Daemon:
     """`slipway serve` in a repository, its output in a log file, stopped with SIGTERM by pid."""
 
-    def __init__(self, repository: Path, log_path: Path):
+    def __init__(self, repository: Path, log_path: Path, binary: str | None = None):
         self.repository = repository
         self.log_path = log_path
+        self.binary = binary or slipway_bin()
         self.process: subprocess.Popen | None = None
         self.proxy_port: int | None = None
 
     def start(self, timeout: float = 60.0) -> "Daemon":
         self.log_file = open(self.log_path, "w")
-        self.process = subprocess.Popen([slipway_bin(), "serve", "--log-level", "warning"], cwd=self.repository,
+        self.process = subprocess.Popen([self.binary, "serve", "--log-level", "warning"], cwd=self.repository,
                                         stdout=subprocess.PIPE, stderr=self.log_file, text=True, bufsize=1)
         deadline = time.monotonic() + timeout
         line = self.process.stdout.readline()
@@ -262,7 +277,7 @@ class Daemon:
         return self.process.pid
 
     def cli(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-        result = subprocess.run([slipway_bin(), *args], cwd=self.repository, capture_output=True, text=True,
+        result = subprocess.run([self.binary, *args], cwd=self.repository, capture_output=True, text=True,
                                 timeout=timeout)
         if check and result.returncode != 0:
             raise RuntimeError(f"slipway {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
@@ -442,6 +457,8 @@ class WrkResult:
     max_ms: float
     errors: dict[str, int]
     bytes: int
+    #: (user, system) CPU microseconds per request of `measure_pids`, when given.
+    cpu_us: tuple[float, float] | None = None
 
     @property
     def error_count(self) -> int:
@@ -449,13 +466,15 @@ class WrkResult:
 
 
 def wrk(url: str, connections: int, seconds: float, script: Path, threads: int = 2, close: bool = False,
-        timeout: str = "5s") -> WrkResult:
+        timeout: str = "5s", measure_pids: list[int] | None = None) -> WrkResult:
     args = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", f"{seconds:g}s",
             "--timeout", timeout, "--latency", "-s", str(script)]
     if close:
         args += ["-H", "Connection: close"]
     args.append(url)
+    before = cpu_ticks(measure_pids) if measure_pids else None
     result = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60)
+    after = cpu_ticks(measure_pids) if measure_pids else None
     line = next((l for l in result.stdout.splitlines() if l.startswith("WRKJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result:\n{result.stdout}\n{result.stderr}")
@@ -467,7 +486,9 @@ def wrk(url: str, connections: int, seconds: float, script: Path, threads: int =
         p50_ms=data["p50_us"] / 1000, p90_ms=data["p90_us"] / 1000, p99_ms=data["p99_us"] / 1000,
         max_ms=data["max_us"] / 1000,
         errors={k: data[k] for k in ("connect", "read", "write", "status", "timeout") if data[k]},
-        bytes=data["bytes"])
+        bytes=data["bytes"],
+        cpu_us=(None if before is None or not data["requests"] else
+                tuple((a - b_) * 1e6 / os.sysconf("SC_CLK_TCK") / data["requests"] for a, b_ in zip(after, before))))
 
 
 def temp_root(prefix: str) -> Path:
@@ -526,7 +547,7 @@ def static_upstream_repository(directory: Path, proxy_port: int, services: int =
     for i, name in enumerate(names):
         route = "/" if services == 1 else f"/{name}"
         config += (f"  {name}:\n    run: ./run-upstream.sh\n    route:\n      path: {route}\n"
-                   + health_block("100ms") + "    drain_timeout: 10s\n    stop_timeout: 5s\n    watch: 0s\n")
+                   + health_block("1s") + "    drain_timeout: 10s\n    stop_timeout: 5s\n    watch: 0s\n")
     files = {
         "run-upstream.sh": UPSTREAM_RUN.replace("@NGINX@", NGINX),
         "www/100b": "x" * 99 + "\n",

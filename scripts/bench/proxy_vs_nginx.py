@@ -62,6 +62,9 @@ def main() -> None:
     parser.add_argument("--paced-delay-ms", type=float, default=2.0,
                         help="think time per request in the below-saturation case (0: skip it)")
     parser.add_argument("--nginx-workers", default="2", help="nginx proxy workers (Slipway's proxy runs one event loop per core)")
+    parser.add_argument("--compare-build", default="",
+                        help="a directory holding another build of slipway: its daemon runs as a fourth system, "
+                             "`before`, in the same rounds (for before/after numbers of a proxy change)")
     args = parser.parse_args()
     argv = sys.argv[1:]
 
@@ -72,6 +75,7 @@ def main() -> None:
     repo = root / "repo"
     b.static_upstream_repository(repo, proxy_port)
     daemon = b.Daemon(repo, root / "daemon.log")
+    before = None
     nginx = None
     try:
         daemon.start()
@@ -81,6 +85,20 @@ def main() -> None:
         nginx = b.Nginx(root / "nginx-proxy", NGINX_PROXY.format(upstream=upstream, port=nginx_port),
                         workers=args.nginx_workers).start(nginx_port)
         systems = {"direct": upstream, "nginx": nginx_port, "slipway": proxy_port}
+        upstream_pid = record["instance"]["pid"]
+        # Whose CPU each measurement counts: the proxy's (for direct: the upstream's own).
+        pids = {"direct": lambda: [upstream_pid] + b.children_of(upstream_pid),
+                "nginx": lambda: [nginx.pid] + b.children_of(nginx.pid),
+                "slipway": lambda: [daemon.pid]}
+        if args.compare_build:
+            # Its own daemon and its own (identical) static upstream: a daemon routes only to releases it started.
+            before_port = b.free_port()
+            b.static_upstream_repository(root / "repo-before", before_port)
+            before = b.Daemon(root / "repo-before", root / "daemon-before.log",
+                              binary=str(Path(args.compare_build).resolve() / "slipway")).start()
+            before.deploy_json("static", "v1")
+            systems["before"] = before_port
+            pids["before"] = lambda: [before.pid]
         for name, port in systems.items():
             status, headers, body = b.http_get(port, "/100b")
             assert status == 200 and len(body) == 100, (name, status, len(body))
@@ -104,7 +122,8 @@ def main() -> None:
             for round_index in range(args.rounds):
                 rotated = order[round_index % len(order):] + order[:round_index % len(order)]
                 for name in rotated:
-                    r = b.wrk(f"http://127.0.0.1:{systems[name]}/{size}", connections, args.seconds, use_script, close=close)
+                    r = b.wrk(f"http://127.0.0.1:{systems[name]}/{size}", connections, args.seconds, use_script, close=close,
+                              measure_pids=pids[name]())
                     results[name].append(r)
                     commands[(mode, size, connections, name)] = r.command
                     b.log(f"{mode:9} {size:4} c={connections:<3} {name:7} {r.rps:9.0f} req/s  p50 {r.p50_ms:.3f} ms  "
@@ -114,6 +133,8 @@ def main() -> None:
     finally:
         if nginx:
             nginx.stop()
+        if before:
+            before.stop()
         daemon.stop()
 
 
@@ -123,13 +144,18 @@ def summarize(mode, size, connections, results):
         "p50": b.median([r.p50_ms for r in rs]),
         "p99": b.median([r.p99_ms for r in rs]),
         "errors": sum(r.error_count for r in rs),
+        "user_us": b.median([r.cpu_us[0] for r in rs if r.cpu_us]),
+        "sys_us": b.median([r.cpu_us[1] for r in rs if r.cpu_us]),
     } for name, rs in results.items()}
     ratio_rps = b.median([s.rps / n.rps for s, n in zip(results["slipway"], results["nginx"]) if n.rps])
     ratio_p99 = b.median([s.p99_ms / n.p99_ms for s, n in zip(results["slipway"], results["nginx"]) if n.p99_ms])
     added_p99 = {name: b.median([r.p99_ms - d.p99_ms for r, d in zip(results[name], results["direct"])])
                  for name in ("nginx", "slipway")}
+    after_before = (b.median([s.rps / o.rps for s, o in zip(results["slipway"], results["before"]) if o.rps])
+                    if "before" in results else None)
     return dict(mode=mode, size=size, connections=connections, med=med, ratio_rps=ratio_rps, ratio_p99=ratio_p99,
-                added_p99=added_p99, rounds=[(s.rps, n.rps) for s, n in zip(results["slipway"], results["nginx"])])
+                added_p99=added_p99, after_before=after_before,
+                rounds=[(s.rps, n.rps) for s, n in zip(results["slipway"], results["nginx"])])
 
 
 def target_for(row) -> tuple[float, str]:
@@ -164,6 +190,23 @@ def print_report(rows, commands, systems, argv, args) -> None:
     for r, value in added:
         verdict = "met" if value is not None and value <= 1.0 else "MISSED"
         print(f"added p99 at 10 connections, {r['mode']} {r['size']}: {b.fmt(value, 3)} ms (target ≤ 1 ms: {verdict})")
+    print()
+    if rows and rows[0]["after_before"] is not None:
+        print(f"### This build against {args.compare_build} (`before`), same rounds")
+        print()
+        print(b.table(["case", "conns", "before req/s", "slipway req/s", "slipway/before", "before/nginx", "slipway/nginx",
+                       "p99 ms before/slipway"], [
+            [f"{r['mode']} {r['size']}", r["connections"], b.fmt(r["med"]["before"]["rps"], 0),
+             b.fmt(r["med"]["slipway"]["rps"], 0), b.fmt(r["after_before"], 2) + "×",
+             b.fmt(r["med"]["before"]["rps"] / r["med"]["nginx"]["rps"], 2) + "×", b.fmt(r["ratio_rps"], 2) + "×",
+             f"{b.fmt(r['med']['before']['p99'])}/{b.fmt(r['med']['slipway']['p99'])}"] for r in rows]))
+        print()
+    print("### CPU per request (µs, user + system, from /proc; direct: the upstream nginx's own)")
+    print()
+    names = [n for n in ("direct", "nginx", "slipway", "before") if n in rows[0]["med"]] if rows else []
+    print(b.table(["case", "conns"] + names, [
+        [f"{r['mode']} {r['size']}", r["connections"]]
+        + [f"{b.fmt(r['med'][n]['user_us'], 1)} + {b.fmt(r['med'][n]['sys_us'], 1)}" for n in names] for r in rows]))
     print()
     print("per-round slipway/nginx req/s: " + "; ".join(
         f"{r['mode']} {r['size']} c{r['connections']}: " + ", ".join(f"{s / n:.2f}" for s, n in r["rounds"] if n)

@@ -1,61 +1,56 @@
-import Synchronization
 import NIOCore
 
-/// The open client connections, so a graceful shutdown can ask each to finish its current
-/// exchange and close (`ChannelShouldQuiesceEvent`, which ProxyRequestHandler acts on: idle
-/// connections close at once, busy ones after their response) and wait until all are gone.
-final class ClientConnections: Sendable {
-    private struct State {
-        var channels: [ObjectIdentifier: Channel] = [:]
-        var quiescing = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
+/// The client connections open on one event loop, so a graceful shutdown can ask each to finish
+/// its current exchange and close (`ChannelShouldQuiesceEvent`, which ProxyRequestHandler acts on:
+/// idle connections close at once, busy ones after their response) and wait until all are gone.
+///
+/// One per loop, touched only on that loop: registering a connection takes no lock shared by the
+/// loops and allocates no close-future callback (ProxyRequestHandler reports the close).
+final class ClientConnections {
+    private let eventLoop: EventLoop
+    private var channels: [ObjectIdentifier: Channel] = [:]
+    private var quiescing = false
+    private var waiters: [EventLoopPromise<Void>] = []
+
+    init(eventLoop: EventLoop) {
+        self.eventLoop = eventLoop
     }
 
-    private let state = Mutex(State())
-
-    func register(_ channel: Channel) {
-        let id = ObjectIdentifier(channel)
-        let quiescing = state.withLock { state in
-            state.channels[id] = channel
-            return state.quiescing
-        }
-        channel.closeFuture.whenComplete { _ in
-            let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-                state.channels[id] = nil
-                guard state.channels.isEmpty, state.quiescing else { return [] }
-                defer { state.waiters.removeAll() }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
-        }
+    /// A new connection; asked at once to close when idle if a shutdown has begun.
+    func opened(_ channel: Channel) {
+        channels[ObjectIdentifier(channel)] = channel
         if quiescing { Self.quiesce(channel) }
+    }
+
+    func closed(_ channel: Channel) {
+        guard channels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }
+        if quiescing && channels.isEmpty { succeedWaiters() }
     }
 
     /// Asks every connection, now and later, to close once idle.
     func quiesceAll() {
-        let channels = state.withLock { state -> [Channel] in
-            guard !state.quiescing else { return [] }
-            state.quiescing = true
-            return Array(state.channels.values)
-        }
-        for channel in channels { Self.quiesce(channel) }
+        guard !quiescing else { return }
+        quiescing = true
+        for channel in channels.values { Self.quiesce(channel) }
+        if channels.isEmpty { succeedWaiters() }
     }
 
     func closeAll() {
-        let channels = state.withLock { Array($0.channels.values) }
-        for channel in channels { channel.close(promise: nil) }
+        for channel in channels.values { channel.close(promise: nil) }
     }
 
-    /// Returns once `quiesceAll` was called and every connection has closed.
-    func waitUntilAllClosed() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state -> Bool in
-                if state.quiescing && state.channels.isEmpty { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
+    /// Succeeds once `quiesceAll` was called and every connection has closed.
+    func whenAllClosed() -> EventLoopFuture<Void> {
+        if quiescing && channels.isEmpty { return eventLoop.makeSucceededVoidFuture() }
+        let promise = eventLoop.makePromise(of: Void.self)
+        waiters.append(promise)
+        return promise.futureResult
+    }
+
+    private func succeedWaiters() {
+        let waiting = waiters
+        waiters.removeAll()
+        for waiter in waiting { waiter.succeed() }
     }
 
     private static func quiesce(_ channel: Channel) {

@@ -14,7 +14,7 @@ final class Exchange {
     var retried = false
     /// Request parts read before a connection was ready. Bounded: the client isn't read while
     /// there is no connection to write to.
-    var pendingParts = CircularBuffer<HTTPClientRequestPart>()
+    var pendingParts = PartQueue<HTTPClientRequestPart>()
     /// A body byte reached an upstream: the request can no longer be replayed.
     var bodyForwarded = false
     /// The client's `.end` arrived.

@@ -42,7 +42,7 @@ enum HeaderName: Equatable {
     }
 
     /// ASCII case-insensitive equality with a lowercase name of the same length.
-    static func equal(_ name: String.UTF8View, _ lowercased: StaticString) -> Bool {
+    static func equal<Bytes: Collection<UInt8>>(_ name: Bytes, _ lowercased: StaticString) -> Bool {
         guard name.count == lowercased.utf8CodeUnitCount else { return false }
         return lowercased.withUTF8Buffer { expected in
             var i = 0

@@ -10,6 +10,8 @@ import SlipwayModel
 final class LoopState {
     let eventLoop: EventLoop
     let settings: ProxySettings
+    /// The client connections this loop serves.
+    let clients: ClientConnections
     private(set) var routes = RouteTable<LoopUpstream?>()
     private var version: UInt64 = 0
     private var upstreams: [Upstream: LoopUpstream] = [:]
@@ -17,6 +19,7 @@ final class LoopState {
     init(eventLoop: EventLoop, settings: ProxySettings) {
         self.eventLoop = eventLoop
         self.settings = settings
+        self.clients = ClientConnections(eventLoop: eventLoop)
     }
 
     /// Compiles `state` into this loop's route table unless a newer one is already here.

@@ -155,6 +155,7 @@ extension ProxyRequestHandler: UpstreamConnectionDelegate {
             // Too late for a status: the client sees its connection close, as it would have without us.
             exchange.upstream.counters.abortedResponses += 1
             exchange.upstream.requestFinished()
+            state = .closed
             closeClient()
         } else if exchange.canRetry {
             // The keep-alive race: the upstream closed an idle connection as we sent on it. Nothing

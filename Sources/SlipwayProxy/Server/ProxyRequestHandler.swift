@@ -35,7 +35,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     var readPending = false
     private var clientAddress: String?
     /// Pipelined request parts that wait for the current exchange to end.
-    var queued = CircularBuffer<HTTPServerRequestPart>()
+    var queued = PartQueue<HTTPServerRequestPart>()
     private var delivering = false
     /// Graceful shutdown: close after the current response.
     var quiescing = false
@@ -52,6 +52,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        loop.clients.closed(context.channel)
     }
 
     // MARK: Client side
@@ -138,16 +142,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .proxying(let exchange) = state {
-            exchange.cancelTimeout()
-            if let connection = exchange.connection {
-                exchange.connection = nil
-                connection.delegate = nil
-                connection.close()
-            }
-            exchange.upstream.counters.clientAborts += 1
-            exchange.upstream.requestFinished()
-        }
+        abandonExchange()
         state = .closed
         queued.removeAll()
         readPending = false
@@ -157,14 +152,46 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is HTTPParserError && !responseStarted {
+            // What NIO's HTTPServerProtocolErrorHandler answers to a request it can't parse (400,
+            // then close), done here so that handler isn't one more step for every response part.
+            var headers = HTTPHeaders()
+            headers.add(name: "connection", value: "close")
+            headers.add(name: "content-length", value: "0")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         logger.debug("client connection failed", metadata: ["error": "\(error)"])
         closeClient()
     }
 
+    /// A response head went out and its end has not.
+    private var responseStarted: Bool {
+        if case .proxying(let exchange) = state { return exchange.responseHead != nil }
+        return false
+    }
+
     func closeClient() {
+        abandonExchange()
         state = .closed
         queued.removeAll()
         context.close(promise: nil)
+    }
+
+    /// The client side can no longer complete the exchange in progress (it reset, failed or closed):
+    /// its upstream connection is closed (it may still be sending) and the request stops counting
+    /// as in flight, so a drain of that upstream doesn't wait for it.
+    private func abandonExchange() {
+        guard case .proxying(let exchange) = state else { return }
+        state = .closed
+        exchange.cancelTimeout()
+        if let connection = exchange.connection {
+            exchange.connection = nil
+            connection.delegate = nil
+            connection.close()
+        }
+        exchange.upstream.counters.clientAborts += 1
+        exchange.upstream.requestFinished()
     }
 
     /// The connection is ready for its next request: take a pipelined one or read on.
@@ -184,7 +211,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         defer { delivering = false }
         while let part = queued.first {
             if case .head = part, !isIdle { return }
-            queued.removeFirst()
+            _ = queued.popFirst()
             handle(part)
         }
     }

@@ -107,9 +107,9 @@ final class LoopUpstream {
     /// Opens a new connection on this loop; `completion` runs on this loop.
     func connect(_ completion: @escaping (Result<UpstreamConnection, Error>) -> Void) {
         let pool = NIOLoopBound(self, eventLoop: eventLoop)
+        // ClientBootstrap sets TCP_NODELAY itself (`.tcpOption`; `.socketOption(.tcp_nodelay)` would be SO_DEBUG).
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: settings.writeBufferWaterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
