@@ -130,7 +130,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SlipwayDockerTests", dependencies: [
-            "SlipwayDocker", "SlipwayCore", "SlipwayModel",
+            "SlipwayDocker", "SlipwayCore", "SlipwayModel", "SlipwayPOSIX",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -148,7 +148,8 @@ let package = Package(
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
             "SlipwayCLI", "SlipwayServer", "SlipwayModel", "slipway-example", "slipway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["Support/receiver.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
