@@ -140,21 +140,23 @@ def main() -> None:
         results, wrk_command = idle_and_load(args, root, argv)
         print()
         print(f"## {args.idle} idle keep-alive connections plus load ({args.load_connections} keep-alive "
-              f"connections, 100 B, {args.seconds:g} s; medians of {args.rounds} interleaved rounds)")
+              f"connections, 100 B, {args.seconds:g} s; {args.rounds} interleaved rounds, each shown)")
         print()
         rows = []
-        for name, rs in results.items():
-            m = lambda key: b.median([r[key] for r in rs])  # noqa: E731
-            per_conn = b.median([(r["rss_idle"] - r["rss_before"]) * 1024 / max(r["held"], 1) for r in rs])
-            rows.append([name, f"{m('held'):.0f} ({sum(r['failed_open'] for r in rs)} failed)",
-                         f"{m('still_open'):.0f}", f"{m('rss_before') / 1024:.1f}", f"{m('rss_idle') / 1024:.1f}",
-                         f"{m('rss_loaded') / 1024:.1f}", f"{per_conn / 1024:.2f}",
-                         b.fmt(b.median([r["plain"].rps for r in rs]), 0), b.fmt(b.median([r["loaded"].rps for r in rs]), 0),
-                         b.fmt(b.median([r["loaded"].p99_ms for r in rs]), 2),
-                         str(sum(r["loaded"].error_count for r in rs))])
-        print(b.table(["proxy", "idle held", "still open at end", "RSS MiB before", "RSS MiB 10k idle",
-                       "RSS MiB idle+load", "KiB per idle conn", "req/s without idle", "req/s with idle",
-                       "p99 ms with idle", "errors"], rows))
+        for round_index in range(args.rounds):
+            for name, rs in results.items():
+                r = rs[round_index]
+                rows.append([name, round_index + 1, f"{r['held']} ({r['failed_open']} failed)", r["still_open"],
+                             f"{r['rss_before'] / 1024:.1f}", f"{r['rss_idle'] / 1024:.1f}", f"{r['rss_loaded'] / 1024:.1f}",
+                             f"{r['rss_after'] / 1024:.1f}",
+                             f"{(r['rss_idle'] - r['rss_before']) / max(r['held'], 1):.2f}",
+                             b.fmt(r["plain"].rps, 0), b.fmt(r["loaded"].rps, 0), b.fmt(r["loaded"].p99_ms, 2),
+                             str(r["loaded"].error_count)])
+        print(b.table(["proxy", "round", "idle held", "still open at end", "RSS MiB before", "RSS MiB idle",
+                       "RSS MiB idle+load", "RSS MiB after closing", "KiB per idle conn", "req/s without idle",
+                       "req/s with idle", "p99 ms with idle", "errors"], rows))
+        print("\nKiB per idle connection = (RSS with the idle connections − RSS before) / connections; a process "
+              "keeps memory it freed (malloc does not return it), so a later round starts higher and grows less")
         ratio = b.median([s["loaded"].rps / n["loaded"].rps for s, n in zip(results["slipway"], results["nginx"])])
         print(f"\nslipway/nginx req/s with {args.idle} idle connections held: {ratio:.2f}×")
         print(f"load: {wrk_command} (PORT: the proxy's)")
