@@ -158,10 +158,14 @@ def summarize(mode, size, connections, results):
                 rounds=[(s.rps, n.rps) for s, n in zip(results["slipway"], results["nginx"])])
 
 
-def target_for(row) -> tuple[float, str]:
-    needed = 1.0 if row["mode"] in ("keepalive", "paced") else 0.8
+def target_for(row) -> str:
+    """The throughput target of a case: ≥ 1.0× nginx with keep-alive, ≥ 0.8× with a new connection
+    per request. The paced case runs below saturation: it is there for latency, not throughput."""
+    if row["mode"] == "paced":
+        return "(latency case)"
+    needed = 1.0 if row["mode"] == "keepalive" else 0.8
     met = row["ratio_rps"] is not None and row["ratio_rps"] >= needed
-    return needed, "met" if met else "MISSED"
+    return f"≥{needed:.1f}× {'met' if met else 'MISSED'}"
 
 
 def print_report(rows, commands, systems, argv, args) -> None:
@@ -173,12 +177,11 @@ def print_report(rows, commands, systems, argv, args) -> None:
     table_rows = []
     for row in rows:
         m = row["med"]
-        needed, verdict = target_for(row)
         case = {"keepalive": "keep-alive", "close": "new conn/req", "paced": "paced keep-alive"}[row["mode"]]
         table_rows.append([
             f"{case} {row['size']}", row["connections"],
             b.fmt(m["direct"]["rps"], 0), b.fmt(m["nginx"]["rps"], 0), b.fmt(m["slipway"]["rps"], 0),
-            b.fmt(row["ratio_rps"], 2) + "×", f"≥{needed:.1f}× {verdict}",
+            b.fmt(row["ratio_rps"], 2) + "×", target_for(row),
             "/".join(b.fmt(m[s]["p50"], 2) for s in ("direct", "nginx", "slipway")),
             "/".join(b.fmt(m[s]["p99"], 2) for s in ("direct", "nginx", "slipway")),
             "/".join(b.fmt(row["added_p99"][s], 2) for s in ("nginx", "slipway")),
@@ -189,7 +192,8 @@ def print_report(rows, commands, systems, argv, args) -> None:
     added = [(r, r["added_p99"]["slipway"]) for r in rows if r["connections"] == 10]
     for r, value in added:
         verdict = "met" if value is not None and value <= 1.0 else "MISSED"
-        print(f"added p99 at 10 connections, {r['mode']} {r['size']}: {b.fmt(value, 3)} ms (target ≤ 1 ms: {verdict})")
+        print(f"added p99 at 10 connections, {r['mode']} {r['size']}: {b.fmt(value, 3)} ms (target ≤ 1 ms: {verdict}; "
+              f"nginx adds {b.fmt(r['added_p99']['nginx'], 3)} ms)")
     print()
     if rows and rows[0]["after_before"] is not None:
         print(f"### This build against {args.compare_build} (`before`), same rounds")
