@@ -94,48 +94,42 @@ import Testing
         #expect(try await cli.json(RunPlan.self, "plan", "--changed").waves.isEmpty)
     }
 
-    @Test func failingCheckDeploysNothingWithExit1() async throws {
+    /// The monorepo deployed once (v1 everywhere), then `change` committed and `hr` deployed again.
+    func deployHR(after change: [String: String], _ check: (TestRepository, DaemonProcess, CommandResult) async throws -> Void) async throws {
         let repository = try Self.monorepo()
         defer { repository.remove() }
         let daemon = try await DaemonProcess.start(repository)
         defer { daemon.terminate() }
         let cli = CLI(repository: repository)
         #expect(try await cli.run("deploy", "--changed").status == 0)
-        try commit(repository, ["services/hr/check.sh": "echo 3 tests failed; exit 1\n", "VERSION": "v2\n"])
-        let result = try await cli.run("deploy", "hr")
-        #expect(result.status == 1)
-        #expect(result.stdout.contains("3 tests failed"))
+        try commit(repository, change.merging(["VERSION": "v2\n"]) { mine, _ in mine })
+        try await check(repository, daemon, try await cli.run("deploy", "hr"))
+        // Whatever failed, v1 still serves.
         #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+    }
+
+    @Test func failingCheckDeploysNothingWithExit1() async throws {
+        try await deployHR(after: ["services/hr/check.sh": "echo 3 tests failed; exit 1\n"]) { _, _, result in
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("3 tests failed"))
+        }
     }
 
     @Test func failingSmokeTestRollsBackWithExit4() async throws {
-        let repository = try Self.monorepo()
-        defer { repository.remove() }
-        let daemon = try await DaemonProcess.start(repository)
-        defer { daemon.terminate() }
-        let cli = CLI(repository: repository)
-        #expect(try await cli.run("deploy", "--changed").status == 0)
-        try commit(repository, ["services/hr/smoke.sh": "echo employees endpoint broken; exit 1\n", "VERSION": "v2\n"])
-        let result = try await cli.run("deploy", "hr")
-        #expect(result.status == 4, "\(result.stdout)")
-        #expect(result.stdout.contains("employees endpoint broken"))
-        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+        try await deployHR(after: ["services/hr/smoke.sh": "echo employees endpoint broken; exit 1\n"]) { _, _, result in
+            #expect(result.status == 4, "\(result.stdout)")
+            #expect(result.stdout.contains("employees endpoint broken"))
+        }
     }
 
     @Test func failedMigrationLeavesThePreviousReleaseServingAndTheSchemaUnchanged() async throws {
-        let repository = try Self.monorepo()
-        defer { repository.remove() }
-        let daemon = try await DaemonProcess.start(repository)
-        defer { daemon.terminate() }
-        let cli = CLI(repository: repository)
-        #expect(try await cli.run("deploy", "--changed").status == 0)
-        try commit(repository, ["services/hr/migrations/V2__broken.sql": "CREATE TABLE timezones (id INTEGER);\nTHIS IS NOT SQL;\n",
-                                "VERSION": "v2\n"])
-        let result = try await cli.run("deploy", "hr")
-        #expect(result.status == 3, "\(result.stdout)")
-        #expect(result.stdout.contains("V2__broken.sql"))
-        #expect(result.stdout.contains("slipway db restore hr"))
-        #expect(!(try await tables(repository.root + "/.slipway/hr.db").contains("timezones")))
-        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+        let broken = ["services/hr/migrations/V2__broken.sql": "CREATE TABLE timezones (id INTEGER);\nTHIS IS NOT SQL;\n"]
+        try await deployHR(after: broken) { repository, _, result in
+            #expect(result.status == 3, "\(result.stdout)")
+            #expect(result.stdout.contains("V2__broken.sql"))
+            #expect(result.stdout.contains("slipway db restore hr"))
+            let schema = try await tables(repository.root + "/.slipway/hr.db")
+            #expect(!schema.contains("timezones"))
+        }
     }
 }

@@ -49,16 +49,16 @@ extension DockerRuntime {
             throw failure(error.message)
         }
         let id = created.id
-        let placeholder = Instance(service: service.name, releaseID: release.id, pid: 0, port: 0, startToken: 0,
+        let starting = Instance(service: service.name, releaseID: release.id, pid: 0, port: 0, startToken: 0,
                                    logFile: "", containerID: id)
         // Watched from before it starts, so an exit the event stream reports at once is not lost.
-        watched[id] = WatchedContainer(instance: placeholder, starting: true)
+        watched[id] = WatchedContainer(instance: starting, starting: true)
         do {
             try await engine.startContainer(id)
             let details = try await detailsAfterStartCheck(id)
             guard let details else { throw failure("its container vanished as it started") }
             if !details.state.running {
-                let tail = await logTail(placeholder, lines: 20)
+                let tail = await logTail(starting, lines: 20)
                 throw failure("it exited at once (\(Self.describe(exitCode: details.state.exitCode))); "
                               + "its last output:\n\(tail)")
             }
