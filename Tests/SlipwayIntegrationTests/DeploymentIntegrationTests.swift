@@ -71,6 +71,8 @@ import Testing
         #expect(deployed.exitCode == 0)
         #expect(try await eventually { try await cli.status().services.first?.activeRelease?.version == "v1" })
         #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
+        // The original record is marked once the automatic rollback has drained and stopped v2.
+        #expect(try await eventually { try await cli.json(Deployment.self, "show", deployed.id).outcome == .rolledBack })
         let history = try await cli.json([Deployment].self, "history", "web")
         let original = history.first { $0.id == deployed.id }
         #expect(original?.outcome == .rolledBack)
