@@ -47,6 +47,13 @@ struct DaemonClient {
         return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
     }
 
+    /// `/v1/deployments?limit=20&service=web`: a listing's path, the service percent-encoded.
+    static func listing(_ path: String, service: String?, limit: Int) -> String {
+        var query = "\(path)?limit=\(limit)"
+        if let service { query += "&service=\(service.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? service)" }
+        return query
+    }
+
     private func url(_ path: String) throws -> String {
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
             throw SlipwayError(.daemonUnreachable, "cannot address the socket \(socketPath)")

@@ -12,8 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withDocumentedExit {
-            var path = "/v1/audit?limit=\(limit)"
-            if let service { path += "&service=\(service.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? service)" }
+            let path = DaemonClient.listing("/v1/audit", service: service, limit: limit)
             let entries = try await DaemonClient(options: global).get([AuditEntry].self, path)
             if global.json {
                 try Terminal.printJSON(entries)

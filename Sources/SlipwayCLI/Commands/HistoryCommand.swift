@@ -12,8 +12,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withDocumentedExit {
-            var path = "/v1/deployments?limit=\(limit)"
-            if let service { path += "&service=\(service.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? service)" }
+            let path = DaemonClient.listing("/v1/deployments", service: service, limit: limit)
             let deployments = try await DaemonClient(options: global).get([Deployment].self, path)
             if global.json {
                 try Terminal.printJSON(deployments)

@@ -19,7 +19,7 @@ extension GitReleaseBuilder {
                                context: ErrorContext(service: service.name))
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         guard outcome.succeeded else {
             var message = "build of \(service.name) at \(release.version) failed: \(script) \(outcome.summary(timeout: service.buildTimeout))"
             if !outcome.lastLines.isEmpty {
