@@ -5,6 +5,9 @@ import SlipwayModel
 import SlipwayPOSIX
 
 extension ProcessRuntime {
+    /// Returns as soon as the process is spawned: one that exits at once (a missing command) is
+    /// reported on `exits` with its status, and the health gate, which probes a starting release
+    /// within milliseconds, fails on it with the log's last lines. No blind wait here.
     public func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
         func failure(_ reason: String) -> SlipwayError {
             SlipwayError(.startFailed, "cannot start \(service.name) release \(release.id): \(reason)",
@@ -41,27 +44,9 @@ extension ProcessRuntime {
         let startToken = ProcStat.read(pid: pid)?.startTime ?? 0
         let instance = Instance(service: service.name, releaseID: release.id, pid: pid, port: port,
                                 startToken: startToken, logFile: logFile)
-        if let status = await exitDuringStartCheck(pid: pid) {
-            let tail = await logTail(instance, lines: 20)
-            throw failure("it exited at once (\(Self.describe(status))); its last output:\n\(tail)")
-        }
         watched[pid] = WatchedProcess(instance: instance, isChild: true)
         logger.info("started instance on 127.0.0.1:\(port)", metadata: Self.metadata(instance))
         return instance
-    }
-
-    /// Waits `startCheck` for the new child to exit; returns its status if it did (it is reaped).
-    func exitDuringStartCheck(pid: pid_t) async -> WaitStatus? {
-        let deadline = ContinuousClock.now + startCheck
-        while true {
-            switch Self.reapChild(pid) {
-            case .exited(let status): return status
-            case .reapedElsewhere: return WaitStatus(raw: 0)
-            case .running: break
-            }
-            if ContinuousClock.now >= deadline || Task.isCancelled { return nil }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
     }
 
     /// A port the kernel reports free that none of our live instances holds.
@@ -76,11 +61,5 @@ extension ProcessRuntime {
 
     static func isPlainName(_ name: String) -> Bool {
         !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
-    }
-
-    static func describe(_ status: WaitStatus) -> String {
-        if let code = status.exitStatus { return "status \(code)" }
-        if let signal = status.terminatingSignal { return "signal \(signal)" }
-        return "unknown status"
     }
 }

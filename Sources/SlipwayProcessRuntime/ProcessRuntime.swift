@@ -21,9 +21,6 @@ public actor ProcessRuntime: Runtime {
     let logDirectory: String
     let logger: Logger
     let pollInterval: Duration
-    /// How long `start` waits for a new process to fail at once (a missing command, a bad
-    /// working directory) before reporting it started.
-    let startCheck: Duration = .milliseconds(150)
     /// How long `stop` waits for a process group after SIGKILL before giving up on it (only a
     /// process stuck in the kernel survives that long).
     let killGrace: Duration = .seconds(10)

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct DeployFlowTests {
     @Test func deploySwitchesTrafficAndStopsThePreviousRelease() async throws {
-        let h = Harness()
+        // Without a watch nothing keeps the previous release warm: it is stopped after its drain.
+        let h = Harness(watch: .zero)
         let first = try await h.deploy("v1")
         #expect(first.outcome == .succeeded)
         #expect(first.exitCode == 0)

@@ -12,6 +12,8 @@ final class World: Sendable {
         /// Paths every probe of fails (a smoke test's endpoint), whatever the release.
         var failingPaths: Set<String> = []
         var failingBuilds: Set<String> = []
+        /// Versions whose process exits with status 127 as soon as it is started.
+        var exitingAtOnce: Set<String> = []
         var alive: Set<Instance> = []
         var stopped: [Instance] = []
         var started: [Instance] = []
@@ -76,14 +78,17 @@ struct FakeRuntime: Runtime {
     let world: World
 
     func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
-        world.state.withLock { state in
+        let (instance, exitsAtOnce) = world.state.withLock { state in
             state.nextPid += 1
             let instance = Instance(service: service.name, releaseID: release.id, pid: state.nextPid,
                                     port: Int(state.nextPid), startToken: 1, logFile: "/dev/null")
-            state.alive.insert(instance)
             state.started.append(instance)
-            return instance
+            let exits = state.exitingAtOnce.contains(release.version)
+            if !exits { state.alive.insert(instance) }
+            return (instance, exits)
         }
+        if exitsAtOnce { world.exitContinuation.yield(InstanceExit(instance: instance, status: 127, signal: nil, requested: false)) }
+        return instance
     }
 
     func stop(_ instance: Instance, timeout: Duration) async {

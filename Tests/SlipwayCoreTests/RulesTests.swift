@@ -21,8 +21,19 @@ import Testing
         #expect(gate.handle(ProbeResult(healthy: true), at: .seconds(3)) == .pass)
     }
 
+    @Test func probesQuicklyUntilTheFirstAnswerThenEveryInterval() {
+        var gate = HealthGate(check: check, startedAt: .zero)
+        let refused = ProbeResult(healthy: false, reason: "connection refused")
+        let delays = (0..<9).map { _ in gate.handle(refused, at: .milliseconds(1)) }
+        #expect(delays == [10, 20, 40, 80, 160, 320, 640, 1000, 1000].map { .probe(after: .milliseconds($0)) })
+        #expect(gate.handle(ProbeResult(healthy: true), at: .seconds(2)) == .probe(after: .seconds(1)))
+        // Once it has answered, a failure waits the whole interval again.
+        #expect(gate.handle(refused, at: .seconds(3)) == .probe(after: .seconds(1)))
+    }
+
     @Test func failsAtStartTimeoutWithTheLastProbe() {
         var gate = HealthGate(check: check, startedAt: .seconds(10))
+        _ = gate.handle(ProbeResult(healthy: true), at: .seconds(10))
         #expect(gate.handle(ProbeResult(healthy: false, status: 503), at: .seconds(14.5)) == .probe(after: .milliseconds(500)))
         guard case .fail(let reason) = gate.handle(ProbeResult(healthy: false, status: 503), at: .seconds(15)) else {
             Issue.record("expected failure")

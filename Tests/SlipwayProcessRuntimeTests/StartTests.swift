@@ -74,14 +74,16 @@ struct StartTests {
         }
     }
 
-    @Test func aCommandThatExitsAtOnceFailsToStart() async throws {
+    @Test func aCommandThatExitsAtOnceIsReportedWithItsStatusAndOutput() async throws {
         try await RuntimeHarness.run { harness in
-            let error = await #expect(throws: SlipwayError.self) {
-                try await harness.start("no-such-command-slipway-test")
-            }
-            #expect(error?.code == .startFailed)
-            #expect(error?.message.contains("status 127") == true)
-            #expect(error?.message.contains("not found") == true)
+            // `start` returns once spawned (the health gate, probing, notices the exit); the exit
+            // itself is reported with its status, and the log says why.
+            let instance = try await harness.start("no-such-command-slipway-test")
+            let exit = try await harness.exits.waitForExit(of: instance)
+            #expect(exit.status == 127)
+            #expect(!exit.requested)
+            #expect(await harness.runtime.isAlive(instance) == false)
+            #expect(await harness.runtime.logTail(instance, lines: 5).contains("not found"))
         }
     }
 

@@ -124,28 +124,43 @@ extension DeploymentController {
         case smokeFailed(reason: String, restored: Bool)
     }
 
-    /// Start `release` beside whatever serves, prove it healthy, switch, drain and stop the old one.
-    /// On failure before the switch, the new instance is stopped and the old release keeps serving.
-    func cutover(_ service: ServiceConfig, to release: Release, recorder: DeploymentRecorder, smoke: Bool = false) async -> CutoverResult {
+    /// Start `release` beside whatever serves (or reuse its warm instance), prove it healthy, switch,
+    /// drain the old one and keep it warm until the watch ends (stop it at once when `keepWarm` is
+    /// false or there is no watch). On failure before the switch, the new instance is stopped and
+    /// the old release keeps serving.
+    func cutover(_ service: ServiceConfig, to release: Release, recorder: DeploymentRecorder, smoke: Bool = false,
+                 keepWarm: Bool = true) async -> CutoverResult {
         let previous = services[service.name]?.active
 
         await recorder.beginStage("start")
-        let instance: Instance
-        do {
-            instance = try await deps.runtime.start(release, service: service)
-        } catch {
-            let reason = Self.describe(error)
-            await recorder.endStage(.failed, reason)
-            return .failed(stage: "start", reason: reason)
+        var instance: Instance
+        var check = service.health
+        if let warm = await reusableWarmInstance(service, for: release, recorder: recorder) {
+            instance = warm
+            // It passed its healthy_threshold when it started and has run since: one probe proves it still answers.
+            check.healthyThreshold = 1
+            await recorder.endStage(.succeeded, "release \(release.id) is still running warm (pid \(warm.pid) on "
+                + "127.0.0.1:\(warm.port)): nothing to start")
+        } else {
+            do {
+                instance = try await deps.runtime.start(release, service: service)
+            } catch {
+                let reason = Self.describe(error)
+                await recorder.endStage(.failed, reason)
+                return .failed(stage: "start", reason: reason)
+            }
+            recorder.update { $0.instance = instance }
+            await recorder.endStage(.succeeded, "pid \(instance.pid) on 127.0.0.1:\(instance.port)")
         }
         let startedAt = deps.clock.now
-        recorder.update { $0.instance = instance }
-        await recorder.endStage(.succeeded, "pid \(instance.pid) on 127.0.0.1:\(instance.port)")
 
         await recorder.beginStage("health")
-        if case .failed(let reason) = await waitUntilHealthy(instance, service: service, startedAt: startedAt) {
+        var health = service
+        health.health = check
+        if case .failed(let reason) = await waitUntilHealthy(instance, service: health, startedAt: startedAt) {
             let tail = await deps.runtime.logTail(instance, lines: 20)
             await deps.runtime.stop(instance, timeout: service.stopTimeout)
+            if instance == previous?.warm { await forgetWarm(service.name) }
             let detail = tail.isEmpty ? reason : "\(reason)\nlast lines of the release's log:\n\(tail)"
             await recorder.endStage(.failed, detail)
             return .failed(stage: "health", reason: reason)
@@ -154,13 +169,20 @@ extension DeploymentController {
 
         await recorder.beginStage("switch")
         let replaced = await deps.router.switchTraffic(service: service.name, to: instance.upstream)
+        // The replaced instance is recorded as warm from this instant, so a daemon that dies before
+        // it is stopped finds it; until when depends on the watch.
+        let watching = keepWarm && service.watch > .zero
+        let replacedInstance = previous?.instance.flatMap { $0 == instance ? nil : $0 }
         let active = ActiveRelease(service: service.name, releaseID: release.id, instance: instance,
-                                   previousReleaseID: previous?.releaseID, switchedAt: deps.now())
+                                   previousReleaseID: previous?.releaseID, switchedAt: deps.now(),
+                                   warm: replacedInstance,
+                                   warmUntil: replacedInstance.map { _ in deps.now().addingTimeInterval(watching ? service.watch.seconds : 0) })
         do {
             try await deps.store.setActive(active)
         } catch {
             recorder.log("warning: could not record the active release: \(error)")
         }
+        let olderWarm = previous?.warm.flatMap { $0 == instance ? nil : $0 }
         activate(active, startedAt: startedAt)
         await recorder.endStage(.succeeded, replaced.map { "traffic moved from \($0) to \(instance.upstream)" }
             ?? "traffic now goes to \(instance.upstream)")
@@ -182,12 +204,23 @@ extension DeploymentController {
         }
 
         await recorder.beginStage("stop")
-        if let old = previous?.instance, old != instance {
-            await deps.runtime.stop(old, timeout: service.stopTimeout)
-            await recorder.endStage(.succeeded, "stopped release \(old.releaseID) (pid \(old.pid)); its directory stays for rollback")
-        } else {
-            await recorder.endStage(.skipped, "nothing to stop")
+        var stopped: [String] = []
+        if let olderWarm {
+            await deps.runtime.stop(olderWarm, timeout: service.stopTimeout)
+            stopped.append("stopped release \(olderWarm.releaseID) (pid \(olderWarm.pid)), which was kept warm")
         }
+        if let old = replacedInstance {
+            if watching {
+                stopped.append("release \(old.releaseID) (pid \(old.pid)) stays running, unrouted, until the watch ends in "
+                    + "\(DurationText.format(service.watch)): a rollback until then is a switch")
+            } else {
+                await deps.runtime.stop(old, timeout: service.stopTimeout)
+                await forgetWarm(service.name)
+                stopped.append("stopped release \(old.releaseID) (pid \(old.pid)); its directory stays for rollback")
+            }
+        }
+        await recorder.endStage(stopped.isEmpty ? .skipped : .succeeded,
+                                stopped.isEmpty ? "nothing to stop" : stopped.joined(separator: "; "))
         return .switched
     }
 
@@ -228,6 +261,7 @@ extension DeploymentController {
         state.watchUntil = state.config.watch > .zero ? deps.clock.now + state.config.watch : nil
         state.instanceStartedAt = startedAt
         state.restartAt = nil
+        state.warmRetireAt = active.warmUntil.map { deps.clock.now + .seconds(max(0, $0.timeIntervalSince(deps.now()))) }
         services[active.service] = state
     }
 
@@ -238,6 +272,11 @@ extension DeploymentController {
 
     /// Probes until `healthy_threshold` consecutive successes, the instance exits, or `start_timeout`.
     func waitUntilHealthy(_ instance: Instance, service: ServiceConfig, startedAt: Duration) async -> GateResult {
+        services[service.name]?.starting.insert(instance)
+        defer {
+            services[service.name]?.starting.remove(instance)
+            services[service.name]?.startingExits[instance] = nil
+        }
         var gate = HealthGate(check: service.health, startedAt: startedAt)
         var action = gate.firstAction()
         while true {
@@ -252,12 +291,22 @@ extension DeploymentController {
                 }
                 let result = await deps.probe.probe(instance.upstream, check: service.health)
                 if !result.healthy, !(await deps.runtime.isAlive(instance)) {
-                    action = gate.instanceExited("exited")
+                    action = gate.instanceExited(await howItExited(instance))
                 } else {
                     action = gate.handle(result, at: deps.clock.now)
                 }
             }
         }
+    }
+
+    /// How a starting instance ended, once the runtime has reported its exit (it is usually a few
+    /// milliseconds behind the probe that found the instance gone).
+    func howItExited(_ instance: Instance) async -> String {
+        for _ in 0..<25 {
+            if let summary = services[instance.service]?.startingExits[instance] { return summary }
+            do { try await deps.clock.sleep(for: .milliseconds(10)) } catch { break }
+        }
+        return "exited"
     }
 
     /// Deletes releases beyond `retain`, never the active one or the one it replaced.
@@ -266,7 +315,7 @@ extension DeploymentController {
         do {
             let releases = try await deps.store.releases(service: service.name)
             let active = services[service.name]?.active
-            let protected = Set([active?.releaseID, active?.previousReleaseID].compactMap { $0 })
+            let protected = Set([active?.releaseID, active?.previousReleaseID, active?.warm?.releaseID].compactMap { $0 })
             let doomed = RetentionPolicy(retain: service.retain).releasesToPrune(releases, protecting: protected)
             for release in doomed {
                 try await deps.builder.remove(release)

@@ -38,6 +38,7 @@ extension DeploymentController {
         for service in config.services {
             guard let active = try await deps.store.active(service: service.name) else { continue }
             services[service.name]?.active = active
+            await recoverWarm(service, active)
             if let instance = active.instance, await deps.runtime.isAlive(instance) {
                 await deps.runtime.adopt(instance)
                 await deps.router.switchTraffic(service: service.name, to: instance.upstream)
@@ -53,9 +54,14 @@ extension DeploymentController {
         }
     }
 
-    /// At graceful daemon shutdown: stop every active release (they are restarted at the next start).
+    /// At graceful daemon shutdown: stop every active release (they are restarted at the next
+    /// start) and every warm one (a rollback after the restart starts it again).
     public func stopAll() async {
         for (name, state) in services {
+            if let warm = state.active?.warm {
+                await deps.runtime.stop(warm, timeout: state.config.stopTimeout)
+                await forgetWarm(name)
+            }
             guard let instance = state.active?.instance else { continue }
             services[name]?.restartAt = nil
             await deps.runtime.stop(instance, timeout: state.config.stopTimeout)

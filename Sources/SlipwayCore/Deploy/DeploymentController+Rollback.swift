@@ -86,7 +86,8 @@ extension DeploymentController {
                     "release \(active.releaseID) unhealthy within its watch: \(reason); rolling back to \(target.id)")
 
         let switchedBy = state.switchedBy
-        switch await cutover(state.config, to: target, recorder: recorder) {
+        // The release being rolled away from is unhealthy: it is stopped after the drain, not kept warm.
+        switch await cutover(state.config, to: target, recorder: recorder, keepWarm: false) {
         case .switched:
             if let switchedBy { await markRolledBack(switchedBy, by: id, reason: reason) }
             // The rolled-back-to release must not be rolled back again by the watch of the failed one.

@@ -15,7 +15,8 @@ extension DeploymentController {
                 health: state.active == nil ? .down : state.health.status,
                 upstreams: upstream.map { ["\($0)"] } ?? [],
                 pid: state.active?.instance?.pid, restarts: state.restarts,
-                deploying: state.lock?.deploymentID, retainedReleases: releases.map(\.id)))
+                deploying: state.lock?.deploymentID, retainedReleases: releases.map(\.id),
+                warmRelease: state.active?.warm?.releaseID, warmPid: state.active?.warm?.pid, warmUntil: state.active?.warmUntil))
         }
         return StatusResponse(proxy: config.proxy.listen.description, services: statuses)
     }

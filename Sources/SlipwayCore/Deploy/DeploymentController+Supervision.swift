@@ -27,6 +27,8 @@ extension DeploymentController {
     enum Job: Sendable {
         case probe(String, Instance)
         case restart(String)
+        /// The watch ended: stop the warm instance of the release the active one replaced.
+        case retire(String)
     }
 
     /// What the supervision loop should start now; marks those services busy.
@@ -34,7 +36,10 @@ extension DeploymentController {
         let now = deps.clock.now
         var jobs: [Job] = []
         for (name, state) in services where !state.busy && state.lock == nil {
-            if let restartAt = state.restartAt {
+            if let retireAt = state.warmRetireAt, retireAt <= now {
+                services[name]?.busy = true
+                jobs.append(.retire(name))
+            } else if let restartAt = state.restartAt {
                 if restartAt <= now {
                     services[name]?.busy = true
                     jobs.append(.restart(name))
@@ -56,13 +61,15 @@ extension DeploymentController {
             await applyProbe(service, instance: instance, result: result)
         case .restart(let service):
             await restart(service)
+        case .retire(let service):
+            await retireWarm(service)
         }
         services[jobService(job)]?.busy = false
     }
 
     private func jobService(_ job: Job) -> String {
         switch job {
-        case .probe(let service, _), .restart(let service): service
+        case .probe(let service, _), .restart(let service), .retire(let service): service
         }
     }
 
@@ -89,6 +96,13 @@ extension DeploymentController {
     /// An instance exited. The active one exiting unasked is a crash: schedule a restart with backoff.
     func handleExit(_ exit: InstanceExit) async {
         let service = exit.instance.service
+        if services[service]?.starting.contains(exit.instance) == true {
+            services[service]?.startingExits[exit.instance] = exit.summary
+        }
+        if !exit.requested, services[service]?.active?.warm == exit.instance {
+            await warmExited(exit)
+            return
+        }
         guard !exit.requested, var state = services[service], state.active?.instance == exit.instance else { return }
         let uptime = deps.clock.now - state.instanceStartedAt
         let delay = state.backoff.nextDelay(afterUptime: uptime)

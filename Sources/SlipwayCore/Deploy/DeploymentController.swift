@@ -70,6 +70,8 @@ public actor DeploymentController {
         var watchUntil: Duration?
         /// The deployment that switched to the active release, marked rolled back if the watch fails.
         var switchedBy: String?
+        /// When (clock) the supervision loop stops `active.warm`, the replaced release kept running.
+        var warmRetireAt: Duration?
         var restarts = 0
         var backoff = RestartBackoff()
         var restartAt: Duration?
@@ -77,6 +79,9 @@ public actor DeploymentController {
         var lock: ServiceLock?
         /// A probe, restart or automatic rollback is running for it in the supervision loop.
         var busy = false
+        /// Instances being health-gated, and how those that exited meanwhile ended.
+        var starting: Set<Instance> = []
+        var startingExits: [Instance: String] = [:]
 
         init(config: ServiceConfig) {
             self.config = config

@@ -2,6 +2,10 @@ import SlipwayModel
 
 /// Decides when a starting release is healthy enough for traffic, as a plain state machine:
 /// feed it probe results and the time, act on what it returns. No I/O, so it is tested without sockets.
+///
+/// Until a release answers its first probe, probes follow each other quickly (10 ms, doubling up to
+/// `interval`): a service that is not listening yet at the first probe must not cost a whole
+/// interval. From the first success on, probes are `interval` apart.
 public struct HealthGate: Sendable {
     public enum Action: Sendable, Equatable {
         /// Probe again after this long.
@@ -17,6 +21,13 @@ public struct HealthGate: Sendable {
     public private(set) var consecutiveSuccesses = 0
     public private(set) var probes = 0
     public private(set) var lastResult: ProbeResult?
+    /// Whether any probe has succeeded yet.
+    public private(set) var answered = false
+    /// Failed probes since the start, while none has succeeded.
+    private var failuresBeforeAnswer = 0
+
+    /// The first retry after a failed probe of a release that has not answered yet.
+    public static let firstRetry: Duration = .milliseconds(10)
 
     /// `startedAt` is the clock reading (as a duration since any fixed origin) when the instance started.
     public init(check: HealthCheckConfig, startedAt: Duration) {
@@ -31,10 +42,12 @@ public struct HealthGate: Sendable {
         probes += 1
         lastResult = result
         if result.healthy {
+            answered = true
             consecutiveSuccesses += 1
             if consecutiveSuccesses >= check.healthyThreshold { return .pass }
         } else {
             consecutiveSuccesses = 0
+            if !answered { failuresBeforeAnswer += 1 }
         }
         let elapsed = now - startedAt
         if elapsed >= check.startTimeout {
@@ -42,7 +55,14 @@ public struct HealthGate: Sendable {
                 + "after \(probes) probe\(probes == 1 ? "" : "s"); last probe: \(result.summary)")
         }
         let remaining = check.startTimeout - elapsed
-        return .probe(after: min(check.interval, remaining))
+        return .probe(after: min(nextInterval, remaining))
+    }
+
+    /// `interval` once the release has answered; before, 10 ms doubling with each failure up to it.
+    private var nextInterval: Duration {
+        guard !answered, failuresBeforeAnswer > 0 else { return check.interval }
+        let doublings = min(failuresBeforeAnswer - 1, 20)
+        return min(check.interval, Self.firstRetry * (1 << doublings))
     }
 
     public mutating func instanceExited(_ exit: String) -> Action {

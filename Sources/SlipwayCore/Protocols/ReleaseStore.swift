@@ -39,12 +39,21 @@ public struct ActiveRelease: Sendable, Equatable, Codable {
     /// The release this one replaced: the default target of `rollback`.
     public var previousReleaseID: String?
     public var switchedAt: Date
+    /// The instance of the release this one replaced, still running but unrouted, so that a rollback
+    /// within the watch period is a switch rather than a start. Recorded from the switch on, so a
+    /// daemon that dies before it is stopped finds it again.
+    public var warm: Instance?
+    /// When `warm` is stopped: the end of the watch period (the switch itself when there is no watch).
+    public var warmUntil: Date?
 
-    public init(service: String, releaseID: String, instance: Instance?, previousReleaseID: String?, switchedAt: Date) {
+    public init(service: String, releaseID: String, instance: Instance?, previousReleaseID: String?, switchedAt: Date,
+                warm: Instance? = nil, warmUntil: Date? = nil) {
         self.service = service
         self.releaseID = releaseID
         self.instance = instance
         self.previousReleaseID = previousReleaseID
         self.switchedAt = switchedAt
+        self.warm = warm
+        self.warmUntil = warmUntil
     }
 }

@@ -127,9 +127,17 @@ public struct ServiceStatus: Sendable, Codable, Equatable {
     /// The id of a deployment of this service that is running now.
     public var deploying: String?
     public var retainedReleases: [String]
+    /// The replaced release still running unrouted (a rollback to it is a switch), and until when.
+    public var warmRelease: String?
+    public var warmPid: Int32?
+    public var warmUntil: Date?
 
     public init(name: String, route: String, activeRelease: Release?, health: Health, upstreams: [String],
-                pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String]) {
+                pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String],
+                warmRelease: String? = nil, warmPid: Int32? = nil, warmUntil: Date? = nil) {
+        self.warmRelease = warmRelease
+        self.warmPid = warmPid
+        self.warmUntil = warmUntil
         self.name = name
         self.route = route
         self.activeRelease = activeRelease
