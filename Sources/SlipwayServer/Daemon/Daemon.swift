@@ -42,17 +42,38 @@ public final class Daemon: Sendable {
         let store = try SQLiteReleaseStore(path: state.database)
         let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
         let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger)
-        let probe = HTTPHealthProbe()
-        let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
         var engine: DockerEngine?
-        var containers: DockerRuntime?
         if config.services.contains(where: { $0.runtime == .docker }) {
             let docker = try DockerEngine(environment: ProcessInfo.processInfo.environment)
-            _ = try await docker.version()
+            do {
+                _ = try await docker.version()
+            } catch {
+                await docker.shutdown()
+                throw error
+            }
             engine = docker
-            containers = DockerRuntime(engine: docker, logger: logger)
         }
+        let probe = HTTPHealthProbe()
+        // The HTTP clients are shut down however the daemon ends, a failed start included.
+        let ended: Result<Void, any Error>
+        do {
+            try await run(store: store, processes: processes, proxy: proxy, probe: probe, engine: engine,
+                          handleSignals: handleSignals, onReady: onReady)
+            ended = .success(())
+        } catch {
+            ended = .failure(error)
+        }
+        await probe.shutdown()
+        await engine?.shutdown()
+        try ended.get()
+    }
+
+    private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: ReverseProxy, probe: HTTPHealthProbe,
+                     engine: DockerEngine?, handleSignals: Bool,
+                     onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
+        let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
+        let containers = engine.map { DockerRuntime(engine: $0, logger: logger) }
         let runtime = RuntimeByKind(processes: processes, containers: containers)
         let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
         let redactor = Redactor(secrets: config.secrets)
@@ -99,8 +120,6 @@ public final class Daemon: Sendable {
         group.withLock { $0 = serviceGroup }
         defer { try? FileManager.default.removeItem(atPath: socket) }
         try await serviceGroup.run()
-        await probe.shutdown()
-        await engine?.shutdown()
     }
 
     /// Begins a graceful shutdown of a running daemon.
