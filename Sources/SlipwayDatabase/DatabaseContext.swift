@@ -11,8 +11,8 @@ struct DatabaseContext: Sendable {
     let backups: BackupCatalog
     let events: DatabaseEventSink
 
-    init(config: DatabaseConfig, baseDirectory: String, logger: Logger, events: @escaping DatabaseEventSink,
-         applicationName: String) throws {
+    init(config: DatabaseConfig, baseDirectory: String, migrationsBase: String? = nil, logger: Logger,
+         events: @escaping DatabaseEventSink, applicationName: String) throws {
         self.config = config
         let location: DatabaseLocation
         do {
@@ -29,7 +29,7 @@ struct DatabaseContext: Sendable {
         case .sqlite(let path):
             engine = SQLiteEngine(path: path, busyTimeout: config.lockTimeout)
         }
-        migrationsDirectory = DatabaseLocation.absolute(config.migrations, base: baseDirectory)
+        migrationsDirectory = DatabaseLocation.absolute(config.migrations, base: migrationsBase ?? baseDirectory)
         backups = BackupCatalog(directory: DatabaseLocation.absolute(config.backup.dir, base: baseDirectory),
                                 database: config.name)
         self.events = events

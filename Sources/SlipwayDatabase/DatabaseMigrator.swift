@@ -8,11 +8,13 @@ package struct DatabaseMigrator: Sendable {
     let context: DatabaseContext
 
     /// `baseDirectory` is the directory of `slipway.yml`: relative paths (migrations, SQLite file, backup
-    /// dir) start there.
-    package init(config: DatabaseConfig, baseDirectory: String, logger: Logger = Logger(label: "slipway.database"),
-                 onEvent: @escaping DatabaseEventSink = { _ in }) throws {
-        context = try DatabaseContext(config: config, baseDirectory: baseDirectory, logger: logger, events: onEvent,
-                                      applicationName: "slipway migrate \(config.name)")
+    /// dir) start there. `migrationsBase`, when given, is where the relative migrations path starts
+    /// instead: a release's exported copy of the project, so a deployment applies the migrations of
+    /// the commit it deploys, not the work tree's.
+    package init(config: DatabaseConfig, baseDirectory: String, migrationsBase: String? = nil,
+                 logger: Logger = Logger(label: "slipway.database"), onEvent: @escaping DatabaseEventSink = { _ in }) throws {
+        context = try DatabaseContext(config: config, baseDirectory: baseDirectory, migrationsBase: migrationsBase,
+                                      logger: logger, events: onEvent, applicationName: "slipway migrate \(config.name)")
     }
 
     init(context: DatabaseContext) {

@@ -5,10 +5,10 @@ import SlipwayCore
 import SlipwayModel
 import SlipwayPOSIX
 
-/// Builds releases from git: resolves a ref, exports that commit with `git archive` (never the
-/// user's work tree) into `<releasesDirectory>/<service>/.tmp-<id>`, runs the service's `build`
-/// there, and publishes it as `<releasesDirectory>/<service>/<id>` with one rename, so a release
-/// directory only ever exists complete.
+/// Builds releases from git: `export` resolves a ref and exports that commit with `git archive`
+/// (never the user's work tree) into `<releasesDirectory>/<service>/.tmp-<id>`; `build` runs the
+/// service's `build` there; `publish` moves it to `<releasesDirectory>/<service>/<id>` with one
+/// rename, so a release directory only ever exists complete.
 public struct GitReleaseBuilder: ReleaseBuilder {
     let repository: GitRepository
     let layout: ReleaseLayout
@@ -32,7 +32,7 @@ public struct GitReleaseBuilder: ReleaseBuilder {
         self.environment = base
     }
 
-    public func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
+    public func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         let createdAt = now()
         guard let commit = try await repository.resolveCommit(ref) else {
             throw SlipwayError(.refNotFound, "ref \"\(ref)\" does not resolve to a commit in \(repository.path)",
@@ -48,21 +48,59 @@ public struct GitReleaseBuilder: ReleaseBuilder {
         }
 
         let (id, staging) = try layout.reserve(service: service.name, id: Identifiers.releaseID(at: createdAt, commit: commit))
-        var release = Release(id: id, service: service.name, ref: ref, commit: commit, version: version,
+        let release = Release(id: id, service: service.name, ref: ref, commit: commit, version: version,
                               directory: layout.directory(service: service.name, id: id),
                               createdAt: createdAt, buildSeconds: 0)
         do {
             try await export(release, into: staging)
-            if let build = service.build {
-                release.buildSeconds = try await runBuild(build, of: release, service: service, in: staging, log: log)
-            }
-            try layout.publish(staging, as: release.directory)
         } catch {
-            _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: staging) }
+            await removeStaging(staging)
             throw error
         }
-        logger.info("prepared release \(release.id) (\(release.version))", metadata: ["service": "\(service.name)"])
-        return release
+        log("exported commit \(commit.prefix(VersionLabel.shortCommitLength)) as release \(id)")
+        return StagedRelease(release: release, directory: staging)
+    }
+
+    public func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        var built = staged
+        let directory = try stagingDirectory(of: staged)
+        do {
+            if let build = service.build {
+                built.release.buildSeconds = try await runBuild(build, of: staged.release, service: service, in: directory, log: log)
+            } else {
+                log("no build command: the release is the exported commit")
+            }
+        } catch {
+            await removeStaging(directory)
+            throw error
+        }
+        return built
+    }
+
+    public func publish(_ staged: StagedRelease) async throws -> Release {
+        try layout.publish(try stagingDirectory(of: staged), as: staged.release.directory)
+        logger.info("prepared release \(staged.release.id) (\(staged.release.version))", metadata: ["service": "\(staged.release.service)"])
+        return staged.release
+    }
+
+    public func discard(_ staged: StagedRelease) async {
+        guard let staging = try? stagingDirectory(of: staged) else { return }
+        await removeStaging(staging)
+    }
+
+    /// The staging directory of an exported release, recomputed from its service and id rather than
+    /// taken from the value, so a wrong path can never be built in or deleted.
+    func stagingDirectory(of exported: StagedRelease) throws -> String {
+        let staging = layout.staging(service: exported.release.service, id: exported.release.id)
+        guard exported.directory == staging else {
+            throw SlipwayError(.badRequest, "\(exported.directory) is not the staging directory of release \(exported.release.id)",
+                               context: ErrorContext(service: exported.release.service))
+        }
+        return staging
+    }
+
+    func removeStaging(_ staging: String) async {
+        _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: staging) }
     }
 
     public func remove(_ release: Release) async throws {

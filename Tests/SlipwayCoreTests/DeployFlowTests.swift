@@ -16,7 +16,7 @@ import Testing
         #expect(second.outcome == .succeeded)
         #expect(second.fromRelease == first.toRelease)
         #expect(await h.activeVersion() == "v2")
-        #expect(second.stages.map(\.name) == ["build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
+        #expect(second.stages.map(\.name) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
         #expect(second.stages.allSatisfy { $0.outcome != .failed && $0.finishedAt != nil })
         // The v1 instance was stopped after its drain; only v2 runs.
         #expect(h.world.aliveInstances.map(\.releaseID) == [second.toRelease!])
@@ -48,7 +48,7 @@ import Testing
         h.world.state.withLock { _ = $0.failingBuilds.insert("broken") }
         let failed = try await h.deploy("broken")
         #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
-        #expect(failed.stages.map(\.name) == ["build", "notify"])
+        #expect(failed.stages.map(\.name) == ["validate", "build", "notify"])
         #expect(await h.activeVersion() == "v1")
         let log = await h.store.log(deployment: failed.id)
         #expect(log.contains("building broken"))

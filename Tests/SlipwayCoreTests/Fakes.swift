@@ -145,39 +145,74 @@ struct FakeProbe: HealthProbe {
     }
 }
 
-/// Builds a release whose version is the ref; refs in `failingBuilds` fail; an optional gate holds builds.
+/// Builds a release whose version is the ref; refs in `failingBuilds` fail; an optional gate holds
+/// exports; `buildGate` holds builds (after their stage began).
 struct FakeBuilder: ReleaseBuilder {
     let world: World
     let gate: BuildGate?
+    var buildGate: BuildGate? = nil
+    let ledger = Ledger()
 
-    func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
+    func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         if let gate { await gate.wait() }
+        log("exporting \(ref)")
+        if ref == "missing" { throw SlipwayError(.refNotFound, "ref \"missing\" does not resolve to a commit") }
+        let commit = ref  // the fake change source treats refs as commits
+        let release = Release(id: "r-\(ref)-\(UUID().uuidString.prefix(6))", service: service.name, ref: ref, commit: commit,
+                              version: ref, directory: "/releases/\(ref)", createdAt: Date(), buildSeconds: 0)
+        return StagedRelease(release: release, directory: "/releases/.tmp-\(ref)")
+    }
+
+    func build(_ exported: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        let ref = exported.release.ref
+        ledger.append("build \(ref)")
         log("building \(ref)")
+        if let buildGate { await buildGate.wait() }
+        try Task.checkCancellation()
         if world.state.withLock({ $0.failingBuilds.contains(ref) }) {
             throw SlipwayError(.buildFailed, "build of \(service.name) at \(ref) failed: exit status 1")
         }
-        let commit = ref  // the fake change source treats refs as commits
-        return Release(id: "r-\(ref)-\(UUID().uuidString.prefix(6))", service: service.name, ref: ref, commit: commit,
-                       version: ref, directory: "/releases/\(ref)", createdAt: Date(), buildSeconds: 0.01)
+        var built = exported
+        built.release.buildSeconds = 0.01
+        return built
     }
 
-    func remove(_ release: Release) async throws {}
+    func publish(_ staged: StagedRelease) async throws -> Release {
+        ledger.append("publish \(staged.release.ref)")
+        return staged.release
+    }
+
+    func discard(_ exported: StagedRelease) async { ledger.append("discard \(exported.release.ref)") }
+
+    func remove(_ release: Release) async throws { ledger.append("remove \(release.ref)") }
 }
 
+/// Holds whoever waits until `release`; a cancelled waiter is let go (as a real build's processes would be killed).
 actor BuildGate {
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var open = false
     private(set) var arrived = 0
 
     func wait() async {
         arrived += 1
         if open { return }
-        await withCheckedContinuation { waiters.append($0) }
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { waiters[id] = continuation }
+            }
+        } onCancel: {
+            Task { await self.letGo(id) }
+        }
+    }
+
+    private func letGo(_ id: UUID) {
+        waiters.removeValue(forKey: id)?.resume()
     }
 
     func release() {
         open = true
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters.values { waiter.resume() }
         waiters.removeAll()
     }
 }
@@ -189,7 +224,8 @@ struct Harness {
     let controller: DeploymentController
     let config: ProjectConfig
 
-    init(retain: Int = 5, watch: Duration = .seconds(60), gate: BuildGate? = nil, services: [String] = ["web"],
+    init(retain: Int = 5, watch: Duration = .seconds(60), gate: BuildGate? = nil, buildGate: BuildGate? = nil,
+         services: [String] = ["web"],
          runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
          notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
          configure: (inout ServiceConfig) -> Void = { _ in }) {
@@ -205,7 +241,7 @@ struct Harness {
         controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: FakeRuntime(world: world), router: router,
-                                probe: FakeProbe(world: world, store: store), builder: FakeBuilder(world: world, gate: gate),
+                                probe: FakeProbe(world: world, store: store), builder: FakeBuilder(world: world, gate: gate, buildGate: buildGate),
                                 logger: Logger(label: "test"), runner: runner, migrator: migrator, notifier: notifier,
                                 redactor: redactor),
             tick: .milliseconds(5))
@@ -260,6 +296,14 @@ final class Ledger: Sendable {
 final class FakeMigrator: DatabaseMigrating {
     private let failing: Mutex<Bool>
     let calls = Ledger()
+    private let backupGate = Mutex<BuildGate?>(nil)
+
+    /// The next backups wait until `releaseBackup`.
+    func holdBackup() { backupGate.withLock { $0 = BuildGate() } }
+    func releaseBackup() {
+        let gate = backupGate.withLock { $0 }
+        Task { await gate?.release() }
+    }
 
     init(fails: Bool) {
         failing = Mutex(fails)
@@ -268,13 +312,21 @@ final class FakeMigrator: DatabaseMigrating {
     func setFailing(_ fails: Bool) { failing.withLock { $0 = fails } }
     var fails: Bool { failing.withLock { $0 } }
 
-    func migrate(database: String, deployment: String, log: @escaping @Sendable (String) -> Void) async throws -> MigrationOutcome {
-        calls.append(database)
+    func backup(database: String, releaseDirectory: String, deployment: String,
+                log: @escaping @Sendable (String) -> Void) async throws -> String? {
+        calls.append("backup \(database) from \(releaseDirectory)")
         log("backing up \(database)")
+        if let gate = backupGate.withLock({ $0 }) { await gate.wait() }
+        return "b-1"
+    }
+
+    func migrate(database: String, releaseDirectory: String, deployment: String,
+                 log: @escaping @Sendable (String) -> Void) async throws -> [String] {
+        calls.append("migrate \(database) from \(releaseDirectory)")
         if fails {
-            throw SlipwayError(.internalError, "V2__broken.sql: syntax error; restore with `slipway db restore \(database) b-1`")
+            throw SlipwayError(.internalError, "V2__broken.sql: syntax error")
         }
-        return MigrationOutcome(backup: "b-1", applied: ["V2__add_employee_timezone.sql"])
+        return ["V2__add_employee_timezone.sql"]
     }
 }
 

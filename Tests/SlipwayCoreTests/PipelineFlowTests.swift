@@ -9,9 +9,11 @@ import Testing
         let h = Harness(runner: runner) { $0.checks = [CheckConfig(name: "unit tests", kind: .command("swift test"))] }
         let failed = try await h.deploy("v1")
         #expect(failed.exitCode == ExitStatus.checksFailed.rawValue)
-        #expect(failed.stages.map(\.name) == ["build", "checks", "notify"])
+        // Checks run on the exported files before any build; a failure discards the export.
+        #expect(failed.stages.map(\.name) == ["validate", "checks", "notify"])
         #expect(await h.router.upstream(of: "web") == nil)
         #expect(h.world.startedInstances.isEmpty)
+        #expect(runner.ran.all.first?.contains("in /releases/.tmp-v1") == true)
         // The release that failed its checks is gone: not even a rollback can reach it.
         #expect(await h.store.releases(service: "web").isEmpty)
         #expect(await h.store.log(deployment: failed.id).contains("output of swift test"))
@@ -33,8 +35,83 @@ import Testing
         #expect(deployed.exitCode == 0)
         #expect(deployed.backup == "b-1")
         #expect(deployed.migrations == ["V2__add_employee_timezone.sql"])
-        #expect(deployed.stages.map(\.name).prefix(3) == ["build", "migrate", "start"])
+        #expect(Set(deployed.stages.map(\.name).prefix(4)) == ["validate", "build", "backup", "migrate"])
+        #expect(deployed.stages.map(\.name)[4] == "start")
+        // The migrations come from the exported commit, not the work tree.
+        #expect(migrator.calls.all == ["backup hr from /releases/.tmp-v1", "migrate hr from /releases/.tmp-v1"])
         #expect(deployed.rollbackDeadline != nil)
+    }
+
+    @Test func theBuildRunsBesideTheBackupAndTheMigrations() async throws {
+        let migrator = FakeMigrator(fails: false)
+        let buildGate = BuildGate()
+        let h = Harness(buildGate: buildGate, migrator: migrator) { $0.database = "hr" }
+        async let deployed = h.deploy("v1")
+        // The build is held; backup and migrate still run and finish.
+        #expect(await eventually("migrated while the build is held") { migrator.calls.all.count == 2 })
+        #expect(await buildGate.arrived == 1)
+        await buildGate.release()
+        let record = try await deployed
+        #expect(record.exitCode == 0)
+        let build = try #require(record.stages.first { $0.name == "build" })
+        let migrate = try #require(record.stages.first { $0.name == "migrate" })
+        #expect(migrate.finishedAt! <= build.finishedAt!)
+        #expect(build.startedAt <= migrate.startedAt)
+    }
+
+    @Test func aFailedMigrationCancelsTheBuildBesideIt() async throws {
+        let migrator = FakeMigrator(fails: true)
+        let buildGate = BuildGate()
+        let h = Harness(buildGate: buildGate, migrator: migrator) { $0.database = "hr" }
+        let failed = try await h.deploy("v1")
+        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue)
+        #expect(failed.stages.first { $0.name == "build" }?.outcome == .cancelled)
+        #expect(failed.stages.first { $0.name == "migrate" }?.outcome == .failed)
+        #expect(failed.message?.contains("slipway db restore hr b-1") == true)
+        #expect(await h.store.releases(service: "web").isEmpty)
+        #expect(h.world.startedInstances.isEmpty)
+    }
+
+    @Test func aBuildThatFailsBeforeTheMigrationsStartKeepsThemFromRunning() async throws {
+        let migrator = FakeMigrator(fails: false)
+        let h = Harness(migrator: migrator) { $0.database = "hr" }
+        h.world.state.withLock { _ = $0.failingBuilds.insert("v1") }
+        migrator.holdBackup()
+        async let deployed = h.deploy("v1")
+        #expect(await eventually("backup started") { migrator.calls.all.count == 1 })
+        // The build has failed while the backup runs; then the backup ends.
+        #expect(await eventually("build failed") {
+            await h.store.deployments(service: "web", limit: 1).first?.stages.first { $0.name == "build" }?.outcome == .failed
+        })
+        migrator.releaseBackup()
+        let failed = try await deployed
+        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
+        #expect(failed.stages.first { $0.name == "migrate" }?.outcome == .cancelled)
+        #expect(migrator.calls.all.count == 1)
+    }
+
+    @Test func aBuildThatFailsAfterTheMigrationsSaysHowToUndoThem() async throws {
+        let migrator = FakeMigrator(fails: false)
+        let buildGate = BuildGate()
+        let h = Harness(buildGate: buildGate, migrator: migrator) { $0.database = "hr" }
+        h.world.state.withLock { _ = $0.failingBuilds.insert("v1") }
+        async let deployed = h.deploy("v1")
+        #expect(await eventually("migrated") { migrator.calls.all.count == 2 })
+        await buildGate.release()
+        let failed = try await deployed
+        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
+        #expect(failed.message?.contains("hr was migrated (V2__add_employee_timezone.sql)") == true)
+        #expect(failed.stages.last?.name == "notify")
+        let log = await h.store.log(deployment: failed.id)
+        #expect(log.contains("slipway db restore hr b-1"))
+    }
+
+    @Test func aRefThatDoesNotResolveFailsValidation() async throws {
+        let h = Harness()
+        let failed = try await h.deploy("missing")
+        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
+        #expect(failed.stages.map(\.name) == ["validate", "notify"])
+        #expect(failed.stages[0].message?.contains("does not resolve") == true)
     }
 
     @Test func failedMigrationLeavesThePreviousReleaseServing() async throws {
@@ -70,7 +147,7 @@ import Testing
         h.world.state.withLock { _ = $0.failingPaths.insert("/api/employees") }
         let failed = try await h.deploy("v2")
         #expect(failed.exitCode == ExitStatus.smokeFailedRolledBack.rawValue)
-        #expect(failed.stages.map(\.name) == ["build", "start", "health", "switch", "smoke", "rollback", "notify"])
+        #expect(failed.stages.map(\.name) == ["validate", "build", "start", "health", "switch", "smoke", "rollback", "notify"])
         #expect(failed.stages.first { $0.name == "smoke" }?.message?.contains("expected status 200, got 500") == true)
         #expect(await h.activeVersion() == "v1")
         #expect(h.world.aliveInstances == [v1Instance])

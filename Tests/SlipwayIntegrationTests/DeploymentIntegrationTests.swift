@@ -220,7 +220,7 @@ import Testing
         #expect(deployed.version == "v1")
         #expect(deployed.commit?.count == 40)
         let shown = try await cli.json(Deployment.self, "show", deployed.id)
-        #expect(shown.stages.map(\.name) == ["build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
+        #expect(shown.stages.map(\.name) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
         #expect(shown.actor == "tester")
         let logs = try await cli.run("logs", deployed.id)
         #expect(logs.stdout.contains("building web"))

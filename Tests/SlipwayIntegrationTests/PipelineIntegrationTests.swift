@@ -73,7 +73,7 @@ import Testing
         // Never deployed: all three, gateway and web first, hr (which depends on gateway) after.
         let first = try await cli.json(RunPlan.self, "plan", "--changed")
         #expect(first.waves.map { $0.map(\.service) } == [["gateway", "web"], ["hr"]])
-        #expect(first.waves[1][0].stages == ["build", "checks", "migrate", "start", "health", "switch", "smoke", "drain", "stop", "prune", "notify"])
+        #expect(first.waves[1][0].stages == ["validate", "checks", "build", "backup", "migrate", "start", "health", "switch", "smoke", "drain", "stop", "prune", "notify"])
         let run = try await cli.json(RunSummary.self, "deploy", "--changed")
         #expect(run.exitCode == 0, "\(run.results)")
         #expect(run.results.map(\.outcome) == ["succeeded", "succeeded", "succeeded"])

@@ -14,9 +14,18 @@ enum RunPrinter {
                 let why = entry.because.isEmpty ? "" : " because \(entry.because.prefix(3).joined(separator: ", "))"
                     + (entry.because.count > 3 ? " and \(entry.because.count - 3) more" : "")
                 print("    \(entry.service)\(entry.from.map { " (from \($0.prefix(12)))" } ?? "")\(why)")
-                print("      \(entry.stages.joined(separator: " → "))")
+                print("      \(stageLine(entry.stages))")
             }
         }
+    }
+
+    /// "validate → checks → [build ∥ backup → migrate] → start → …": the build runs beside the database's stages.
+    static func stageLine(_ stages: [String]) -> String {
+        guard let build = stages.firstIndex(of: "build"), stages.contains("backup") else { return stages.joined(separator: " → ") }
+        let database = stages.filter { $0 == "backup" || $0 == "migrate" }
+        let before = stages[..<build]
+        let after = stages[(build + 1)...].filter { $0 != "backup" && $0 != "migrate" }
+        return (before + ["[build ∥ \(database.joined(separator: " → "))]"] + after).joined(separator: " → ")
     }
 
     static func printSummary(_ summary: RunSummary) {

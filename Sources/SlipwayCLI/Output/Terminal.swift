@@ -40,6 +40,7 @@ enum Terminal {
         case .succeeded: "✔"
         case .failed: "✘"
         case .skipped: "–"
+        case .cancelled: "⊘"
         }
     }
 }

@@ -41,7 +41,7 @@ extension DeploymentController {
         var nextStep: String?
     }
 
-    /// build → checks → migrate (backup first) → start → health → switch → smoke → drain → stop → prune.
+    /// validate → checks → build ∥ (backup → migrate) → start → health → switch → smoke → drain → stop → prune.
     func runPipeline(_ service: ServiceConfig, ref: String, previous: ActiveRelease?, recorder: DeploymentRecorder) async -> PipelineEnd {
         let id = recorder.id
         let stillServes = previous.map { "; release \($0.releaseID) still serves" } ?? ""
@@ -50,35 +50,12 @@ extension DeploymentController {
                         failedStage: stage, nextStep: next)
         }
 
-        await recorder.beginStage("build")
         let release: Release
-        do {
-            release = try await deps.builder.prepare(service: service, ref: ref, log: { recorder.log($0) })
-            try await deps.store.saveRelease(release)
-        } catch {
-            let message = "build failed: \(Self.describe(error))"
-            await recorder.endStage(.failed, message)
-            return failed("build", .buildFailed, message, next: "see `slipway logs \(id)`, fix the build and deploy again")
-        }
-        recorder.update {
-            $0.toRelease = release.id
-            $0.version = release.version
-            $0.commit = release.commit
-            $0.image = release.image
-        }
-        await recorder.endStage(.succeeded, "release \(release.id) (\(release.version), \(release.commit.prefix(12))) built in "
-            + String(format: "%.2fs", release.buildSeconds))
-
-        if let failure = await runChecks(service, release: release, recorder: recorder) {
-            // A release that failed its checks must never be deployed, not even by a rollback.
-            try? await deps.builder.remove(release)
-            try? await deps.store.deleteRelease(service: service.name, id: release.id)
-            return failed("checks", .checksFailed, "checks failed, nothing deployed: \(failure)\(stillServes)",
-                          next: "see `slipway logs \(id)`, fix what the check found and deploy again")
-        }
-        if let failure = await migrateDatabase(service, recorder: recorder) {
-            return failed("migrate", .deployFailed, "deploy failed: \(failure)\(stillServes)",
-                          next: "the failed migration's transaction left the schema unchanged; fix the migration and deploy again")
+        switch await prepareRelease(service, ref: ref, recorder: recorder) {
+        case .ready(let ready):
+            release = ready
+        case .failed(let stage, let exit, let message, let next):
+            return failed(stage, exit, message + stillServes, next: next)
         }
 
         switch await cutover(service, to: release, recorder: recorder, smoke: true) {

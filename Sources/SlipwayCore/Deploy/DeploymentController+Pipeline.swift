@@ -2,19 +2,19 @@ import Foundation
 import SlipwayModel
 
 extension DeploymentController {
-    /// Pre-deploy checks in the built release directory, in order; the first failure stops them.
-    /// Returns the failure, nil when all passed.
-    func runChecks(_ service: ServiceConfig, release: Release, recorder: DeploymentRecorder) async -> String? {
+    /// Pre-deploy checks in the exported release's files (`directory`), in order; the first failure
+    /// stops them. Returns the failure, nil when all passed.
+    func runChecks(_ service: ServiceConfig, in directory: String, release: Release, recorder: DeploymentRecorder) async -> String? {
         guard !service.checks.isEmpty else { return nil }
         await recorder.beginStage("checks")
         for check in service.checks {
             let failure: String?
             switch check.kind {
             case .command(let command):
-                failure = await runCommand(command, named: "check \"\(check.name)\"", in: release.directory,
+                failure = await runCommand(command, named: "check \"\(check.name)\"", in: directory,
                                            environment: releaseEnvironment(release), timeout: check.timeout, recorder: recorder)
             case .coverage(let report, let minimum):
-                failure = coverageFailure(report: release.directory + "/" + report, name: report, minimum: minimum, recorder: recorder)
+                failure = coverageFailure(report: directory + "/" + report, name: report, minimum: minimum, recorder: recorder)
             }
             if let failure {
                 await recorder.endStage(.failed, failure)
@@ -59,31 +59,6 @@ extension DeploymentController {
     func releaseEnvironment(_ release: Release) -> [String: String] {
         ["SLIPWAY_SERVICE": release.service, "SLIPWAY_RELEASE": release.id, "SLIPWAY_VERSION": release.version,
          "SLIPWAY_COMMIT": release.commit]
-    }
-
-    /// Backup, then migrations, for a service with a database. Returns the failure, nil on success.
-    func migrateDatabase(_ service: ServiceConfig, recorder: DeploymentRecorder) async -> String? {
-        guard let database = service.database else { return nil }
-        await recorder.beginStage("migrate")
-        guard let migrator = deps.migrator else {
-            let failure = "database \(database) cannot be migrated: no migrator is configured"
-            await recorder.endStage(.failed, failure)
-            return failure
-        }
-        do {
-            let outcome = try await migrator.migrate(database: database, deployment: recorder.id, log: { recorder.log($0) })
-            recorder.update {
-                $0.backup = outcome.backup
-                $0.migrations = outcome.applied
-            }
-            await recorder.endStage(.succeeded, outcome.applied.isEmpty ? "\(database): schema up to date, nothing to migrate"
-                : "\(database): applied \(outcome.applied.joined(separator: ", ")) after verified backup \(outcome.backup ?? "-")")
-            return nil
-        } catch {
-            let failure = "migration of \(database) failed: \(Self.describe(error))"
-            await recorder.endStage(.failed, failure)
-            return failure
-        }
     }
 
     /// Smoke tests against the new release after the switch. Returns the failure, nil when all passed.

@@ -40,9 +40,11 @@ extension DeploymentController {
     }
 
     static func stages(of service: ServiceConfig) -> [String] {
-        var stages = ["build"]
+        var stages = ["validate"]
         if !service.checks.isEmpty { stages.append("checks") }
-        if service.database != nil { stages.append("migrate") }
+        // In start order; build runs beside backup → migrate.
+        stages.append("build")
+        if service.database != nil { stages += ["backup", "migrate"] }
         stages += ["start", "health", "switch"]
         if !service.smoke.isEmpty { stages.append("smoke") }
         return stages + ["drain", "stop", "prune", "notify"]

@@ -54,11 +54,12 @@ public final class DeploymentRecorder: Sendable {
         await persist()
     }
 
-    /// Ends the stage that is running.
-    public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil) async {
+    /// Ends the stage that is running, or the running stage `named` when stages run side by side.
+    public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil, named name: String? = nil) async {
         let message = message.map(redactor.redact)
         let ended = state.withLock { state -> (StageRecord, String)? in
-            guard let index = state.deployment.stages.lastIndex(where: { $0.outcome == .running }) else { return nil }
+            guard let index = state.deployment.stages.lastIndex(where: { $0.outcome == .running && (name == nil || $0.name == name) })
+            else { return nil }
             state.deployment.stages[index].finishedAt = now()
             state.deployment.stages[index].outcome = outcome
             state.deployment.stages[index].message = message

@@ -1,22 +1,17 @@
 import SlipwayModel
 
-/// Backs up and migrates a service's database before its new release takes traffic.
+/// Backs up and migrates a service's database while its new release is built, in two stages.
+/// Migrations are read from `releaseDirectory`, the exported commit being deployed.
 public protocol DatabaseMigrating: Sendable {
-    /// Takes a verified backup when migrations are pending, then applies them, each in its own
-    /// transaction. Throws when the backup cannot be verified or a migration fails; the database is
-    /// then as the failed migration's transaction left it (unchanged) and the error names the
-    /// restore command for the backup.
-    func migrate(database: String, deployment: String, log: @escaping @Sendable (String) -> Void) async throws -> MigrationOutcome
-}
+    /// Validates the migrations against the database's history and, when some are pending, takes
+    /// a verified backup. Returns its name, nil when the schema is up to date (no backup needed).
+    /// Throws when validation fails or the backup cannot be verified; nothing has changed then.
+    func backup(database: String, releaseDirectory: String, deployment: String,
+                log: @escaping @Sendable (String) -> Void) async throws -> String?
 
-public struct MigrationOutcome: Sendable, Equatable {
-    /// The verified backup taken first; nil when nothing was pending.
-    public var backup: String?
-    /// Scripts applied, in order.
-    public var applied: [String]
-
-    public init(backup: String?, applied: [String]) {
-        self.backup = backup
-        self.applied = applied
-    }
+    /// Applies the pending migrations, each in its own transaction; returns their scripts in order.
+    /// Throws when one fails: the database is then as that migration's transaction left it
+    /// (unchanged by it), the ones before it applied.
+    func migrate(database: String, releaseDirectory: String, deployment: String,
+                 log: @escaping @Sendable (String) -> Void) async throws -> [String]
 }

@@ -21,12 +21,14 @@ package struct DatabaseBackups: Sendable {
 
     /// Takes a backup under the migration lock (so it is consistent with the history it records), proves it
     /// when `verify` is on, then rotates. Throws `backupVerifyFailed` when the proof fails.
-    package func backup(deploymentID: String? = nil, lockWait: Duration = .seconds(300)) async throws -> BackupResult {
+    /// `reason` is `.migrate` for the backup a deployment takes before its migrations.
+    package func backup(deploymentID: String? = nil, reason: BackupManifest.Reason = .manual,
+                        lockWait: Duration = .seconds(300)) async throws -> BackupResult {
         let context = self.context
         return try await context.engine.withMigrationLock(wait: lockWait, onWait: { message in
             context.events(.waitingForLock(database: context.name, message: message))
         }) { session in
-            try await take(session: session, reason: .manual, deploymentID: deploymentID)
+            try await take(session: session, reason: reason, deploymentID: deploymentID)
         }
     }
 

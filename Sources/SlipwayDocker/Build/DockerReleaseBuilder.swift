@@ -5,8 +5,7 @@ import SlipwayModel
 
 /// Builds releases of `runtime: docker` services into images, through the Engine API.
 ///
-/// The inner builder (git) exports the commit into its release directory and runs `build` there;
-/// then this one builds the image from that directory (`image.dockerfile`) or pulls the image
+/// The inner builder (git) exports the commit and runs `build` in it; then this one builds the image from that directory (`image.dockerfile`) or pulls the image
 /// built elsewhere (`image.name`), tags it `slipway/<service>:<version>` and
 /// `slipway/<service>:<release id>`, and records its id on the release: what every container of
 /// the release runs, and what a promotion carries to the next environment. A release of a service
@@ -22,30 +21,43 @@ public struct DockerReleaseBuilder: ReleaseBuilder {
         self.logger = logger
     }
 
-    public func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
-        var release = try await inner.prepare(service: service, ref: ref, log: log)
-        guard service.runtime == .docker, let docker = service.docker else { return release }
+    public func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        try await inner.export(service: service, ref: ref, log: log)
+    }
+
+    public func publish(_ staged: StagedRelease) async throws -> Release {
+        try await inner.publish(staged)
+    }
+
+    /// The staged files, and the image references a build made for it.
+    public func discard(_ staged: StagedRelease) async {
+        if let image = staged.release.image {
+            try? await removeReference(ImageNames.releaseReference(staged.release), ifItNames: image, release: staged.release)
+            try? await removeReference(ImageNames.versionReference(staged.release), ifItNames: image, release: staged.release)
+        }
+        await inner.discard(staged)
+    }
+
+    public func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        var built = try await inner.build(staged, service: service, log: log)
+        guard service.runtime == .docker, let docker = service.docker else { return built }
         let started = ContinuousClock.now
         do {
+            // The image is built from the staged files, which `publish` moves once everything passed.
             switch docker.image {
             case .dockerfile(let dockerfile):
-                release.image = try await build(release, service: service, docker: docker, dockerfile: dockerfile, log: log)
+                built.release.image = try await build(built.inPlace, service: service, docker: docker, dockerfile: dockerfile, log: log)
             case .name(let name):
-                release.image = try await pull(release, service: service, name: name, log: log)
+                built.release.image = try await pull(built.inPlace, service: service, name: name, log: log)
             }
         } catch {
-            // A failed build leaves no release behind (the protocol's promise), directory included.
-            do {
-                try await inner.remove(release)
-            } catch let cleanup {
-                logger.warning("cannot remove the directory of failed release \(release.id): \(cleanup)",
-                               metadata: ["service": "\(service.name)"])
-            }
+            // A failed build leaves nothing behind (the protocol's promise), staged files included.
+            await inner.discard(built)
             throw error
         }
-        release.buildSeconds += (ContinuousClock.now - started) / .seconds(1)
-        logger.info("release \(release.id) runs image \(release.image ?? "?")", metadata: ["service": "\(service.name)"])
-        return release
+        built.release.buildSeconds += (ContinuousClock.now - started) / .seconds(1)
+        logger.info("release \(built.release.id) runs image \(built.release.image ?? "?")", metadata: ["service": "\(service.name)"])
+        return built
     }
 
     /// Removes the release's stopped containers, the references Slipway made to its image (the

@@ -86,6 +86,8 @@ public struct StageRecord: Sendable, Equatable, Codable {
         case succeeded
         case failed
         case skipped
+        /// Stopped before its end because a stage running beside it failed (a build when the migration failed).
+        case cancelled
     }
 
     public var name: String

@@ -3,17 +3,39 @@ import SlipwayCore
 import SlipwayDatabase
 import SlipwayModel
 
-/// The pipeline's migrate stage on `SlipwayDatabase`: the same migrator `slipway db migrate` runs,
-/// with a verified backup first, tied to the deployment by id.
+/// The pipeline's backup and migrate stages on `SlipwayDatabase`: the same migrator `slipway db`
+/// runs, reading the migrations of the release being deployed, tied to the deployment by id.
 struct DatabasePipelineMigrator: DatabaseMigrating {
     let config: ProjectConfig
     let logger: Logger
 
-    func migrate(database: String, deployment: String, log: @escaping @Sendable (String) -> Void) async throws -> MigrationOutcome {
+    func backup(database: String, releaseDirectory: String, deployment: String,
+                log: @escaping @Sendable (String) -> Void) async throws -> String? {
+        let migrator = try self.migrator(database, releaseDirectory: releaseDirectory, log: log)
+        let report = try await migrator.validate()
+        guard !report.pending.isEmpty else {
+            log("\(database): schema at version \(report.schemaVersion ?? "-"), no migration pending: no backup needed")
+            return nil
+        }
+        log("\(database): \(report.pending.count) pending: \(report.pending.joined(separator: ", "))")
+        return try await migrator.backups.backup(deploymentID: deployment, reason: .migrate).manifest.name
+    }
+
+    func migrate(database: String, releaseDirectory: String, deployment: String,
+                 log: @escaping @Sendable (String) -> Void) async throws -> [String] {
+        let migrator = try self.migrator(database, releaseDirectory: releaseDirectory, log: log)
+        // The backup stage took and verified the backup just before.
+        let result = try await migrator.migrate(MigrateOptions(backup: false, deploymentID: deployment))
+        return result.applied.map(\.script)
+    }
+
+    private func migrator(_ database: String, releaseDirectory: String,
+                          log: @escaping @Sendable (String) -> Void) throws -> DatabaseMigrator {
         guard let settings = config.database(named: database) else {
             throw SlipwayError(.configInvalid, "no database named \(database) in \(config.file)")
         }
-        let migrator = try DatabaseMigrator(config: settings, baseDirectory: config.rootDirectory, logger: logger) { event in
+        return try DatabaseMigrator(config: settings, baseDirectory: config.rootDirectory, migrationsBase: releaseDirectory,
+                                    logger: logger) { event in
             switch event {
             case .waitingForLock(_, let message): log(message)
             case .backupStarted(let name): log("backing up \(name)")
@@ -25,7 +47,5 @@ struct DatabasePipelineMigrator: DatabaseMigrating {
             case .restoreStarted: break
             }
         }
-        let result = try await migrator.migrate(MigrateOptions(deploymentID: deployment))
-        return MigrationOutcome(backup: result.backup?.name, applied: result.applied.map(\.script))
     }
 }

@@ -17,7 +17,7 @@ final class DirectoryReleaseBuilder: ReleaseBuilder {
 
     var removed: [String] { removedIDs.withLock { $0 } }
 
-    func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
+    func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         let commit = (0..<40).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
         let now = Date()
         let id = Identifiers.releaseID(at: now, commit: commit)
@@ -25,8 +25,23 @@ final class DirectoryReleaseBuilder: ReleaseBuilder {
         try FileManager.default.createDirectory(atPath: releasesRoot + "/" + service.name, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: project, toPath: directory)
         log("exported \(ref) into \(directory)")
-        return Release(id: id, service: service.name, ref: ref, commit: commit, version: ref, directory: directory,
-                       createdAt: now, buildSeconds: 0)
+        let release = Release(id: id, service: service.name, ref: ref, commit: commit, version: ref, directory: directory,
+                              createdAt: now, buildSeconds: 0)
+        // Copied straight to its final directory: these tests do not stage.
+        return StagedRelease(release: release, directory: directory)
+    }
+
+    func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        staged
+    }
+
+    func publish(_ staged: StagedRelease) async throws -> Release {
+        staged.release
+    }
+
+    func discard(_ staged: StagedRelease) async {
+        try? FileManager.default.removeItem(atPath: staged.directory)
+        removedIDs.withLock { $0.append(staged.release.id) }
     }
 
     func remove(_ release: Release) async throws {
