@@ -22,14 +22,25 @@ import Testing
     }
 
     @Test func pastItsTimeoutTheWholeProcessGroupIsKilled() async throws {
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-stage-\(UUID().uuidString)").path
-        // The background child would write the marker after 2 s if it survived the kill of its group.
-        let outcome = try await ShellStageRunner().run("(sleep 2; touch \(marker)) & sleep 30", in: "/tmp", environment: [:],
-                                                       timeout: .milliseconds(300), log: { _ in })
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-stage-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        // A background child of the command, in its process group, records its pid and would run on for 30 s.
+        let outcome = try await ShellStageRunner().run(
+            "sh -c 'echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); exec sleep 30' & while [ ! -f \(pidFile) ]; do sleep 0.01; done; sleep 30",
+            in: "/tmp", environment: [:], timeout: .milliseconds(300), log: { _ in })
         #expect(outcome.timedOut)
         #expect(!outcome.succeeded)
-        try await Task.sleep(for: .seconds(3))  // the event here is an absence: the marker must not appear
-        #expect(!FileManager.default.fileExists(atPath: marker))
+        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Killed with its group: gone, or a zombie waiting for init to reap it.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains("(sleep)"), !stat.contains(") Z ") {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the background child \(pid) of the timed-out command still runs")
+                kill(pid, SIGKILL)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
 
