@@ -132,4 +132,30 @@ import Testing
             #expect(!schema.contains("timezones"))
         }
     }
+
+    @Test func theMigrationsAreTheDeployedCommitsNotTheWorkTrees() async throws {
+        let added = ["services/hr/migrations/V2__timezones.sql": "CREATE TABLE timezones (id INTEGER);\n"]
+        let repository = try Self.monorepo()
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "--changed").status == 0)
+        try commit(repository, added.merging(["VERSION": "v2\n"]) { mine, _ in mine })
+        try repository.write("services/hr/migrations/V3__uncommitted.sql", "CREATE TABLE drafts (id INTEGER);\n")
+        // Written to the work tree, not committed: a deployment must not apply it.
+        let record = try await cli.json(Deployment.self, "deploy", "hr")
+        #expect(record.exitCode == 0, "\(record.message ?? "")")
+        #expect(record.migrations == ["V2__timezones.sql"])
+        #expect(record.backup != nil)
+        let schema = try await tables(repository.root + "/.slipway/hr.db")
+        #expect(schema.contains("timezones"))
+        #expect(!schema.contains("drafts"))
+        // The build ran beside backup → migrate: all three recorded, then the start.
+        let names = record.stages.map(\.name)
+        #expect(Array(names.prefix(2)) == ["validate", "checks"])
+        #expect(Set(names[2..<5]) == ["build", "backup", "migrate"])
+        #expect(names[5] == "start")
+        #expect(try await get(daemon.url + "/hr").1 == "hello from v2\n")
+    }
 }
