@@ -302,7 +302,7 @@ class Daemon:
 
 
 STAGE_START = re.compile(r"^▸ (\w+)…")
-STAGE_END = re.compile(r"^([✔✘–]) (\w+) \(")
+STAGE_END = re.compile(r"^([✔✘–⊘]) (\w+) \(")
 
 
 @dataclass

@@ -32,10 +32,10 @@ import benchlib as b  # noqa: E402
 from loadgen import read_records  # noqa: E402
 
 
-def example_repository(directory: Path, proxy_port: int, versions: int, interval: str) -> None:
+def example_repository(directory: Path, proxy_port: int, versions: int, interval: str, watch: str = "60s") -> None:
     config = (f"proxy:\n  listen: 127.0.0.1:{proxy_port}\nservices:\n  web:\n"
               f"    run: {b.example_bin()}\n    route:\n      path: /\n" + b.health_block(interval)
-              + "    drain_timeout: 30s\n    stop_timeout: 10s\n    watch: 60s\n    retain: 5\n")
+              + f"    drain_timeout: 30s\n    stop_timeout: 10s\n    watch: {watch}\n    retain: 5\n")
     b.make_repository(directory, config, {}, [f"v{i}" for i in range(versions)])
 
 
@@ -213,10 +213,10 @@ def report(rows, cutovers, steady_windows, argv, args, root) -> None:
     for kind in ("deploy", "rollback"):
         cmds = [c for k, _, _, c in cutovers if k == kind and c.returncode == 0]
         cells = [f"{kind} ({len(cmds)})", b.fmt(b.median([c.wall * 1000 for c in cmds]), 0)]
-        for stage in ("build", "start", "health", "switch", "drain", "stop", "prune"):
+        for stage in ("validate", "build", "start", "health", "switch", "drain", "stop", "prune"):
             cells.append(b.fmt(b.median([c.stage(stage) * 1000 for c in cmds if c.stage(stage) is not None]), 0))
         srows.append(cells)
-    print(b.table(["command", "wall", "build", "start", "health", "switch", "drain", "stop", "prune"], srows))
+    print(b.table(["command", "wall", "validate", "build", "start", "health", "switch", "drain", "stop", "prune"], srows))
     print()
     print(f"reproduce: {b.reproduce_line('cutover.py', argv)}")
     print(f"records: {root}/records.tsv (send, done, status, kind, version per request)")

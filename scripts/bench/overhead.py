@@ -7,10 +7,12 @@
 2. Deploys through the daemon (`slipway deploy web --ref vN`, no load), each timed from the
    command's start to its exit, with its stages stamped from the CLI's progress lines.
 
-overhead = deploy wall time − build stage − the service's start-to-first-answer (its median).
-The build stage (git archive of the commit into the release directory; the example has no build
-command) is reported apart, as are the stages, so the overhead can be traced to them.
-Rollbacks (no build) are measured the same way.
+overhead = deploy wall time − the service's start-to-first-answer (its median): the issue's
+definition, so resolving the ref and exporting the commit (`validate`, git archive + tar; the
+example has no build command) count as overhead. The same figure without `validate` and `build`
+is shown beside it, and the stages, so the overhead can be traced to them. Rollbacks (no build)
+are measured the same way. Deploys follow each other 0.3 s apart, within the 60 s watch, so each
+deploy also stops the release the previous one kept warm (the `stop` column).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
 from cutover import example_repository  # noqa: E402
 
-STAGES = ("build", "start", "health", "switch", "drain", "stop", "prune")
+STAGES = ("validate", "build", "start", "health", "switch", "drain", "stop", "prune")
 
 
 def service_ready_time(directory: Path) -> float:
@@ -111,29 +113,29 @@ def main() -> None:
     rows = []
     for name, commands in (("deploy", deploys), ("rollback", rollbacks)):
         walls = [c.wall * 1000 for c in commands]
-        builds = [(c.stage("build") or 0) * 1000 for c in commands]
-        overheads = sorted(w - bd - ready_median for w, bd in zip(walls, builds))
-        to_switch = [(c.stage_end["switch"] - c.started) * 1000 - bd - ready_median
-                     for c, bd in zip(commands, builds) if "switch" in c.stage_end]
-        cells = [f"{name} ({len(commands)})", b.fmt(b.median(walls), 0), b.fmt(b.median(builds), 0) if name == "deploy" else "-",
+        builds = [((c.stage("validate") or 0) + (c.stage("build") or 0)) * 1000 for c in commands]
+        overheads = sorted(w - ready_median for w in walls)
+        without_build = [w - bd - ready_median for w, bd in zip(walls, builds)]
+        to_switch = [(c.stage_end["switch"] - c.started) * 1000 - ready_median for c in commands if "switch" in c.stage_end]
+        cells = [f"{name} ({len(commands)})", b.fmt(b.median(walls), 0),
                  b.fmt(b.percentile(overheads, 50), 0), b.fmt(overheads[-1] if overheads else None, 0),
-                 b.fmt(b.median(to_switch), 0)]
-        for stage in STAGES[1:]:
-            cells.append(b.fmt(b.median([c.stage(stage) * 1000 for c in commands if c.stage(stage) is not None]), 0))
+                 b.fmt(b.median(without_build), 0) if name == "deploy" else "-", b.fmt(b.median(to_switch), 0)]
+        for stage in STAGES:
+            cells.append(b.fmt(b.median([c.stage(stage) * 1000 for c in commands if c.stage(stage) is not None]), 1))
         reach = [(c.stage_start[first] - c.started) * 1000 for c in commands
-                 for first in [("build" if name == "deploy" else "start")] if first in c.stage_start]
+                 for first in [("validate" if name == "deploy" else "start")] if first in c.stage_start]
         after = [(c.ended - c.stage_end[last]) * 1000 for c in commands
                  for last in [("prune" if name == "deploy" else "stop")] if last in c.stage_end]
         cells += [b.fmt(b.median(reach), 0), b.fmt(b.median(after), 0)]
         rows.append(cells)
-    print(b.table(["command", "wall p50", "build p50", "overhead p50", "overhead max", "overhead to switch p50"]
-                  + [f"{s}" for s in STAGES[1:]] + ["CLI → 1st stage", "last stage → exit"], rows))
-    deploy_overhead = b.median([c.wall * 1000 - (c.stage("build") or 0) * 1000 - ready_median for c in deploys])
+    print(b.table(["command", "wall p50", "overhead p50", "overhead max", "overhead without validate+build p50",
+                   "overhead to switch p50"] + list(STAGES) + ["CLI → 1st stage", "last stage → exit"], rows))
+    deploy_overhead = b.median([c.wall * 1000 - ready_median for c in deploys])
     verdict = "met" if deploy_overhead is not None and deploy_overhead <= 200 else "MISSED"
     print()
     print(f"deploy overhead p50 {deploy_overhead:.0f} ms (target ≤ 200 ms: {verdict})")
-    print("overhead = wall − build − service start-to-first-answer; overhead to switch = the same up to the CLI's "
-          "`✔ switch` line (the new release serves from then; drain, stop of the old one and prune follow); "
+    print("overhead = wall − service start-to-first-answer; overhead to switch = the same up to the CLI's "
+          "`✔ switch` line (the new release serves from then; drain, stop of the release kept warm before and prune follow); "
           "stage columns are medians of the CLI's progress-line stamps")
     print()
     print(f"reproduce: {b.reproduce_line('overhead.py', argv)}")
