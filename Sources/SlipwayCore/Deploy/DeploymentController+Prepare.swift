@@ -134,7 +134,6 @@ extension DeploymentController {
     func databaseStages(_ service: ServiceConfig, _ exported: StagedRelease, recorder: DeploymentRecorder,
                         buildFailed: FailureSignal) async -> DatabaseOutcome {
         guard let database = service.database else { return .none }
-        let log: @Sendable (String) -> Void = { recorder.log("[\(database)] \($0)") }
         await recorder.beginStage("backup")
         guard let migrator = deps.migrator else {
             let failure = "database \(database) cannot be migrated: no migrator is configured"
@@ -144,7 +143,7 @@ extension DeploymentController {
         let backup: String?
         do {
             backup = try await migrator.backup(database: database, releaseDirectory: exported.directory,
-                                               deployment: recorder.id, log: log)
+                                               deployment: recorder.id, log: { recorder.log("[backup] \($0)") })
         } catch {
             let failure = "backup of \(database) failed, nothing migrated: \(Self.describe(error))"
             await recorder.endStage(.failed, failure, named: "backup")
@@ -164,7 +163,7 @@ extension DeploymentController {
         }
         do {
             let applied = try await migrator.migrate(database: database, releaseDirectory: exported.directory,
-                                                     deployment: recorder.id, log: log)
+                                                     deployment: recorder.id, log: { recorder.log("[migrate] \($0)") })
             recorder.update { $0.migrations = applied }
             await recorder.endStage(.succeeded, "\(database): applied \(applied.joined(separator: ", "))", named: "migrate")
             return .applied(database: database, backup: backup, scripts: applied)
