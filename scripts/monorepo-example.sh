@@ -6,9 +6,10 @@
 # Leaves nothing running; the repository is removed unless KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --product slipway >/dev/null
-swift build --product slipway-example >/dev/null
-bin="$(swift build --show-bin-path)"
+build() { swift build --product "$1" >/dev/null 2>&1 || swift build --product "$1"; }
+build slipway
+build slipway-example
+bin="$(swift build --show-bin-path 2>/dev/null)"
 slipway="$bin/slipway"
 
 repo="$(mktemp -d /tmp/slipway-monorepo-XXXXXX)"
