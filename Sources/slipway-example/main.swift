@@ -20,6 +20,17 @@ func say(_ line: String) {
 let behaviour = ExampleBehaviour.load(directory: FileManager.default.currentDirectoryPath, environment: environment)
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let quiesce = ServerQuiescingHelper(group: group)
+// The handler is in place before the port is bound, so no SIGTERM is lost in between: one that
+// arrives early is handled on the main queue once `dispatchMain` runs, after the bind.
+signal(SIGTERM, SIG_IGN)
+let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
+termination.setEventHandler {
+    say("slipway-example \(behaviour.version): SIGTERM, finishing in-flight requests")
+    let done = group.next().makePromise(of: Void.self)
+    quiesce.initiateShutdown(promise: done)
+    done.futureResult.whenComplete { _ in exit(0) }
+}
+termination.resume()
 let channel = try ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 256)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -38,13 +49,4 @@ let channel = try ServerBootstrap(group: group)
     .wait()
 say("slipway-example \(behaviour.version) listening on 127.0.0.1:\(port)")
 
-signal(SIGTERM, SIG_IGN)
-let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
-termination.setEventHandler {
-    say("slipway-example \(behaviour.version): SIGTERM, finishing in-flight requests")
-    let done = group.next().makePromise(of: Void.self)
-    quiesce.initiateShutdown(promise: done)
-    done.futureResult.whenComplete { _ in exit(0) }
-}
-termination.resume()
 dispatchMain()
