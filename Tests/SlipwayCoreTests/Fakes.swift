@@ -103,6 +103,9 @@ struct FakeRuntime: Runtime {
     func adopt(_ instance: Instance) async {}
     var exits: AsyncStream<InstanceExit> { world.exits }
     func logTail(_ instance: Instance, lines: Int) async -> String { "fake log of \(instance.releaseID)" }
+    func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
+        world.aliveInstances.filter { !recorded.contains($0) }.sorted { $0.pid < $1.pid }
+    }
 }
 
 actor FakeRouter: TrafficRouter {

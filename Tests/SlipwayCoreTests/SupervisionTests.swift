@@ -73,4 +73,25 @@ import Testing
             await router.upstream(of: "web")?.releaseID == v1.toRelease
         })
     }
+
+    @Test func recoveryStopsAnInstanceNoRecordNames() async throws {
+        let h = Harness()
+        _ = try await h.deploy("v1")
+        let live = try #require(h.world.aliveInstances.first)
+        // Started by a deployment whose daemon died before the record named it.
+        let release = Release(id: "r-lost", service: "web", ref: "v2", commit: String(repeating: "c", count: 40),
+                              version: "v2", directory: "/releases/v2", createdAt: Date(), buildSeconds: 0)
+        let lost = try await FakeRuntime(world: h.world).start(release, service: h.config.services[0])
+
+        let restarted = DeploymentController(
+            config: h.config,
+            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: FakeRouter(),
+                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
+                                logger: Logger(label: "test")))
+        try await restarted.recover()
+        #expect(h.world.aliveInstances == [live])
+        #expect(h.world.stoppedInstances.contains(lost))
+        let entry = await h.store.audit(service: "web", limit: 50).first { $0.action == "release.unrecorded_stopped" }
+        #expect(entry?.detail.contains("pid \(lost.pid) of release r-lost") == true)
+    }
 }

@@ -55,4 +55,20 @@ import Testing
             #expect(!(await fixture.runtime.isAlive(unknown)))
         }
     }
+
+    @Test func containersOfThisProjectThatNoRecordNamesAreFound() async throws {
+        try await DockerFixture.run { fixture in
+            let (_, instance) = try await fixture.deploy()
+            // The runtime that started it watches it: not unrecorded.
+            #expect(await fixture.runtime.unrecorded(excluding: []).isEmpty)
+
+            let restarted = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger, project: fixture.releases.path)
+            #expect(await restarted.unrecorded(excluding: []) == [instance])
+            #expect(await restarted.unrecorded(excluding: [instance]).isEmpty)
+            let otherProject = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger, project: "/elsewhere")
+            #expect(await otherProject.unrecorded(excluding: []).isEmpty)
+            let noProject = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger)
+            #expect(await noProject.unrecorded(excluding: []).isEmpty)
+        }
+    }
 }

@@ -35,8 +35,10 @@ extension DeploymentController {
             try await deps.store.saveDeployment(interrupted)
             await audit("deploy.interrupted", service: interrupted.service, deployment: interrupted.id, interrupted.message ?? "")
         }
+        var recorded: [Instance] = []
         for service in config.services {
             guard let active = try await deps.store.active(service: service.name) else { continue }
+            recorded += [active.instance, active.warm].compactMap { $0 }
             services[service.name]?.active = active
             await recoverWarm(service, active)
             if let instance = active.instance, await deps.runtime.isAlive(instance) {
@@ -51,6 +53,20 @@ extension DeploymentController {
                 await audit("release.restarting", service: service.name,
                             "release \(active.releaseID) was not running after the daemon restarted; starting it again")
             }
+        }
+        await stopUnrecorded(excluding: recorded)
+    }
+
+    /// Instances still running that no record names (the daemon died between starting one and
+    /// recording it): stopped, so nothing runs on that no one will ever stop.
+    func stopUnrecorded(excluding recorded: [Instance]) async {
+        for stray in await deps.runtime.unrecorded(excluding: recorded) {
+            let stopTimeout = services[stray.service]?.config.stopTimeout ?? .seconds(10)
+            await deps.runtime.stop(stray, timeout: stopTimeout)
+            let what = stray.containerID.map { "container \($0.prefix(12))" } ?? "pid \(stray.pid)"
+            await audit("release.unrecorded_stopped", service: stray.service,
+                        "stopped \(what) of release \(stray.releaseID): it was running but no record named it "
+                            + "(the daemon stopped between starting it and recording it)")
         }
     }
 

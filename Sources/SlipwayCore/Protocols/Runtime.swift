@@ -23,6 +23,11 @@ public protocol Runtime: Sendable {
 
     /// The last `lines` lines of an instance's output, for error messages.
     func logTail(_ instance: Instance, lines: Int) async -> String
+
+    /// Instances this runtime started for this project that still run but are not among `recorded`:
+    /// a daemon that died between starting an instance and recording it leaves one so. Recovery
+    /// stops them, so nothing keeps running (and holding a port) that no record names.
+    func unrecorded(excluding recorded: [Instance]) async -> [Instance]
 }
 
 public struct InstanceExit: Sendable, Equatable {

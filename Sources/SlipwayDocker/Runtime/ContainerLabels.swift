@@ -10,8 +10,10 @@ enum ContainerLabels {
     static let version = "slipway.version"
     /// The container port the proxy's traffic goes to, so a re-adopted container's published port is found.
     static let port = "slipway.port"
+    /// The daemon's state directory: which project a container belongs to when several share an engine.
+    static let project = "slipway.project"
 
-    static func container(_ release: Release, containerPort: Int, deployment: String?) -> [String: String] {
+    static func container(_ release: Release, containerPort: Int, deployment: String?, project: String?) -> [String: String] {
         var labels = [
             service: release.service,
             self.release: release.id,
@@ -19,6 +21,7 @@ enum ContainerLabels {
             port: String(containerPort),
         ]
         if let deployment { labels[self.deployment] = deployment }
+        if let project { labels[self.project] = project }
         return labels
     }
 

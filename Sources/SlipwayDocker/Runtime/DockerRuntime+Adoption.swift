@@ -36,4 +36,23 @@ extension DockerRuntime {
         return Instance(service: service, releaseID: release, pid: details.state.pid, port: port, startToken: 0,
                         logFile: "", containerID: details.id)
     }
+
+    /// This project's running containers (by their `slipway.project` label) that are neither
+    /// recorded nor watched.
+    public func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
+        guard let project else { return [] }
+        let known = Set(recorded.compactMap(\.containerID)).union(watched.keys)
+        let filters = [ContainerLabels.service, "\(ContainerLabels.project)=\(project)"]
+        guard let containers = try? await engine.listContainers(labels: filters, all: false) else {
+            logger.warning("cannot list containers to find unrecorded ones; the engine did not answer")
+            return []
+        }
+        var found: [Instance] = []
+        for container in containers where !known.contains(container.id) {
+            guard let details = try? await engine.inspectContainer(container.id), details.state.running,
+                  let instance = Self.instance(from: details) else { continue }
+            found.append(instance)
+        }
+        return found
+    }
 }

@@ -30,7 +30,7 @@ extension DockerRuntime {
             image: image,
             cmd: command,
             env: ContainerEnvironment.variables(release: release, service: service, port: docker.port),
-            labels: ContainerLabels.container(release, containerPort: docker.port, deployment: deployment),
+            labels: ContainerLabels.container(release, containerPort: docker.port, deployment: deployment, project: project),
             exposedPorts: [portKey: ContainerSpec.Empty()],
             hostConfig: ContainerSpec.HostConfig(
                 portBindings: [portKey: [.init(hostIP: "127.0.0.1", hostPort: "")]],

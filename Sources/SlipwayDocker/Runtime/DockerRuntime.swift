@@ -19,6 +19,9 @@ public actor DockerRuntime: Runtime {
 
     let engine: DockerEngine
     let logger: Logger
+    /// Labels every container this runtime starts (`slipway.project`); the daemon passes its state
+    /// directory. Without one, `unrecorded` can attribute no container to this project.
+    let project: String?
     /// How long `start` watches a new container for an exit at once before reporting it started.
     let startCheck: Duration = .milliseconds(250)
     /// Containers whose exit this runtime reports, by container id.
@@ -26,10 +29,11 @@ public actor DockerRuntime: Runtime {
     /// Where a reconnected event stream resumes, so no exit is missed while it was down.
     var lastEventTime: Int64?
 
-    public init(engine: DockerEngine, logger: Logger) {
+    public init(engine: DockerEngine, logger: Logger, project: String? = nil) {
         (exits, exitSink) = AsyncStream.makeStream(of: InstanceExit.self)
         self.engine = engine
         self.logger = logger
+        self.project = project
     }
 
     deinit {

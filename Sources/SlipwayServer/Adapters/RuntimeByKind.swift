@@ -43,4 +43,10 @@ struct RuntimeByKind: Runtime {
     func isAlive(_ instance: Instance) async -> Bool { await runtime(for: instance).isAlive(instance) }
     func adopt(_ instance: Instance) async { await runtime(for: instance).adopt(instance) }
     func logTail(_ instance: Instance, lines: Int) async -> String { await runtime(for: instance).logTail(instance, lines: lines) }
+
+    func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
+        var found = await processes.unrecorded(excluding: recorded)
+        if let containers { found += await containers.unrecorded(excluding: recorded) }
+        return found
+    }
 }

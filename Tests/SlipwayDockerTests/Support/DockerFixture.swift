@@ -32,7 +32,7 @@ struct DockerFixture {
             var fixture = DockerFixture(
                 engine: engine, project: project, releases: releases, inner: inner,
                 builder: DockerReleaseBuilder(inner: inner, engine: engine, logger: logger),
-                runtime: DockerRuntime(engine: engine, logger: logger),
+                runtime: DockerRuntime(engine: engine, logger: logger, project: releases.path),
                 service: ServiceConfig(name: name, run: run, env: env, stopTimeout: .seconds(2), runtime: .docker,
                                        docker: DockerServiceConfig(image: image ?? .dockerfile("Dockerfile"),
                                                                    port: port, volumes: volumes)))
