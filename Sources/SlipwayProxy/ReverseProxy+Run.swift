@@ -117,15 +117,10 @@ extension ReverseProxy {
                     }
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
                     let sync = channel.pipeline.syncOperations
-                    // Pipelining, quiescing and the 400 for an unparsable request are
-                    // ProxyRequestHandler's (NIO's error handler would be one more step for every
-                    // response part). Headers come from llhttp-parsed messages, so outbound
-                    // validation would only cost time.
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,
-                        withErrorHandling: false,
-                        withOutboundHeaderValidation: false
-                    )
+                    // Requests are decoded by NIO's (llhttp, strict); responses are written as
+                    // bytes by ProxyRequestHandler, so there is no response encoder. Pipelining,
+                    // quiescing and the 400 for an unparsable request are ProxyRequestHandler's.
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try sync.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
                     loop.clients.opened(channel)
                 }

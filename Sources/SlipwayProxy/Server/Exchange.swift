@@ -5,8 +5,10 @@ import NIOHTTP1
 final class Exchange {
     let service: String
     let upstream: LoopUpstream
-    /// Kept whole so the request can be replayed once on a fresh connection.
-    let upstreamHead: HTTPRequestHead
+    /// Encoded once, kept so the request can be replayed once on a fresh connection.
+    let upstreamHead: ByteBuffer
+    /// The request body goes upstream with chunk framing.
+    let chunkedBody: Bool
     let client: ClientRequest
 
     var connection: UpstreamConnection?
@@ -14,22 +16,23 @@ final class Exchange {
     var retried = false
     /// Request parts read before a connection was ready. Bounded: the client isn't read while
     /// there is no connection to write to.
-    var pendingParts = PartQueue<HTTPClientRequestPart>()
+    var pendingParts = PartQueue<RequestPart>()
     /// A body byte reached an upstream: the request can no longer be replayed.
     var bodyForwarded = false
     /// The client's `.end` arrived.
     var requestEnded = false
     /// The client's `.end` was written to the current connection.
     var requestSent = false
-    var responseHead: HTTPResponseHead?
+    var responseHead: ResponseHead?
     var closeClientAfterResponse = false
     /// When the response head must have arrived; nil while not waiting for one.
     var responseDeadline: NIODeadline?
 
-    init(service: String, upstream: LoopUpstream, upstreamHead: HTTPRequestHead, client: ClientRequest) {
+    init(service: String, upstream: LoopUpstream, upstreamHead: ByteBuffer, chunkedBody: Bool, client: ClientRequest) {
         self.service = service
         self.upstream = upstream
         self.upstreamHead = upstreamHead
+        self.chunkedBody = chunkedBody
         self.client = client
     }
 
@@ -41,4 +44,10 @@ final class Exchange {
     func cancelTimeout() {
         responseDeadline = nil
     }
+}
+
+/// What of a request body waits for its upstream connection.
+enum RequestPart {
+    case body(ByteBuffer)
+    case end(HTTPHeaders?)
 }

@@ -1,16 +1,22 @@
+import NIOCore
 import NIOHTTP1
 import SlipwayModel
 
 /// How a request head is rewritten for the upstream and a response head for the client.
 ///
 /// Hop-by-hop headers describe one connection, never the message: they are dropped both ways,
-/// with every header the `Connection` header names. Body framing is recomputed by NIO's encoders.
+/// with every header the `Connection` header names (responses: `ClientResponseHead`).
 enum ForwardedHeaders {
-    /// The request sent upstream: HTTP/1.1 (keep-alive), hop-by-hop headers removed,
-    /// `X-Forwarded-For` extended with the client's address, `X-Forwarded-Proto` and `X-Forwarded-Host` set.
-    static func upstreamRequest(_ head: HTTPRequestHead, clientAddress: String?, upstream: Upstream) -> HTTPRequestHead {
-        var headers: [(String, String)] = []
-        headers.reserveCapacity(head.headers.count + 3)
+    /// The request head sent upstream, encoded: HTTP/1.1 (keep-alive), hop-by-hop headers removed,
+    /// `X-Forwarded-For` extended with the client's address, `X-Forwarded-Proto` and `X-Forwarded-Host`
+    /// set. `chunked`: the body goes with chunk framing (the decoder removed the client's; the
+    /// upstream connection re-applies it).
+    static func upstreamRequest(
+        _ head: HTTPRequestHead,
+        clientAddress: String?,
+        upstream: Upstream,
+        allocator: ByteBufferAllocator
+    ) -> (head: ByteBuffer, chunked: Bool) {
         var forwardedFor: String?
         var host: String?
         var chunked = false
@@ -18,92 +24,55 @@ enum ForwardedHeaders {
         var sawConnection = false
         for (name, value) in head.headers {
             switch HeaderName.classify(name) {
-            case .connection:
-                sawConnection = true
-                continue
-            case .hopByHop, .upgrade, .forwardedOther:
-                continue
-            case .transferEncoding:
-                chunked = true
-                continue
-            case .forwardedFor:
-                forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
-                continue
-            case .host:
-                if host == nil { host = value }
-            case .contentLength:
-                hasContentLength = true
-            case .expect, nil:
-                break
-            }
-            headers.append((name, value))
-        }
-        if sawConnection {
-            // Headers the client's `Connection` names are hop-by-hop too; few requests name any, so
-            // the names are only looked at when there is a `Connection` header.
-            let named = connectionTokens(head.headers)
-            if !named.isEmpty {
-                headers.removeAll { HeaderName.classify($0.0) == nil && isNamed($0.0, in: named) }
-            }
-        }
-        if chunked {
-            // The decoder removed the client's chunk framing; the encoder re-applies it.
-            headers.append(("transfer-encoding", "chunked"))
-        } else if !hasContentLength && head.method.mayCarryBody {
-            // Without it NIO's encoder would frame an absent body as chunked.
-            headers.append(("content-length", "0"))
-        }
-        if host == nil { headers.append(("host", upstream.description)) }
-        if let clientAddress {
-            headers.append(("x-forwarded-for", forwardedFor.map { $0 + ", " + clientAddress } ?? clientAddress))
-        } else if let forwardedFor {
-            headers.append(("x-forwarded-for", forwardedFor))
-        }
-        headers.append(("x-forwarded-proto", "http"))
-        if let host { headers.append(("x-forwarded-host", host)) }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: HTTPHeaders(headers))
-    }
-
-    /// The response head sent to the client, and whether the client connection must close after it.
-    /// `close` forces `Connection: close` (the proxy won't read another request on this connection).
-    static func clientResponse(_ head: HTTPResponseHead, to request: ClientRequest, close forceClose: Bool = false) -> (head: HTTPResponseHead, close: Bool) {
-        let informational = head.status.code < 200
-        let http10 = request.version.major == 1 && request.version.minor == 0
-        var close = !request.keepAlive || forceClose
-        var hasContentLength = false
-        var hopByHop = false
-        var sawConnection = false
-        for (name, _) in head.headers {
-            switch HeaderName.classify(name) {
-            case .connection:
-                hopByHop = true
-                sawConnection = true
-            case .hopByHop, .upgrade, .transferEncoding: hopByHop = true
+            case .connection: sawConnection = true
+            case .transferEncoding: chunked = true
+            case .forwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
+            case .host where host == nil: host = value
             case .contentLength: hasContentLength = true
             default: break
             }
         }
-        if http10 && !hasContentLength && !informational && head.status.mayHaveResponseBody && request.method != .HEAD {
-            // An HTTP/1.0 client can't read chunked framing: the body ends when the connection does.
-            close = true
-        }
-        let connection: String? = informational ? nil : (close ? "close" : (http10 ? "keep-alive" : nil))
-        close = close && !informational
-        guard hopByHop || connection != nil else {
-            return (HTTPResponseHead(version: request.version, status: head.status, headers: head.headers), close)
-        }
+        // Headers the client's `Connection` names are hop-by-hop too; few requests name any, so
+        // the names are only looked at when there is a `Connection` header.
         let named = sawConnection ? connectionTokens(head.headers) : []
-        var headers: [(String, String)] = []
-        headers.reserveCapacity(head.headers.count + 1)
+        var out = allocator.buffer(capacity: 256 + head.uri.utf8.count)
+        out.writeString(head.method.rawValue)
+        out.writeStaticString(" ")
+        out.writeString(head.uri)
+        out.writeStaticString(" HTTP/1.1\r\n")
         for (name, value) in head.headers {
             switch HeaderName.classify(name) {
-            case .hopByHop, .upgrade, .connection, .transferEncoding: continue
-            case nil where !named.isEmpty && isNamed(name, in: named): continue
-            default: headers.append((name, value))
+            case .connection, .hopByHop, .upgrade, .forwardedOther, .transferEncoding, .forwardedFor:
+                continue
+            case nil where !named.isEmpty && isNamed(name, in: named):
+                continue
+            default:
+                writeHeader(name, value, to: &out)
             }
         }
-        if let connection { headers.append(("connection", connection)) }
-        return (HTTPResponseHead(version: request.version, status: head.status, headers: HTTPHeaders(headers)), close)
+        if chunked {
+            out.writeStaticString("transfer-encoding: chunked\r\n")
+        } else if !hasContentLength && head.method.mayCarryBody {
+            // An absent body, said explicitly (what NIO's encoder was told to do before).
+            out.writeStaticString("content-length: 0\r\n")
+        }
+        if host == nil { writeHeader("host", upstream.description, to: &out) }
+        if let clientAddress {
+            writeHeader("x-forwarded-for", forwardedFor.map { $0 + ", " + clientAddress } ?? clientAddress, to: &out)
+        } else if let forwardedFor {
+            writeHeader("x-forwarded-for", forwardedFor, to: &out)
+        }
+        out.writeStaticString("x-forwarded-proto: http\r\n")
+        if let host { writeHeader("x-forwarded-host", host, to: &out) }
+        out.writeStaticString("\r\n")
+        return (out, chunked)
+    }
+
+    private static func writeHeader(_ name: String, _ value: String, to out: inout ByteBuffer) {
+        out.writeString(name)
+        out.writeStaticString(": ")
+        out.writeString(value)
+        out.writeStaticString("\r\n")
     }
 
     /// Lowercased header names listed in `Connection` headers (other than `close` and `keep-alive`).

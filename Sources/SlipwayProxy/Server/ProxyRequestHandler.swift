@@ -4,6 +4,9 @@ import NIOHTTP1
 
 /// The handler of one client connection: routes each request, leases an upstream connection on
 /// the same event loop, and glues the two channels together for the length of one exchange.
+/// Requests arrive decoded (NIO's llhttp decoder, strict, is what stands between a client and
+/// request smuggling); responses leave as bytes, their head rewritten in place by
+/// `ClientResponseHead` and their body forwarded as the upstream framed it.
 ///
 /// Backpressure both ways: the client is not read while the upstream connection can't take more
 /// (or doesn't exist yet), and the upstream is not read while the client can't take more; so a
@@ -15,8 +18,8 @@ import NIOHTTP1
 /// per request, a tenth of the proxy's time in profiles.
 final class ProxyRequestHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     enum State {
         case idle
@@ -155,11 +158,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         if error is HTTPParserError && !responseStarted {
             // What NIO's HTTPServerProtocolErrorHandler answers to a request it can't parse (400,
             // then close), done here so that handler isn't one more step for every response part.
-            var headers = HTTPHeaders()
-            headers.add(name: "connection", value: "close")
-            headers.add(name: "content-length", value: "0")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(LocalResponse.badRequest(allocator: context.channel.allocator)), promise: nil)
         }
         logger.debug("client connection failed", metadata: ["error": "\(error)"])
         closeClient()
@@ -246,10 +245,17 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             return
         }
         upstream.requestStarted()
+        let forwarded = ForwardedHeaders.upstreamRequest(
+            head,
+            clientAddress: clientAddress,
+            upstream: upstream.upstream,
+            allocator: context.channel.allocator
+        )
         let exchange = Exchange(
             service: route.service,
             upstream: upstream,
-            upstreamHead: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, upstream: upstream.upstream),
+            upstreamHead: forwarded.head,
+            chunkedBody: forwarded.chunked,
             client: request
         )
         state = .proxying(exchange)
@@ -262,11 +268,11 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     private func forward(_ body: ByteBuffer, of exchange: Exchange) {
         guard let connection = exchange.connection else {
-            exchange.pendingParts.append(.body(.byteBuffer(body)))
+            exchange.pendingParts.append(.body(body))
             return
         }
         if body.readableBytes > 0 { exchange.bodyForwarded = true }
-        connection.write(.body(.byteBuffer(body)))
+        connection.writeBody(body)
     }
 
     private func endRequest(_ trailers: HTTPHeaders?, of exchange: Exchange) {
@@ -275,7 +281,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             exchange.pendingParts.append(.end(trailers))
             return
         }
-        connection.write(.end(trailers))
+        connection.writeEnd(trailers)
         // Flushed here too: pipelined parts replayed from `queued` are not followed by a read-complete.
         connection.flush()
         exchange.requestSent = true
@@ -310,17 +316,16 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         exchange.connectionWasReused = reused
         connection.delegate = self
         connection.setReadsPaused(!context.channel.isWritable)
-        connection.write(.head(exchange.upstreamHead))
+        connection.writeHead(exchange.upstreamHead, method: exchange.client.method, chunked: exchange.chunkedBody)
         while let part = exchange.pendingParts.popFirst() {
             switch part {
             case .body(let body):
                 if body.readableBytes > 0 { exchange.bodyForwarded = true }
-            case .end:
+                connection.writeBody(body)
+            case .end(let trailers):
                 exchange.requestSent = true
-            case .head:
-                break
+                connection.writeEnd(trailers)
             }
-            connection.write(part)
         }
         connection.flush()
         if exchange.requestSent { armTimeout(exchange) }
