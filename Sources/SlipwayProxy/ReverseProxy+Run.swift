@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import SlipwayModel
@@ -116,12 +115,9 @@ extension ReverseProxy {
                         throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
                     }
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
-                    let sync = channel.pipeline.syncOperations
-                    // Requests are decoded by NIO's (llhttp, strict); responses are written as
-                    // bytes by ProxyRequestHandler, so there is no response encoder. Pipelining,
-                    // quiescing and the 400 for an unparsable request are ProxyRequestHandler's.
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try sync.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
+                    // One handler: it frames requests and writes responses as bytes itself, and
+                    // does pipelining, quiescing and the 400 for a request it can't frame.
+                    try channel.pipeline.syncOperations.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
                     loop.clients.opened(channel)
                 }
             }

@@ -148,4 +148,55 @@ import Testing
             #expect(upstream.connectionsAccepted == 1)
         }
     }
+
+    /// A request framed two ways (CL and TE) is how a request is smuggled past a proxy: refused
+    /// before anything reaches the upstream, and the connection closed.
+    @Test func ambiguouslyFramedRequestGets400AndNeverReachesTheUpstream() async throws {
+        try await withUpstream({ _ in
+            .init(pieces: ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])
+        }) { _, client, upstream async throws in
+            let text = try await RawHTTP.exchange(port: client.port, """
+                POST / HTTP/1.1\r
+                Host: a\r
+                Content-Length: 4\r
+                Transfer-Encoding: chunked\r
+                \r
+                0\r
+                \r
+                GET /admin HTTP/1.1\r
+                Host: a\r
+                \r
+
+                """)
+            #expect(text == "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+            #expect(upstream.requestsReceived == 0)
+        }
+    }
+
+    @Test func refusalBehindAnAnsweredRequestComesAfterItsResponse() async throws {
+        try await withUpstream({ _ in
+            .init(pieces: ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])
+        }) { _, client, upstream async throws in
+            let first = "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+            let text = try await RawHTTP.exchange(port: client.port, first + "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+            // The first one is answered, or dropped with the connection; never the second.
+            #expect(upstream.requestsReceived <= 1)
+            #expect(text.hasSuffix("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n") || text.isEmpty)
+        }
+    }
+
+    @Test func headTooLargeGets431() async throws {
+        try await withProxy { _, client async throws in
+            let text = try await RawHTTP.exchange(port: client.port, "GET / HTTP/1.1\r\nX-Big: " + String(repeating: "a", count: 40_000) + "\r\n\r\n")
+            #expect(text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
+        }
+    }
+
+    @Test func connectGets501() async throws {
+        try await withProxy { proxy, client async throws in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            let text = try await RawHTTP.exchange(port: client.port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n")
+            #expect(text.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
+        }
+    }
 }

@@ -1,6 +1,7 @@
-/// Why a message read from an upstream can't be framed. The proxy never guesses where a message
-/// ends: a response it can't frame exactly is an upstream failure (502 if no byte reached the
-/// client yet), and its connection is closed, so no byte of it can be read as the next response.
+/// Why a message can't be framed. The proxy never guesses where a message ends: a request it can't
+/// frame exactly is answered 400 (431 for a head too large) and its connection closed; a response,
+/// an upstream failure (502 if no byte reached the client yet), its connection closed too, so no
+/// byte of it can be read as the next message.
 struct FramingError: Error, Equatable, CustomStringConvertible {
     enum Code: String, Sendable {
         case headTooLarge
@@ -8,6 +9,9 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
         case bareCarriageReturn
         case obsoleteLineFolding
         case invalidStatusLine
+        case invalidRequestLine
+        case multipleHost
+        case transferEncodingInHTTP10
         case invalidHeaderName
         case invalidHeaderValue
         case invalidContentLength
@@ -29,11 +33,14 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
 
     var description: String {
         switch code {
-        case .headTooLarge: "response head larger than \(ResponseFramer.maxHeadSize) bytes"
+        case .headTooLarge: "head larger than the limit"
         case .bareLineFeed: "line ending without CR"
         case .bareCarriageReturn: "CR not followed by LF"
         case .obsoleteLineFolding: "folded header line"
         case .invalidStatusLine: "invalid status line"
+        case .invalidRequestLine: "invalid request line"
+        case .multipleHost: "more than one Host header"
+        case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 request"
         case .invalidHeaderName: "invalid header name"
         case .invalidHeaderValue: "invalid header value"
         case .invalidContentLength: "invalid Content-Length"

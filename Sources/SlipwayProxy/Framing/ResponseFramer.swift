@@ -21,8 +21,7 @@ struct ResponseFramer {
 
     private enum State {
         case idle
-        /// `scanned`: bytes of the partial head already searched for its end.
-        case head(requestWasHEAD: Bool, scanned: Int)
+        case head(requestWasHEAD: Bool)
         case length(remaining: Int)
         case chunked(ChunkedFraming)
         case untilClose
@@ -31,8 +30,7 @@ struct ResponseFramer {
     }
 
     private var state = State.idle
-    /// Head bytes of earlier reads while the head is incomplete.
-    private var partialHead: ByteBuffer?
+    private var head = HeadAccumulator()
     /// Off for an HTTP/1.0 client, which can't read chunk framing: only chunk data is returned.
     var keepsChunkFraming = true
 
@@ -40,8 +38,8 @@ struct ResponseFramer {
 
     /// The next response starts; `toHEAD` when it answers a HEAD request (no body, whatever it says).
     mutating func expectResponse(toHEAD: Bool) {
-        state = .head(requestWasHEAD: toHEAD, scanned: 0)
-        partialHead = nil
+        state = .head(requestWasHEAD: toHEAD)
+        head.reset()
         keepsChunkFraming = true
     }
 
@@ -53,7 +51,7 @@ struct ResponseFramer {
 
     /// A response was expected and nothing of it has arrived yet.
     var awaitsHead: Bool {
-        if case .head(_, 0) = state, partialHead == nil { return true }
+        if case .head = state, head.isEmpty { return true }
         return false
     }
 
@@ -64,8 +62,8 @@ struct ResponseFramer {
         case .idle:
             if buffer.readableBytes > 0 { throw FramingError(.unexpectedBytes) }
             return nil
-        case .head(let requestWasHEAD, let scanned):
-            return try nextHead(&buffer, requestWasHEAD: requestWasHEAD, scanned: scanned)
+        case .head(let requestWasHEAD):
+            return try nextHead(&buffer, requestWasHEAD: requestWasHEAD)
         case .length(let remaining):
             guard buffer.readableBytes > 0 else { return nil }
             let take = min(remaining, buffer.readableBytes)
@@ -114,43 +112,16 @@ struct ResponseFramer {
         }
     }
 
-    private mutating func nextHead(_ buffer: inout ByteBuffer, requestWasHEAD: Bool, scanned: Int) throws -> ResponsePart? {
-        if var partial = partialHead {
-            partialHead = nil
-            partial.writeBuffer(&buffer)
-            buffer = partial
-        }
-        guard buffer.readableBytes > 0 else { return nil }
-        guard let length = try buffer.withUnsafeReadableBytes({ try Self.headLength($0, from: scanned) }) else {
-            guard buffer.readableBytes <= Self.maxHeadSize else { throw FramingError(.headTooLarge) }
-            state = .head(requestWasHEAD: requestWasHEAD, scanned: buffer.readableBytes)
-            partialHead = buffer
-            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-            return nil
-        }
-        guard length <= Self.maxHeadSize else { throw FramingError(.headTooLarge) }
-        let head = try ResponseHead.parse(buffer.readSlice(length: length)!, requestWasHEAD: requestWasHEAD)
-        switch head.framing {
-        case .none where head.isInformational: state = .head(requestWasHEAD: requestWasHEAD, scanned: 0)
+    private mutating func nextHead(_ buffer: inout ByteBuffer, requestWasHEAD: Bool) throws -> ResponsePart? {
+        guard let bytes = try head.take(from: &buffer, limit: Self.maxHeadSize) else { return nil }
+        let parsed = try ResponseHead.parse(bytes, requestWasHEAD: requestWasHEAD)
+        switch parsed.framing {
+        case .none where parsed.isInformational: state = .head(requestWasHEAD: requestWasHEAD)
         case .none, .length(0): state = .ending
         case .length(let length): state = .length(remaining: length)
         case .chunked: state = .chunked(ChunkedFraming())
         case .untilClose: state = .untilClose
         }
-        return .head(head)
-    }
-
-    /// The length of the head up to and including its empty line, if `p` holds all of it. Every LF
-    /// must follow a CR (no bare LF, as llhttp without its lenient flags).
-    private static func headLength(_ p: UnsafeRawBufferPointer, from scanned: Int) throws -> Int? {
-        var i = scanned
-        while i < p.count {
-            if p[i] == HTTPSyntax.lf {
-                guard i > 0, p[i - 1] == HTTPSyntax.cr else { throw FramingError(.bareLineFeed) }
-                if i >= 3 && p[i - 2] == HTTPSyntax.lf { return i + 1 }
-            }
-            i += 1
-        }
-        return nil
+        return .head(parsed)
     }
 }

@@ -21,9 +21,7 @@ struct ResponseHead {
 
 extension ResponseHead {
     /// Parses a complete head: `bytes` ends with the empty line, and every LF in it follows a CR
-    /// (`ResponseFramer` checked both). Strict as llhttp without its lenient flags: no obs-fold,
-    /// no control characters, token header names, one Content-Length value, Transfer-Encoding
-    /// only with a final `chunked` and never with Content-Length.
+    /// (`HeadAccumulator` checked both). Header rules: `MessageHeadFields`.
     static func parse(_ bytes: ByteBuffer, requestWasHEAD: Bool) throws -> ResponseHead {
         var facts = Facts()
         try bytes.withUnsafeReadableBytes { p in try facts.read(p) }
@@ -55,11 +53,11 @@ extension ResponseHead {
     private struct Facts {
         var status = 0
         var minorVersion = 1
-        var contentLength: Int?
-        var transferEncoding = false
-        var chunked = false
-        var close = false
-        var keepAlive = false
+        var fields = MessageHeadFields()
+        var contentLength: Int? { fields.contentLength }
+        var chunked: Bool { fields.chunked }
+        var close: Bool { fields.close }
+        var keepAlive: Bool { fields.keepAlive }
 
         mutating func read(_ p: UnsafeRawBufferPointer) throws {
             // "HTTP/1.x SSS" then " reason" or nothing, then CRLF.
@@ -83,67 +81,8 @@ extension ResponseHead {
                     i += 1
                 }
             }
-            // The head ends with CRLF CRLF, so every CR found here has a byte after it.
             guard p[i] == HTTPSyntax.cr, p[i + 1] == HTTPSyntax.lf else { throw FramingError(.invalidStatusLine) }
-            i += 2
-            while p[i] != HTTPSyntax.cr {
-                if HTTPSyntax.isWhitespace(p[i]) { throw FramingError(.obsoleteLineFolding) }
-                let nameStart = i
-                while p[i] != UInt8(ascii: ":") {
-                    guard HTTPSyntax.isTokenChar(p[i]) else { throw FramingError(.invalidHeaderName) }
-                    i += 1
-                }
-                guard i > nameStart else { throw FramingError(.invalidHeaderName) }
-                let name = p[nameStart..<i]
-                i += 1
-                let valueStart = i
-                while p[i] != HTTPSyntax.cr {
-                    guard HTTPSyntax.isValueChar(p[i]) else { throw FramingError(.invalidHeaderValue) }
-                    i += 1
-                }
-                guard p[i + 1] == HTTPSyntax.lf else { throw FramingError(.bareCarriageReturn) }
-                let value = HTTPSyntax.trimmed(p[valueStart..<i])
-                i += 2
-                switch HeaderName.classify(bytes: name) {
-                case .contentLength: try readContentLength(value)
-                case .transferEncoding: try readTransferEncoding(value)
-                case .connection: readConnection(value)
-                default: break
-                }
-            }
-            guard p[i + 1] == HTTPSyntax.lf else { throw FramingError(.bareCarriageReturn) }
-            if transferEncoding && contentLength != nil { throw FramingError(.contentLengthWithTransferEncoding) }
-        }
-
-        private mutating func readContentLength(_ value: UnsafeRawBufferPointer.SubSequence) throws {
-            // Digits only: no sign, no list ("5, 5"), at most 18 of them so the value fits an Int.
-            guard !value.isEmpty, value.count <= 18 else { throw FramingError(.invalidContentLength) }
-            var length = 0
-            for byte in value {
-                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { throw FramingError(.invalidContentLength) }
-                length = length * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            if let contentLength, contentLength != length { throw FramingError(.conflictingContentLength) }
-            contentLength = length
-        }
-
-        private mutating func readTransferEncoding(_ value: UnsafeRawBufferPointer.SubSequence) throws {
-            transferEncoding = true
-            var any = false
-            try HTTPSyntax.forEachListElement(value) { coding in
-                any = true
-                // `chunked` must be the last coding, and only once (RFC 9112 §6.1).
-                if chunked { throw FramingError(.unsupportedTransferEncoding) }
-                if HeaderName.equal(coding, "chunked") { chunked = true }
-            }
-            guard any, chunked else { throw FramingError(.unsupportedTransferEncoding) }
-        }
-
-        private mutating func readConnection(_ value: UnsafeRawBufferPointer.SubSequence) {
-            HTTPSyntax.forEachListElement(value) { token in
-                if HeaderName.equal(token, "close") { close = true }
-                if HeaderName.equal(token, "keep-alive") { keepAlive = true }
-            }
+            try fields.read(p, from: i + 2, request: false)
         }
     }
 }

@@ -36,25 +36,21 @@ struct ClientResponseHead {
     ) -> ByteBuffer {
         var out = allocator.buffer(capacity: head.readableBytes + 48)
         head.withUnsafeReadableBytes { p in
-            let named = connectionNamedHeaders(p)
             out.writeStaticString(minorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
-            var lineEnd = Self.lineEnd(p, from: 0)
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: p[8..<lineEnd]))
-            var start = lineEnd
-            // Each line: name ':' value CRLF, until the empty line.
+            var start = HeadLines.lineEnd(p, from: 0)
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: p[8..<start]))
+            let named = HeadLines.connectionNamedHeaders(p, from: start)
             while p[start] != HTTPSyntax.cr {
-                lineEnd = Self.lineEnd(p, from: start)
-                var colon = start
-                while p[colon] != UInt8(ascii: ":") { colon += 1 }
-                let name = p[start..<colon]
-                var keep = true
+                let end = HeadLines.lineEnd(p, from: start)
+                let name = p[start..<HeadLines.colon(p, from: start)]
                 switch HeaderName.classify(bytes: name) {
-                case .hopByHop, .upgrade, .connection, .transferEncoding: keep = false
-                default: break
+                case .hopByHop, .upgrade, .connection, .transferEncoding:
+                    break
+                default:
+                    if let named, HeadLines.isNamed(name, in: named, of: p) { break }
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: p[start..<end]))
                 }
-                if keep, let named, named.contains(where: { Self.equalIgnoringCase(p[$0], name) }) { keep = false }
-                if keep { out.writeBytes(UnsafeRawBufferPointer(rebasing: p[start..<lineEnd])) }
-                start = lineEnd
+                start = end
             }
         }
         if chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
@@ -65,42 +61,5 @@ struct ClientResponseHead {
         }
         out.writeStaticString("\r\n")
         return out
-    }
-
-    /// The index after the CRLF ending the line that starts at `start`.
-    @inline(__always)
-    private static func lineEnd(_ p: UnsafeRawBufferPointer, from start: Int) -> Int {
-        var i = start
-        while p[i] != HTTPSyntax.lf { i += 1 }
-        return i + 1
-    }
-
-    /// Where the header names listed in `Connection` headers are (other than `close` and
-    /// `keep-alive`); nil when there are none, as in nearly every response.
-    private static func connectionNamedHeaders(_ p: UnsafeRawBufferPointer) -> [Range<Int>]? {
-        var named: [Range<Int>]?
-        var start = lineEnd(p, from: 0)
-        while p[start] != HTTPSyntax.cr {
-            let end = lineEnd(p, from: start)
-            var colon = start
-            while p[colon] != UInt8(ascii: ":") { colon += 1 }
-            if HeaderName.classify(bytes: p[start..<colon]) == .connection {
-                HTTPSyntax.forEachListElement(p[(colon + 1)..<(end - 2)]) { token in
-                    if !HeaderName.equal(token, "close") && !HeaderName.equal(token, "keep-alive") {
-                        named = (named ?? []) + [token.startIndex..<token.endIndex]
-                    }
-                }
-            }
-            start = end
-        }
-        return named
-    }
-
-    private static func equalIgnoringCase(_ a: UnsafeRawBufferPointer.SubSequence, _ b: UnsafeRawBufferPointer.SubSequence) -> Bool {
-        guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where x != y {
-            guard x | 0x20 == y | 0x20, (x | 0x20) >= UInt8(ascii: "a"), (x | 0x20) <= UInt8(ascii: "z") else { return false }
-        }
-        return true
     }
 }

@@ -7,8 +7,6 @@ final class Exchange {
     let upstream: LoopUpstream
     /// Encoded once, kept so the request can be replayed once on a fresh connection.
     let upstreamHead: ByteBuffer
-    /// The request body goes upstream with chunk framing.
-    let chunkedBody: Bool
     let client: ClientRequest
 
     var connection: UpstreamConnection?
@@ -16,23 +14,22 @@ final class Exchange {
     var retried = false
     /// Request parts read before a connection was ready. Bounded: the client isn't read while
     /// there is no connection to write to.
-    var pendingParts = PartQueue<RequestPart>()
+    var pendingParts = PartQueue<PendingRequestPart>()
     /// A body byte reached an upstream: the request can no longer be replayed.
     var bodyForwarded = false
-    /// The client's `.end` arrived.
+    /// The request's end arrived.
     var requestEnded = false
-    /// The client's `.end` was written to the current connection.
+    /// The request's last byte was written to the current connection.
     var requestSent = false
     var responseHead: ResponseHead?
     var closeClientAfterResponse = false
     /// When the response head must have arrived; nil while not waiting for one.
     var responseDeadline: NIODeadline?
 
-    init(service: String, upstream: LoopUpstream, upstreamHead: ByteBuffer, chunkedBody: Bool, client: ClientRequest) {
+    init(service: String, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest) {
         self.service = service
         self.upstream = upstream
         self.upstreamHead = upstreamHead
-        self.chunkedBody = chunkedBody
         self.client = client
     }
 
@@ -46,8 +43,8 @@ final class Exchange {
     }
 }
 
-/// What of a request body waits for its upstream connection.
-enum RequestPart {
+/// What of a request waits for its upstream connection.
+enum PendingRequestPart {
     case body(ByteBuffer)
-    case end(HTTPHeaders?)
+    case end
 }

@@ -14,6 +14,11 @@ struct LocalResponse {
         message: "protocol upgrades (WebSocket) are not supported by the slipway proxy"
     )
 
+    static let connectNotSupported = LocalResponse(
+        status: .notImplemented,
+        message: "CONNECT tunnels are not supported by the slipway proxy"
+    )
+
     static func noUpstream(service: String) -> LocalResponse {
         LocalResponse(status: .serviceUnavailable, message: "service \(service) has no healthy release")
     }
@@ -46,8 +51,12 @@ struct LocalResponse {
         return out
     }
 
-    /// NIO's answer to a request its decoder can't parse (`HTTPServerProtocolErrorHandler`).
-    static func badRequest(allocator: ByteBufferAllocator) -> ByteBuffer {
-        allocator.buffer(staticString: "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+    /// The answer to a request that can't be framed, as NIO's `HTTPServerProtocolErrorHandler`
+    /// gave it (400, no body, close), or 431 for a head too large (as nginx).
+    static func refusal(_ error: FramingError, allocator: ByteBufferAllocator) -> ByteBuffer {
+        if error.code == .headTooLarge {
+            return allocator.buffer(staticString: "HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+        }
+        return allocator.buffer(staticString: "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
     }
 }

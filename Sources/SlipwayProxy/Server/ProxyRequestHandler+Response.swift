@@ -166,7 +166,7 @@ extension ProxyRequestHandler: UpstreamConnectionDelegate {
             exchange.upstream.counters.retries += 1
             if exchange.requestSent {
                 exchange.requestSent = false
-                exchange.pendingParts.append(.end(nil))
+                exchange.pendingParts.append(.end)
             }
             connect(exchange)
         } else {

@@ -11,9 +11,9 @@ protocol UpstreamConnectionDelegate: AnyObject {
     func upstreamConnection(_ connection: UpstreamConnection, closedWith error: Error?)
 }
 
-/// The only handler of a keep-alive connection to an upstream: it encodes requests and frames
-/// responses itself (`ResponseFramer`), so bytes go from the socket to the client's channel
-/// without a decoder, an encoder or a boxed message part in between. It is either idle in its
+/// The only handler of a keep-alive connection to an upstream: requests arrive as bytes, and it
+/// frames responses itself (`ResponseFramer`), so bytes go from the socket to the client's
+/// channel without a decoder, an encoder or a boxed message part in between. It is either idle in its
 /// `LoopUpstream`'s pool or leased to one client connection's exchange (`delegate` set).
 ///
 /// Reads are gated by the client side: while the client channel is not writable the upstream is
@@ -34,8 +34,6 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// asked, so the connection is not pooled again.
     private(set) var isReusable = true
     private var framer = ResponseFramer()
-    /// The request being sent has chunk framing applied here.
-    private var chunkedRequest = false
     private var readsPaused = false
     private var readPending = false
     private var closeError: Error?
@@ -49,31 +47,17 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     // MARK: Request
 
-    /// Starts a request: its encoded head (`ForwardedHeaders.upstreamRequest`), and how its body is sent.
-    func writeHead(_ head: ByteBuffer, method: HTTPMethod, chunked: Bool) {
+    /// Starts a request: its head as `ForwardedHeaders.upstreamRequest` encoded it.
+    func writeHead(_ head: ByteBuffer, method: HTTPMethod) {
         guard let context else { return }
         framer.expectResponse(toHEAD: method == .HEAD)
-        chunkedRequest = chunked
         context.write(wrapOutboundOut(head), promise: nil)
     }
 
+    /// Request body bytes as the client framed them (chunk framing included).
     func writeBody(_ body: ByteBuffer) {
         guard let context, body.readableBytes > 0 else { return }
-        guard chunkedRequest else {
-            context.write(wrapOutboundOut(body), promise: nil)
-            return
-        }
-        // An empty chunk would end the body: skipped above, as NIO's encoder does.
-        var size = context.channel.allocator.buffer(capacity: 18)
-        ChunkEncoding.writeSizeLine(body.readableBytes, to: &size)
-        context.write(wrapOutboundOut(size), promise: nil)
         context.write(wrapOutboundOut(body), promise: nil)
-        context.write(wrapOutboundOut(context.channel.allocator.buffer(staticString: "\r\n")), promise: nil)
-    }
-
-    func writeEnd(_ trailers: HTTPHeaders?) {
-        guard let context, chunkedRequest else { return }
-        context.write(wrapOutboundOut(ChunkEncoding.lastChunk(trailers: trailers, allocator: context.channel.allocator)), promise: nil)
     }
 
     func flush() {
