@@ -8,6 +8,9 @@ struct MessageHeadFields {
     var chunked = false
     var close = false
     var keepAlive = false
+    /// A `Connection` header names other headers (hop-by-hop for this message): rare, so the
+    /// lines are only searched for them when this is set.
+    var connectionNamesHeaders = false
     /// Requests only: the Host value, its range in the head.
     var host: Range<Int>?
     var expectsContinue = false
@@ -77,8 +80,13 @@ struct MessageHeadFields {
 
     private mutating func readConnection(_ value: UnsafeRawBufferPointer.SubSequence) {
         HTTPSyntax.forEachListElement(value) { token in
-            if HeaderName.equal(token, "close") { close = true }
-            if HeaderName.equal(token, "keep-alive") { keepAlive = true }
+            if HeaderName.equal(token, "close") {
+                close = true
+            } else if HeaderName.equal(token, "keep-alive") {
+                keepAlive = true
+            } else {
+                connectionNamesHeaders = true
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ struct RequestHead {
     var keepAlive: Bool
     /// `Expect: 100-continue`: a client that may hold its body back until told to send it.
     var expectsContinue: Bool
+    var connectionNamesHeaders: Bool
     /// Request line through the empty line, as received.
     var bytes: ByteBuffer
     /// Where the header lines start in `bytes` (after the request line's CRLF).
@@ -73,6 +74,7 @@ extension RequestHead {
                 hasContentLength: fields.contentLength != nil,
                 keepAlive: minor == 1 ? !fields.close : (fields.keepAlive && !fields.close),
                 expectsContinue: fields.expectsContinue,
+                connectionNamesHeaders: fields.connectionNamesHeaders,
                 bytes: bytes,
                 headerStart: v + 10
             )

@@ -13,6 +13,7 @@ struct ResponseHead {
     var declaredChunked: Bool
     /// The upstream keeps the connection open after this response.
     var keepAlive: Bool
+    var connectionNamesHeaders: Bool
     /// Status line through the empty line, as received.
     var bytes: ByteBuffer
 
@@ -45,6 +46,7 @@ extension ResponseHead {
             framing: framing,
             declaredChunked: facts.chunked,
             keepAlive: persistent && framing != .untilClose,
+            connectionNamesHeaders: facts.fields.connectionNamesHeaders,
             bytes: bytes
         )
     }

@@ -24,7 +24,14 @@ struct ClientResponseHead {
         let chunked = head.declaredChunked && !http10 && !informational && head.status != 204 && head.status != 304
         self.close = close && !informational
         self.dechunk = http10 && head.framing == .chunked
-        self.bytes = Self.rewrite(head.bytes, minorVersion: http10 ? 0 : 1, connection: connection, chunked: chunked, allocator: allocator)
+        self.bytes = Self.rewrite(
+            head.bytes,
+            minorVersion: http10 ? 0 : 1,
+            connection: connection,
+            chunked: chunked,
+            findNamed: head.connectionNamesHeaders,
+            allocator: allocator
+        )
     }
 
     private static func rewrite(
@@ -32,6 +39,7 @@ struct ClientResponseHead {
         minorVersion: Int,
         connection: StaticString?,
         chunked: Bool,
+        findNamed: Bool,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         var out = allocator.buffer(capacity: head.readableBytes + 48)
@@ -39,7 +47,7 @@ struct ClientResponseHead {
             out.writeStaticString(minorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
             var start = HeadLines.lineEnd(p, from: 0)
             out.writeBytes(UnsafeRawBufferPointer(rebasing: p[8..<start]))
-            let named = HeadLines.connectionNamedHeaders(p, from: start)
+            let named = findNamed ? HeadLines.connectionNamedHeaders(p, from: start) : nil
             while p[start] != HTTPSyntax.cr {
                 let end = HeadLines.lineEnd(p, from: start)
                 let name = p[start..<HeadLines.colon(p, from: start)]

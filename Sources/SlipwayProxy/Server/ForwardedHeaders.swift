@@ -21,7 +21,7 @@ enum ForwardedHeaders {
             // The request line up to its version ("HTTP/1.x" CRLF: 10 bytes), then ours.
             out.writeBytes(UnsafeRawBufferPointer(rebasing: p[0..<(head.headerStart - 10)]))
             out.writeStaticString("HTTP/1.1\r\n")
-            let named = HeadLines.connectionNamedHeaders(p, from: head.headerStart)
+            let named = head.connectionNamesHeaders ? HeadLines.connectionNamedHeaders(p, from: head.headerStart) : nil
             var forwardedFor: [Range<Int>]?
             var start = head.headerStart
             while p[start] != HTTPSyntax.cr {
