@@ -173,15 +173,27 @@ import Testing
         }
     }
 
-    @Test func refusalBehindAnAnsweredRequestComesAfterItsResponse() async throws {
+    @Test func refusalBehindPipelinedRequestsComesAfterTheirResponses() async throws {
         try await withUpstream({ _ in
             .init(pieces: ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])
         }) { _, client, upstream async throws in
-            let first = "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
-            let text = try await RawHTTP.exchange(port: client.port, first + "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
-            // The first one is answered, or dropped with the connection; never the second.
-            #expect(upstream.requestsReceived <= 1)
-            #expect(text.hasSuffix("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n") || text.isEmpty)
+            let good = "GET /delay HTTP/1.1\r\nHost: a\r\n\r\n"
+            let post = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+            let text = try await RawHTTP.exchange(port: client.port, good + post + "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET /never HTTP/1.1\r\n\r\n")
+            let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+            #expect(text == ok + ok + "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+            #expect(upstream.requestsReceived == 2)
+        }
+    }
+
+    @Test func brokenChunkInARequestBodyCutsTheConnection() async throws {
+        try await withUpstream({ _ in
+            .init(pieces: ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])
+        }) { proxy, client, _ async throws in
+            let text = try await RawHTTP.exchange(port: client.port, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n")
+            #expect(!text.contains("200 OK"))
+            let stats = try #require(await proxy.statistics().first)
+            #expect(stats.inFlight == 0)
         }
     }
 

@@ -41,6 +41,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     /// Pipelined request parts that wait for the current exchange to end.
     var queued = PartQueue<RequestPart>()
     private var framer = RequestFramer()
+    /// A request that couldn't be framed behind complete ones: refused once they are answered.
+    private var refusal: FramingError?
     private var delivering = false
     /// Graceful shutdown: close after the current response.
     var quiescing = false
@@ -168,25 +170,39 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         closeClient()
     }
 
-    /// A request that can't be framed: answered 400 (431 for a head too large) unless a response
-    /// is under way, then the connection closes; nothing after it is read.
+    /// A request that can't be framed is answered 400 (431 for a head too large) in its turn,
+    /// after the complete requests before it, and the connection closes; nothing after it is read
+    /// (the framer refuses everything once it has failed). Broken bytes inside a body that is
+    /// being forwarded or discarded can only cut the connection.
     private func refuse(_ error: Error) {
         logger.debug("refusing a request", metadata: ["error": "\(error)"])
-        if !responseStarted, let error = error as? FramingError {
-            // Any exchange in progress is abandoned first: its response can't be followed by ours.
-            let inFlight: Bool
-            if case .proxying = state { inFlight = true } else { inFlight = false }
-            if !inFlight {
-                let context = self.context!
-                state = .closed
-                queued.removeAll()
-                context.writeAndFlush(wrapOutboundOut(LocalResponse.refusal(error, allocator: context.channel.allocator))).assumeIsolated().whenComplete { _ in
-                    context.close(promise: nil)
-                }
-                return
-            }
+        guard let error = error as? FramingError else {
+            closeClient()
+            return
         }
-        closeClient()
+        switch state {
+        case .idle:
+            sendRefusal(error)
+        case .proxying(let exchange) where exchange.requestEnded && queuedRequestsAreComplete:
+            refusal = error
+        case .proxying, .discardingRequestBody, .closed:
+            closeClient()
+        }
+    }
+
+    private var queuedRequestsAreComplete: Bool {
+        guard let last = queued.last else { return true }
+        if case .end = last { return true }
+        return false
+    }
+
+    private func sendRefusal(_ error: FramingError) {
+        let context = self.context!
+        state = .closed
+        queued.removeAll()
+        context.writeAndFlush(wrapOutboundOut(LocalResponse.refusal(error, allocator: context.channel.allocator))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 
     /// A response head went out and its end has not.
@@ -237,6 +253,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             if case .head = part, !isIdle { return }
             _ = queued.popFirst()
             handle(part)
+        }
+        if let refusal, isIdle {
+            self.refusal = nil
+            sendRefusal(refusal)
         }
     }
 
