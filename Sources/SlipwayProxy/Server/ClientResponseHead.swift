@@ -54,8 +54,12 @@ struct ClientResponseHead {
                 switch HeaderName.classify(bytes: name) {
                 case .hopByHop, .upgrade, .connection, .transferEncoding:
                     break
-                default:
+                case nil:
+                    // Only headers the proxy doesn't interpret may be named away: a `Connection`
+                    // naming Content-Length must not unframe the body that follows.
                     if let named, HeadLines.isNamed(name, in: named, of: p) { break }
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: p[start..<end]))
+                default:
                     out.writeBytes(UnsafeRawBufferPointer(rebasing: p[start..<end]))
                 }
                 start = end

@@ -34,8 +34,12 @@ enum ForwardedHeaders {
                 case .forwardedFor:
                     let value = HTTPSyntax.trimmed(p[(colon + 1)..<(end - 2)])
                     forwardedFor = (forwardedFor ?? []) + [value.startIndex..<value.endIndex]
-                default:
+                case nil:
+                    // Only headers the proxy doesn't interpret may be named away: a `Connection`
+                    // naming Content-Length must not unframe the body that follows.
                     if let named, HeadLines.isNamed(name, in: named, of: p) { break }
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: p[start..<end]))
+                case .contentLength, .host, .expect:
                     out.writeBytes(UnsafeRawBufferPointer(rebasing: p[start..<end]))
                 }
                 start = end

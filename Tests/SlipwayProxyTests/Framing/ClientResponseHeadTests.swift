@@ -37,6 +37,11 @@ import Testing
         #expect(!head.dechunk)
     }
 
+    @Test func connectionNeverNamesContentLengthAway() throws {
+        let head = try rewrite("HTTP/1.1 200 OK\r\nConnection: Content-Length, x-a\r\nContent-Length: 2\r\nX-A: 1\r\n\r\n")
+        #expect(String(buffer: head.bytes) == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n")
+    }
+
     @Test func http10ClientGetsItsVersionAndKeepAlive() throws {
         let head = try rewrite("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", version: .http1_0)
         #expect(String(buffer: head.bytes) == "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\nconnection: keep-alive\r\n\r\n")

@@ -44,6 +44,13 @@ import Testing
             """)
     }
 
+    /// `Connection: content-length` would unframe the body if it were obeyed; it only drops
+    /// headers the proxy doesn't interpret.
+    @Test func connectionNeverNamesFramingOrRoutingHeadersAway() throws {
+        let text = try forward("PUT /x HTTP/1.1\r\nHost: a\r\nConnection: Content-Length, Host, Expect, X-Mine\r\nContent-Length: 3\r\nExpect: 100-continue\r\nX-Mine: 1\r\n\r\n", clientAddress: nil)
+        #expect(text == "PUT /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
+    }
+
     @Test func chunkedBodyIsDeclaredAndAbsentBodySaidExplicitly() throws {
         let chunked = try forward("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
         #expect(chunked == "POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\nhost: 127.0.0.1:9000\r\nx-forwarded-for: 192.0.2.1\r\nx-forwarded-proto: http\r\n\r\n")
