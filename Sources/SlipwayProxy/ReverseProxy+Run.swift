@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import SlipwayModel
@@ -116,17 +115,9 @@ extension ReverseProxy {
                         throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
                     }
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
-                    let sync = channel.pipeline.syncOperations
-                    // Pipelining, quiescing and the 400 for an unparsable request are
-                    // ProxyRequestHandler's (NIO's error handler would be one more step for every
-                    // response part). Headers come from llhttp-parsed messages, so outbound
-                    // validation would only cost time.
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,
-                        withErrorHandling: false,
-                        withOutboundHeaderValidation: false
-                    )
-                    try sync.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
+                    // One handler: it frames requests and writes responses as bytes itself, and
+                    // does pipelining, quiescing and the 400 for a request it can't frame.
+                    try channel.pipeline.syncOperations.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
                     loop.clients.opened(channel)
                 }
             }

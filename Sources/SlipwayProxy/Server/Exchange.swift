@@ -5,8 +5,8 @@ import NIOHTTP1
 final class Exchange {
     let service: String
     let upstream: LoopUpstream
-    /// Kept whole so the request can be replayed once on a fresh connection.
-    let upstreamHead: HTTPRequestHead
+    /// Encoded once, kept so the request can be replayed once on a fresh connection.
+    let upstreamHead: ByteBuffer
     let client: ClientRequest
 
     var connection: UpstreamConnection?
@@ -14,19 +14,19 @@ final class Exchange {
     var retried = false
     /// Request parts read before a connection was ready. Bounded: the client isn't read while
     /// there is no connection to write to.
-    var pendingParts = PartQueue<HTTPClientRequestPart>()
+    var pendingParts = PartQueue<PendingRequestPart>()
     /// A body byte reached an upstream: the request can no longer be replayed.
     var bodyForwarded = false
-    /// The client's `.end` arrived.
+    /// The request's end arrived.
     var requestEnded = false
-    /// The client's `.end` was written to the current connection.
+    /// The request's last byte was written to the current connection.
     var requestSent = false
-    var responseHead: HTTPResponseHead?
+    var responseHead: ResponseHead?
     var closeClientAfterResponse = false
     /// When the response head must have arrived; nil while not waiting for one.
     var responseDeadline: NIODeadline?
 
-    init(service: String, upstream: LoopUpstream, upstreamHead: HTTPRequestHead, client: ClientRequest) {
+    init(service: String, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest) {
         self.service = service
         self.upstream = upstream
         self.upstreamHead = upstreamHead
@@ -41,4 +41,10 @@ final class Exchange {
     func cancelTimeout() {
         responseDeadline = nil
     }
+}
+
+/// What of a request waits for its upstream connection.
+enum PendingRequestPart {
+    case body(ByteBuffer)
+    case end
 }

@@ -16,7 +16,12 @@ enum HeaderName: Equatable {
     case forwardedOther
 
     static func classify(_ name: String) -> HeaderName? {
-        let utf8 = name.utf8
+        classify(bytes: name.utf8)
+    }
+
+    /// The same for a name read in place from a message's bytes.
+    @inline(__always)
+    static func classify<Bytes: Collection<UInt8>>(bytes utf8: Bytes) -> HeaderName? {
         switch utf8.count {
         case 2: return equal(utf8, "te") ? .hopByHop : nil
         case 4: return equal(utf8, "host") ? .host : nil

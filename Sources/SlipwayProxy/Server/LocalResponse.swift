@@ -14,6 +14,11 @@ struct LocalResponse {
         message: "protocol upgrades (WebSocket) are not supported by the slipway proxy"
     )
 
+    static let connectNotSupported = LocalResponse(
+        status: .notImplemented,
+        message: "CONNECT tunnels are not supported by the slipway proxy"
+    )
+
     static func noUpstream(service: String) -> LocalResponse {
         LocalResponse(status: .serviceUnavailable, message: "service \(service) has no healthy release")
     }
@@ -29,19 +34,29 @@ struct LocalResponse {
         )
     }
 
-    func head(for request: ClientRequest, close: Bool, bodyLength: Int) -> HTTPResponseHead {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
-        headers.add(name: "content-length", value: String(bodyLength))
+    /// The whole response, encoded for the client's HTTP version.
+    func encoded(for request: ClientRequest, close: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let body = message + "\n"
+        var out = allocator.buffer(capacity: 160 + body.utf8.count)
+        out.writeString("HTTP/\(request.version.major).\(request.version.minor) \(status.code) \(status.reasonPhrase)\r\n")
+        out.writeStaticString("content-type: text/plain; charset=utf-8\r\n")
+        out.writeString("content-length: \(body.utf8.count)\r\n")
         if close {
-            headers.add(name: "connection", value: "close")
+            out.writeStaticString("connection: close\r\n")
         } else if request.version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
+            out.writeStaticString("connection: keep-alive\r\n")
         }
-        return HTTPResponseHead(version: request.version, status: status, headers: headers)
+        out.writeStaticString("\r\n")
+        out.writeString(body)
+        return out
     }
 
-    func body(allocator: ByteBufferAllocator) -> ByteBuffer {
-        allocator.buffer(string: message + "\n")
+    /// The answer to a request that can't be framed, as NIO's `HTTPServerProtocolErrorHandler`
+    /// gave it (400, no body, close), or 431 for a head too large (as nginx).
+    static func refusal(_ error: FramingError, allocator: ByteBufferAllocator) -> ByteBuffer {
+        if error.code == .headTooLarge {
+            return allocator.buffer(staticString: "HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+        }
+        return allocator.buffer(staticString: "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
     }
 }

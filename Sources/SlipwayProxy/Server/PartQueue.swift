@@ -15,6 +15,8 @@ struct PartQueue<Part> {
 
     var first: Part? { storage?.first }
 
+    var last: Part? { storage?.last }
+
     mutating func append(_ part: Part) {
         if storage == nil { storage = CircularBuffer(initialCapacity: 4) }
         storage!.append(part)

@@ -39,42 +39,44 @@ extension ProxyRequestHandler {
 
     // MARK: Response
 
-    func respond(to exchange: Exchange, head: HTTPResponseHead) {
-        if head.status.code < 200 && head.status != .switchingProtocols {
+    func respond(to exchange: Exchange, head: ResponseHead, on connection: UpstreamConnection) {
+        let allocator = context.channel.allocator
+        if head.isInformational {
             // 100 Continue and friends go to HTTP/1.1 clients as they come; the final head follows.
             if exchange.client.version.minor >= 1 {
-                let informational = ForwardedHeaders.clientResponse(head, to: exchange.client).head
-                context.write(wrapOutboundOut(.head(informational)), promise: nil)
+                let informational = ClientResponseHead(head, to: exchange.client, forceClose: false, allocator: allocator)
+                context.write(wrapOutboundOut(informational.bytes), promise: nil)
             }
             return
         }
         exchange.cancelTimeout()
         // A client told "no" before sending its body may never send it: don't wait to read it.
         let unreadBody = !exchange.requestEnded && exchange.client.expectsContinue
-        let (clientHead, close) = ForwardedHeaders.clientResponse(head, to: exchange.client, close: unreadBody || quiescing)
+        let clientHead = ClientResponseHead(head, to: exchange.client, forceClose: unreadBody || quiescing, allocator: allocator)
         exchange.responseHead = head
-        exchange.closeClientAfterResponse = close
-        context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
+        exchange.closeClientAfterResponse = clientHead.close
+        if clientHead.dechunk { connection.setForwardsChunkFraming(false) }
+        context.write(wrapOutboundOut(clientHead.bytes), promise: nil)
     }
 
-    func finishResponse(_ exchange: Exchange, on connection: UpstreamConnection, trailers: HTTPHeaders?) {
+    func finishResponse(_ exchange: Exchange, on connection: UpstreamConnection) {
         exchange.connection = nil
         exchange.cancelTimeout()
         connection.completedRequests += 1
         let responseHead = exchange.responseHead
-        if exchange.requestSent, responseHead?.isKeepAlive == true {
+        if exchange.requestSent, responseHead?.keepAlive == true {
             exchange.upstream.release(connection)
         } else {
             // The upstream closes it, or it still expects request body we won't send.
             connection.delegate = nil
             connection.close()
         }
-        exchange.upstream.counters.recordStatus(responseHead?.status.code ?? 0)
+        exchange.upstream.counters.recordStatus(UInt(responseHead?.status ?? 0))
         exchange.upstream.requestFinished()
 
         let close = exchange.closeClientAfterResponse || quiescing
         state = close ? .closed : (exchange.requestEnded ? .idle : .discardingRequestBody)
-        writeEnd(trailers, close: close)
+        writeEnd(close: close)
         afterResponse()
     }
 
@@ -105,35 +107,35 @@ extension ProxyRequestHandler {
         // A client that awaits `100 Continue` may never send the body we would have to discard.
         let close = !request.keepAlive || quiescing || (!requestEnded && request.expectsContinue)
         state = close ? .closed : (requestEnded ? .idle : .discardingRequestBody)
-        let body = response.body(allocator: context.channel.allocator)
-        context.write(wrapOutboundOut(.head(response.head(for: request, close: close, bodyLength: body.readableBytes))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        writeEnd(nil, close: close)
+        context.write(wrapOutboundOut(response.encoded(for: request, close: close, allocator: context.channel.allocator)), promise: nil)
+        writeEnd(close: close)
         afterResponse()
     }
 
-    func writeEnd(_ trailers: HTTPHeaders?, close: Bool) {
+    /// A response's last bytes are written: flush them, and close once they are sent if `close`.
+    func writeEnd(close: Bool) {
         guard close else {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            context.flush()
             return
         }
         let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
+        // An empty write whose promise completes once everything before it has been sent.
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
 }
 
 extension ProxyRequestHandler: UpstreamConnectionDelegate {
-    func upstreamConnection(_ connection: UpstreamConnection, received part: HTTPClientResponsePart) {
+    func upstreamConnection(_ connection: UpstreamConnection, received part: ResponsePart) {
         guard case .proxying(let exchange) = state, exchange.connection === connection else { return }
         switch part {
         case .head(let head):
-            respond(to: exchange, head: head)
+            respond(to: exchange, head: head, on: connection)
         case .body(let body):
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case .end(let trailers):
-            finishResponse(exchange, on: connection, trailers: trailers)
+            context.write(wrapOutboundOut(body), promise: nil)
+        case .end:
+            finishResponse(exchange, on: connection)
         }
     }
 
@@ -164,7 +166,7 @@ extension ProxyRequestHandler: UpstreamConnectionDelegate {
             exchange.upstream.counters.retries += 1
             if exchange.requestSent {
                 exchange.requestSent = false
-                exchange.pendingParts.append(.end(nil))
+                exchange.pendingParts.append(.end)
             }
             connect(exchange)
         } else {

@@ -4,6 +4,10 @@ import NIOHTTP1
 
 /// The handler of one client connection: routes each request, leases an upstream connection on
 /// the same event loop, and glues the two channels together for the length of one exchange.
+/// It is the only handler of its channel: requests are framed here (`RequestFramer`, strict: it is
+/// what stands between a client and request smuggling) and go upstream as bytes with only the
+/// proxy's header changes; responses come back the same way (`ClientResponseHead`). No message
+/// is decoded into NIOHTTP1 values and encoded again, and no part is boxed from handler to handler.
 ///
 /// Backpressure both ways: the client is not read while the upstream connection can't take more
 /// (or doesn't exist yet), and the upstream is not read while the client can't take more; so a
@@ -14,9 +18,9 @@ import NIOHTTP1
 /// suspending reads after every request: toggling read interest costs two `epoll_ctl` calls
 /// per request, a tenth of the proxy's time in profiles.
 final class ProxyRequestHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     enum State {
         case idle
@@ -35,7 +39,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     var readPending = false
     private var clientAddress: String?
     /// Pipelined request parts that wait for the current exchange to end.
-    var queued = PartQueue<HTTPServerRequestPart>()
+    var queued = PartQueue<RequestPart>()
+    private var framer = RequestFramer()
+    /// A request that couldn't be framed behind complete ones: refused once they are answered.
+    private var refusal: FramingError?
     private var delivering = false
     /// Graceful shutdown: close after the current response.
     var quiescing = false
@@ -61,22 +68,29 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if queued.isEmpty {
-            handle(part)
-        } else {
-            queued.append(part)
+        var buffer = unwrapInboundIn(data)
+        do {
+            while let part = try framer.next(&buffer) {
+                if case .closed = state { return }
+                if queued.isEmpty {
+                    handle(part)
+                } else {
+                    queued.append(part)
+                }
+            }
+        } catch {
+            refuse(error)
         }
     }
 
-    private func handle(_ part: HTTPServerRequestPart) {
+    private func handle(_ part: RequestPart) {
         switch (state, part) {
         case (.idle, .head(let head)):
             start(head)
         case (.proxying(let exchange), .body(let body)):
             forward(body, of: exchange)
-        case (.proxying(let exchange), .end(let trailers)):
-            endRequest(trailers, of: exchange)
+        case (.proxying(let exchange), .end):
+            endRequest(of: exchange)
         case (.proxying, .head):
             // Pipelined: it waits for the current response, and the client isn't read meanwhile.
             queued.append(part)
@@ -85,7 +99,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         case (.discardingRequestBody, .end):
             becomeIdle()
         case (.idle, .body), (.idle, .end), (.discardingRequestBody, .head):
-            // The decoder makes these impossible: give up the connection rather than guess.
+            // The framer makes these impossible: give up the connection rather than guess.
             logger.error("unexpected request part; closing the client connection")
             closeClient()
         }
@@ -152,17 +166,43 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if error is HTTPParserError && !responseStarted {
-            // What NIO's HTTPServerProtocolErrorHandler answers to a request it can't parse (400,
-            // then close), done here so that handler isn't one more step for every response part.
-            var headers = HTTPHeaders()
-            headers.add(name: "connection", value: "close")
-            headers.add(name: "content-length", value: "0")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
         logger.debug("client connection failed", metadata: ["error": "\(error)"])
         closeClient()
+    }
+
+    /// A request that can't be framed is answered 400 (431 for a head too large) in its turn,
+    /// after the complete requests before it, and the connection closes; nothing after it is read
+    /// (the framer refuses everything once it has failed). Broken bytes inside a body that is
+    /// being forwarded or discarded can only cut the connection.
+    private func refuse(_ error: Error) {
+        logger.debug("refusing a request", metadata: ["error": "\(error)"])
+        guard let error = error as? FramingError else {
+            closeClient()
+            return
+        }
+        switch state {
+        case .idle:
+            sendRefusal(error)
+        case .proxying(let exchange) where exchange.requestEnded && queuedRequestsAreComplete:
+            refusal = error
+        case .proxying, .discardingRequestBody, .closed:
+            closeClient()
+        }
+    }
+
+    private var queuedRequestsAreComplete: Bool {
+        guard let last = queued.last else { return true }
+        if case .end = last { return true }
+        return false
+    }
+
+    private func sendRefusal(_ error: FramingError) {
+        let context = self.context!
+        state = .closed
+        queued.removeAll()
+        context.writeAndFlush(wrapOutboundOut(LocalResponse.refusal(error, allocator: context.channel.allocator))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 
     /// A response head went out and its end has not.
@@ -214,6 +254,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             _ = queued.popFirst()
             handle(part)
         }
+        if let refusal, isIdle {
+            self.refusal = nil
+            sendRefusal(refusal)
+        }
     }
 
     private var isIdle: Bool {
@@ -223,21 +267,25 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     // MARK: Request
 
-    private func start(_ head: HTTPRequestHead) {
-        let facts = RequestHeaderFacts(head.headers)
+    private func start(_ head: RequestHead) {
         let request = ClientRequest(
             method: head.method,
             version: head.version,
-            keepAlive: head.isKeepAlive,
-            expectsContinue: facts.expectsContinue
+            keepAlive: head.keepAlive,
+            expectsContinue: head.expectsContinue
         )
         // WebSocket and other upgrades are refused plainly. `h2c` is an offer a server may ignore
         // (RFC 9110 §7.8): it is dropped with the other hop-by-hop headers and HTTP/1.1 goes on.
-        if let upgrade = facts.upgrade, !upgrade.lowercased().hasPrefix("h2c") {
+        // CONNECT asks for a tunnel, which this proxy doesn't make either.
+        if let upgrade = head.upgrade, !upgrade.lowercased().hasPrefix("h2c") {
             respondLocally(.upgradeNotSupported, to: request, requestEnded: false)
             return
         }
-        guard let route = loop.routes.match(hostHeader: facts.host, uri: head.uri) else {
+        if head.method == .CONNECT {
+            respondLocally(.connectNotSupported, to: request, requestEnded: false)
+            return
+        }
+        guard let route = loop.routes.match(hostHeader: head.host, uri: head.target) else {
             respondLocally(.noRoute, to: request, requestEnded: false)
             return
         }
@@ -246,10 +294,16 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             return
         }
         upstream.requestStarted()
+        let forwarded = ForwardedHeaders.upstreamRequest(
+            head,
+            clientAddress: clientAddress,
+            upstream: upstream.upstream,
+            allocator: context.channel.allocator
+        )
         let exchange = Exchange(
             service: route.service,
             upstream: upstream,
-            upstreamHead: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, upstream: upstream.upstream),
+            upstreamHead: forwarded,
             client: request
         )
         state = .proxying(exchange)
@@ -262,20 +316,19 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     private func forward(_ body: ByteBuffer, of exchange: Exchange) {
         guard let connection = exchange.connection else {
-            exchange.pendingParts.append(.body(.byteBuffer(body)))
+            exchange.pendingParts.append(.body(body))
             return
         }
         if body.readableBytes > 0 { exchange.bodyForwarded = true }
-        connection.write(.body(.byteBuffer(body)))
+        connection.writeBody(body)
     }
 
-    private func endRequest(_ trailers: HTTPHeaders?, of exchange: Exchange) {
+    private func endRequest(of exchange: Exchange) {
         exchange.requestEnded = true
         guard let connection = exchange.connection else {
-            exchange.pendingParts.append(.end(trailers))
+            exchange.pendingParts.append(.end)
             return
         }
-        connection.write(.end(trailers))
         // Flushed here too: pipelined parts replayed from `queued` are not followed by a read-complete.
         connection.flush()
         exchange.requestSent = true
@@ -310,17 +363,15 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         exchange.connectionWasReused = reused
         connection.delegate = self
         connection.setReadsPaused(!context.channel.isWritable)
-        connection.write(.head(exchange.upstreamHead))
+        connection.writeHead(exchange.upstreamHead, method: exchange.client.method)
         while let part = exchange.pendingParts.popFirst() {
             switch part {
             case .body(let body):
                 if body.readableBytes > 0 { exchange.bodyForwarded = true }
+                connection.writeBody(body)
             case .end:
                 exchange.requestSent = true
-            case .head:
-                break
             }
-            connection.write(part)
         }
         connection.flush()
         if exchange.requestSent { armTimeout(exchange) }

@@ -12,6 +12,9 @@ import SlipwayModel
 /// A network error in the words an operator expects: `connection refused`, `connection reset`.
 enum ConnectionFailure {
     static func describe(_ error: Error) -> String {
+        if let error = error as? FramingError {
+            return "invalid response: \(error)"
+        }
         if let error = error as? NIOConnectionError {
             if let first = error.connectionErrors.first { return describe(first.error) }
             if let dns = error.dnsAAAAError ?? error.dnsAError { return "could not resolve \(error.host): \(dns)" }

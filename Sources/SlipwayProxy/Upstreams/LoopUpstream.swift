@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import SlipwayModel
 
@@ -83,7 +82,7 @@ final class LoopUpstream {
     /// Takes a connection back after a complete exchange.
     func release(_ connection: UpstreamConnection) {
         connection.delegate = nil
-        guard !retired, connection.isActive, idle.count < settings.maxIdleConnectionsPerUpstream else {
+        guard !retired, connection.isActive, connection.isReusable, idle.count < settings.maxIdleConnectionsPerUpstream else {
             connection.close()
             return
         }
@@ -113,13 +112,8 @@ final class LoopUpstream {
             .channelOption(.writeBufferWaterMark, value: settings.writeBufferWaterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(HTTPRequestEncoder())
-                    try sync.addHandler(ByteToMessageHandler(HTTPResponseDecoder(
-                        leftOverBytesStrategy: .dropBytes,
-                        informationalResponseStrategy: .forward
-                    )))
-                    try sync.addHandler(UpstreamConnection(pool: pool.value))
+                    // One handler: it encodes requests and frames responses itself.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(pool: pool.value))
                 }
             }
         let connected: EventLoopFuture<Channel>

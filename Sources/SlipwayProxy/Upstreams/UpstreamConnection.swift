@@ -3,23 +3,26 @@ import NIOHTTP1
 
 /// The side of an exchange that receives what an upstream connection reports.
 protocol UpstreamConnectionDelegate: AnyObject {
-    func upstreamConnection(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
+    func upstreamConnection(_ connection: UpstreamConnection, received part: ResponsePart)
     func upstreamConnectionReadComplete(_ connection: UpstreamConnection)
     func upstreamConnectionWritabilityChanged(_ connection: UpstreamConnection)
-    /// The connection closed (EOF, reset, write error) while leased. `error` is what closed it, if known.
+    /// The connection closed (EOF, reset, write error, a response it couldn't frame) while leased.
+    /// `error` is what closed it, if known.
     func upstreamConnection(_ connection: UpstreamConnection, closedWith error: Error?)
 }
 
-/// The last handler of a keep-alive connection to an upstream. It is either idle in its
+/// The only handler of a keep-alive connection to an upstream: requests arrive as bytes, and it
+/// frames responses itself (`ResponseFramer`), so bytes go from the socket to the client's
+/// channel without a decoder, an encoder or a boxed message part in between. It is either idle in its
 /// `LoopUpstream`'s pool or leased to one client connection's exchange (`delegate` set).
 ///
 /// Reads are gated by the client side: while the client channel is not writable the upstream is
 /// not read, so a fast upstream cannot fill the proxy's memory with a response a slow client
 /// has not taken yet.
 final class UpstreamConnection: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let pool: LoopUpstream
     private var context: ChannelHandlerContext?
@@ -27,6 +30,10 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Requests completed on this connection; a reused connection may have been closed by the
     /// upstream in the meantime (the keep-alive race), a fresh one not.
     var completedRequests = 0
+    /// False once the upstream sent bytes past the end of a response: they answer nothing we
+    /// asked, so the connection is not pooled again.
+    private(set) var isReusable = true
+    private var framer = ResponseFramer()
     private var readsPaused = false
     private var readPending = false
     private var closeError: Error?
@@ -38,9 +45,19 @@ final class UpstreamConnection: ChannelDuplexHandler {
     var isActive: Bool { context?.channel.isActive ?? false }
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    func write(_ part: HTTPClientRequestPart) {
+    // MARK: Request
+
+    /// Starts a request: its head as `ForwardedHeaders.upstreamRequest` encoded it.
+    func writeHead(_ head: ByteBuffer, method: HTTPMethod) {
         guard let context else { return }
-        context.write(wrapOutboundOut(part), promise: nil)
+        framer.expectResponse(toHEAD: method == .HEAD)
+        context.write(wrapOutboundOut(head), promise: nil)
+    }
+
+    /// Request body bytes as the client framed them (chunk framing included).
+    func writeBody(_ body: ByteBuffer) {
+        guard let context, body.readableBytes > 0 else { return }
+        context.write(wrapOutboundOut(body), promise: nil)
     }
 
     func flush() {
@@ -60,6 +77,13 @@ final class UpstreamConnection: ChannelDuplexHandler {
         }
     }
 
+    /// Chunked response bodies reach the client with their framing, or (HTTP/1.0 client) without.
+    func setForwardsChunkFraming(_ forwards: Bool) {
+        framer.keepsChunkFraming = forwards
+    }
+
+    // MARK: Channel
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
@@ -69,12 +93,29 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let delegate else {
+        guard delegate != nil else {
             // Bytes on an idle connection answer nothing we asked: the connection can't be trusted.
+            isReusable = false
             context.close(promise: nil)
             return
         }
-        delegate.upstreamConnection(self, received: unwrapInboundIn(data))
+        var buffer = unwrapInboundIn(data)
+        do {
+            while let part = try framer.next(&buffer) {
+                if case .end = part, buffer.readableBytes > 0 { isReusable = false }
+                guard let delegate else { break }
+                delegate.upstreamConnection(self, received: part)
+                if case .end = part { break }
+            }
+            if buffer.readableBytes > 0 {
+                isReusable = false
+                context.close(promise: nil)
+            }
+        } catch {
+            isReusable = false
+            if closeError == nil { closeError = error }
+            context.close(promise: nil)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -91,11 +132,22 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        isReusable = false
         pool.connectionClosed(self)
-        if let delegate {
-            self.delegate = nil
-            delegate.upstreamConnection(self, closedWith: closeError)
+        guard let delegate else { return }
+        // A body delimited by the close ends here, unless the connection failed rather than closed.
+        if closeError == nil {
+            do {
+                if let end = try framer.endOfInput() {
+                    delegate.upstreamConnection(self, received: end)
+                    if self.delegate == nil { return }
+                }
+            } catch {
+                closeError = error
+            }
         }
+        self.delegate = nil
+        delegate.upstreamConnection(self, closedWith: closeError)
     }
 
     func read(context: ChannelHandlerContext) {
