@@ -10,6 +10,9 @@ package enum DatabaseEvent: Sendable, Equatable {
     case backupsRotated(database: String, deleted: [String])
     case migrationStarted(database: String, script: String)
     case migrationApplied(database: String, AppliedMigration)
+    /// Migrations this run had applied were undone after all: SQLite rolled back the whole run's transaction
+    /// when a later migration's statement was interrupted at `migrate_timeout`.
+    case migrationsUndone(database: String, scripts: [String])
     case restoreStarted(database: String, backup: String)
 }
 

@@ -33,22 +33,29 @@ package struct DatabaseMigrator: Sendable {
         return report(plan, engineIssues: engineIssues.filter { pending.contains($0.script) })
     }
 
-    /// `info`, and a `validationFailed` error naming every problem when there is one.
-    package func validate() async throws -> MigrationReport {
+    /// `info`, and a `validationFailed` error naming every problem when there is one. Under a stage's
+    /// deadline (validation is the first step of the backup stage), throws its error once it has passed.
+    package func validate(deadline: StageDeadline? = nil) async throws -> MigrationReport {
+        try deadline.check("validating the migrations")
         let report = try await info()
         try Self.refuse(report.issues, database: context.name)
+        try deadline.check("validating the migrations")
         return report
     }
 
     /// Validates, backs up (when there is pending work and `options.backup`), then runs each pending
     /// migration in its own transaction, all under the migration lock. A dry run rolls everything back.
     package func migrate(_ options: MigrateOptions = MigrateOptions()) async throws -> MigrateResult {
+        let started = ContinuousClock.now
         let resolved = try ResolvedMigrations.load(from: context.migrationsDirectory)
         let context = self.context
         let backups = self.backups
-        return try await context.engine.withMigrationLock(wait: options.lockWait, onWait: { message in
-            context.events(.waitingForLock(database: context.name, message: message))
-        }) { session in
+        let taking = options.backup && !options.dryRun
+        // As the pipeline's stages: the backup's deadline spans the lock wait, validation and the backup; the
+        // migrations' starts when the backup is done (or, without one, when the run starts).
+        let backupDeadline = options.backupTimeout.map { StageDeadline(.backupTimeout, timeout: $0, from: started) }
+        var deadline = options.timeout.map { StageDeadline(.migrateTimeout, timeout: $0, from: started) }
+        return try await DatabaseBackups.locked(context, wait: options.lockWait, deadline: taking ? backupDeadline : deadline) { session in
             let plan = MigrationPlan(resolved: resolved, history: try await session.history(),
                                      allowOutOfOrder: context.config.outOfOrder)
             try Self.refuse(plan.issues + (try await session.issues(plan.pending)), database: context.name)
@@ -58,20 +65,31 @@ package struct DatabaseMigrator: Sendable {
             guard !plan.pending.isEmpty else { return result }
             if options.dryRun {
                 result.dryRun = true
-                result.dryRunSteps = try await session.dryRun(plan.pending, installedBy: options.installedBy)
+                result.dryRunSteps = try await session.dryRun(plan.pending, installedBy: options.installedBy, deadline: deadline)
                 return result
             }
             if options.backup {
-                let taken = try await backups.take(session: session, reason: .migrate, deploymentID: options.deploymentID)
+                let taken = try await backups.take(session: session, reason: .migrate, deploymentID: options.deploymentID,
+                                                   deadline: backupDeadline)
                 result.backup = taken.manifest
                 result.rotated = taken.rotated
+                deadline = options.timeout.map { StageDeadline(.migrateTimeout, timeout: $0) }
             }
             for script in plan.pending {
                 context.events(.migrationStarted(database: context.name, script: script.script))
                 let row: AppliedMigration
                 do {
-                    row = try await session.apply(script, installedBy: options.installedBy)
+                    if let deadline, deadline.hasPassed {
+                        throw deadline.exceeded("the migrations", " before \(script.script) could start",
+                                                context: ErrorContext(file: script.path))
+                    }
+                    row = try await session.apply(script, installedBy: options.installedBy, deadline: deadline)
                 } catch var error as SlipwayError {
+                    if !result.applied.isEmpty, !(await session.runSurvives()) {
+                        let undone = result.applied.map(\.script)
+                        error.message += "; \(undone.joined(separator: ", ")), applied earlier in this run, \(undone.count == 1 ? "was" : "were") undone too"
+                        context.events(.migrationsUndone(database: context.name, scripts: undone))
+                    }
                     if let backup = result.backup {
                         error.message += " (backup \(backup.name) was taken before this run: `slipway db restore \(context.name) \(backup.name)`)"
                     }

@@ -12,14 +12,24 @@ package struct MigrateOptions: Sendable, Equatable {
     package var lockWait: Duration
     /// `installed_by` in the history; nil: the database user (PostgreSQL) or the OS user (SQLite).
     package var installedBy: String?
+    /// `migrate_timeout`: how long the run may take, from its start (or, when it takes a backup, from the end
+    /// of the backup) to its last migration; nil: no limit. A statement still running then is cancelled and
+    /// its migration rolled back (`migrationTimeout`).
+    package var timeout: Duration?
+    /// `backup_timeout`: how long the backup taken first may take, lock wait and validation included;
+    /// nil: no limit.
+    package var backupTimeout: Duration?
 
     package init(dryRun: Bool = false, backup: Bool = true, deploymentID: String? = nil,
-                 lockWait: Duration = .seconds(300), installedBy: String? = nil) {
+                 lockWait: Duration = .seconds(300), installedBy: String? = nil,
+                 timeout: Duration? = nil, backupTimeout: Duration? = nil) {
         self.dryRun = dryRun
         self.backup = backup
         self.deploymentID = deploymentID
         self.lockWait = lockWait
         self.installedBy = installedBy
+        self.timeout = timeout
+        self.backupTimeout = backupTimeout
     }
 }
 

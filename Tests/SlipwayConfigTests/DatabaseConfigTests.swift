@@ -63,4 +63,33 @@ import Testing
         ])
         #expect(!lines.joined().contains("hunter2"))
     }
+
+    @Test func stageTimeoutsDefaultToThirtyMinutes() throws {
+        let yaml = minimalServices + """
+        databases:
+          hr: { url: "sqlite:hr.db", migrations: m }
+          crm: { url: "sqlite:crm.db", migrations: m, backup_timeout: 90s, migrate_timeout: 1h30m }
+        """
+        let config = try ConfigLoader.parse(yaml: yaml, file: "slipway.yml")
+        #expect(config.databases.map(\.backupTimeout) == [.seconds(1800), .seconds(90)])
+        #expect(config.databases.map(\.migrateTimeout) == [.seconds(1800), .seconds(5400)])
+    }
+
+    @Test func badStageTimeoutsAreRefusedWithTheirPosition() {
+        let yaml = minimalServices + """
+        databases:
+          hr:
+            url: sqlite:hr.db
+            migrations: m
+            backup_timeout: soon
+            migrate_timeout: 0s
+          crm: { url: "sqlite:crm.db", migrations: m, backup_timeout: [1m], migrate_timeout: 10 }
+        """
+        #expect(issueLines(yaml) == [
+            #"slipway.yml:8:5: databases.hr.backup_timeout: expected a duration like 2s, got "soon""#,
+            #"slipway.yml:9:5: databases.hr.migrate_timeout: expected a duration longer than 0s, got "0s""#,
+            "slipway.yml:10:47: databases.crm.backup_timeout: expected a duration like 2s, got a list",
+            "slipway.yml:10:69: databases.crm.migrate_timeout: expected a duration like 2s, got 10",
+        ])
+    }
 }

@@ -20,7 +20,7 @@ extension DatabaseCommand {
                 for config in workspace.databases {
                     context.database = config.name
                     let result = try await workspace.backups(config, events: DatabaseEventPrinter())
-                        .backup(deploymentID: deployment, lockWait: lockWait.duration)
+                        .backup(deploymentID: deployment, lockWait: lockWait.duration, deadline: .backup(config))
                     results.append(result)
                     guard !global.json else { continue }
                     let manifest = result.manifest

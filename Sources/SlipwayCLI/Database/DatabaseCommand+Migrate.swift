@@ -31,13 +31,17 @@ extension DatabaseCommand {
                     let printer = DatabaseEventPrinter()
                     let migrator = try DatabaseMigrator(config: config, baseDirectory: workspace.project.rootDirectory,
                                                         logger: DatabaseWorkspace.logger) { event in
-                        if case .migrationApplied(_, let row) = event { applied.append(row) }
+                        switch event {
+                        case .migrationApplied(_, let row): applied.append(row)
+                        case .migrationsUndone(_, let scripts): applied.remove(scripts)
+                        default: break
+                        }
                         printer.sink(event)
                     }
                     do {
                         let result = try await migrator.migrate(MigrateOptions(
                             dryRun: dryRun, backup: !noBackup, deploymentID: deployment, lockWait: lockWait.duration,
-                            installedBy: nil))
+                            installedBy: nil, timeout: config.migrateTimeout, backupTimeout: config.backupTimeout))
                         results.append(result)
                         if !global.json { print(Self.summary(result)) }
                     } catch {
@@ -79,5 +83,6 @@ private final class AppliedRows: @unchecked Sendable {
     private var collected: [AppliedMigration] = []
 
     func append(_ row: AppliedMigration) { lock.withLock { collected.append(row) } }
+    func remove(_ scripts: [String]) { lock.withLock { collected.removeAll { scripts.contains($0.script) } } }
     var rows: [AppliedMigration] { lock.withLock { collected } }
 }

@@ -27,6 +27,8 @@ struct DatabaseEventPrinter: Sendable {
             "\(database): applying \(script)…"
         case .migrationApplied(let database, let row):
             "\(database): ✔ \(row.script) (\(row.executionTime) ms)"
+        case .migrationsUndone(let database, let scripts):
+            "\(database): ✘ undone with the run's transaction: \(scripts.joined(separator: ", "))"
         case .restoreStarted(let database, let backup):
             "\(database): restoring \(backup)…"
         }

@@ -5,7 +5,7 @@ struct DatabaseDecoder {
     let reader: ConfigReader
     let environment: [String: String]
 
-    static let keys = ["url", "migrations", "backup", "lock_timeout", "out_of_order"]
+    static let keys = ["url", "migrations", "backup", "lock_timeout", "out_of_order", "backup_timeout", "migrate_timeout"]
     static let backupKeys = ["dir", "keep", "max_age", "verify"]
 
     func decode(name: String, node: ConfigNode) -> DatabaseConfig? {
@@ -20,6 +20,13 @@ struct DatabaseDecoder {
         if let backup = fields["backup"] { decodeBackup(backup, into: &database.backup) }
         if let timeout = fields["lock_timeout"].flatMap({ reader.duration($0) }) { database.lockTimeout = timeout }
         if let outOfOrder = fields["out_of_order"].flatMap(reader.bool) { database.outOfOrder = outOfOrder }
+        // A zero stage timeout would fail every deployment with pending work before it starts.
+        if let timeout = fields["backup_timeout"].flatMap({ reader.duration($0, positive: true) }) {
+            database.backupTimeout = timeout
+        }
+        if let timeout = fields["migrate_timeout"].flatMap({ reader.duration($0, positive: true) }) {
+            database.migrateTimeout = timeout
+        }
         return url == nil || migrations == nil ? nil : database
     }
 

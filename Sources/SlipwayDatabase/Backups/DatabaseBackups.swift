@@ -22,13 +22,28 @@ package struct DatabaseBackups: Sendable {
     /// Takes a backup under the migration lock (so it is consistent with the history it records), proves it
     /// when `verify` is on, then rotates. Throws `backupVerifyFailed` when the proof fails.
     /// `reason` is `.migrate` for the backup a deployment takes before its migrations.
+    /// `deadline` (`StageDeadline.backup(config)`, started before the stage validated) bounds the lock wait,
+    /// the dump and the proof: at it the tool running is stopped and `backupTimeout` thrown.
     package func backup(deploymentID: String? = nil, reason: BackupManifest.Reason = .manual,
-                        lockWait: Duration = .seconds(300)) async throws -> BackupResult {
+                        lockWait: Duration = .seconds(300), deadline: StageDeadline? = nil) async throws -> BackupResult {
         let context = self.context
-        return try await context.engine.withMigrationLock(wait: lockWait, onWait: { message in
-            context.events(.waitingForLock(database: context.name, message: message))
-        }) { session in
-            try await take(session: session, reason: reason, deploymentID: deploymentID)
+        return try await Self.locked(context, wait: lockWait, deadline: deadline) { session in
+            try await take(session: session, reason: reason, deploymentID: deploymentID, deadline: deadline)
+        }
+    }
+
+    /// `withMigrationLock`, the wait cut to what is left before the deadline: a lock wait that ends because
+    /// the stage ran out of time is the stage's timeout, not a lock timeout.
+    static func locked<T: Sendable>(_ context: DatabaseContext, wait: Duration, deadline: StageDeadline?,
+                                    _ body: (any MigrationSession) async throws -> T) async throws -> T {
+        try deadline.check("waiting for the migration lock")
+        do {
+            return try await context.engine.withMigrationLock(wait: deadline.bounding(wait), onWait: { message in
+                context.events(.waitingForLock(database: context.name, message: message))
+            }, body)
+        } catch let error as SlipwayError where error.code == .lockTimeout {
+            if let deadline, deadline.hasPassed { throw deadline.exceeded("waiting for the migration lock", " (\(error.message))") }
+            throw error
         }
     }
 
@@ -40,12 +55,25 @@ package struct DatabaseBackups: Sendable {
     /// Checks the file against its manifest's SHA-256, restores it into a scratch database and compares the
     /// history; records the outcome in the manifest either way.
     package func verify(_ name: String) async throws -> BackupManifest {
+        try await verify(name, deadline: nil)
+    }
+
+    /// A proof stopped at the deadline is recorded as not verified, with why, and throws the deadline's error.
+    func verify(_ name: String, deadline: StageDeadline?) async throws -> BackupManifest {
         var manifest = try context.backups.find(name)
         do {
+            try deadline.check("the backup")
             try await checkChecksum(manifest)
-            let summary = try await context.engine.verifyBackup(file: context.backups.path(of: manifest), manifest: manifest)
+            let summary = try await context.engine.verifyBackup(file: context.backups.path(of: manifest), manifest: manifest,
+                                                                deadline: deadline)
             manifest.verified = true
             manifest.verification = summary
+        } catch let error as SlipwayError where error.code == .backupTimeout {
+            manifest.verified = false
+            manifest.verification = "not proved: \(error.message)"
+            manifest.verifiedAt = ManifestCoding.truncated(Date())
+            try? context.backups.write(manifest)
+            throw error
         } catch let error as SlipwayError {
             manifest.verified = false
             manifest.verification = "failed: \(error.message)"
@@ -93,7 +121,8 @@ package struct DatabaseBackups: Sendable {
 
     /// Writes the backup through the session holding the lock, measures it, writes its manifest, proves it.
     func take(session: any MigrationSession, reason: BackupManifest.Reason, deploymentID: String?,
-              now: Date = Date()) async throws -> BackupResult {
+              deadline: StageDeadline? = nil, now: Date = Date()) async throws -> BackupResult {
+        try deadline.check("the backup")
         let now = ManifestCoding.truncated(now)
         let catalog = context.backups
         context.events(.backupStarted(database: context.name))
@@ -111,8 +140,8 @@ package struct DatabaseBackups: Sendable {
         defer { try? FileManager.default.removeItem(atPath: partial) }
         let snapshot: BackupSnapshot
         do {
-            snapshot = try await session.writeBackup(to: partial)
-        } catch let error as SlipwayError {
+            snapshot = try await session.writeBackup(to: partial, deadline: deadline)
+        } catch let error as SlipwayError where error.code != .backupTimeout {
             throw SlipwayError(.backupFailed, "backup of \(context.name) failed: \(error.message)")
         }
         guard rename(partial, catalog.directory + "/" + file) == 0 else {
@@ -126,7 +155,7 @@ package struct DatabaseBackups: Sendable {
         try catalog.write(manifest)
         context.events(.backupWritten(manifest))
         if context.config.backup.verify {
-            manifest = try await verify(name)
+            manifest = try await verify(name, deadline: deadline)
         }
         let rotated = try rotate(now: now)
         return BackupResult(manifest: manifest, rotated: rotated.map(\.name))

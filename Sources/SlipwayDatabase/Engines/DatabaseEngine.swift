@@ -15,8 +15,9 @@ protocol DatabaseEngine: Sendable {
                                         _ body: (any MigrationSession) async throws -> T) async throws -> T
 
     /// Proves a backup file by restoring it into a scratch database and counting the history rows there.
-    /// Returns a one-line account of what was checked; throws `backupVerifyFailed`.
-    func verifyBackup(file: String, manifest: BackupManifest) async throws -> String
+    /// Returns a one-line account of what was checked; throws `backupVerifyFailed`, or the deadline's error
+    /// once the proof is stopped at it.
+    func verifyBackup(file: String, manifest: BackupManifest, deadline: StageDeadline?) async throws -> String
 
     /// Replaces the live database with the backup's content (proved first), keeping the replaced one aside.
     func restoreBackup(file: String, manifest: BackupManifest, replacedSuffix: String) async throws -> RestoreOutcome
@@ -26,16 +27,21 @@ protocol DatabaseEngine: Sendable {
 protocol MigrationSession {
     func history() async throws -> [AppliedMigration]
     func issues(_ scripts: [MigrationScript]) async throws -> [ValidationIssue]
-    /// Runs one migration in its own transaction with its history row; throws `migrationFailed`.
-    func apply(_ script: MigrationScript, installedBy: String?) async throws -> AppliedMigration
+    /// Runs one migration in its own transaction with its history row; throws `migrationFailed`, or
+    /// `migrationTimeout` when the deadline cancelled a statement (the transaction rolled back).
+    func apply(_ script: MigrationScript, installedBy: String?, deadline: StageDeadline?) async throws -> AppliedMigration
     /// Runs the scripts in one transaction and rolls it back; throws `migrationFailed` on the first failure.
-    func dryRun(_ scripts: [MigrationScript], installedBy: String?) async throws -> [DryRunStep]
+    func dryRun(_ scripts: [MigrationScript], installedBy: String?, deadline: StageDeadline?) async throws -> [DryRunStep]
+    /// False once a failure rolled back the whole run, not only the failed migration: SQLite undoes its
+    /// outer transaction (the lock) when a statement that writes is interrupted, so the migrations this run
+    /// applied before are undone too.
+    func runSurvives() async -> Bool
     /// Writes the baseline row into an empty history; throws `baselineRefused` otherwise.
     func baseline(version: MigrationVersion, description: String, installedBy: String?) async throws -> AppliedMigration
     /// Deletes failed rows and realigns checksums and descriptions of applied ones with their files.
     func repair(deleteFailed: [AppliedMigration], realign: [(row: AppliedMigration, script: MigrationScript)]) async throws
-    /// Writes a consistent copy of the database to `file` (the engine's backup format).
-    func writeBackup(to file: String) async throws -> BackupSnapshot
+    /// Writes a consistent copy of the database to `file` (the engine's backup format), stopped at the deadline.
+    func writeBackup(to file: String, deadline: StageDeadline?) async throws -> BackupSnapshot
 }
 
 /// What a backup recorded about the database it copied.

@@ -14,6 +14,10 @@ extension SlipwayError.Code {
     package static let migrationFailed = Self(rawValue: "migration_failed")
     /// Another migrator held the lock for longer than we were willing to wait.
     package static let lockTimeout = Self(rawValue: "lock_timeout")
+    /// The migrations ran past `migrate_timeout`: the running one was cancelled and rolled back.
+    package static let migrationTimeout = Self(rawValue: "migration_timeout")
+    /// The backup (validation, dump, proof) ran past `backup_timeout`: stopped, its partial files removed.
+    package static let backupTimeout = Self(rawValue: "backup_timeout")
     /// `baseline` on a database whose history is not empty.
     package static let baselineRefused = Self(rawValue: "baseline_refused")
     /// Taking a backup failed (pg_dump, SQLite's backup, compression, writing the manifest).
@@ -33,7 +37,7 @@ extension ExitStatus {
     package static func forDatabaseError(_ code: SlipwayError.Code) -> ExitStatus {
         switch code {
         case .validationFailed: .checksFailed
-        case .migrationFailed, .backupFailed, .backupVerifyFailed, .databaseFailed: .deployFailed
+        case .migrationFailed, .migrationTimeout, .backupFailed, .backupTimeout, .backupVerifyFailed, .databaseFailed: .deployFailed
         case .restoreFailed: .rollbackFailed
         case .unknownDatabase, .unknownBackup, .lockTimeout, .baselineRefused, .confirmationRequired: .refused
         case .databaseURLInvalid: .configInvalid

@@ -13,6 +13,9 @@ struct Subprocess: Sendable {
         }
     }
 
+    /// How long a tool stopped at its deadline gets to exit after SIGTERM before SIGKILL.
+    static let grace: DispatchTimeInterval = .seconds(2)
+
     var executable: String
     var arguments: [String]
     /// Added to this process's environment.
@@ -21,13 +24,19 @@ struct Subprocess: Sendable {
     var stdinFile: String?
     /// When set, the tool's stdout goes to this file (created or truncated) instead of `Output.stdout`.
     var stdoutFile: String?
+    /// When set, the tool is stopped at it (SIGTERM, SIGKILL after `grace`), `stdoutFile` is removed and
+    /// the deadline's error thrown; files the tool writes itself are the caller's to remove.
+    var deadline: StageDeadline?
 
     func run() async throws -> Output {
         let command = self
-        return try await BlockingWork.run("slipway-\((executable as NSString).lastPathComponent)") { try command.runBlocking() }
+        return try await BlockingWork.run("slipway-\(name)") { try command.runBlocking() }
     }
 
+    private var name: String { (executable as NSString).lastPathComponent }
+
     private func runBlocking() throws -> Output {
+        try deadline.check("the backup")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -60,36 +69,59 @@ struct Subprocess: Sendable {
             process.standardInput = FileHandle.nullDevice
         }
         process.standardError = stderrPipe
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
             throw SlipwayError(.internalError, "cannot run \(executable): \(error.localizedDescription)")
         }
-        // Drain stderr beside stdout so a chatty tool never blocks on a full pipe.
+        // Drain both pipes on threads of their own, so a chatty tool never blocks on a full pipe and this
+        // thread is free to watch the deadline.
+        let stdoutBox = DataBox()
         let stderrBox = DataBox()
-        let drained = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            stderrBox.data = stderrPipe.fileHandleForReading.readDataToEndOfFile()
-            drained.signal()
-        }
-        let stdout = stdoutFile == nil ? stdoutPipe.fileHandleForReading.readDataToEndOfFile() : Data()
+        let drained = DispatchGroup()
+        Self.drain(stderrPipe, into: stderrBox, drained)
+        if stdoutFile == nil { Self.drain(stdoutPipe, into: stdoutBox, drained) }
+        let stopped = wait(for: process, exited: exited)
         drained.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: stdout, stderr: stderrBox.data)
+        // A tool that finished its work just as it was told to stop did finish: only a stopped one timed out.
+        if stopped, let deadline, !(process.terminationReason == .exit && process.terminationStatus == 0) {
+            if let stdoutFile { try? FileManager.default.removeItem(atPath: stdoutFile) }
+            throw deadline.exceeded("the backup", ": \(name) was stopped and its partial output removed")
+        }
+        return Output(status: process.terminationStatus, stdout: stdoutBox.data, stderr: stderrBox.data)
     }
 
-    /// The path of `name` on PATH, for tools the system installs.
-    static func locate(_ name: String, preferring directories: [String] = []) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in directories + path.split(separator: ":").map(String.init) {
-            let candidate = directory + "/" + name
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    /// Waits for the tool to exit. At the deadline its process group (Foundation starts each child in a
+    /// group of its own, so a shell's children go too) gets SIGTERM, then SIGKILL after `grace`.
+    /// Returns whether it had to be stopped.
+    private func wait(for process: Process, exited: DispatchSemaphore) -> Bool {
+        guard let deadline else {
+            exited.wait()
+            return false
         }
-        return nil
+        guard exited.wait(timeout: deadline.dispatchTime) == .timedOut else { return false }
+        let group = -process.processIdentifier
+        kill(group, SIGTERM)
+        if exited.wait(timeout: .now() + Self.grace) == .timedOut {
+            kill(group, SIGKILL)
+            exited.wait()
+        }
+        return true
+    }
+
+    private static func drain(_ pipe: Pipe, into box: DataBox, _ group: DispatchGroup) {
+        group.enter()
+        Thread.detachNewThread {
+            box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
     }
 }
 
-/// Written by the stderr-draining thread before it signals, read after the wait.
+/// Written by a draining thread before it leaves the group, read after the group's wait.
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }

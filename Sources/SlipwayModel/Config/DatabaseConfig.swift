@@ -17,15 +17,22 @@ public struct DatabaseConfig: Sendable, Equatable {
     public var lockTimeout: Duration
     /// Allow a pending version lower than the highest applied one (Flyway's outOfOrder).
     public var outOfOrder: Bool
+    /// How long a deployment's backup stage (validate, dump, verify) or `slipway db backup` may take.
+    public var backupTimeout: Duration
+    /// How long a deployment's migrate stage (every pending migration) or `slipway db migrate` may take.
+    public var migrateTimeout: Duration
 
     public init(name: String, url: String, migrations: String, backup: BackupConfig,
-                lockTimeout: Duration = .seconds(5), outOfOrder: Bool = false) {
+                lockTimeout: Duration = .seconds(5), outOfOrder: Bool = false,
+                backupTimeout: Duration = .seconds(1800), migrateTimeout: Duration = .seconds(1800)) {
         self.name = name
         self.url = url
         self.migrations = migrations
         self.backup = backup
         self.lockTimeout = lockTimeout
         self.outOfOrder = outOfOrder
+        self.backupTimeout = backupTimeout
+        self.migrateTimeout = migrateTimeout
     }
 
     public var kind: Kind { url.hasPrefix("sqlite:") ? .sqlite : .postgres }

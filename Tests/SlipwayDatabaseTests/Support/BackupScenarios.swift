@@ -130,7 +130,7 @@ private struct VerificationFails: DatabaseEngine {
         try await base.withMigrationLock(wait: wait, onWait: onWait, body)
     }
 
-    func verifyBackup(file: String, manifest: BackupManifest) async throws -> String {
+    func verifyBackup(file: String, manifest: BackupManifest, deadline: StageDeadline?) async throws -> String {
         throw SlipwayError(.backupVerifyFailed, "scratch restore failed")
     }
 

@@ -6,25 +6,28 @@ import SlipwayModel
 /// pg_dump, pg_restore and the scratch databases that prove a dump restores.
 struct PostgresBackupTools: Sendable {
     let connector: PostgresConnector
+    var locator = ToolLocator()
 
     var endpoint: PostgresEndpoint { connector.endpoint }
     var logger: Logger { connector.logger }
 
     /// `pg_dump --format=custom` (already compressed) of the database into `file`; returns the tool versions.
-    func dump(to file: String, serverVersion: Int) async throws -> [String: String] {
+    func dump(to file: String, serverVersion: Int, deadline: StageDeadline?) async throws -> [String: String] {
         let pgDump = try tool("pg_dump", serverVersion: serverVersion)
         let output = try await Subprocess(executable: pgDump,
             arguments: ["--format=custom", "--no-password", "--file=\(file)"] + endpoint.libpqArguments,
             // PGDATABASE, not --dbname: a --dbname holding `=` would be read as a connection string.
-            environment: endpoint.libpqEnvironment.merging(["PGDATABASE": endpoint.database]) { $1 }).run()
+            environment: endpoint.libpqEnvironment.merging(["PGDATABASE": endpoint.database]) { $1 },
+            deadline: deadline).run()
         guard output.status == 0 else {
             throw SlipwayError(.backupFailed, "pg_dump of \(endpoint.redacted) failed: \(output.stderrText)")
         }
-        return ["pg_dump": try await version(of: pgDump), "postgres": try await serverVersionText()]
+        return ["pg_dump": try await version(of: pgDump, deadline: deadline), "postgres": try await serverVersionText()]
     }
 
     /// Creates `name` (like `like` when it exists, else plain) and restores `file` into it with pg_restore.
-    func restore(_ file: String, intoNewDatabase name: String, like: String?, serverVersion: Int) async throws {
+    func restore(_ file: String, intoNewDatabase name: String, like: String?, serverVersion: Int,
+                 deadline: StageDeadline? = nil) async throws {
         try await withAdminConnection { connection in
             var options = " TEMPLATE template0"
             if let like {
@@ -37,10 +40,16 @@ struct PostgresBackupTools: Sendable {
             }
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.identifier(name))\(options)"), logger: logger)
         }
-        let pgRestore = try tool("pg_restore", serverVersion: serverVersion)
-        let output = try await Subprocess(executable: pgRestore,
-            arguments: ["--no-owner", "--exit-on-error", "--no-password"] + endpoint.libpqArguments + ["--dbname=\(name)", file],
-            environment: endpoint.libpqEnvironment).run()
+        let output: Subprocess.Output
+        do {
+            let pgRestore = try tool("pg_restore", serverVersion: serverVersion)
+            output = try await Subprocess(executable: pgRestore,
+                arguments: ["--no-owner", "--exit-on-error", "--no-password"] + endpoint.libpqArguments + ["--dbname=\(name)", file],
+                environment: endpoint.libpqEnvironment, deadline: deadline).run()
+        } catch {
+            await dropDatabase(name, serverVersion: serverVersion)
+            throw error
+        }
         guard output.status == 0 else {
             await dropDatabase(name, serverVersion: serverVersion)
             throw SlipwayError(.backupVerifyFailed, "pg_restore of \(file) failed: \(output.stderrText)")
@@ -150,14 +159,14 @@ struct PostgresBackupTools: Sendable {
     /// The tool of the server's major version when Debian's layout has it (pg_dump refuses a newer server).
     func tool(_ name: String, serverVersion: Int) throws -> String {
         let major = serverVersion / 10_000
-        guard let path = Subprocess.locate(name, preferring: ["/usr/lib/postgresql/\(major)/bin"]) else {
+        guard let path = locator.locate(name, preferring: ["/usr/lib/postgresql/\(major)/bin"]) else {
             throw SlipwayError(.backupFailed, "\(name) not found: install the PostgreSQL \(major) client tools (postgresql-client-\(major))")
         }
         return path
     }
 
-    func version(of tool: String) async throws -> String {
-        let output = try await Subprocess(executable: tool, arguments: ["--version"]).run()
+    func version(of tool: String, deadline: StageDeadline? = nil) async throws -> String {
+        let output = try await Subprocess(executable: tool, arguments: ["--version"], deadline: deadline).run()
         return String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

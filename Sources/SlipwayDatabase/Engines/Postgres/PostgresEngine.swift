@@ -10,17 +10,21 @@ struct PostgresEngine: DatabaseEngine {
     /// queueing every query behind it.
     let lockTimeout: Duration
     let connector: PostgresConnector
+    /// Where pg_dump and pg_restore are found.
+    let locator: ToolLocator
 
-    init(endpoint: PostgresEndpoint, lockTimeout: Duration, applicationName: String, logger: Logger) {
+    init(endpoint: PostgresEndpoint, lockTimeout: Duration, applicationName: String, logger: Logger,
+         locator: ToolLocator = ToolLocator()) {
         self.endpoint = endpoint
         self.lockTimeout = lockTimeout
         self.connector = PostgresConnector(endpoint: endpoint, applicationName: applicationName, logger: logger)
+        self.locator = locator
     }
 
     var location: DatabaseLocation { .postgres(endpoint) }
     var backupFormat: BackupFormat { .pgDumpCustom }
     private var logger: Logger { connector.logger }
-    private var tools: PostgresBackupTools { PostgresBackupTools(connector: connector) }
+    private var tools: PostgresBackupTools { PostgresBackupTools(connector: connector, locator: locator) }
 
     func inspect(_ scripts: [MigrationScript]) async throws -> (history: [AppliedMigration], issues: [ValidationIssue]) {
         try await connector.withConnection { connection in
@@ -49,11 +53,12 @@ struct PostgresEngine: DatabaseEngine {
         }
     }
 
-    func verifyBackup(file: String, manifest: BackupManifest) async throws -> String {
+    func verifyBackup(file: String, manifest: BackupManifest, deadline: StageDeadline?) async throws -> String {
         let serverVersion = try await tools.serverVersion()
         let scratch = "slipway_verify_\(Self.randomSuffix())"
-        try await tools.restore(file, intoNewDatabase: scratch, like: nil, serverVersion: serverVersion)
+        try await tools.restore(file, intoNewDatabase: scratch, like: nil, serverVersion: serverVersion, deadline: deadline)
         do {
+            try deadline.check("the backup")
             let summary = try await checkHistory(in: scratch, manifest: manifest, what: "scratch database \(scratch)")
             await tools.dropDatabase(scratch, serverVersion: serverVersion)
             return summary

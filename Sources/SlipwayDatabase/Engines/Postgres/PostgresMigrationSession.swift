@@ -32,7 +32,7 @@ final class PostgresMigrationSession: MigrationSession {
         }
     }
 
-    func apply(_ script: MigrationScript, installedBy: String?) async throws -> AppliedMigration {
+    func apply(_ script: MigrationScript, installedBy: String?, deadline: StageDeadline?) async throws -> AppliedMigration {
         let steps = try steps(for: script)
         try await ensureTable()
         let started = ContinuousClock.now
@@ -40,7 +40,7 @@ final class PostgresMigrationSession: MigrationSession {
             // As Flyway: outside a transaction a failure cannot be undone, so it is recorded as failed.
             for statement in steps.statements {
                 do {
-                    try await run(statement, of: script)
+                    try await run(statement, of: script, deadline: deadline, inTransaction: false)
                 } catch {
                     _ = try? await record(script, installedBy: installedBy, since: started, success: false)
                     throw error
@@ -50,7 +50,9 @@ final class PostgresMigrationSession: MigrationSession {
         }
         try await execute("BEGIN")
         do {
-            for statement in steps.statements { try await run(statement, of: script) }
+            for statement in steps.statements {
+                try await run(statement, of: script, deadline: deadline, inTransaction: true)
+            }
             let row = try await record(script, installedBy: installedBy, since: started, success: true)
             try await execute("COMMIT")
             return row
@@ -60,7 +62,7 @@ final class PostgresMigrationSession: MigrationSession {
         }
     }
 
-    func dryRun(_ scripts: [MigrationScript], installedBy: String?) async throws -> [DryRunStep] {
+    func dryRun(_ scripts: [MigrationScript], installedBy: String?, deadline: StageDeadline?) async throws -> [DryRunStep] {
         var steps: [DryRunStep] = []
         try await execute("BEGIN")
         do {
@@ -72,7 +74,9 @@ final class PostgresMigrationSession: MigrationSession {
                     continue
                 }
                 let started = ContinuousClock.now
-                for statement in plan.statements { try await run(statement, of: script) }
+                for statement in plan.statements {
+                    try await run(statement, of: script, deadline: deadline, inTransaction: true)
+                }
                 _ = try await record(script, installedBy: installedBy, since: started, success: true)
                 steps.append(DryRunStep(script: script, statements: plan.statements.count, executed: true))
             }
@@ -83,6 +87,9 @@ final class PostgresMigrationSession: MigrationSession {
         try await execute("ROLLBACK")
         return steps
     }
+
+    /// A failed migration's transaction is its own: the ones before it stay committed.
+    func runSurvives() async -> Bool { true }
 
     func baseline(version: MigrationVersion, description: String, installedBy: String?) async throws -> AppliedMigration {
         try await ensureTable()
@@ -124,10 +131,10 @@ final class PostgresMigrationSession: MigrationSession {
         }
     }
 
-    func writeBackup(to file: String) async throws -> BackupSnapshot {
+    func writeBackup(to file: String, deadline: StageDeadline?) async throws -> BackupSnapshot {
         let history = try await table.rows()
         let count = try await table.count()
-        let tools = try await backups.dump(to: file, serverVersion: serverVersion)
+        let tools = try await backups.dump(to: file, serverVersion: serverVersion, deadline: deadline)
         return BackupSnapshot(tools: tools, historyRows: count, historyTable: "\(schema).\(SchemaHistoryTable.name)",
                               history: history)
     }
@@ -149,14 +156,40 @@ final class PostgresMigrationSession: MigrationSession {
         }
     }
 
-    private func run(_ statement: SQLStatement, of script: MigrationScript) async throws {
+    /// Runs one statement. Under a deadline, PostgreSQL's `statement_timeout` is first set to the time left
+    /// (`SET LOCAL` inside the migration's transaction; a session `SET`, reset afterwards, outside one), so the
+    /// server cancels a statement still running at the deadline and its transaction rolls back.
+    private func run(_ statement: SQLStatement, of script: MigrationScript, deadline: StageDeadline?,
+                     inTransaction: Bool) async throws {
+        let context = ErrorContext(file: script.path, line: statement.line)
+        if let deadline {
+            guard let left = deadline.millisecondsLeft else {
+                throw deadline.exceeded("the migrations", " before `\(statement.excerpt)` could start; \(Self.undone(script, inTransaction))",
+                                        context: context)
+            }
+            try await execute(inTransaction ? "SET LOCAL statement_timeout = '\(left)ms'" : "SET statement_timeout = '\(left)ms'")
+        }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+            // Read to the end: a statement returning rows (`SELECT pg_sleep(…)`) reports its error while they stream.
+            for try await _ in try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger) {}
         } catch {
+            if !inTransaction && deadline != nil { try? await execute("RESET statement_timeout") }
+            // 57014 query_canceled: ours once the deadline has passed (the server's timer started after we
+            // measured what was left); otherwise a statement_timeout of the database's own, or a cancel.
+            if let deadline, PostgresErrorText.sqlState(error) == "57014", deadline.hasPassed {
+                throw deadline.exceeded("the migrations", ": PostgreSQL cancelled `\(statement.excerpt)` and \(Self.undone(script, inTransaction))",
+                                        context: context)
+            }
             throw SlipwayError(.migrationFailed,
                 "`\(statement.excerpt)` failed: \(PostgresErrorText.describe(error))",
-                context: ErrorContext(file: script.path, line: statement.line))
+                context: context)
         }
+        if !inTransaction && deadline != nil { try await execute("RESET statement_timeout") }
+    }
+
+    private static func undone(_ script: MigrationScript, _ inTransaction: Bool) -> String {
+        inTransaction ? "\(script.script) was rolled back"
+            : "\(script.script), which runs outside a transaction, is recorded as failed (undo what it did, then `slipway db repair`)"
     }
 
     private func record(_ script: MigrationScript, installedBy: String?, since started: ContinuousClock.Instant,

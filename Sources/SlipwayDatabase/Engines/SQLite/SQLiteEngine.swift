@@ -8,10 +8,12 @@ struct SQLiteEngine: DatabaseEngine {
     /// How long a migration statement waits on a busy database once the lock is held (readers finishing
     /// before the commit, in rollback-journal mode): the config's `lock_timeout`.
     var busyTimeout: Duration = .seconds(5)
+    /// Where gzip is found.
+    var locator = ToolLocator()
 
     var location: DatabaseLocation { .sqlite(path: path) }
     var backupFormat: BackupFormat { .sqliteGzip }
-    private var tools: SQLiteBackupTools { SQLiteBackupTools() }
+    private var tools: SQLiteBackupTools { SQLiteBackupTools(locator: locator) }
 
     /// `installed_by` for SQLite, which has no users: the OS user running slipway.
     static var osUser: String { ProcessInfo.processInfo.environment["USER"] ?? NSUserName() }
@@ -75,8 +77,8 @@ struct SQLiteEngine: DatabaseEngine {
         return value
     }
 
-    func verifyBackup(file: String, manifest: BackupManifest) async throws -> String {
-        let unpacked = try await tools.unpackAndCheck(file, manifest: manifest)
+    func verifyBackup(file: String, manifest: BackupManifest, deadline: StageDeadline?) async throws -> String {
+        let unpacked = try await tools.unpackAndCheck(file, manifest: manifest, deadline: deadline)
         defer { unpacked.remove() }
         return unpacked.summary
     }

@@ -24,41 +24,49 @@ final class SQLiteMigrationSession: MigrationSession {
         SQLiteEngine.issues(scripts)
     }
 
-    func apply(_ script: MigrationScript, installedBy: String?) async throws -> AppliedMigration {
+    func apply(_ script: MigrationScript, installedBy: String?, deadline: StageDeadline?) async throws -> AppliedMigration {
         let installedBy = installedBy ?? SQLiteEngine.osUser
-        return try await access { db in
-            var row: AppliedMigration?
-            try db.inSavepoint {
-                try SQLiteSchemaHistory.create(db)
-                let started = ContinuousClock.now
-                _ = try Self.run(script, in: db)
-                row = try Self.record(script, in: db, installedBy: installedBy, since: started)
-                return .commit
+        return try await SQLiteInterruption.run(queue, at: deadline) {
+            try await access { db in
+                var row: AppliedMigration?
+                try db.inSavepoint {
+                    try SQLiteSchemaHistory.create(db)
+                    let started = ContinuousClock.now
+                    _ = try Self.run(script, in: db, deadline: deadline)
+                    row = try Self.record(script, in: db, installedBy: installedBy, since: started)
+                    return .commit
+                }
+                return row!
             }
-            return row!
         }
     }
 
-    func dryRun(_ scripts: [MigrationScript], installedBy: String?) async throws -> [DryRunStep] {
+    func dryRun(_ scripts: [MigrationScript], installedBy: String?, deadline: StageDeadline?) async throws -> [DryRunStep] {
         let installedBy = installedBy ?? SQLiteEngine.osUser
-        return try await access { db in
-            var steps: [DryRunStep] = []
-            try db.execute(sql: "SAVEPOINT slipway_dry_run")
-            do {
-                try SQLiteSchemaHistory.create(db)
-                for script in scripts {
-                    let started = ContinuousClock.now
-                    let count = try Self.run(script, in: db)
-                    _ = try Self.record(script, in: db, installedBy: installedBy, since: started)
-                    steps.append(DryRunStep(script: script, statements: count, executed: true))
+        return try await SQLiteInterruption.run(queue, at: deadline) {
+            try await access { db in
+                var steps: [DryRunStep] = []
+                try db.execute(sql: "SAVEPOINT slipway_dry_run")
+                do {
+                    try SQLiteSchemaHistory.create(db)
+                    for script in scripts {
+                        let started = ContinuousClock.now
+                        let count = try Self.run(script, in: db, deadline: deadline)
+                        _ = try Self.record(script, in: db, installedBy: installedBy, since: started)
+                        steps.append(DryRunStep(script: script, statements: count, executed: true))
+                    }
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TO slipway_dry_run; RELEASE slipway_dry_run") }
+                    throw error
                 }
-            } catch {
-                try? db.execute(sql: "ROLLBACK TO slipway_dry_run; RELEASE slipway_dry_run")
-                throw error
+                try db.execute(sql: "ROLLBACK TO slipway_dry_run; RELEASE slipway_dry_run")
+                return steps
             }
-            try db.execute(sql: "ROLLBACK TO slipway_dry_run; RELEASE slipway_dry_run")
-            return steps
         }
+    }
+
+    func runSurvives() async -> Bool {
+        (try? await access { $0.isInsideTransaction }) ?? false
     }
 
     func baseline(version: MigrationVersion, description: String, installedBy: String?) async throws -> AppliedMigration {
@@ -97,7 +105,7 @@ final class SQLiteMigrationSession: MigrationSession {
         }
     }
 
-    func writeBackup(to file: String) async throws -> BackupSnapshot {
+    func writeBackup(to file: String, deadline: StageDeadline?) async throws -> BackupSnapshot {
         let raw = file + ".raw"
         defer { try? FileManager.default.removeItem(atPath: raw) }
         let (history, count, version) = try await access { db in
@@ -112,13 +120,16 @@ final class SQLiteMigrationSession: MigrationSession {
                 let source = try SQLiteEngine.open(path, readonly: true)
                 defer { try? source.close() }
                 let destination = try DatabaseQueue(path: raw)
-                try source.backup(to: destination)
-                try destination.close()
+                defer { try? destination.close() }
+                // In steps, so the copy can stop at the deadline: a throwing progress callback aborts it.
+                try source.backup(to: destination, pagesPerStep: 1024) { progress in
+                    if !progress.isCompleted { try deadline.check("the backup") }
+                }
             } catch let error as DatabaseError {
                 throw SlipwayError(.backupFailed, "SQLite backup of \(path) failed: \(error.message ?? "\(error.resultCode)")")
             }
         }
-        var tools = try await backups.compress(raw, to: file)
+        var tools = try await backups.compress(raw, to: file, deadline: deadline)
         tools["sqlite"] = version
         return BackupSnapshot(tools: tools, historyRows: count, historyTable: SchemaHistoryTable.name, history: history)
     }
@@ -127,7 +138,7 @@ final class SQLiteMigrationSession: MigrationSession {
 
     /// Runs the file statement by statement through SQLite's own parser (each statement is compiled after
     /// the one before ran, so it sees the tables that one created). Returns how many ran.
-    static func run(_ script: MigrationScript, in db: Database) throws -> Int {
+    static func run(_ script: MigrationScript, in db: Database, deadline: StageDeadline?) throws -> Int {
         let statements = try db.allStatements(sql: script.sql)
         var count = 0
         while true {
@@ -135,9 +146,13 @@ final class SQLiteMigrationSession: MigrationSession {
             do {
                 statement = try statements.next()
             } catch let error as DatabaseError {
-                throw failure(script, sql: error.sql ?? "", error)
+                throw failure(script, sql: error.sql ?? "", error, deadline: deadline, in: db)
             }
             guard let statement else { return count }
+            if let deadline, deadline.hasPassed {
+                throw deadline.exceeded("the migrations", " before `\(SQLStatement(text: statement.sql, line: 0).excerpt)` could start; \(script.script) was rolled back",
+                                        context: ErrorContext(file: script.path, line: lineOf(statement.sql, in: script.sql)))
+            }
             if TransactionRules.isTransactionControl(statement.sql) {
                 throw SlipwayError(.validationFailed,
                     "\(script.script): `\(SQLStatement(text: statement.sql, line: 0).excerpt)`: Slipway runs each migration in its own transaction; remove transaction control from the file")
@@ -145,7 +160,7 @@ final class SQLiteMigrationSession: MigrationSession {
             do {
                 try statement.execute()
             } catch let error as DatabaseError {
-                throw failure(script, sql: statement.sql, error)
+                throw failure(script, sql: statement.sql, error, deadline: deadline, in: db)
             }
             count += 1
         }
@@ -158,9 +173,18 @@ final class SQLiteMigrationSession: MigrationSession {
             executionTime: Int((ContinuousClock.now - started).milliseconds), success: true)
     }
 
-    private static func failure(_ script: MigrationScript, sql: String, _ error: DatabaseError) -> SlipwayError {
+    private static func failure(_ script: MigrationScript, sql: String, _ error: DatabaseError, deadline: StageDeadline?,
+                                in db: Database) -> SlipwayError {
         let line = lineOf(sql, in: script.sql)
         let statement = SQLStatement(text: sql.trimmingCharacters(in: .whitespacesAndNewlines), line: line)
+        // Interrupted at the deadline (SQLiteInterruption): the statement did not complete, and what it and the
+        // migration did is rolled back. A statement that writes takes the whole run's transaction with it.
+        if error.isInterruptionError, let deadline, deadline.hasPassed {
+            let undone = db.isInsideTransaction ? "\(script.script) was rolled back"
+                : "\(script.script) was rolled back, and with it SQLite rolled back the whole run's transaction"
+            return deadline.exceeded("the migrations", ": `\(statement.excerpt)` was interrupted and \(undone)",
+                                     context: ErrorContext(file: script.path, line: line))
+        }
         return SlipwayError(.migrationFailed,
             "`\(statement.excerpt)` failed: \(error.message ?? "error") (\(error.resultCode))",
             context: ErrorContext(file: script.path, line: line))

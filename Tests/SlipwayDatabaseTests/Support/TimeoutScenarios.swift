@@ -1,0 +1,98 @@
+import Foundation
+import SlipwayModel
+import Testing
+@testable import SlipwayDatabase
+
+/// `migrate_timeout` and `backup_timeout`, run by the SQLite and the PostgreSQL suites alike: work still
+/// running at the deadline is stopped and undone, and the error names the setting.
+enum TimeoutScenarios {
+    /// The migrations' limit: the slow statements would take 10 s or minutes, so only the deadline ends them.
+    /// Not 1 s: on a machine loaded by the other suites, taking the lock and reading the history can take
+    /// that long, and the run then stops before the slow statement starts (correctly, but not what is tested).
+    static let limit = Duration.seconds(2)
+    /// The backup's: room for the lock and the history read before the tool starts, on a loaded machine too.
+    static let backupLimit = Duration.seconds(3)
+
+    static func slowMigrationStopsAtMigrateTimeout(_ project: MigrationProject, _ db: some ScenarioDatabase,
+                                                    endless: String) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson)
+        let migrator = try project.migrator(url: db.url)
+        // V1 in a run of its own, so the deadline meets V2's statement even on a loaded machine.
+        _ = try await migrator.migrate(MigrateOptions(backup: false))
+        try project.write("V2__slow.sql", "CREATE TABLE slow (id INTEGER);\n" + endless + "\n")
+        let started = ContinuousClock.now
+
+        let error = await #expect(throws: SlipwayError.self) {
+            try await migrator.migrate(MigrateOptions(backup: false, timeout: limit))
+        }
+
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.code == .migrationTimeout)
+        #expect(error?.message.contains("exceeded migrate_timeout 2s") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("V2__slow.sql was rolled back") == true, "\(error?.message ?? "")")
+        #expect(error?.context.file?.hasSuffix("migrations/V2__slow.sql") == true)
+        #expect(elapsed < limit + .seconds(3), "stopped at the deadline, not when the statement would end: \(elapsed)")
+        #expect(try await !db.tableExists("slow"), "the timed-out migration's DDL was rolled back")
+        #expect(try await db.query("SELECT script FROM slipway_schema_history") == "V1__create_person.sql",
+                "V1 stays applied, V2 left no row")
+        #expect(try await migrator.info().pending == ["V2__slow.sql"])
+    }
+
+    /// The tool at `tool` (pg_dump or gzip) writes a little output, then hangs with a child of its own
+    /// that holds its pipes: the whole process group must go.
+    static func hungToolStopsAtBackupTimeout(_ project: MigrationProject, _ db: some ScenarioDatabase,
+                                             tool: String) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson + MigrationScenarios.addPeople)
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        let backups = try hangingBackups(project, db, tool: tool)
+        let started = ContinuousClock.now
+
+        let error = await #expect(throws: SlipwayError.self) {
+            try await backups.backup(deadline: StageDeadline(.backupTimeout, timeout: backupLimit))
+        }
+
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.code == .backupTimeout)
+        #expect(error?.message == "the backup exceeded backup_timeout 3s: \(tool) was stopped and its partial output removed",
+                "\(error?.message ?? "")")
+        #expect(elapsed < backupLimit + .seconds(Subprocess.grace.seconds) + .seconds(3), "\(elapsed)")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: project.backupDirectory)) ?? []
+        #expect(left.isEmpty, "no partial backup file or manifest, hidden ones included: \(left)")
+        #expect(try backups.list().isEmpty)
+        #expect(try await db.query("SELECT count(*) FROM person") == "2", "the database is as it was")
+    }
+
+    /// The project's backups with `tool` replaced by a script that hangs.
+    static func hangingBackups(_ project: MigrationProject, _ db: some ScenarioDatabase, tool: String) throws -> DatabaseBackups {
+        let script = project.root + "/bin/" + tool
+        try FileManager.default.createDirectory(atPath: project.root + "/bin", withIntermediateDirectories: true)
+        try Data("""
+            #!/bin/sh
+            for argument in "$@"; do
+              case "$argument" in --file=*) echo partial > "${argument#--file=}" ;; esac
+            done
+            echo partial
+            sleep 600
+            """.utf8).write(to: URL(fileURLWithPath: script))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let real = try project.backups(url: db.url).context
+        let locator = ToolLocator(paths: [tool: script])
+        let engine: any DatabaseEngine = switch real.location {
+        case .postgres(let endpoint):
+            PostgresEngine(endpoint: endpoint, lockTimeout: .seconds(5), applicationName: "slipway test", logger: .init(label: "test"),
+                           locator: locator)
+        case .sqlite(let path):
+            SQLiteEngine(path: path, locator: locator)
+        }
+        return DatabaseBackups(context: DatabaseContext(config: real.config, location: real.location, engine: engine,
+                                                        migrationsDirectory: real.migrationsDirectory, backups: real.backups,
+                                                        events: { _ in }))
+    }
+}
+
+private extension DispatchTimeInterval {
+    var seconds: Int {
+        if case .seconds(let value) = self { return value }
+        return 0
+    }
+}
