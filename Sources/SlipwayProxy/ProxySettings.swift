@@ -7,6 +7,8 @@ struct ProxySettings: Sendable {
     var connectTimeout: TimeAmount
     /// Per upstream and per event loop; connections beyond it close when their exchange ends.
     var maxIdleConnectionsPerUpstream: Int
+    /// A client connection with no request in progress is closed after this long.
+    var clientIdleTimeout: TimeAmount
     /// Bytes buffered towards a peer before the other side stops being read.
     var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark
 }

@@ -19,6 +19,8 @@ extension ReverseProxy {
         let address = Self.spec(of: server.localAddress) ?? listen
         resolveBinding(.bound(address, server))
         logger.info("proxy listening", metadata: ["address": "\(address)"])
+        let sweeps = sweepIdleClients()
+        defer { for sweep in sweeps { sweep.cancel() } }
 
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
@@ -42,6 +44,19 @@ extension ReverseProxy {
         }
         resolveBinding(.finished)
         logger.info("proxy stopped")
+    }
+
+    /// On each loop, closes the client connections idle past `clientIdleTimeout`, looking a few
+    /// times per timeout (at most every second), so a connection closes at most a quarter of the
+    /// timeout (or a second) late.
+    private func sweepIdleClients() -> [RepeatedTask] {
+        let timeout = settings.clientIdleTimeout
+        let every = TimeAmount.nanoseconds(max(min(timeout.nanoseconds / 4, 1_000_000_000), 10_000_000))
+        return loops.values.map { box in
+            box.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
+                box.value.clients.closeIdle(now: .now(), timeout: timeout)
+            }
+        }
     }
 
     /// Where the proxy listens; waits until `run` has bound (useful with port 0).
@@ -117,8 +132,9 @@ extension ReverseProxy {
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
                     // One handler: it frames requests and writes responses as bytes itself, and
                     // does pipelining, quiescing and the 400 for a request it can't frame.
-                    try channel.pipeline.syncOperations.addHandler(ProxyRequestHandler(loop: loop, logger: logger))
-                    loop.clients.opened(channel)
+                    let handler = ProxyRequestHandler(loop: loop, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    loop.clients.opened(channel, handler: handler)
                 }
             }
             .bind(host: listen.host, port: listen.port)

@@ -33,13 +33,16 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
     ///   - upstreamTimeout: longest wait for an upstream's response head once the request was sent; then 504.
     ///   - connectTimeout: longest wait for a connection to an upstream; then 502.
     ///   - maxIdleConnectionsPerUpstream: idle keep-alive connections kept per upstream on each event loop.
+    ///   - clientIdleTimeout: a client connection with no request in progress (between requests, or
+    ///     still sending a request's head) is closed after this long.
     public init(
         listen: SocketAddressSpec,
         eventLoopGroup: MultiThreadedEventLoopGroup = .singleton,
         logger: Logger,
         upstreamTimeout: Duration = .seconds(60),
         connectTimeout: Duration = .seconds(5),
-        maxIdleConnectionsPerUpstream: Int = 128
+        maxIdleConnectionsPerUpstream: Int = 128,
+        clientIdleTimeout: Duration = .seconds(75)
     ) {
         self.listen = listen
         self.group = eventLoopGroup
@@ -48,6 +51,7 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
             upstreamTimeout: TimeAmount(upstreamTimeout),
             connectTimeout: TimeAmount(connectTimeout),
             maxIdleConnectionsPerUpstream: maxIdleConnectionsPerUpstream,
+            clientIdleTimeout: TimeAmount(clientIdleTimeout),
             writeBufferWaterMark: .init(low: 64 * 1024, high: 256 * 1024)
         )
         self.settings = settings

@@ -118,6 +118,15 @@ import Testing
         #expect(config.databases.isEmpty)
     }
 
+    @Test func proxyIdleTimeoutDefaultsTo75sAndIsRead() throws {
+        #expect(ProxyConfig().idleTimeout == .seconds(75))
+        let config = try ConfigLoader.parse(yaml: "proxy:\n  idle_timeout: 30s\nservices:\n  web: { run: ./serve }\n",
+                                            file: "slipway.yml")
+        #expect(config.proxy.idleTimeout == .seconds(30))
+        #expect(issueLines("proxy:\n  idle_timeout: 0s\nservices:\n  web: { run: ./serve }\n")
+            == [#"slipway.yml:2:3: proxy.idle_timeout: expected a duration longer than 0s, got "0s""#])
+    }
+
     @Test func sameRouteOnDifferentHostsIsNoConflict() throws {
         let yaml = """
         services:

@@ -34,7 +34,8 @@ struct ProjectDecoder {
 
     private func decodeProxy(_ node: ConfigNode) -> ProxyConfig {
         var proxy = ProxyConfig()
-        guard let fields = reader.mapping(node, keys: ["listen"]) else { return proxy }
+        guard let fields = reader.mapping(node, keys: ["listen", "idle_timeout"]) else { return proxy }
+        if let idle = fields["idle_timeout"].flatMap({ reader.duration($0, positive: true) }) { proxy.idleTimeout = idle }
         if let listen = fields["listen"], let text = reader.string(listen, expected: "host:port like 127.0.0.1:8080") {
             switch ListenAddress.parse(text) {
             case .success(let address):

@@ -44,9 +44,15 @@ public struct ProjectConfig: Sendable, Equatable {
 
 public struct ProxyConfig: Sendable, Equatable {
     public var listen: SocketAddressSpec
+    /// A client connection with no request in progress (between requests, or still sending a
+    /// request's head) is closed after this long: idle keep-alive connections and slow heads
+    /// (slowloris) do not hold the proxy's descriptors for ever.
+    public var idleTimeout: Duration
 
-    public init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080)) {
+    public init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080),
+                idleTimeout: Duration = .seconds(75)) {
         self.listen = listen
+        self.idleTimeout = idleTimeout
     }
 }
 

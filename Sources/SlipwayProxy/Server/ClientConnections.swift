@@ -5,10 +5,13 @@ import NIOCore
 /// idle connections close at once, busy ones after their response) and wait until all are gone.
 ///
 /// One per loop, touched only on that loop: registering a connection takes no lock shared by the
-/// loops and allocates no close-future callback (ProxyRequestHandler reports the close).
+/// loops and allocates no close-future callback (ProxyRequestHandler reports the close). It also
+/// closes connections idle past the client idle timeout (`closeIdle`, swept periodically): one
+/// timestamp per connection, no timer per request.
 final class ClientConnections {
     private let eventLoop: EventLoop
     private var channels: [ObjectIdentifier: Channel] = [:]
+    private var handlers: [ObjectIdentifier: ProxyRequestHandler] = [:]
     private var quiescing = false
     private var waiters: [EventLoopPromise<Void>] = []
 
@@ -17,12 +20,14 @@ final class ClientConnections {
     }
 
     /// A new connection; asked at once to close when idle if a shutdown has begun.
-    func opened(_ channel: Channel) {
+    func opened(_ channel: Channel, handler: ProxyRequestHandler) {
         channels[ObjectIdentifier(channel)] = channel
+        handlers[ObjectIdentifier(channel)] = handler
         if quiescing { Self.quiesce(channel) }
     }
 
     func closed(_ channel: Channel) {
+        handlers.removeValue(forKey: ObjectIdentifier(channel))
         guard channels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }
         if quiescing && channels.isEmpty { succeedWaiters() }
     }
@@ -33,6 +38,20 @@ final class ClientConnections {
         quiescing = true
         for channel in channels.values { Self.quiesce(channel) }
         if channels.isEmpty { succeedWaiters() }
+    }
+
+    /// Closes every connection that has had no request in progress since before `now - timeout`.
+    /// Returns how many it closed.
+    @discardableResult
+    func closeIdle(now: NIODeadline, timeout: TimeAmount) -> Int {
+        var closed = 0
+        for handler in handlers.values {
+            if let since = handler.idleSince, now - since >= timeout {
+                handler.closeIdleConnection()
+                closed += 1
+            }
+        }
+        return closed
     }
 
     func closeAll() {

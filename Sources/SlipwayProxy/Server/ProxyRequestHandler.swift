@@ -46,6 +46,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     private var delivering = false
     /// Graceful shutdown: close after the current response.
     var quiescing = false
+    /// Since when no request has been in progress (between requests, or while a head is still
+    /// arriving); nil during an exchange. `ClientConnections.closeIdle` closes the connection once
+    /// this is older than the client idle timeout.
+    private(set) var idleSince: NIODeadline? = .now()
     /// One timer per connection, not per request: it fires at the earliest deadline it knew of and
     /// re-arms itself for a later one, so a keep-alive connection schedules about one timer per
     /// `upstreamTimeout` instead of one per request.
@@ -237,6 +241,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     /// The connection is ready for its next request: take a pipelined one or read on.
     func becomeIdle() {
         state = .idle
+        idleSince = .now()
         if quiescing {
             closeClient()
             return
@@ -267,7 +272,16 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     // MARK: Request
 
+    /// The idle timeout passed with no request in progress: close. A head still arriving is
+    /// dropped with the connection (a slow client, or slowloris); nothing was sent upstream for it.
+    func closeIdleConnection() {
+        guard case .idle = state else { return }
+        logger.debug("closing a client connection idle past the idle timeout")
+        closeClient()
+    }
+
     private func start(_ head: RequestHead) {
+        idleSince = nil
         let request = ClientRequest(
             method: head.method,
             version: head.version,

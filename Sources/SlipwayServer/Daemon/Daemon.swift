@@ -41,7 +41,7 @@ public final class Daemon: Sendable {
 
         let store = try SQLiteReleaseStore(path: state.database)
         let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
-        let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger)
+        let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger, clientIdleTimeout: config.proxy.idleTimeout)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
         var engine: DockerEngine?
         if config.services.contains(where: { $0.runtime == .docker }) {

@@ -11,6 +11,7 @@ import SlipwayModel
 func withProxy(
     upstreamTimeout: Duration = .seconds(60),
     connectTimeout: Duration = .seconds(5),
+    clientIdleTimeout: Duration = .seconds(75),
     _ body: (ReverseProxy, ProxyClient) async throws -> Void
 ) async throws {
     var logger = Logger(label: "test.proxy")
@@ -19,7 +20,8 @@ func withProxy(
         listen: SocketAddressSpec(host: "127.0.0.1", port: 0),
         logger: logger,
         upstreamTimeout: upstreamTimeout,
-        connectTimeout: connectTimeout
+        connectTimeout: connectTimeout,
+        clientIdleTimeout: clientIdleTimeout
     )
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await proxy.run() }

@@ -1,0 +1,135 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SlipwayModel
+import Synchronization
+import Testing
+@testable import SlipwayProxy
+
+/// A client connection with no request in progress is closed after the idle timeout: idle
+/// keep-alive connections and heads that never end (slowloris) don't hold descriptors for ever.
+@Suite struct IdleTimeoutTests {
+    static let timeout = Duration.milliseconds(300)
+
+    @Test func aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() async throws {
+        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
+            let port = try await proxy.localAddress().port
+            let started = ContinuousClock.now
+            let answer = try await within(.seconds(10)) { try await RawHTTP.exchange(port: port, "") }
+            #expect(answer == "")
+            #expect(ContinuousClock.now - started >= Self.timeout)
+        }
+    }
+
+    @Test func aHeadThatNeverEndsIsDroppedWithTheConnection() async throws {
+        let web = try await TestBackend.start(name: "web")
+        defer { Task { await web.stop() } }
+        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let port = try await proxy.localAddress().port
+            let answer = try await within(.seconds(10)) {
+                try await RawHTTP.exchange(port: port, "GET / HTTP/1.1\r\nHost: example.test\r\nX-Slow: 1\r\n")
+            }
+            #expect(answer == "")
+            #expect(web.requestsReceived == 0)
+        }
+    }
+
+    @Test func aConnectionInUseStaysOpenAndClosesOnceIdle() async throws {
+        let web = try await TestBackend.start(name: "web")
+        defer { Task { await web.stop() } }
+        // A longer timeout than the others: the gaps between requests must stay well under it
+        // even on a loaded machine.
+        try await withProxy(clientIdleTimeout: .seconds(1)) { proxy, _ in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let connection = try await RawConnection.open(port: try await proxy.localAddress().port)
+            // Eight requests 50 ms apart on one connection (each gap well under the timeout), and one
+            // whose response takes longer than the timeout: an exchange in progress is not idle.
+            for index in 0..<8 {
+                let path = index == 4 ? "/delay/1500" : "/"
+                try await connection.send("GET \(path) HTTP/1.1\r\nHost: example.test\r\n\r\n")
+                try await within(.seconds(10)) { try await connection.waitForResponses(index + 1) }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(connection.isOpen)
+            #expect(web.requestsReceived == 8)
+            // Then idle: closed.
+            try await within(.seconds(10)) { try await connection.waitUntilClosed() }
+        }
+    }
+}
+
+/// Runs `body`, failing the test instead of hanging if it takes longer than `limit`.
+func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        guard let first = try await group.next(), let value = first else {
+            group.cancelAll()
+            throw TimedOut(limit: limit)
+        }
+        group.cancelAll()
+        return value
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var limit: Duration
+    var description: String { "did not happen within \(limit)" }
+}
+
+/// One client connection that sends raw requests and counts the responses it gets back.
+final class RawConnection: Sendable {
+    private let channel: Channel
+    private let received: ByteCollector
+
+    private init(channel: Channel, received: ByteCollector) {
+        self.channel = channel
+        self.received = received
+    }
+
+    static func open(port: Int) async throws -> RawConnection {
+        let received = ByteCollector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Sink(received: received))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        return RawConnection(channel: channel, received: received)
+    }
+
+    var isOpen: Bool { channel.isActive }
+
+    func send(_ text: String) async throws {
+        try await channel.writeAndFlush(channel.allocator.buffer(string: text))
+    }
+
+    /// Until `count` complete responses (status lines followed by their bodies) have arrived.
+    func waitForResponses(_ count: Int) async throws {
+        while received.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 < count || !received.text.hasSuffix("web") {
+            guard channel.isActive else { throw TimedOut(limit: .zero) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    func waitUntilClosed() async throws {
+        try await channel.closeFuture.get()
+    }
+
+    private final class Sink: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let received: ByteCollector
+        init(received: ByteCollector) { self.received = received }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            received.append(unwrapInboundIn(data))
+        }
+    }
+}
