@@ -159,7 +159,9 @@ extension DeploymentController {
         } catch {
             recorder.log("warning: could not record the active release: \(error)")
         }
-        let olderWarm = previous?.warm.flatMap { $0 == instance ? nil : $0 }
+        // The release an earlier deploy kept warm, as the controller knows it now (it may have exited,
+        // or been stopped as unfit for reuse, since this cutover began).
+        let olderWarm = services[service.name]?.active?.warm.flatMap { $0 == instance ? nil : $0 }
         activate(active, startedAt: startedAt)
         await recorder.endStage(.succeeded, replaced.map { "traffic moved from \($0) to \(instance.upstream)" }
             ?? "traffic now goes to \(instance.upstream)")
