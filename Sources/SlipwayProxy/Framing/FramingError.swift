@@ -44,7 +44,7 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
         case .invalidHeaderName: "invalid header name"
         case .invalidHeaderValue: "invalid header value"
         case .invalidContentLength: "invalid Content-Length"
-        case .conflictingContentLength: "differing Content-Length headers"
+        case .conflictingContentLength: "a second Content-Length (a differing one in a response)"
         case .contentLengthWithTransferEncoding: "both Content-Length and Transfer-Encoding"
         case .unsupportedTransferEncoding: "Transfer-Encoding other than a final chunked"
         case .invalidChunkSize: "invalid chunk size"

@@ -1,7 +1,7 @@
 /// The header fields framing and forwarding read, found in one pass over a head's lines; the
 /// lines themselves stay where they are. Strict as llhttp without its lenient flags: no obs-fold,
-/// no control characters, token names, one Content-Length value, Transfer-Encoding only with a
-/// final `chunked` and never with Content-Length.
+/// no control characters, token names, one Content-Length value (one line in a request),
+/// Transfer-Encoding only with a final `chunked` and never with Content-Length.
 struct MessageHeadFields {
     var contentLength: Int?
     var transferEncoding = false
@@ -39,7 +39,7 @@ struct MessageHeadFields {
             let value = HTTPSyntax.trimmed(p[valueStart..<i])
             i += 2
             switch HeaderName.classify(bytes: name) {
-            case .contentLength: try readContentLength(value)
+            case .contentLength: try readContentLength(value, request: request)
             case .transferEncoding: try readTransferEncoding(value)
             case .connection: readConnection(value)
             case .host where request:
@@ -54,7 +54,7 @@ struct MessageHeadFields {
         if transferEncoding && contentLength != nil { throw FramingError(.contentLengthWithTransferEncoding) }
     }
 
-    private mutating func readContentLength(_ value: UnsafeRawBufferPointer.SubSequence) throws {
+    private mutating func readContentLength(_ value: UnsafeRawBufferPointer.SubSequence, request: Bool) throws {
         // Digits only: no sign, no list ("5, 5"), at most 18 of them so the value fits an Int.
         guard !value.isEmpty, value.count <= 18 else { throw FramingError(.invalidContentLength) }
         var length = 0
@@ -62,7 +62,10 @@ struct MessageHeadFields {
             guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { throw FramingError(.invalidContentLength) }
             length = length * 10 + Int(byte - UInt8(ascii: "0"))
         }
-        if let contentLength, contentLength != length { throw FramingError(.conflictingContentLength) }
+        // A request gets one Content-Length line, even with the same value twice: llhttp and nginx
+        // refuse a second one too, and the upstream would get both lines to read in its own way.
+        // A response may repeat its length (RFC 9110 §8.6), as some upstreams do.
+        if let contentLength, request || contentLength != length { throw FramingError(.conflictingContentLength) }
         contentLength = length
     }
 
@@ -75,7 +78,9 @@ struct MessageHeadFields {
             if chunked { throw FramingError(.unsupportedTransferEncoding) }
             if HeaderName.equal(coding, "chunked") { chunked = true }
         }
-        guard any, chunked else { throw FramingError(.unsupportedTransferEncoding) }
+        // `chunked,` ends with an empty element: a parser that takes the last element as it is
+        // wouldn't read the body as chunked (llhttp refuses it).
+        guard any, chunked, value.last != UInt8(ascii: ",") else { throw FramingError(.unsupportedTransferEncoding) }
     }
 
     private mutating func readConnection(_ value: UnsafeRawBufferPointer.SubSequence) {

@@ -30,9 +30,10 @@ struct RequestHead {
 
 extension RequestHead {
     /// Parses a complete head (`HeadAccumulator` found its end and refused bare LFs). Request line
-    /// as RFC 9112 §3: a token method, one space, a target of visible characters, one space,
-    /// `HTTP/1.0` or `HTTP/1.1`. Header rules: `MessageHeadFields`, plus at most one Host, and no
-    /// Transfer-Encoding from an HTTP/1.0 client (RFC 9112 §6.1: it can't have meant it).
+    /// as RFC 9112 §3: a token method, one space, a target of visible characters in one of the
+    /// forms of §3.2, one space, `HTTP/1.0` or `HTTP/1.1`. Header rules: `MessageHeadFields`, plus
+    /// at most one Host, and no Transfer-Encoding from an HTTP/1.0 client (RFC 9112 §6.1: it can't
+    /// have meant it).
     static func parse(_ bytes: ByteBuffer) throws -> RequestHead {
         try bytes.withUnsafeReadableBytes { p in
             var i = 0
@@ -43,7 +44,9 @@ extension RequestHead {
             let targetStart = i
             // Visible ASCII and obs-text; no space, no control character.
             while p[i] > 0x20 && p[i] != 0x7F { i += 1 }
-            guard i > targetStart, p[i] == HTTPSyntax.space, i + 11 <= p.count else { throw FramingError(.invalidRequestLine) }
+            guard i > targetStart, p[i] == HTTPSyntax.space, i + 11 <= p.count,
+                  Self.hasTargetForm(p[targetStart..<i], connect: method == .CONNECT)
+            else { throw FramingError(.invalidRequestLine) }
             let target = String(decoding: UnsafeRawBufferPointer(rebasing: p[targetStart..<i]), as: UTF8.self)
             let v = i + 1
             guard p[v] == UInt8(ascii: "H"), p[v + 1] == UInt8(ascii: "T"), p[v + 2] == UInt8(ascii: "T"),
@@ -79,6 +82,24 @@ extension RequestHead {
                 headerStart: v + 10
             )
         }
+    }
+
+    /// One of RFC 9112 §3.2's forms: origin (`/…`), absolute (`scheme://…`), `*`, or for CONNECT
+    /// authority. A target that is none of them (`a/b`) is refused, as llhttp does.
+    private static func hasTargetForm(_ target: UnsafeRawBufferPointer.SubSequence, connect: Bool) -> Bool {
+        let first = target[target.startIndex]
+        if first == UInt8(ascii: "/") || connect { return true }
+        if first == UInt8(ascii: "*") { return target.count == 1 }
+        // A scheme: a letter, then letters, digits, `+`, `-` or `.`; then `://`.
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard isLetter(first) else { return false }
+        var i = target.startIndex + 1
+        while i < target.endIndex, isLetter(target[i]) || (target[i] >= UInt8(ascii: "0") && target[i] <= UInt8(ascii: "9"))
+            || target[i] == UInt8(ascii: "+") || target[i] == UInt8(ascii: "-") || target[i] == UInt8(ascii: ".") {
+            i += 1
+        }
+        return target.endIndex - i >= 3 && target[i] == UInt8(ascii: ":") && target[i + 1] == UInt8(ascii: "/")
+            && target[i + 2] == UInt8(ascii: "/")
     }
 
     /// Methods are case-sensitive (RFC 9110 §9.1): `get` is not `GET`.

@@ -143,6 +143,27 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
         (chunkedHead + "5\r\nhello\n0\r\n\r\n", .invalidChunkFraming),
         (chunkedHead + "0\r\n\n", .bareLineFeed),
         (chunkedHead + "0\r\nx: y\n\r\n", .bareLineFeed),
+        // Found by `RequestFramerDifferentialTests`: accepted here, refused by llhttp.
+        ("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", .conflictingContentLength),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n", .unsupportedTransferEncoding),
+        ("GET a0/b HTTP/1.1\r\n\r\n", .invalidRequestLine),
+        ("GET \"x HTTP/1.1\r\n\r\n", .invalidRequestLine),
+        ("OPTIONS *x HTTP/1.1\r\n\r\n", .invalidRequestLine),
+        ("GET http:x HTTP/1.1\r\n\r\n", .invalidRequestLine),
+        (chunkedHead + "5;\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5; a=b\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a =b\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a=b\t\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;=b\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a=\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a=\"unterminated\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a=\"q\"b\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a=b\"\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "5;a=\u{FF}\r\nhello\r\n0\r\n\r\n", .invalidChunkFraming),
+        (chunkedHead + "0\r\nnocolon\r\n\r\n", .invalidHeaderName),
+        (chunkedHead + "0\r\nx : y\r\n\r\n", .invalidHeaderName),
+        (chunkedHead + "0\r\nContent-Length: 5\r\n\r\n", .invalidHeaderName),
+        (chunkedHead + "0\r\ntransfer-encoding: chunked\r\n\r\n", .invalidHeaderName),
     ]
     static let chunkedHead = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
 
@@ -154,6 +175,23 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
                 try frameRequests(reads)
             }
         }
+    }
+
+    /// What the stricter chunk extensions, trailers and targets still take (RFC 9112 §3.2, §7.1.1, §7.1.2).
+    @Test func wellFormedExtensionsTrailersAndTargetsAreAccepted() throws {
+        let bodies = [
+            "5;a\r\nhello\r\n0\r\n\r\n", "5;a=b;c=d\r\nhello\r\n0;last\r\n\r\n", "5;a=\"q r;\\\"s\"\r\nhello\r\n0\r\n\r\n",
+            "5;a=\"\"\r\nhello\r\n0\r\nx:y\r\nContent-Type: t\r\nContent-Lengths: 1\r\n\r\n",
+        ]
+        for body in bodies {
+            for reads in splits(Self.chunkedHead + body) {
+                #expect(try frameRequests(reads).bodies == [body], "\(body.debugDescription)")
+            }
+        }
+        let targets = ["/", "/a?b", "*", "http://h/x", "HTTPS://h:8/", "web+x.1-2://h"]
+        let framed = try frameRequests(targets.map { "OPTIONS \($0) HTTP/1.1\r\n\r\n" })
+        #expect(framed.heads.map(\.target) == targets)
+        #expect(try frameRequests(["CONNECT h:443 HTTP/1.1\r\n\r\n"]).heads.first?.target == "h:443")
     }
 
     @Test func headLargerThanTheLimitIsRefused() {
