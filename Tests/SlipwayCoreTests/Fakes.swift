@@ -250,6 +250,16 @@ struct Harness {
             tick: .milliseconds(5))
     }
 
+    /// A new controller over the same store and world, standing for the daemon after a restart.
+    func restartedController(router: FakeRouter = FakeRouter()) -> DeploymentController {
+        DeploymentController(
+            config: config,
+            dependencies: .init(store: store, runtime: FakeRuntime(world: world), router: router,
+                                probe: FakeProbe(world: world, store: store), builder: FakeBuilder(world: world, gate: nil),
+                                logger: Logger(label: "test")),
+            tick: .milliseconds(5))
+    }
+
     func deploy(_ ref: String, service: String = "web", actor: String = "alice") async throws -> Deployment {
         try await controller.deploy(DeployRequest(service: service, ref: ref, actor: actor))
     }

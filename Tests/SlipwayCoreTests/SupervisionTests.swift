@@ -39,11 +39,7 @@ import Testing
 
         // A new controller over the same store, runtime and router stands for the restarted daemon.
         let router = FakeRouter()
-        let restarted = DeploymentController(
-            config: h.config,
-            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: router,
-                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
-                                logger: Logger(label: "test")))
+        let restarted = h.restartedController(router: router)
         try await restarted.recover()
         #expect(await router.upstream(of: "web") == live.upstream)
         #expect(!h.world.aliveInstances.contains(half))
@@ -60,12 +56,7 @@ import Testing
         h.world.state.withLock { _ = $0.alive.remove(live) }  // died with the daemon, unobserved
 
         let router = FakeRouter()
-        let restarted = DeploymentController(
-            config: h.config,
-            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: router,
-                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
-                                logger: Logger(label: "test")),
-            tick: .milliseconds(5))
+        let restarted = h.restartedController(router: router)
         try await restarted.recover()
         let supervision = Task { await restarted.run() }
         defer { supervision.cancel() }
@@ -83,11 +74,7 @@ import Testing
                               version: "v2", directory: "/releases/v2", createdAt: Date(), buildSeconds: 0)
         let lost = try await FakeRuntime(world: h.world).start(release, service: h.config.services[0])
 
-        let restarted = DeploymentController(
-            config: h.config,
-            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: FakeRouter(),
-                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
-                                logger: Logger(label: "test")))
+        let restarted = h.restartedController()
         try await restarted.recover()
         #expect(h.world.aliveInstances == [live])
         #expect(h.world.stoppedInstances.contains(lost))

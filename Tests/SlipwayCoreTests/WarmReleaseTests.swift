@@ -116,12 +116,7 @@ import Testing
         let v2 = try await h.deploy("v2")
 
         let router = FakeRouter()
-        let restarted = DeploymentController(
-            config: h.config,
-            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: router,
-                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
-                                logger: Logger(label: "test")),
-            tick: .milliseconds(5))
+        let restarted = h.restartedController(router: router)
         try await restarted.recover()
         let supervision = Task { await restarted.run() }
         defer { supervision.cancel() }
@@ -142,11 +137,7 @@ import Testing
         active.warmUntil = Date().addingTimeInterval(-1)
         await h.store.setActive(active)
 
-        let restarted = DeploymentController(
-            config: h.config,
-            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: FakeRouter(),
-                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
-                                logger: Logger(label: "test")))
+        let restarted = h.restartedController()
         try await restarted.recover()
         #expect(!h.world.aliveInstances.contains(warm))
         #expect(await h.store.active(service: "web")?.warm == nil)

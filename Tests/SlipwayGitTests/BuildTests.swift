@@ -80,7 +80,7 @@ struct BuildTests {
 
             let background = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)))
-            try await eventuallyGone(background)
+            try await waitUntilSleepIsGone(background)
         }
     }
 
@@ -103,17 +103,7 @@ struct BuildTests {
 
             let background = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)))
-            try await eventuallyGone(background)
-        }
-    }
-
-    /// The process is gone or is some other process now (a zombie counts as gone: it was killed).
-    private func eventuallyGone(_ pid: Int32) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              stat.contains("(sleep)"), !stat.contains(") Z ") {
-            guard ContinuousClock.now < deadline else { throw FixtureError(description: "pid \(pid) still runs") }
-            try await Task.sleep(for: .milliseconds(10))
+            try await waitUntilSleepIsGone(background)
         }
     }
 }

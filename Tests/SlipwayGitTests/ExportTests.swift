@@ -69,11 +69,7 @@ struct ExportTests {
             let exported = try await builder.export(service: service, ref: "HEAD", log: { _ in })
             let started = CollectedLog()
             let build = Task { try await builder.build(exported, service: service, log: started.handler) }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while !started.lines.contains("started") {
-                guard ContinuousClock.now < deadline else { throw FixtureError(description: "the build never started") }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await waitUntil("the build to start") { started.lines.contains("started") }
             build.cancel()
             await #expect(throws: CancellationError.self) { try await build.value }
             #expect(fixture.releaseEntries().isEmpty)

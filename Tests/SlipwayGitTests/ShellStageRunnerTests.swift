@@ -32,14 +32,11 @@ import Testing
         #expect(!outcome.succeeded)
         let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // Killed with its group: gone, or a zombie waiting for init to reap it.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains("(sleep)"), !stat.contains(") Z ") {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("the background child \(pid) of the timed-out command still runs")
-                kill(pid, SIGKILL)
-                return
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        do {
+            try await waitUntilSleepIsGone(pid)
+        } catch {
+            kill(pid, SIGKILL)
+            throw error
         }
     }
 }

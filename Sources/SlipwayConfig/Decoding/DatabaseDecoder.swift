@@ -33,34 +33,18 @@ struct DatabaseDecoder {
     /// The URL after `${VAR}` expansion. Messages never show the value: it may hold a password,
     /// whether written in the file or expanded from the environment.
     private func url(_ node: ConfigNode) -> String? {
-        guard case .scalar = node.node, !node.isNull, let text = node.scalarText else {
-            reader.log.add("expected a url like postgres://host/db or sqlite:path/to/file.db, got \(node.found)",
-                           at: node)
-            return nil
-        }
-        switch EnvironmentExpansion.expand(text, environment: environment) {
-        case .failure(.undefined(let names)):
-            let list = names.map { "${\($0)}" }.joined(separator: ", ")
-            let verb = names.count == 1 ? "variable \(names[0]) is" : "variables \(names.joined(separator: ", ")) are"
-            reader.log.add("environment \(verb) not set (referenced as \(list))", at: node)
-            return nil
-        case .failure(.malformed(let reference)):
-            reader.log.add("invalid variable reference \(ConfigNode.quoted(reference)); write ${NAME}", at: node)
-            return nil
-        case .success(let expanded):
-            if let problem = DatabaseURLRules.problem(with: expanded.value) {
-                var message = "expected \(problem)"
-                if !expanded.variables.isEmpty {
-                    message += " in the value of " + expanded.variables.map { "${\($0)}" }.joined(separator: ", ")
-                }
-                if problem.hasPrefix("a url"), let scheme = DatabaseURLRules.scheme(of: expanded.value) {
-                    message += ", got a \(scheme): url"
-                }
-                reader.log.add(message, at: node)
-                return nil
+        let expansion = SecretExpansion(reader: reader, environment: environment)
+        guard let expanded = expansion.expand(node, expected: "a url like postgres://host/db or sqlite:path/to/file.db")
+        else { return nil }
+        if let problem = DatabaseURLRules.problem(with: expanded.text) {
+            var message = "expected \(problem)\(expanded.origin)"
+            if problem.hasPrefix("a url"), let scheme = DatabaseURLRules.scheme(of: expanded.text) {
+                message += ", got a \(scheme): url"
             }
-            return expanded.value
+            reader.log.add(message, at: node)
+            return nil
         }
+        return expanded.text
     }
 
     private func decodeBackup(_ node: ConfigNode, into backup: inout BackupConfig) {
