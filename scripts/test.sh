@@ -14,4 +14,15 @@ fi
 swift build --build-tests
 # One test at a time: many tests time real processes (health gates, drains), and a 2-core machine
 # running a dozen daemons, PostgreSQL and dockerd at once makes those times meaningless.
-swift test --skip-build --no-parallel "$@"
+# The run is also kept in a log so that, when it fails, what failed is repeated at the end, where
+# a reader of only the last lines (a CI summary) sees it.
+log="$(mktemp "${TMPDIR:-/tmp}/slipway-test.XXXXXX")"
+status=0
+swift test --skip-build --no-parallel "$@" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "test.sh: the run failed (exit $status); what failed:"
+  grep -E '✘|error:|Fatal error|fatalError|Crash|signal [0-9]+' "$log" | grep -v ' passed after ' | head -80 || true
+fi
+rm -f "$log"
+exit "$status"

@@ -15,6 +15,11 @@ struct UnrecordedTests {
             let lost = try await first.start("sleep 600", releaseID: "20260101000000-bbbbbbbb")
             // A process of the same user that is not Slipway's: its output goes elsewhere.
             let other = try await first.start("sleep 600 > /dev/null 2>&1", releaseID: "20260101000000-cccccccc")
+            // `start` returns once the shell is spawned, writing to its log: until the shell has
+            // applied the redirection it *is* one of ours, so wait for it to have.
+            try await eventually("the other process's output to go to /dev/null") {
+                ProcessRuntime.outputFile(of: other.pid) == "/dev/null"
+            }
 
             let restarted = ProcessRuntime(logDirectory: first.workspace.logDirectory, logger: .quiet)
             let found = await restarted.unrecorded(excluding: [recorded])
