@@ -3,6 +3,8 @@
 package enum DatabaseEvent: Sendable, Equatable {
     /// Another migrator holds the lock; the message names it and how long we wait.
     case waitingForLock(database: String, message: String)
+    /// Validated under the lock: the schema's version and the migrations this run will apply (empty: none).
+    case planned(database: String, schemaVersion: String?, pending: [String])
     case backupStarted(database: String)
     /// Written and measured, not yet verified.
     case backupWritten(BackupManifest)

@@ -45,7 +45,14 @@ package struct DatabaseMigrator: Sendable {
 
     /// Validates, backs up (when there is pending work and `options.backup`), then runs each pending
     /// migration in its own transaction, all under the migration lock. A dry run rolls everything back.
-    package func migrate(_ options: MigrateOptions = MigrateOptions()) async throws -> MigrateResult {
+    ///
+    /// `beforeApplying`, when given, is called once there is pending work, still under the lock, after
+    /// the backup (with its manifest; nil without one) and before the first migration: the pipeline ends
+    /// its backup stage there and starts its migrate stage, so that no other migrator can change the
+    /// schema between the backup and the migrations. When it answers false nothing is applied (the
+    /// result has the backup and no applied row); when it throws, neither. It is not called when nothing is pending, nor on a dry run.
+    package func migrate(_ options: MigrateOptions = MigrateOptions(),
+                         beforeApplying: (@Sendable (BackupManifest?) async throws -> Bool)? = nil) async throws -> MigrateResult {
         let started = ContinuousClock.now
         let resolved = try ResolvedMigrations.load(from: context.migrationsDirectory)
         let context = self.context
@@ -61,6 +68,8 @@ package struct DatabaseMigrator: Sendable {
             try Self.refuse(plan.issues + (try await session.issues(plan.pending)), database: context.name)
             var result = MigrateResult(database: context.name, url: context.location.redacted, dryRun: options.dryRun,
                                        previousVersion: plan.currentVersion?.description)
+            context.events(.planned(database: context.name, schemaVersion: plan.currentVersion?.description,
+                                    pending: plan.pending.map(\.script)))
             result.schemaVersion = result.previousVersion
             guard !plan.pending.isEmpty else { return result }
             if options.dryRun {
@@ -73,6 +82,10 @@ package struct DatabaseMigrator: Sendable {
                                                    deadline: backupDeadline)
                 result.backup = taken.manifest
                 result.rotated = taken.rotated
+            }
+            if let beforeApplying, !(try await beforeApplying(result.backup)) { return result }
+            if options.backup || beforeApplying != nil {
+                // The migrations' own time starts now, not with the backup (or the caller's stage bookkeeping).
                 deadline = options.timeout.map { StageDeadline(.migrateTimeout, timeout: $0) }
             }
             for script in plan.pending {

@@ -325,17 +325,15 @@ final class FakeMigrator: DatabaseMigrating {
     func setFailing(_ fails: Bool) { failing.withLock { $0 = fails } }
     var fails: Bool { failing.withLock { $0 } }
 
-    func backup(database: String, releaseDirectory: String, deployment: String,
-                log: @escaping @Sendable (String) -> Void) async throws -> String? {
+    func backUpAndMigrate(database: String, releaseDirectory: String, deployment: String,
+                          log: @escaping @Sendable (String) -> Void,
+                          backedUp: @escaping @Sendable (String) async -> Bool) async throws -> [String] {
         calls.append("backup \(database) from \(releaseDirectory)")
         log("backing up \(database)")
         if let gate = backupGate.withLock({ $0 }) { await gate.wait() }
-        return "b-1"
-    }
-
-    func migrate(database: String, releaseDirectory: String, deployment: String,
-                 log: @escaping @Sendable (String) -> Void) async throws -> [String] {
+        guard await backedUp("b-1") else { return [] }
         calls.append("migrate \(database) from \(releaseDirectory)")
+        log("applying V2__add_employee_timezone.sql")
         if fails {
             throw SlipwayError(.internalError, "V2__broken.sql: syntax error")
         }

@@ -40,6 +40,10 @@ import Testing
         // The migrations come from the exported commit, not the work tree.
         #expect(migrator.calls.all == ["backup hr from /releases/.tmp-v1", "migrate hr from /releases/.tmp-v1"])
         #expect(deployed.rollbackDeadline != nil)
+        // One call of the migrator (one hold of the lock) spans both stages; its lines are told apart.
+        let log = await h.store.log(deployment: deployed.id)
+        #expect(log.contains("[backup] backing up hr"))
+        #expect(log.contains("[migrate] applying V2__add_employee_timezone.sql"))
     }
 
     @Test func theBuildRunsBesideTheBackupAndTheMigrations() async throws {
@@ -47,9 +51,10 @@ import Testing
         let buildGate = BuildGate()
         let h = Harness(buildGate: buildGate, migrator: migrator) { $0.database = "hr" }
         async let deployed = h.deploy("v1")
-        // The build is held; backup and migrate still run and finish.
+        // The build is held; backup and migrate still run and finish. (Either may get going first: the
+        // build is only known to be held once it has reached its gate.)
+        #expect(await eventually("the build held at its gate") { await buildGate.arrived == 1 })
         #expect(await eventually("migrated while the build is held") { migrator.calls.all.count == 2 })
-        #expect(await buildGate.arrived == 1)
         await buildGate.release()
         let record = try await deployed
         #expect(record.exitCode == 0)

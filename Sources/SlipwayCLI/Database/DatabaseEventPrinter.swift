@@ -15,6 +15,8 @@ struct DatabaseEventPrinter: Sendable {
         switch event {
         case .waitingForLock(let database, let message):
             "\(database): \(message)"
+        case .planned:
+            nil  // the result (stdout) says it
         case .backupStarted(let database):
             "\(database): backing up…"
         case .backupWritten(let manifest):

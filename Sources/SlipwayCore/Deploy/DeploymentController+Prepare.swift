@@ -130,7 +130,9 @@ extension DeploymentController {
         case failed(stage: String, String)
     }
 
-    /// backup (verified, only when migrations are pending) → migrate, unless the build has failed by then.
+    /// backup (verified, only when migrations are pending) → migrate, unless the build has failed by then;
+    /// both under one hold of the migration lock (`DatabaseMigrating`), the stage boundary being the
+    /// migrator's `backedUp` call.
     func databaseStages(_ service: ServiceConfig, _ exported: StagedRelease, recorder: DeploymentRecorder,
                         buildFailed: FailureSignal) async -> DatabaseOutcome {
         guard let database = service.database else { return .none }
@@ -140,40 +142,61 @@ extension DeploymentController {
             await recorder.endStage(.failed, failure, named: "backup")
             return .failed(stage: "backup", failure)
         }
-        let backup: String?
+        let progress = DatabaseProgress()
+        let applied: [String]
         do {
-            backup = try await migrator.backup(database: database, releaseDirectory: exported.directory,
-                                               deployment: recorder.id, log: { recorder.log("[backup] \($0)") })
+            applied = try await migrator.backUpAndMigrate(
+                database: database, releaseDirectory: exported.directory, deployment: recorder.id,
+                log: { recorder.log("[\(progress.stage)] \($0)") },
+                backedUp: { backup in
+                    progress.backedUp(backup)
+                    recorder.update { $0.backup = backup }
+                    await recorder.endStage(.succeeded, "\(database): verified backup \(backup)", named: "backup")
+                    await recorder.beginStage("migrate")
+                    guard !buildFailed.isRaised else {
+                        progress.stop()
+                        await recorder.endStage(.cancelled, "not run: the build failed, so the schema stays as it was",
+                                                named: "migrate")
+                        return false
+                    }
+                    return true
+                })
         } catch {
-            let failure = "backup of \(database) failed, nothing migrated: \(Self.describe(error))"
-            await recorder.endStage(.failed, failure, named: "backup")
-            return .failed(stage: "backup", failure)
-        }
-        guard let backup else {
-            await recorder.endStage(.skipped, "\(database): schema up to date, nothing to back up or migrate", named: "backup")
-            return .upToDate
-        }
-        recorder.update { $0.backup = backup }
-        await recorder.endStage(.succeeded, "\(database): verified backup \(backup)", named: "backup")
-
-        await recorder.beginStage("migrate")
-        if buildFailed.isRaised {
-            await recorder.endStage(.cancelled, "not run: the build failed, so the schema stays as it was", named: "migrate")
-            return .notRun
-        }
-        do {
-            let applied = try await migrator.migrate(database: database, releaseDirectory: exported.directory,
-                                                     deployment: recorder.id, log: { recorder.log("[migrate] \($0)") })
-            recorder.update { $0.migrations = applied }
-            await recorder.endStage(.succeeded, "\(database): applied \(applied.joined(separator: ", "))", named: "migrate")
-            return .applied(database: database, backup: backup, scripts: applied)
-        } catch {
+            guard let backup = progress.backup else {
+                let failure = "backup of \(database) failed, nothing migrated: \(Self.describe(error))"
+                await recorder.endStage(.failed, failure, named: "backup")
+                return .failed(stage: "backup", failure)
+            }
             let failure = "migration of \(database) failed: \(Self.describe(error)); the failed migration's transaction "
                 + "left the schema as it was before it (backup \(backup), taken before this run: `slipway db restore \(database) \(backup)`)"
             await recorder.endStage(.failed, failure, named: "migrate")
             return .failed(stage: "migrate", failure)
         }
+        guard let backup = progress.backup else {
+            await recorder.endStage(.skipped, "\(database): schema up to date, nothing to back up or migrate", named: "backup")
+            return .upToDate
+        }
+        if progress.stopped { return .notRun }
+        recorder.update { $0.migrations = applied }
+        await recorder.endStage(.succeeded, "\(database): applied \(applied.joined(separator: ", "))", named: "migrate")
+        return .applied(database: database, backup: backup, scripts: applied)
     }
+}
+
+/// Where the database stages are, as the migrator's callbacks tell: which stage its log lines belong
+/// to, the backup once taken, and whether the migrations were stopped for a failed build.
+final class DatabaseProgress: Sendable {
+    private struct State {
+        var backup: String?
+        var stopped = false
+    }
+    private let state = Mutex(State())
+
+    func backedUp(_ backup: String) { state.withLock { $0.backup = backup } }
+    func stop() { state.withLock { $0.stopped = true } }
+    var backup: String? { state.withLock { $0.backup } }
+    var stopped: Bool { state.withLock { $0.stopped } }
+    var stage: String { backup == nil ? "backup" : "migrate" }
 }
 
 /// Tells the database stages that the build beside them has failed.

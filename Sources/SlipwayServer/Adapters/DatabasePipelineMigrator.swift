@@ -9,26 +9,22 @@ struct DatabasePipelineMigrator: DatabaseMigrating {
     let config: ProjectConfig
     let logger: Logger
 
-    func backup(database: String, releaseDirectory: String, deployment: String,
-                log: @escaping @Sendable (String) -> Void) async throws -> String? {
+    func backUpAndMigrate(database: String, releaseDirectory: String, deployment: String,
+                          log: @escaping @Sendable (String) -> Void,
+                          backedUp: @escaping @Sendable (String) async -> Bool) async throws -> [String] {
         let (migrator, settings) = try self.migrator(database, releaseDirectory: releaseDirectory, log: log)
-        // backup_timeout spans the whole stage: validation, the lock wait, the dump and its proof.
-        let deadline = StageDeadline.backup(settings)
-        let report = try await migrator.validate(deadline: deadline)
-        guard !report.pending.isEmpty else {
-            log("\(database): schema at version \(report.schemaVersion ?? "-"), no migration pending: no backup needed")
-            return nil
-        }
-        log("\(database): \(report.pending.count) pending: \(report.pending.joined(separator: ", "))")
-        return try await migrator.backups.backup(deploymentID: deployment, reason: .migrate, deadline: deadline).manifest.name
-    }
-
-    func migrate(database: String, releaseDirectory: String, deployment: String,
-                 log: @escaping @Sendable (String) -> Void) async throws -> [String] {
-        let (migrator, settings) = try self.migrator(database, releaseDirectory: releaseDirectory, log: log)
-        // The backup stage took and verified the backup just before.
-        let result = try await migrator.migrate(MigrateOptions(backup: false, deploymentID: deployment,
-                                                               timeout: settings.migrateTimeout))
+        // One run of the migrator that `slipway db migrate` runs: validation, the verified backup and the
+        // migrations under one hold of the lock. backup_timeout spans the lock wait, validation, the dump
+        // and its proof; migrate_timeout starts when the backup stage ends.
+        let result = try await migrator.migrate(
+            MigrateOptions(backup: true, deploymentID: deployment, timeout: settings.migrateTimeout,
+                           backupTimeout: settings.backupTimeout),
+            beforeApplying: { manifest in
+                guard let manifest else {
+                    throw SlipwayError(.internalError, "\(database): the migrator took no backup before the pending migrations")
+                }
+                return await backedUp(manifest.name)
+            })
         return result.applied.map(\.script)
     }
 
@@ -41,6 +37,9 @@ struct DatabasePipelineMigrator: DatabaseMigrating {
                                             logger: logger) { event in
             switch event {
             case .waitingForLock(_, let message): log(message)
+            case .planned(_, let version, let pending):
+                log(pending.isEmpty ? "\(database): schema at version \(version ?? "-"), no migration pending: no backup needed"
+                    : "\(database): schema at version \(version ?? "-"), \(pending.count) pending: \(pending.joined(separator: ", "))")
             case .backupStarted(let name): log("backing up \(name)")
             case .backupWritten(let manifest): log("backup \(manifest.name) written")
             case .backupVerified(let manifest): log("backup \(manifest.name) verified by a restore into a scratch database")

@@ -15,6 +15,12 @@ struct PostgresBackupTests {
         try await TestPostgres.withDatabase { url in try await scenario(project, PostgresDatabase(url: url)) }
     }
 
+    @Test func backupAndMigrationsShareOneHoldOfTheLock() async throws {
+        try await run { project, db in
+            try await BackupScenarios.backupAndMigrationsShareOneHoldOfTheLock(project, db)
+        }
+    }
+
     @Test func migrateTakesAVerifiedBackupFirst() async throws {
         try await run { project, db in
             try await BackupScenarios.migrateTakesAVerifiedBackupFirst(project, db, tools: ["pg_dump", "postgres"])

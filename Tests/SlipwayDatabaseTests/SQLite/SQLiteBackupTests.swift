@@ -16,6 +16,10 @@ import Testing
         try await BackupScenarios.migrateTakesAVerifiedBackupFirst(project, db, tools: ["sqlite", "gzip"])
     }
 
+    @Test func backupAndMigrationsShareOneHoldOfTheLock() async throws {
+        try await BackupScenarios.backupAndMigrationsShareOneHoldOfTheLock(project, db)
+    }
+
     @Test func backupRestoreRoundTrip() async throws {
         try await BackupScenarios.backupRestoreRoundTrip(project, db)
     }

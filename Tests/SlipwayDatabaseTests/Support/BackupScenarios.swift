@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import Synchronization
 import Testing
 @testable import SlipwayDatabase
 
@@ -98,6 +99,48 @@ enum BackupScenarios {
         let names = try unverified.list().map(\.name)
         #expect(names == [last.manifest.name, verified.name])
         #expect(project.backupFiles().count == 4, "two backups, two manifests")
+    }
+
+    /// The pipeline's backup and migrate stages are one hold of the lock: between the backup and the
+    /// first migration (where `beforeApplying` runs) no other migrator gets in, so the backup is the
+    /// schema the migrations start from. Answering false applies nothing and keeps the backup.
+    static func backupAndMigrationsShareOneHoldOfTheLock(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
+        try project.write("V1__create_person.sql", MigrationScenarios.createPerson)
+        _ = try await project.migrator(url: db.url).migrate(MigrateOptions(backup: false))
+        try project.write("V2__add_people.sql", MigrationScenarios.addPeople)
+        let events = EventLog()
+        let pipeline = try project.migrator(url: db.url, verify: true, events: events)
+        let other = try project.migrator(url: db.url)
+
+        let between = try await pipeline.migrate(MigrateOptions(deploymentID: "d-1")) { backup in
+            #expect(backup?.verified == true)
+            let error = await #expect(throws: SlipwayError.self) {
+                try await other.migrate(MigrateOptions(backup: false, lockWait: .milliseconds(300)))
+            }
+            #expect(error?.code == .lockTimeout, "another migrator waits for the whole run, backup to last migration")
+            let people = try await db.query("SELECT count(*) FROM person")
+            #expect(people == "0", "no migration has run yet")
+            return true
+        }
+        #expect(between.applied.map(\.script) == ["V2__add_people.sql"])
+        #expect(events.all.contains(.planned(database: "app", schemaVersion: "1", pending: ["V2__add_people.sql"])))
+        #expect(try await db.query("SELECT count(*) FROM person") == "2")
+
+        try project.write("V3__later.sql", "CREATE TABLE later (id INTEGER);\n")
+        let stopped = try await pipeline.migrate(MigrateOptions(deploymentID: "d-2")) { _ in false }
+        #expect(stopped.applied.isEmpty)
+        #expect(stopped.backup != nil, "the backup was taken before the answer")
+        #expect(try await !db.tableExists("later"))
+        #expect(try await pipeline.info().pending == ["V3__later.sql"])
+
+        #expect(try await pipeline.migrate(MigrateOptions(deploymentID: "d-3")) { _ in true }.applied.map(\.script) == ["V3__later.sql"])
+        let calls = Mutex(0)
+        let nothingPending = try await pipeline.migrate(MigrateOptions(deploymentID: "d-4")) { _ in
+            calls.withLock { $0 += 1 }
+            return true
+        }
+        #expect(calls.withLock { $0 } == 0, "not called when nothing is pending")
+        #expect(nothingPending.backup == nil)
     }
 
     static func failedVerificationStopsTheMigration(_ project: MigrationProject, _ db: some ScenarioDatabase) async throws {
