@@ -46,7 +46,7 @@ extension ReverseProxy {
         logger.info("proxy stopped")
     }
 
-    /// On each loop, closes the client connections idle past `clientIdleTimeout`, looking a few
+    /// On each loop, closes the client connections idle or stalled past `clientIdleTimeout`, looking a few
     /// times per timeout (at most every second), so a connection closes at most a quarter of the
     /// timeout (or a second) late.
     private func sweepIdleClients() -> [RepeatedTask] {
@@ -54,7 +54,7 @@ extension ReverseProxy {
         let every = TimeAmount.nanoseconds(max(min(timeout.nanoseconds / 4, 1_000_000_000), 10_000_000))
         return loops.values.map { box in
             box.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
-                box.value.clients.closeIdle(now: .now(), timeout: timeout)
+                box.value.clients.closeStalled(now: .now(), timeout: timeout)
             }
         }
     }

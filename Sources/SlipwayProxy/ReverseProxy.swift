@@ -33,8 +33,9 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
     ///   - upstreamTimeout: longest wait for an upstream's response head once the request was sent; then 504.
     ///   - connectTimeout: longest wait for a connection to an upstream; then 502.
     ///   - maxIdleConnectionsPerUpstream: idle keep-alive connections kept per upstream on each event loop.
-    ///   - clientIdleTimeout: a client connection with no request in progress (between requests, or
-    ///     still sending a request's head) is closed after this long.
+    ///   - clientIdleTimeout: a client connection is closed after this long without progress from its
+    ///     client: no request in progress (between requests, or still sending a request's head), a
+    ///     request body that stopped arriving (answered 408), or a response it doesn't read.
     public init(
         listen: SocketAddressSpec,
         eventLoopGroup: MultiThreadedEventLoopGroup = .singleton,

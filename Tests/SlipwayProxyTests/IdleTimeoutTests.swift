@@ -6,8 +6,9 @@ import Synchronization
 import Testing
 @testable import SlipwayProxy
 
-/// A client connection with no request in progress is closed after the idle timeout: idle
-/// keep-alive connections and heads that never end (slowloris) don't hold descriptors for ever.
+/// A client connection whose client makes no progress is closed after the idle timeout: idle
+/// keep-alive connections, heads or bodies that stop arriving (slowloris) and responses nobody reads
+/// don't hold descriptors, and upstream connections, for ever.
 @Suite struct IdleTimeoutTests {
     static let timeout = Duration.milliseconds(300)
 
@@ -33,6 +34,87 @@ import Testing
             }
             #expect(answer == "")
             #expect(web.requestsReceived == 0)
+        }
+    }
+
+    @Test func aRequestBodyThatStopsArrivingIsAnswered408AndItsUpstreamConnectionClosed() async throws {
+        let web = try await TestBackend.start(name: "web")
+        defer { Task { await web.stop() } }
+        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let port = try await proxy.localAddress().port
+            let started = ContinuousClock.now
+            let answer = try await within(.seconds(10)) {
+                try await RawHTTP.exchange(port: port, "POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 100\r\n\r\n0123456789")
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(answer)")
+            #expect(answer.contains("connection: close\r\n"))
+            #expect(answer.contains("the request body stopped arriving for 300ms"))
+            #expect(ContinuousClock.now - started >= Self.timeout)
+            // The upstream got the head and ten bytes; its connection, holding half a request, is closed.
+            #expect(web.requestsReceived == 1)
+            try await within(.seconds(10)) { await web.wait { $0.openConnections.isEmpty } }
+            #expect(web.uploadedBytes == 0)
+            #expect(web.responsesCompleted == 0)
+        }
+    }
+
+    @Test func aClientThatStopsReadingItsResponseIsCutAndItsUpstreamConnectionClosed() async throws {
+        let web = try await TestBackend.start(name: "web")
+        defer { Task { await web.stop() } }
+        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let size = 256 * 1024 * 1024
+            let client = try await NonReadingClient.open(port: try await proxy.localAddress().port)
+            try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\n\r\n")
+            // The proxy fills the client's socket, stops reading the upstream, and gives up once the
+            // client has taken nothing for the timeout: the upstream connection goes with it.
+            try await within(.seconds(10)) { await web.wait { $0.connectionsAccepted == 1 && $0.openConnections.isEmpty } }
+            let received = try await within(.seconds(10)) { try await client.readToEnd() }
+            #expect(received > 0)
+            #expect(received < size, "cut, not delivered whole")
+            #expect(web.responsesCompleted == 0)
+        }
+    }
+
+    @Test func aSlowButSteadyReaderIsNotCut() async throws {
+        let web = try await TestBackend.start(name: "web")
+        defer { Task { await web.stop() } }
+        try await withProxy(clientIdleTimeout: .seconds(1)) { proxy, _ in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let size = 8 * 1024 * 1024
+            let client = try await NonReadingClient.open(port: try await proxy.localAddress().port)
+            try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n")
+            // Three timeouts' worth of reading a little at a time: the channel stays unwritable
+            // (far more is waiting than is read) but the client takes bytes, so it is not cut.
+            try await client.readSlowly(every: .milliseconds(20), for: .seconds(3))
+            #expect(client.received < size / 2, "still slow: most of the body is yet to come")
+            #expect(web.openConnections == 1)
+            let received = try await within(.seconds(20)) { try await client.readToEnd() }
+            #expect(received > size, "the whole body (and its head) arrived")
+            #expect(web.responsesCompleted == 1)
+        }
+    }
+
+    @Test func aSlowButSteadyRequestBodyIsNotCut() async throws {
+        let web = try await TestBackend.start(name: "web")
+        defer { Task { await web.stop() } }
+        // Each gap (150 ms) well under the timeout, the whole body (1.8 s) well over it.
+        try await withProxy(clientIdleTimeout: .seconds(1)) { proxy, _ in
+            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+            await proxy.switchTraffic(service: "web", to: web.upstream)
+            let connection = try await RawConnection.open(port: try await proxy.localAddress().port)
+            try await connection.send("POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 12\r\n\r\n")
+            for _ in 0..<12 {
+                try await Task.sleep(for: .milliseconds(150))
+                try await connection.send("x")
+            }
+            try await within(.seconds(10)) { try await connection.waitUntilReceived("received 12") }
+            #expect(connection.isOpen)
+            #expect(web.uploadedBytes == 12)
         }
     }
 
@@ -115,6 +197,14 @@ final class RawConnection: Sendable {
     /// Until `count` complete responses (status lines followed by their bodies) have arrived.
     func waitForResponses(_ count: Int) async throws {
         while received.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 < count || !received.text.hasSuffix("web") {
+            guard channel.isActive else { throw TimedOut(limit: .zero) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Until what has arrived contains `text`.
+    func waitUntilReceived(_ text: String) async throws {
+        while !received.text.contains(text) {
             guard channel.isActive else { throw TimedOut(limit: .zero) }
             try await Task.sleep(for: .milliseconds(5))
         }

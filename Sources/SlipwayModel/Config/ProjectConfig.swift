@@ -44,9 +44,10 @@ public struct ProjectConfig: Sendable, Equatable {
 
 public struct ProxyConfig: Sendable, Equatable {
     public var listen: SocketAddressSpec
-    /// A client connection with no request in progress (between requests, or still sending a
-    /// request's head) is closed after this long: idle keep-alive connections and slow heads
-    /// (slowloris) do not hold the proxy's descriptors for ever.
+    /// A client connection whose client makes no progress for this long is closed: no request in
+    /// progress (between requests, or still sending a request's head), a request body that stopped
+    /// arriving (answered 408), or a response it doesn't read. Idle keep-alive connections, slow
+    /// heads and bodies (slowloris) and stalled readers do not hold the proxy's descriptors for ever.
     public var idleTimeout: Duration
 
     public init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080),

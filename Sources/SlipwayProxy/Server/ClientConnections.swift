@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// One per loop, touched only on that loop: registering a connection takes no lock shared by the
 /// loops and allocates no close-future callback (ProxyRequestHandler reports the close). It also
-/// closes connections idle past the client idle timeout (`closeIdle`, swept periodically): one
+/// closes connections idle or stalled past the client idle timeout (`closeStalled`, swept periodically): one
 /// timestamp per connection, no timer per request.
 final class ClientConnections {
     private let eventLoop: EventLoop
@@ -40,16 +40,14 @@ final class ClientConnections {
         if channels.isEmpty { succeedWaiters() }
     }
 
-    /// Closes every connection that has had no request in progress since before `now - timeout`.
+    /// Closes every connection whose client has made no progress for `timeout`: idle, or stalled
+    /// sending its request or reading its response (`ProxyRequestHandler.closeIfStalled`).
     /// Returns how many it closed.
     @discardableResult
-    func closeIdle(now: NIODeadline, timeout: TimeAmount) -> Int {
+    func closeStalled(now: NIODeadline, timeout: TimeAmount) -> Int {
         var closed = 0
-        for handler in handlers.values {
-            if let since = handler.idleSince, now - since >= timeout {
-                handler.closeIdleConnection()
-                closed += 1
-            }
+        for handler in handlers.values where handler.closeIfStalled(now: now, timeout: timeout) {
+            closed += 1
         }
         return closed
     }

@@ -34,6 +34,13 @@ struct LocalResponse {
         )
     }
 
+    static func clientTimedOut(after timeout: TimeAmount) -> LocalResponse {
+        LocalResponse(
+            status: .requestTimeout,
+            message: "the request body stopped arriving for \(DurationText.format(Duration(timeout)))"
+        )
+    }
+
     /// The whole response, encoded for the client's HTTP version.
     func encoded(for request: ClientRequest, close: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
         let body = message + "\n"

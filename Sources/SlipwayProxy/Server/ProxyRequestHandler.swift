@@ -44,12 +44,21 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     /// A request that couldn't be framed behind complete ones: refused once they are answered.
     private var refusal: FramingError?
     private var delivering = false
-    /// Graceful shutdown: close after the current response.
+    /// Close after the current response: a graceful shutdown, or a request body that timed out.
     var quiescing = false
     /// Since when no request has been in progress (between requests, or while a head is still
-    /// arriving); nil during an exchange. `ClientConnections.closeIdle` closes the connection once
+    /// arriving); nil during an exchange. `closeIfStalled` closes the connection once
     /// this is older than the client idle timeout.
     private(set) var idleSince: NIODeadline? = .now()
+    /// During an exchange whose request is still arriving: when the client last sent part of it (or
+    /// was last asked for more after a pause for the upstream). `closeIfStalled` times a body that
+    /// stops arriving (slowloris on the body) from here.
+    private var clientProgress: NIODeadline = .now()
+    /// While the client's channel is unwritable: since when the client has taken none of what was
+    /// written to it (a client that doesn't read its response holds the upstream connection too),
+    /// and its `SendBacklog` at the sweep's last look.
+    private var unwritableSince: NIODeadline?
+    private var backlogAtLastLook = Int.max
     /// One timer per connection, not per request: it fires at the earliest deadline it knew of and
     /// re-arms itself for a later one, so a keep-alive connection schedules about one timer per
     /// `upstreamTimeout` instead of one per request.
@@ -98,7 +107,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         case (.proxying, .head):
             // Pipelined: it waits for the current response, and the client isn't read meanwhile.
             queued.append(part)
-        case (.discardingRequestBody, .body), (.closed, _):
+        case (.discardingRequestBody, .body):
+            clientProgress = .now()
+        case (.closed, _):
             break
         case (.discardingRequestBody, .end):
             becomeIdle()
@@ -138,6 +149,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     func releasePendingRead() {
         if readPending && mayRead {
             readPending = false
+            // The pause was the upstream's doing: the client's time runs from now.
+            clientProgress = .now()
             context.read()
         }
     }
@@ -153,8 +166,11 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        unwritableSince = writable ? nil : .now()
+        backlogAtLastLook = .max
         if case .proxying(let exchange) = state, let connection = exchange.connection {
-            connection.setReadsPaused(!context.channel.isWritable)
+            connection.setReadsPaused(!writable)
         }
         context.fireChannelWritabilityChanged()
     }
@@ -272,16 +288,67 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     // MARK: Request
 
-    /// The idle timeout passed with no request in progress: close. A head still arriving is
-    /// dropped with the connection (a slow client, or slowloris); nothing was sent upstream for it.
-    func closeIdleConnection() {
-        guard case .idle = state else { return }
-        logger.debug("closing a client connection idle past the idle timeout")
-        closeClient()
+    /// Closes the connection if its client has held it for `timeout` without progress, and says
+    /// whether it did: nginx's `keepalive_timeout`, `client_header_timeout`, `client_body_timeout`
+    /// and `send_timeout` in one, checked by the per-loop sweep (`ClientConnections.closeStalled`).
+    /// - No request in progress (between requests, or a head still arriving: a slow client, or
+    ///   slowloris): closed; nothing was sent upstream for a partial head.
+    /// - A request body that stopped arriving while the upstream could take it: answered 408 if no
+    ///   response has begun, and closed; the upstream connection, holding a partial request, is closed.
+    /// - A response the client doesn't read (its channel unwritable all that time): closed, and the
+    ///   upstream connection with it. A response the *upstream* is slow to send is the upstream
+    ///   timeout's business, not this.
+    func closeIfStalled(now: NIODeadline, timeout: TimeAmount) -> Bool {
+        if case .idle = state, let since = idleSince, now - since >= timeout {
+            logger.debug("closing a client connection idle past the idle timeout")
+            closeClient()
+            return true
+        }
+        if clientTookNothing(now: now, timeout: timeout) {
+            logger.debug("closing a client connection that has not read its response within the idle timeout")
+            closeClient()
+            return true
+        }
+        guard awaitsRequestBytes, now - clientProgress >= timeout else { return false }
+        logger.debug("closing a client connection whose request body stalled past the idle timeout")
+        if case .proxying(let exchange) = state, exchange.responseHead == nil {
+            exchange.upstream.counters.clientAborts += 1
+            // Closed once the 408 is out (a connection with half a body on it can carry nothing more).
+            quiescing = true
+            fail(exchange, with: .clientTimedOut(after: timeout))
+        } else {
+            closeClient()
+        }
+        return true
+    }
+
+    /// Whether the client's channel has been unwritable for `timeout` with nothing taken. Each look
+    /// also measures the backlog (`SendBacklog`): when it went down since the look before, the client
+    /// read something and its time starts again (nginx's `send_timeout` is per write the same way).
+    private func clientTookNothing(now: NIODeadline, timeout: TimeAmount) -> Bool {
+        guard let since = unwritableSince else { return false }
+        if now - since >= timeout { return true }
+        SendBacklog.measure(context.channel).assumeIsolated().whenSuccess { backlog in
+            guard self.unwritableSince != nil else { return }
+            if backlog < self.backlogAtLastLook && self.backlogAtLastLook != .max { self.unwritableSince = .now() }
+            self.backlogAtLastLook = backlog
+        }
+        return false
+    }
+
+    /// Whether the exchange waits on the client for more of its request: the body is unfinished and
+    /// the client is being read (not paused because the upstream can't take more, or isn't there yet).
+    private var awaitsRequestBytes: Bool {
+        switch state {
+        case .proxying(let exchange): !exchange.requestEnded && mayRead
+        case .discardingRequestBody: true
+        case .idle, .closed: false
+        }
     }
 
     private func start(_ head: RequestHead) {
         idleSince = nil
+        clientProgress = .now()
         let request = ClientRequest(
             method: head.method,
             version: head.version,
@@ -329,6 +396,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     private func forward(_ body: ByteBuffer, of exchange: Exchange) {
+        clientProgress = .now()
         guard let connection = exchange.connection else {
             exchange.pendingParts.append(.body(body))
             return
