@@ -105,6 +105,38 @@ import Testing
         #expect(try await cli.run("logs", "--service", "web").status == 0)
     }
 
+    /// `start` doesn't wait to see a container stay up: one that exits soon after it starts (here
+    /// half a second, past the start) fails the health stage with its exit status and its own output,
+    /// and nothing is left serving. (One already gone when `start` inspects it fails `start` the same
+    /// way: `RunTests.containerThatExitsAtOnceIsNeverLost`.)
+    @Test(.enabled(if: shouldRun)) func containerThatExitsAtOnceFailsTheHealthStageWithItsOutput() async throws {
+        #expect(Self.engineAnswers, "no Docker engine: run scripts/ensure-docker.sh")
+        guard Self.engineAnswers else { return }
+        let repository = try Self.repository()
+        defer { repository.remove() }
+        try FileManager.default.createSymbolicLink(atPath: repository.root + "/rootfs/bin/sleep", withDestinationPath: "busybox")
+        try repository.write("Dockerfile", """
+            FROM scratch
+            COPY rootfs/ /
+            CMD ["/bin/sh", "-c", "echo cannot open database >&2; sleep 0.5; exit 4"]
+
+            """)
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "broken")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        let failed = try await cli.json(Deployment.self, "deploy", "web")
+        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue, "\(failed.message ?? "")")
+        let health = failed.stages.first { $0.name == "health" }
+        #expect(failed.stages.first { $0.name == "start" }?.outcome == .succeeded)
+        #expect(health?.outcome == .failed)
+        let message = health?.message ?? ""
+        #expect(message.contains("the release exited with status 4 before it became healthy"), "\(message)")
+        #expect(message.contains("cannot open database"), "\(message)")
+        #expect(try await cli.status().services.first?.activeRelease == nil)
+    }
+
     @Test(.enabled(if: shouldRun)) func containersAreReadoptedAfterTheDaemonIsKilled() async throws {
         #expect(Self.engineAnswers, "no Docker engine: run scripts/ensure-docker.sh")
         guard Self.engineAnswers else { return }

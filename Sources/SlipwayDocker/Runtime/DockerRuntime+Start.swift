@@ -2,12 +2,18 @@ import Foundation
 import SlipwayModel
 
 extension DockerRuntime {
-    /// Creates and starts a container of the release's image; returns once it runs (not yet
-    /// healthy), its port being the loopback port the engine published the container port on.
-    /// `deployment` becomes the container's `slipway.deployment` label.
+    /// Creates and starts a container of the release's image; returns once the engine says it runs
+    /// (not yet healthy), its port being the loopback port the engine published the container port
+    /// on. `deployment` becomes the container's `slipway.deployment` label.
     ///
-    /// - Throws: `SlipwayError(.startFailed)` when the container cannot be created or started or
-    ///   exits at once (with its last output), `SlipwayError(.dockerUnavailable)` without an engine.
+    /// It doesn't wait to see whether the container stays up: the health gate probes at once and, when
+    /// a probe fails and the container is gone, reports the exit this runtime put on `exits` (the
+    /// container is watched from before it starts) and the container's last output. Waiting here cost
+    /// every start a quarter of a second.
+    ///
+    /// - Throws: `SlipwayError(.startFailed)` when the container cannot be created or started or has
+    ///   already exited when the engine is asked (with its last output), `SlipwayError(.dockerUnavailable)`
+    ///   without an engine.
     public func start(_ release: Release, service: ServiceConfig, deployment: String?) async throws -> Instance {
         func failure(_ reason: String) -> SlipwayError {
             SlipwayError(.startFailed, "cannot start \(service.name) release \(release.id): \(reason)",
@@ -55,7 +61,7 @@ extension DockerRuntime {
         watched[id] = WatchedContainer(instance: starting, starting: true)
         do {
             try await engine.startContainer(id)
-            let details = try await detailsAfterStartCheck(id)
+            let details = try await engine.inspectContainer(id)
             guard let details else { throw failure("its container vanished as it started") }
             if !details.state.running {
                 let tail = await logTail(starting, lines: 20)
@@ -80,17 +86,6 @@ extension DockerRuntime {
             try? await engine.removeContainer(id, force: true)
             if let error = error as? EngineError { throw failure(error.message) }
             throw error
-        }
-    }
-
-    /// The container's state once it has run for `startCheck`, or as soon as it stops: a command
-    /// that fails at once (a missing file, a bad flag) fails the start with its output.
-    func detailsAfterStartCheck(_ id: String) async throws -> ContainerDetails? {
-        let deadline = ContinuousClock.now + startCheck
-        while true {
-            let details = try await engine.inspectContainer(id)
-            guard let details, details.state.running, ContinuousClock.now < deadline, !Task.isCancelled else { return details }
-            try? await Task.sleep(for: .milliseconds(25))
         }
     }
 

@@ -22,8 +22,6 @@ public actor DockerRuntime: Runtime {
     /// Labels every container this runtime starts (`slipway.project`); the daemon passes its state
     /// directory. Without one, `unrecorded` can attribute no container to this project.
     let project: String?
-    /// How long `start` watches a new container for an exit at once before reporting it started.
-    let startCheck: Duration = .milliseconds(250)
     /// Containers whose exit this runtime reports, by container id.
     var watched: [String: WatchedContainer] = [:]
     /// Where a reconnected event stream resumes, so no exit is missed while it was down.
