@@ -89,7 +89,7 @@ let package = Package(
         ]),
         // argument-parser verbs; clients of the daemon's API.
         .target(name: "SlipwayCLI", dependencies: [
-            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayDatabase",
+            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayDatabase", "SlipwayGit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -31,20 +31,28 @@ struct DeployCommand: AsyncParsableCommand {
     }
 
     private func deployChanged(_ client: DaemonClient, printer: ProgressPrinter) async throws -> ExitStatus {
-        let last = try await client.stream("/v1/runs", body: RunRequest(from: from, to: to, actor: currentActor())) { event in
-            if event.event == .plan, let plan = event.plan, !global.json {
-                RunPrinter.printPlan(plan)
-            } else {
-                printer.handle(event)
-            }
-        }
-        if let error = last.error { throw error }
-        guard let summary = last.summary else {
-            throw SlipwayError(.interrupted, "the daemon did not report how the run ended; see `slipway history`")
-        }
-        if global.json { try Terminal.printJSON(summary) } else { RunPrinter.printSummary(summary) }
+        let summary = try await streamRun(RunRequest(from: from, to: to, actor: currentActor()), client: client,
+                                          printer: printer, json: global.json)
         return ExitStatus(rawValue: summary.exitCode) ?? .deployFailed
     }
+}
+
+/// A `deploy --changed` run through the daemon: its plan and progress as they come, then its summary
+/// (or the summary as JSON). Returns the summary.
+func streamRun(_ request: RunRequest, client: DaemonClient, printer: ProgressPrinter, json: Bool) async throws -> RunSummary {
+    let last = try await client.stream("/v1/runs", body: request) { event in
+        if event.event == .plan, let plan = event.plan, !json {
+            RunPrinter.printPlan(plan)
+        } else {
+            printer.handle(event)
+        }
+    }
+    if let error = last.error { throw error }
+    guard let summary = last.summary else {
+        throw SlipwayError(.interrupted, "the daemon did not report how the run ended; see `slipway history`")
+    }
+    if json { try Terminal.printJSON(summary) } else { RunPrinter.printSummary(summary) }
+    return summary
 }
 
 /// The end of a streamed deploy or rollback: print the record, return its exit status.

@@ -73,7 +73,8 @@ extension DeploymentController {
                             return RunSummary.Result(service: entry.service, deploymentID: nil, outcome: "skipped", exitCode: 0,
                                                      message: "skipped: \(failedDependency), which it depends on, failed")
                         }
-                        return await self.deployForRun(entry.service, commit: plan.to, actor: request.actor, emit: emit)
+                        return await self.deployForRun(entry.service, commit: plan.to, actor: request.actor,
+                                                       trigger: request.trigger ?? "changed", emit: emit)
                     }
                 }
                 var collected: [RunSummary.Result] = []
@@ -87,10 +88,10 @@ extension DeploymentController {
         return RunSummary(plan: plan, results: ordered, exitCode: worst)
     }
 
-    private func deployForRun(_ service: String, commit: String, actor: String,
+    private func deployForRun(_ service: String, commit: String, actor: String, trigger: String,
                               emit: @escaping @Sendable (DeploymentEvent) -> Void) async -> RunSummary.Result {
         do {
-            let record = try await deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: "changed")) { event in
+            let record = try await deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: trigger)) { event in
                 var event = event
                 event.service = service
                 emit(event)

@@ -10,12 +10,16 @@ public struct RunRequest: Sendable, Codable, Equatable {
     /// Instead of a diff: exactly these services, in dependency order.
     public var services: [String]?
     public var actor: String
+    /// What the deployment records say started them: `changed` (nil) for `deploy --changed`, `push`
+    /// for the post-receive hook.
+    public var trigger: String?
 
-    public init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String) {
+    public init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: String? = nil) {
         self.from = from
         self.to = to
         self.services = services
         self.actor = actor
+        self.trigger = trigger
     }
 }
 

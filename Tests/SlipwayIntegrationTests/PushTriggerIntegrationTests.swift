@@ -1,0 +1,94 @@
+import Foundation
+import SlipwayModel
+import Testing
+
+/// A `git push` deploys what it changed: `slipway hook install` in the repository the daemon
+/// serves, then a push from a clone runs the hook, which deploys exactly the services whose paths the
+/// pushed range touched, through the real daemon, and the pusher sees the progress.
+@Suite(.serialized) struct PushTriggerIntegrationTests {
+    static func repository() throws -> TestRepository {
+        let service = { (name: String, route: String) in
+            """
+              \(name):
+                run: '\(Binaries.example)'
+                route: { path: \(route) }
+                paths: ["services/\(name)/**"]
+                health: { path: /health, interval: 50ms, healthy_threshold: 1, start_timeout: 5s }
+                drain_timeout: 5s
+                watch: 0s
+            """
+        }
+        let repository = try TestRepository(config: """
+            proxy:
+              listen: 127.0.0.1:0
+            services:
+            \(service("api", "/api"))
+            \(service("web", "/"))
+            """)
+        for name in ["api", "web"] {
+            try FileManager.default.createDirectory(atPath: repository.root + "/services/\(name)", withIntermediateDirectories: true)
+            try repository.write("services/\(name)/main.txt", "\(name) 1\n")
+        }
+        try repository.write(".gitignore", ".slipway/\n")
+        try repository.write("VERSION", "v1\n")
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "two services")
+        return repository
+    }
+
+    func git(_ arguments: [String], in directory: String) async throws -> CommandResult {
+        let result = try await runProgram("/usr/bin/env", ["git", "-c", "user.name=Pusher", "-c", "user.email=pusher@slipway.invalid",
+                                                           "-c", "commit.gpgsign=false"] + arguments,
+                                          in: directory, environment: ["SLIPWAY_ACTOR": "pusher"])
+        #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+        return result
+    }
+
+    @Test func aPushDeploysExactlyTheServicesItChanged() async throws {
+        let repository = try Self.repository()
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "--changed").status == 0)
+        let before = try await cli.json([Deployment].self, "history")
+
+        let install = try await cli.run("hook", "install")
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(install.stdout.contains("installed \(repository.root)/.git/hooks/post-receive: a push to main deploys"))
+        #expect(install.stdout.contains("receive.denyCurrentBranch=updateInstead"))
+
+        let clone = repository.root + "-clone"
+        defer { try? FileManager.default.removeItem(atPath: clone) }
+        _ = try await git(["clone", "--quiet", repository.root, clone], in: "/")
+        try "api 2\n".write(toFile: clone + "/services/api/main.txt", atomically: true, encoding: .utf8)
+        _ = try await git(["commit", "--quiet", "-am", "api: 2"], in: clone)
+        let pushed = try await git(["rev-parse", "HEAD"], in: clone).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let push = try await git(["push", "origin", "main"], in: clone)
+
+        // The pusher saw the run: the range, the plan and the deployment's stages, relayed by git.
+        #expect(push.stderr.contains("remote: slipway: refs/heads/main "), "\(push.stderr)")
+        #expect(push.stderr.contains("deploying the services it changed"))
+        #expect(push.stderr.contains("remote: [api]"), "\(push.stderr)")
+        // Exactly api deployed, at the pushed commit, recorded as a push.
+        let after = try await cli.json([Deployment].self, "history")
+        let new = after.filter { deployment in !before.contains { $0.id == deployment.id } }
+        #expect(new.map(\.service) == ["api"])
+        #expect(new.first?.trigger == "push")
+        #expect(new.first?.commit == pushed)
+        #expect(new.first?.outcome == .succeeded)
+        #expect(new.first?.actor == "pusher")
+        #expect(try await get(daemon.url + "/api/").0 == 200)
+        // The daemon's work tree moved with the push.
+        let head = try await git(["rev-parse", "HEAD"], in: repository.root).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(head == pushed)
+
+        // A push to another branch deploys nothing.
+        _ = try await git(["checkout", "--quiet", "-b", "feature"], in: clone)
+        try "web 2\n".write(toFile: clone + "/services/web/main.txt", atomically: true, encoding: .utf8)
+        _ = try await git(["commit", "--quiet", "-am", "web: 2"], in: clone)
+        let other = try await git(["push", "origin", "feature"], in: clone)
+        #expect(other.stderr.contains("remote: slipway: refs/heads/feature: not main, nothing deployed"), "\(other.stderr)")
+        #expect(try await cli.json([Deployment].self, "history").count == after.count)
+    }
+}
