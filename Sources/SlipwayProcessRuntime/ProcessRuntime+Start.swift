@@ -31,7 +31,7 @@ extension ProcessRuntime {
             LogFile.appendMarker("==> slipway: starting \(service.name) release \(release.id) (\(release.version)) "
                                  + "on 127.0.0.1:\(port) at \(Date.now.ISO8601Format())", to: output)
             pid = try ChildSpawn.spawn(ChildSpawn.Plan(
-                executable: "/bin/sh", arguments: ["-c", "exec \(service.run)"],
+                executable: "/bin/sh", arguments: ["-c", ShellCommandLine.script(for: service.run)],
                 environment: ServiceEnvironment.compose(base: ProcessInfo.processInfo.environment,
                                                         release: release, service: service, port: port),
                 directory: release.directory,

@@ -23,6 +23,39 @@ struct StartTests {
         }
     }
 
+    @Test(arguments: [
+        ("./server --port $PORT", true), ("python3 app.py > out.log 2>&1", true), ("echo 'a;b' \"c|d\" e\\&f", true),
+        ("cd api && ./server", false), ("./migrate; ./server", false), ("./server | tee log", false), ("./server &", false), ("./server &> log", false), ("./server 2>&1 >| log", true),
+        ("LOG=debug ./server", false), ("exec ./server", false), ("if true; then ./server; fi", false), ("(./server)", false),
+    ])
+    func simpleCommandsAreExecedAndTheRestRunAsScripts(_ run: String, simple: Bool) {
+        #expect(ShellCommandLine.isSimpleCommand(run) == simple)
+        #expect(ShellCommandLine.script(for: run) == (simple ? "exec " + run : run))
+    }
+
+    @Test func aCompoundRunLineRunsAsAShellScriptAndStopsAsAGroup() async throws {
+        try await RuntimeHarness.run { harness in
+            try FileManager.default.createDirectory(atPath: harness.workspace.releaseDirectory + "/api",
+                                                    withIntermediateDirectories: true)
+            let instance = try await harness.start("cd api && echo \"in $(pwd)\" && sleep 600")
+            try await harness.waitForLog(instance, containing: "in \(harness.workspace.releaseDirectory)/api")
+            #expect(await harness.runtime.isAlive(instance))
+            await harness.runtime.stop(instance, timeout: .seconds(5))
+            #expect(!ProcessGroup(id: instance.pid).hasLiveMembers, "the shell and its sleep are both gone")
+        }
+    }
+
+    @Test func leadingAssignmentsAndAnExplicitExecWork() async throws {
+        try await RuntimeHarness.run { harness in
+            let assigned = try await harness.start("GREETING=hello sh -c 'echo greeting=$GREETING; exec sleep 600'")
+            try await harness.waitForLog(assigned, containing: "greeting=hello")
+            let explicit = try await harness.start("exec sh -c 'echo explicit exec; exec sleep 600'",
+                                                   releaseID: "20260101000000-bbbbbbbb")
+            try await harness.waitForLog(explicit, containing: "explicit exec")
+            #expect(await harness.runtime.isAlive(explicit))
+        }
+    }
+
     @Test func portServiceEnvironmentAndSlipwayVariablesReachTheProcess() async throws {
         try await RuntimeHarness.run { harness in
             try harness.workspace.write("env.sh", """
