@@ -70,6 +70,7 @@ import Testing
         #expect(push.stderr.contains("remote: slipway: refs/heads/main "), "\(push.stderr)")
         #expect(push.stderr.contains("deploying the services it changed"))
         #expect(push.stderr.contains("remote: [api]"), "\(push.stderr)")
+        #expect(!push.stderr.contains("warning"))
         // Exactly api deployed, at the pushed commit, recorded as a push.
         let after = try await cli.json([Deployment].self, "history")
         let new = after.filter { deployment in !before.contains { $0.id == deployment.id } }
@@ -83,12 +84,19 @@ import Testing
         let head = try await git(["rev-parse", "HEAD"], in: repository.root).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(head == pushed)
 
+        // A push that changes slipway.yml says the daemon still runs the configuration it loaded.
+        let config = try String(contentsOfFile: clone + "/slipway.yml", encoding: .utf8)
+        try (config + "# a comment\n").write(toFile: clone + "/slipway.yml", atomically: true, encoding: .utf8)
+        _ = try await git(["commit", "--quiet", "-am", "config"], in: clone)
+        let configPush = try await git(["push", "origin", "main"], in: clone)
+        #expect(configPush.stderr.contains("remote: slipway: warning: this push changes slipway.yml"), "\(configPush.stderr)")
+
         // A push to another branch deploys nothing.
         _ = try await git(["checkout", "--quiet", "-b", "feature"], in: clone)
         try "web 2\n".write(toFile: clone + "/services/web/main.txt", atomically: true, encoding: .utf8)
         _ = try await git(["commit", "--quiet", "-am", "web: 2"], in: clone)
         let other = try await git(["push", "origin", "feature"], in: clone)
         #expect(other.stderr.contains("remote: slipway: refs/heads/feature: not main, nothing deployed"), "\(other.stderr)")
-        #expect(try await cli.json([Deployment].self, "history").count == after.count)
+        #expect(try await cli.json([Deployment].self, "history").count == after.count, "neither the config push nor the branch deployed")
     }
 }

@@ -69,6 +69,12 @@ struct HookCommand: AsyncParsableCommand {
                 for update in updates {
                     print("slipway: \(update.ref) \(update.from.map { String($0.prefix(7)) } ?? "(new)")..\(update.to.prefix(7)): "
                           + "deploying the services it changed")
+                    let configFile = try DaemonClient.configFile(global)
+                    if await PostReceiveHook.configurationChanged(in: (configFile as NSString).deletingLastPathComponent,
+                                                                  range: update, configFile: configFile) {
+                        print("slipway: warning: this push changes \((configFile as NSString).lastPathComponent); the daemon deploys "
+                              + "with the configuration it loaded: restart it (`slipway serve`) for the change to apply")
+                    }
                     // Git relays a hook's output to the pusher as it comes: flushed now, not at exit.
                     fflush(nil)
                     let request = RunRequest(from: update.from, to: update.to, actor: currentActor(), trigger: "push")

@@ -68,6 +68,18 @@ public enum PostReceiveHook {
         return Installed(path: path, branch: branch, replacedOwn: replacedOwn, acceptsPushesToCheckout: accepts)
     }
 
+    /// Whether the pushed range changed the configuration file (`configFile`, inside the repository at
+    /// `root`): the daemon deploys with the configuration it loaded, so the pusher must be told.
+    /// False when it can't tell (a created branch, a file outside the repository).
+    public static func configurationChanged(in root: String, range: PushedRange, configFile: String,
+                                            environment: [String: String] = ProcessInfo.processInfo.environment) async -> Bool {
+        guard let from = range.from, configFile.hasPrefix(root + "/") else { return false }
+        let path = String(configFile.dropFirst(root.count + 1))
+        let git = HookGit(root: root, environment: GitRepository.environment(from: environment))
+        guard let changed = try? await git.output(["diff", "--name-only", from, range.to, "--", path], what: "") else { return false }
+        return !changed.isEmpty
+    }
+
     static func command(_ executable: String, _ branch: String, _ configFile: String) -> String {
         "exec \(quoted(executable)) hook post-receive --branch \(quoted(branch)) --config \(quoted(configFile))"
     }
