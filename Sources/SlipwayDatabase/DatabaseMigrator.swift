@@ -50,7 +50,8 @@ package struct DatabaseMigrator: Sendable {
     /// the backup (with its manifest; nil without one) and before the first migration: the pipeline ends
     /// its backup stage there and starts its migrate stage, so that no other migrator can change the
     /// schema between the backup and the migrations. When it answers false nothing is applied (the
-    /// result has the backup and no applied row); when it throws, neither. It is not called when nothing is pending, nor on a dry run.
+    /// result has the backup and no applied row); when it throws, nothing is applied either. It is
+    /// not called when nothing is pending, nor on a dry run.
     package func migrate(_ options: MigrateOptions = MigrateOptions(),
                          beforeApplying: (@Sendable (BackupManifest?) async throws -> Bool)? = nil) async throws -> MigrateResult {
         let started = ContinuousClock.now

@@ -14,6 +14,8 @@ extension ProxyRequestHandler {
     ///   upstream connection with it. A response the *upstream* is slow to send is the upstream
     ///   timeout's business, not this.
     func closeIfStalled(now: NIODeadline, timeout: TimeAmount) -> Bool {
+        // Closing already: the sweep may look once more before the channel is gone.
+        if case .closed = state { return false }
         if case .idle = state, let since = idleSince, now - since >= timeout {
             logger.debug("closing a client connection idle past the idle timeout")
             closeClient()
