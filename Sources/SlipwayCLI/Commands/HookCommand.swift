@@ -61,7 +61,9 @@ struct HookCommand: AsyncParsableCommand {
             try await withDocumentedExit {
                 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 let (updates, ignored) = try PushedRange.parse(input, branch: branch)
-                for ref in ignored { print("slipway: \(ref): not \(branch), nothing deployed") }
+                for ref in ignored {
+                    print(ref.hasSuffix(" (deleted)") ? "slipway: \(ref): nothing deployed" : "slipway: \(ref): not \(branch), nothing deployed")
+                }
                 guard !updates.isEmpty else { return .success }
                 let client = try DaemonClient(options: global)
                 let printer = ProgressPrinter(quiet: global.json)
