@@ -87,7 +87,12 @@ struct FakeRuntime: Runtime {
             if !exits { state.alive.insert(instance) }
             return (instance, exits)
         }
-        if exitsAtOnce { world.exitContinuation.yield(InstanceExit(instance: instance, status: 127, signal: nil, requested: false)) }
+        if exitsAtOnce {
+            world.exitContinuation.yield(InstanceExit(instance: instance, status: 127, signal: nil, requested: false))
+            // As a real runtime can: the exit is reported, and handled by the supervision loop,
+            // before `start` has returned to the deployment.
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         return instance
     }
 

@@ -285,7 +285,10 @@ extension DeploymentController {
     /// milliseconds behind the probe that found the instance gone).
     func howItExited(_ instance: Instance) async -> String {
         for _ in 0..<25 {
-            if let summary = services[instance.service]?.startingExits[instance] { return summary }
+            if let summary = services[instance.service]?.startingExits[instance]
+                ?? services[instance.service]?.unclaimedExits.last(where: { $0.instance == instance })?.summary {
+                return summary
+            }
             do { try await deps.clock.sleep(for: .milliseconds(10)) } catch { break }
         }
         return "exited"

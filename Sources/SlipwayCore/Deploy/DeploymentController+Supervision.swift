@@ -98,6 +98,9 @@ extension DeploymentController {
         let service = exit.instance.service
         if services[service]?.starting.contains(exit.instance) == true {
             services[service]?.startingExits[exit.instance] = exit.summary
+        } else if !exit.requested, services[service]?.active?.instance != exit.instance,
+                  services[service]?.active?.warm != exit.instance {
+            services[service]?.rememberUnclaimedExit(exit.instance, exit.summary)
         }
         if !exit.requested, services[service]?.active?.warm == exit.instance {
             await warmExited(exit)

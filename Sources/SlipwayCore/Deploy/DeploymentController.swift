@@ -82,6 +82,15 @@ public actor DeploymentController {
         /// Instances being health-gated, and how those that exited meanwhile ended.
         var starting: Set<Instance> = []
         var startingExits: [Instance: String] = [:]
+        /// The last few unrequested exits of instances that were neither serving nor known as
+        /// starting: an instance that dies as it starts can be reported before its deployment,
+        /// back from `start`, has marked it as starting. `howItExited` looks here too.
+        var unclaimedExits: [(instance: Instance, summary: String)] = []
+
+        mutating func rememberUnclaimedExit(_ instance: Instance, _ summary: String) {
+            unclaimedExits.append((instance, summary))
+            if unclaimedExits.count > 8 { unclaimedExits.removeFirst() }
+        }
 
         init(config: ServiceConfig) {
             self.config = config
