@@ -23,12 +23,7 @@ import Testing
     }
 
     @Test func aHeadThatNeverEndsIsDroppedWithTheConnection() async throws {
-        let web = try await TestBackend.start(name: "web")
-        defer { Task { await web.stop() } }
-        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
-            let port = try await proxy.localAddress().port
+        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
             let answer = try await within(.seconds(10)) {
                 try await RawHTTP.exchange(port: port, "GET / HTTP/1.1\r\nHost: example.test\r\nX-Slow: 1\r\n")
             }
@@ -38,12 +33,7 @@ import Testing
     }
 
     @Test func aRequestBodyThatStopsArrivingIsAnswered408AndItsUpstreamConnectionClosed() async throws {
-        let web = try await TestBackend.start(name: "web")
-        defer { Task { await web.stop() } }
-        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
-            let port = try await proxy.localAddress().port
+        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
             let started = ContinuousClock.now
             let answer = try await within(.seconds(10)) {
                 try await RawHTTP.exchange(port: port, "POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 100\r\n\r\n0123456789")
@@ -61,13 +51,9 @@ import Testing
     }
 
     @Test func aClientThatStopsReadingItsResponseIsCutAndItsUpstreamConnectionClosed() async throws {
-        let web = try await TestBackend.start(name: "web")
-        defer { Task { await web.stop() } }
-        try await withProxy(clientIdleTimeout: Self.timeout) { proxy, _ in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
             let size = 256 * 1024 * 1024
-            let client = try await NonReadingClient.open(port: try await proxy.localAddress().port)
+            let client = try await NonReadingClient.open(port: port)
             try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\n\r\n")
             // The proxy fills the client's socket, stops reading the upstream, and gives up once the
             // client has taken nothing for the timeout: the upstream connection goes with it.
@@ -80,13 +66,9 @@ import Testing
     }
 
     @Test func aSlowButSteadyReaderIsNotCut() async throws {
-        let web = try await TestBackend.start(name: "web")
-        defer { Task { await web.stop() } }
-        try await withProxy(clientIdleTimeout: .seconds(1)) { proxy, _ in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
             let size = 8 * 1024 * 1024
-            let client = try await NonReadingClient.open(port: try await proxy.localAddress().port)
+            let client = try await NonReadingClient.open(port: port)
             try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n")
             // Three timeouts' worth of reading a little at a time: the channel stays unwritable
             // (far more is waiting than is read) but the client takes bytes, so it is not cut.
@@ -100,13 +82,9 @@ import Testing
     }
 
     @Test func aSlowButSteadyRequestBodyIsNotCut() async throws {
-        let web = try await TestBackend.start(name: "web")
-        defer { Task { await web.stop() } }
         // Each gap (150 ms) well under the timeout, the whole body (1.8 s) well over it.
-        try await withProxy(clientIdleTimeout: .seconds(1)) { proxy, _ in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
-            let connection = try await RawConnection.open(port: try await proxy.localAddress().port)
+        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
+            let connection = try await RawConnection.open(port: port)
             try await connection.send("POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 12\r\n\r\n")
             for _ in 0..<12 {
                 try await Task.sleep(for: .milliseconds(150))
@@ -119,14 +97,10 @@ import Testing
     }
 
     @Test func aConnectionInUseStaysOpenAndClosesOnceIdle() async throws {
-        let web = try await TestBackend.start(name: "web")
-        defer { Task { await web.stop() } }
         // A longer timeout than the others: the gaps between requests must stay well under it
         // even on a loaded machine.
-        try await withProxy(clientIdleTimeout: .seconds(1)) { proxy, _ in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
-            let connection = try await RawConnection.open(port: try await proxy.localAddress().port)
+        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
+            let connection = try await RawConnection.open(port: port)
             // Eight requests 50 ms apart on one connection (each gap well under the timeout), and one
             // whose response takes longer than the timeout: an exchange in progress is not idle.
             for index in 0..<8 {

@@ -38,6 +38,20 @@ func withProxy(
     }
 }
 
+/// `withProxy` with a fresh backend named `web` routed at `/`; `body` gets the proxy's port too.
+func withProxyToWeb(
+    clientIdleTimeout: Duration = .seconds(75),
+    _ body: (ReverseProxy, TestBackend, Int) async throws -> Void
+) async throws {
+    let web = try await TestBackend.start(name: "web")
+    defer { Task { await web.stop() } }
+    try await withProxy(clientIdleTimeout: clientIdleTimeout) { proxy, _ in
+        await proxy.configure(service: "web", route: RouteConfig(path: "/"))
+        await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await body(proxy, web, try await proxy.localAddress().port)
+    }
+}
+
 /// An HTTP client aimed at the proxy under test.
 struct ProxyClient: Sendable {
     let port: Int
