@@ -121,9 +121,6 @@ extension DeploymentController {
         } else {
             do {
                 instance = try await deps.runtime.start(release, service: service)
-                // Known as starting before anything else awaits: an exit reported at once (a process
-                // or container that dies as it starts) keeps its status for the health stage's message.
-                services[service.name]?.starting.insert(instance)
             } catch {
                 let reason = Self.describe(error)
                 await recorder.endStage(.failed, reason)
