@@ -90,7 +90,8 @@ struct FakeRuntime: Runtime {
         if exitsAtOnce {
             world.exitContinuation.yield(InstanceExit(instance: instance, status: 127, signal: nil, requested: false))
             // As a real runtime can: the exit is reported, and handled by the supervision loop,
-            // before `start` has returned to the deployment.
+            // before `start` has returned to the deployment. The sleep is that window itself, not a
+            // wait for an event: the controller is free to run the loop while `start` is suspended.
             try? await Task.sleep(for: .milliseconds(20))
         }
         return instance

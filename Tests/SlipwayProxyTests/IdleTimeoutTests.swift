@@ -53,7 +53,7 @@ import Testing
     @Test func aClientThatStopsReadingItsResponseIsCutAndItsUpstreamConnectionClosed() async throws {
         try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
             let size = 256 * 1024 * 1024
-            let client = try await NonReadingClient.open(port: port)
+            let client = try await RawConnection.open(port: port, reading: false)
             try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\n\r\n")
             // The proxy fills the client's socket, stops reading the upstream, and gives up once the
             // client has taken nothing for the timeout: the upstream connection goes with it.
@@ -68,12 +68,12 @@ import Testing
     @Test func aSlowButSteadyReaderIsNotCut() async throws {
         try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
             let size = 8 * 1024 * 1024
-            let client = try await NonReadingClient.open(port: port)
+            let client = try await RawConnection.open(port: port, reading: false)
             try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n")
             // Three timeouts' worth of reading a little at a time: the channel stays unwritable
             // (far more is waiting than is read) but the client takes bytes, so it is not cut.
             try await client.readSlowly(every: .milliseconds(20), for: .seconds(3))
-            #expect(client.received < size / 2, "still slow: most of the body is yet to come")
+            #expect(client.receivedCount < size / 2, "still slow: most of the body is yet to come")
             #expect(web.openConnections == 1)
             let received = try await within(.seconds(20)) { try await client.readToEnd() }
             #expect(received > size, "the whole body (and its head) arrived")
@@ -137,63 +137,4 @@ func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async
 struct TimedOut: Error, CustomStringConvertible {
     var limit: Duration
     var description: String { "did not happen within \(limit)" }
-}
-
-/// One client connection that sends raw requests and counts the responses it gets back.
-final class RawConnection: Sendable {
-    private let channel: Channel
-    private let received: ByteCollector
-
-    private init(channel: Channel, received: ByteCollector) {
-        self.channel = channel
-        self.received = received
-    }
-
-    static func open(port: Int) async throws -> RawConnection {
-        let received = ByteCollector()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Sink(received: received))
-                }
-            }
-            .connect(host: "127.0.0.1", port: port)
-            .get()
-        return RawConnection(channel: channel, received: received)
-    }
-
-    var isOpen: Bool { channel.isActive }
-
-    func send(_ text: String) async throws {
-        try await channel.writeAndFlush(channel.allocator.buffer(string: text))
-    }
-
-    /// Until `count` complete responses (status lines followed by their bodies) have arrived.
-    func waitForResponses(_ count: Int) async throws {
-        while received.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 < count || !received.text.hasSuffix("web") {
-            guard channel.isActive else { throw TimedOut(limit: .zero) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    /// Until what has arrived contains `text`.
-    func waitUntilReceived(_ text: String) async throws {
-        while !received.text.contains(text) {
-            guard channel.isActive else { throw TimedOut(limit: .zero) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    func waitUntilClosed() async throws {
-        try await channel.closeFuture.get()
-    }
-
-    private final class Sink: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        let received: ByteCollector
-        init(received: ByteCollector) { self.received = received }
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            received.append(unwrapInboundIn(data))
-        }
-    }
 }

@@ -10,7 +10,7 @@ enum RawHTTP {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Collector(sink: collector))
+                    try channel.pipeline.syncOperations.addHandler(ByteCollector.Handler(sink: collector))
                 }
             }
             .connect(host: "127.0.0.1", port: port)
@@ -19,8 +19,17 @@ enum RawHTTP {
         try await channel.closeFuture.get()
         return collector.text
     }
+}
 
-    private final class Collector: ChannelInboundHandler {
+/// The bytes a raw exchange received.
+final class ByteCollector: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    func append(_ buffer: ByteBuffer) { bytes.withLock { $0.append(contentsOf: buffer.readableBytesView) } }
+    var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
+    var count: Int { bytes.withLock { $0.count } }
+
+    /// Appends what its channel reads to `sink`.
+    final class Handler: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         let sink: ByteCollector
         init(sink: ByteCollector) { self.sink = sink }
@@ -29,11 +38,4 @@ enum RawHTTP {
             sink.append(unwrapInboundIn(data))
         }
     }
-}
-
-/// The bytes a raw exchange received.
-final class ByteCollector: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
-    func append(_ buffer: ByteBuffer) { bytes.withLock { $0.append(contentsOf: buffer.readableBytesView) } }
-    var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
 }
