@@ -24,7 +24,10 @@ import Testing
             h.world.aliveInstances.map(\.releaseID) == [v2.toRelease!]
         })
         #expect(await eventually("the record forgets it") { await h.store.active(service: "web")?.warm == nil })
-        #expect(await h.store.audit(service: "web", limit: 50).contains { $0.action == "release.retired" })
+        // Audited just after the record is written: waited for, not assumed already there.
+        #expect(await eventually("the retirement audited") {
+            await h.store.audit(service: "web", limit: 50).contains { $0.action == "release.retired" }
+        })
         #expect(try await h.controller.status().services[0].warmRelease == nil)
         #expect(await h.activeVersion() == "v2")
     }
@@ -68,7 +71,9 @@ import Testing
         _ = try await h.deploy("v2")
         h.world.crash(warm)
         #expect(await eventually("the warm exit is noticed") { await h.store.active(service: "web")?.warm == nil })
-        #expect(await h.store.audit(service: "web", limit: 50).contains { $0.action == "release.warm_exited" })
+        #expect(await eventually("the exit audited") {
+            await h.store.audit(service: "web", limit: 50).contains { $0.action == "release.warm_exited" }
+        })
 
         let rollback = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
         #expect(rollback.outcome == .succeeded)
