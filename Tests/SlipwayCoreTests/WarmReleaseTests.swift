@@ -111,7 +111,8 @@ import Testing
         h.world.setHealthy("v2", false)
         #expect(await eventually("rolled back to the warm v1") { await h.router.upstream(of: "web") == v1Instance.upstream })
         #expect(await eventually("v2 stopped") { !h.world.aliveInstances.contains { $0.releaseID == v2.toRelease } })
-        #expect(await h.store.active(service: "web")?.warm == nil)
+        // Forgotten just after the stop: waited for, not assumed already recorded.
+        #expect(await eventually("the record forgets v2") { await h.store.active(service: "web")?.warm == nil })
     }
 
     @Test func recoveryAdoptsAWarmInstanceAndRearmsTheWatch() async throws {
