@@ -147,7 +147,7 @@ public final class SQLiteReleaseStore: ReleaseStore {
     public func appendAudit(_ entry: AuditEntry) async throws {
         try await write { db in
             try db.execute(sql: "INSERT INTO audit (at, actor, action, service, deployment, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.service,
+                           arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action.rawValue, entry.service,
                                        entry.deployment, entry.detail])
         }
     }
@@ -162,9 +162,15 @@ public final class SQLiteReleaseStore: ReleaseStore {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                                         arguments: [limit])
             }
-            return rows.map { row in
-                AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
-                           action: row["action"], service: row["service"], deployment: row["deployment"], detail: row["detail"])
+            return try rows.map { row in
+                let spelled: String = row["action"]
+                // The trail is append-only and only this store writes it: an action it does not know
+                // is a newer Slipway's, and reading on would misreport it.
+                guard let action = AuditAction(rawValue: spelled) else {
+                    throw SlipwayError(.storeFailed, "the audit trail holds an action this Slipway does not know: \(spelled)")
+                }
+                return AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+                                  action: action, service: row["service"], deployment: row["deployment"], detail: row["detail"])
             }
         }
     }

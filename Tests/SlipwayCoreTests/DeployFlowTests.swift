@@ -9,14 +9,14 @@ import Testing
         let h = Harness(watch: .zero)
         let first = try await h.deploy("v1")
         #expect(first.outcome == .succeeded)
-        #expect(first.exitCode == 0)
+        #expect(first.exitCode == .success)
         #expect(await h.activeVersion() == "v1")
 
         let second = try await h.deploy("v2")
         #expect(second.outcome == .succeeded)
         #expect(second.fromRelease == first.toRelease)
         #expect(await h.activeVersion() == "v2")
-        #expect(second.stages.map(\.name) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
+        #expect(second.stages.map(\.name.rawValue) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
         #expect(second.stages.allSatisfy { $0.outcome != .failed && $0.finishedAt != nil })
         // The v1 instance was stopped after its drain; only v2 runs.
         #expect(h.world.aliveInstances.map(\.releaseID) == [second.toRelease!])
@@ -30,15 +30,15 @@ import Testing
         h.world.setHealthy("v3", false)
         let failed = try await h.deploy("v3")
         #expect(failed.outcome == .failed)
-        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue)
+        #expect(failed.exitCode == .deployFailed)
         #expect(await h.activeVersion() == "v2")
-        let health = try #require(failed.stages.first { $0.name == "health" })
+        let health = try #require(failed.stages.first { $0.name == .health })
         #expect(health.outcome == .failed)
         #expect(health.message?.contains("expected status 200, got 503") == true)
         #expect(health.message?.contains("fake log of") == true)
         #expect(failed.message?.contains("still serves") == true)
         // The failed candidate was stopped; nothing after the health stage ran.
-        #expect(!failed.stages.contains { $0.name == "switch" })
+        #expect(!failed.stages.contains { $0.name == .switch })
         #expect(h.world.aliveInstances.count == 1)
     }
 
@@ -47,8 +47,8 @@ import Testing
         _ = try await h.deploy("v1")
         h.world.state.withLock { _ = $0.failingBuilds.insert("broken") }
         let failed = try await h.deploy("broken")
-        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
-        #expect(failed.stages.map(\.name) == ["validate", "build", "notify"])
+        #expect(failed.exitCode == .buildFailed)
+        #expect(failed.stages.map(\.name.rawValue) == ["validate", "build", "notify"])
         #expect(await h.activeVersion() == "v1")
         let log = await h.store.log(deployment: failed.id)
         #expect(log.contains("building broken"))
@@ -84,7 +84,7 @@ import Testing
     @Test func everyStepIsInTheAuditTrail() async throws {
         let h = Harness()
         _ = try await h.deploy("v1")
-        let actions = await h.store.audit(service: "web", limit: 100).map(\.action)
+        let actions = await h.store.audit(service: "web", limit: 100).map(\.action.rawValue)
         #expect(actions == ["deploy.started", "deploy.succeeded"])
     }
 }

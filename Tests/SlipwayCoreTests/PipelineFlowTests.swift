@@ -8,9 +8,9 @@ import Testing
         let runner = FakeRunner(failing: ["swift test"])
         let h = Harness(runner: runner) { $0.checks = [CheckConfig(name: "unit tests", kind: .command("swift test"))] }
         let failed = try await h.deploy("v1")
-        #expect(failed.exitCode == ExitStatus.checksFailed.rawValue)
+        #expect(failed.exitCode == .checksFailed)
         // Checks run on the exported files before any build; a failure discards the export.
-        #expect(failed.stages.map(\.name) == ["validate", "checks", "notify"])
+        #expect(failed.stages.map(\.name.rawValue) == ["validate", "checks", "notify"])
         #expect(await h.router.upstream(of: "web") == nil)
         #expect(h.world.startedInstances.isEmpty)
         #expect(runner.ran.all.first?.contains("in /releases/.tmp-v1") == true)
@@ -24,19 +24,19 @@ import Testing
             $0.checks = [CheckConfig(name: "lint", kind: .command("./lint"), timeout: .seconds(3))]
         }
         let failed = try await h.deploy("v1")
-        #expect(failed.exitCode == 1)
-        #expect(failed.stages.first { $0.name == "checks" }?.message?.contains("timed out after 3s; its process group was killed") == true)
+        #expect(failed.exitCode == .checksFailed)
+        #expect(failed.stages.first { $0.name == .checks }?.message?.contains("timed out after 3s; its process group was killed") == true)
     }
 
     @Test func migrationsRunAfterABackupAndAreRecorded() async throws {
         let migrator = FakeMigrator(fails: false)
         let h = Harness(migrator: migrator) { $0.database = "hr" }
         let deployed = try await h.deploy("v1")
-        #expect(deployed.exitCode == 0)
+        #expect(deployed.exitCode == .success)
         #expect(deployed.backup == "b-1")
         #expect(deployed.migrations == ["V2__add_employee_timezone.sql"])
-        #expect(Set(deployed.stages.map(\.name).prefix(4)) == ["validate", "build", "backup", "migrate"])
-        #expect(deployed.stages.map(\.name)[4] == "start")
+        #expect(Set(deployed.stages.map(\.name.rawValue).prefix(4)) == ["validate", "build", "backup", "migrate"])
+        #expect(deployed.stages.map(\.name.rawValue)[4] == "start")
         // The migrations come from the exported commit, not the work tree.
         #expect(migrator.calls.all == ["backup hr from /releases/.tmp-v1", "migrate hr from /releases/.tmp-v1"])
         #expect(deployed.rollbackDeadline != nil)
@@ -57,9 +57,9 @@ import Testing
         #expect(await eventually("migrated while the build is held") { migrator.calls.all.count == 2 })
         await buildGate.release()
         let record = try await deployed
-        #expect(record.exitCode == 0)
-        let build = try #require(record.stages.first { $0.name == "build" })
-        let migrate = try #require(record.stages.first { $0.name == "migrate" })
+        #expect(record.exitCode == .success)
+        let build = try #require(record.stages.first { $0.name == .build })
+        let migrate = try #require(record.stages.first { $0.name == .migrate })
         #expect(migrate.finishedAt! <= build.finishedAt!)
         #expect(build.startedAt <= migrate.startedAt)
     }
@@ -69,9 +69,9 @@ import Testing
         let buildGate = BuildGate()
         let h = Harness(buildGate: buildGate, migrator: migrator) { $0.database = "hr" }
         let failed = try await h.deploy("v1")
-        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue)
-        #expect(failed.stages.first { $0.name == "build" }?.outcome == .cancelled)
-        #expect(failed.stages.first { $0.name == "migrate" }?.outcome == .failed)
+        #expect(failed.exitCode == .deployFailed)
+        #expect(failed.stages.first { $0.name == .build }?.outcome == .cancelled)
+        #expect(failed.stages.first { $0.name == .migrate }?.outcome == .failed)
         #expect(failed.message?.contains("slipway db restore hr b-1") == true)
         #expect(await h.store.releases(service: "web").isEmpty)
         #expect(h.world.startedInstances.isEmpty)
@@ -86,12 +86,12 @@ import Testing
         #expect(await eventually("backup started") { migrator.calls.all.count == 1 })
         // The build has failed while the backup runs; then the backup ends.
         #expect(await eventually("build failed") {
-            await h.store.deployments(service: "web", limit: 1).first?.stages.first { $0.name == "build" }?.outcome == .failed
+            await h.store.deployments(service: "web", limit: 1).first?.stages.first { $0.name == .build }?.outcome == .failed
         })
         migrator.releaseBackup()
         let failed = try await deployed
-        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
-        #expect(failed.stages.first { $0.name == "migrate" }?.outcome == .cancelled)
+        #expect(failed.exitCode == .buildFailed)
+        #expect(failed.stages.first { $0.name == .migrate }?.outcome == .cancelled)
         #expect(migrator.calls.all.count == 1)
     }
 
@@ -104,9 +104,9 @@ import Testing
         #expect(await eventually("migrated") { migrator.calls.all.count == 2 })
         await buildGate.release()
         let failed = try await deployed
-        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
+        #expect(failed.exitCode == .buildFailed)
         #expect(failed.message?.contains("hr was migrated (V2__add_employee_timezone.sql)") == true)
-        #expect(failed.stages.last?.name == "notify")
+        #expect(failed.stages.last?.name == .notify)
         let log = await h.store.log(deployment: failed.id)
         #expect(log.contains("slipway db restore hr b-1"))
     }
@@ -114,8 +114,8 @@ import Testing
     @Test func aRefThatDoesNotResolveFailsValidation() async throws {
         let h = Harness()
         let failed = try await h.deploy("missing")
-        #expect(failed.exitCode == ExitStatus.buildFailed.rawValue)
-        #expect(failed.stages.map(\.name) == ["validate", "notify"])
+        #expect(failed.exitCode == .buildFailed)
+        #expect(failed.stages.map(\.name.rawValue) == ["validate", "notify"])
         #expect(failed.stages[0].message?.contains("does not resolve") == true)
     }
 
@@ -125,9 +125,9 @@ import Testing
         _ = try await h.deploy("v1")
         migrator.setFailing(true)
         let failed = try await h.deploy("v2")
-        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue)
+        #expect(failed.exitCode == .deployFailed)
         #expect(failed.message?.contains("slipway db restore hr") == true)
-        #expect(!failed.stages.contains { $0.name == "start" })
+        #expect(!failed.stages.contains { $0.name == .start })
         #expect(await h.activeVersion() == "v1")
     }
 
@@ -135,7 +135,7 @@ import Testing
         let runner = FakeRunner(failing: ["./smoke.sh"])
         let h = Harness(runner: runner) { $0.smoke = [SmokeTestConfig(kind: .command("./smoke.sh"))] }
         let first = try await h.deploy("v1")
-        #expect(first.exitCode == ExitStatus.smokeFailedRolledBack.rawValue)
+        #expect(first.exitCode == .smokeFailedRolledBack)
         #expect(first.outcome == .rolledBack)
         #expect(await h.router.upstream(of: "web") == nil)
         #expect(h.world.aliveInstances.isEmpty)
@@ -151,9 +151,9 @@ import Testing
         let v1Instance = try #require(h.world.aliveInstances.first)
         h.world.state.withLock { _ = $0.failingPaths.insert("/api/employees") }
         let failed = try await h.deploy("v2")
-        #expect(failed.exitCode == ExitStatus.smokeFailedRolledBack.rawValue)
-        #expect(failed.stages.map(\.name) == ["validate", "build", "start", "health", "switch", "smoke", "rollback", "notify"])
-        #expect(failed.stages.first { $0.name == "smoke" }?.message?.contains("expected status 200, got 500") == true)
+        #expect(failed.exitCode == .smokeFailedRolledBack)
+        #expect(failed.stages.map(\.name.rawValue) == ["validate", "build", "start", "health", "switch", "smoke", "rollback", "notify"])
+        #expect(failed.stages.first { $0.name == .smoke }?.message?.contains("expected status 200, got 500") == true)
         #expect(await h.activeVersion() == "v1")
         #expect(h.world.aliveInstances == [v1Instance])
         #expect(await h.store.active(service: "web")?.releaseID == v1.toRelease)

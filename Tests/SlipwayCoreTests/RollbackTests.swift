@@ -12,7 +12,7 @@ import Testing
         #expect(rollback.outcome == .succeeded)
         #expect(rollback.kind == .rollback)
         #expect(rollback.toRelease == v1.toRelease)
-        #expect(!rollback.stages.contains { $0.name == "build" })
+        #expect(!rollback.stages.contains { $0.name == .build })
         #expect(await h.activeVersion() == "v1")
     }
 
@@ -45,7 +45,7 @@ import Testing
         _ = try await h.deploy("v2")
         h.world.setHealthy("v1", false)
         let rollback = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
-        #expect(rollback.exitCode == ExitStatus.rollbackFailed.rawValue)
+        #expect(rollback.exitCode == .rollbackFailed)
         #expect(await h.activeVersion() == "v2")
     }
 
@@ -61,11 +61,11 @@ import Testing
             await h.store.deployment(id: v2.id)?.outcome == .rolledBack
         })
         let record = await h.store.deployment(id: v2.id)
-        #expect(record?.exitCode == ExitStatus.smokeFailedRolledBack.rawValue)
+        #expect(record?.exitCode == .smokeFailedRolledBack)
         let automatic = await h.store.deployments(service: "web", limit: 10).first { $0.kind == .automaticRollback }
         #expect(automatic?.actor == "slipway")
         #expect(automatic?.outcome == .succeeded)
-        let actions = await h.store.audit(service: "web", limit: 100).map(\.action)
+        let actions = await h.store.audit(service: "web", limit: 100).map(\.action.rawValue)
         #expect(actions.contains("health.unhealthy"))
         #expect(actions.contains("rollback.automatic"))
     }

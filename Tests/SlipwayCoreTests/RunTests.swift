@@ -35,8 +35,8 @@ struct FakeChangeSource: ChangeSource {
         let (_, controller) = harness(changes: [:])
         let summary = try await controller.run(RunRequest(to: "c1", actor: "alice"))
         #expect(summary.plan.waves.map { $0.map(\.service) } == [["gateway", "web"], ["hr"]])
-        #expect(summary.exitCode == 0)
-        #expect(summary.results.map(\.outcome) == ["succeeded", "succeeded", "succeeded"])
+        #expect(summary.exitCode == .success)
+        #expect(summary.results.map(\.outcome) == [.succeeded, .succeeded, .succeeded])
     }
 
     @Test func aChangeDeploysExactlyTheServicesItsPathsMatch() async throws {
@@ -57,9 +57,9 @@ struct FakeChangeSource: ChangeSource {
         h.world.state.withLock { _ = $0.failingBuilds.insert("c1") }
         let summary = try await controller.run(RunRequest(to: "c1", actor: "alice"))
         let byService = Dictionary(uniqueKeysWithValues: summary.results.map { ($0.service, $0) })
-        #expect(byService["gateway"]?.exitCode == ExitStatus.buildFailed.rawValue)
-        #expect(byService["hr"]?.outcome == "skipped")
-        #expect(byService["web"]?.exitCode == ExitStatus.buildFailed.rawValue)
-        #expect(summary.exitCode == ExitStatus.buildFailed.rawValue)
+        #expect(byService["gateway"]?.exitCode == .buildFailed)
+        #expect(byService["hr"]?.outcome == .skipped)
+        #expect(byService["web"]?.exitCode == .buildFailed)
+        #expect(summary.exitCode == .buildFailed)
     }
 }

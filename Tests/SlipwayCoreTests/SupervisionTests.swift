@@ -18,7 +18,7 @@ import Testing
         })
         let status = try await h.controller.status()
         #expect(status.services.first?.restarts == 1)
-        let actions = await h.store.audit(service: "web", limit: 100).map(\.action)
+        let actions = await h.store.audit(service: "web", limit: 100).map(\.action.rawValue)
         #expect(actions.contains("release.crashed"))
         #expect(actions.contains("release.restarted"))
     }
@@ -34,7 +34,7 @@ import Testing
         let half = try await FakeRuntime(world: h.world).start(release, service: h.config.services[0])
         await h.store.saveDeployment(Deployment(id: "d-interrupted", kind: .deploy, service: "web", ref: "v2",
                                                     fromRelease: v1.toRelease, toRelease: "r-half", actor: "alice",
-                                                    startedAt: Date(), stages: [StageRecord(name: "health", startedAt: Date())],
+                                                    startedAt: Date(), stages: [StageRecord(name: .health, startedAt: Date())],
                                                     instance: half))
 
         // A new controller over the same store, runtime and router stands for the restarted daemon.
@@ -78,7 +78,7 @@ import Testing
         try await restarted.recover()
         #expect(h.world.aliveInstances == [live])
         #expect(h.world.stoppedInstances.contains(lost))
-        let entry = await h.store.audit(service: "web", limit: 50).first { $0.action == "release.unrecorded_stopped" }
+        let entry = await h.store.audit(service: "web", limit: 50).first { $0.action == .releaseUnrecordedStopped }
         #expect(entry?.detail.contains("pid \(lost.pid) of release r-lost") == true)
     }
 }

@@ -12,7 +12,7 @@ import Testing
         defer { supervision.cancel() }
         let v1 = try await h.deploy("v1")
         let v2 = try await h.deploy("v2")
-        let stop = try #require(v2.stages.first { $0.name == "stop" })
+        let stop = try #require(v2.stages.first { $0.name == .stop })
         #expect(stop.message?.contains("stays running, unrouted") == true)
         #expect(Set(h.world.aliveInstances.map(\.releaseID)) == [v1.toRelease!, v2.toRelease!])
         let status = try await h.controller.status().services[0]
@@ -26,7 +26,7 @@ import Testing
         #expect(await eventually("the record forgets it") { await h.store.active(service: "web")?.warm == nil })
         // Audited just after the record is written: waited for, not assumed already there.
         #expect(await eventually("the retirement audited") {
-            await h.store.audit(service: "web", limit: 50).contains { $0.action == "release.retired" }
+            await h.store.audit(service: "web", limit: 50).contains { $0.action == .releaseRetired }
         })
         #expect(try await h.controller.status().services[0].warmRelease == nil)
         #expect(await h.activeVersion() == "v2")
@@ -43,7 +43,7 @@ import Testing
         #expect(rollback.outcome == .succeeded)
         #expect(h.world.startedInstances.count == startedBefore)
         #expect(await h.router.upstream(of: "web") == v1Instance.upstream)
-        #expect(rollback.stages.first { $0.name == "start" }?.message?.contains("still running warm") == true)
+        #expect(rollback.stages.first { $0.name == .start }?.message?.contains("still running warm") == true)
         // The release rolled away from is the warm one now: rolling forward again is a switch too.
         #expect(await h.store.active(service: "web")?.warm?.releaseID == v2.toRelease)
         let forward = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
@@ -59,7 +59,7 @@ import Testing
         let v3 = try await h.deploy("v3")
         #expect(Set(h.world.aliveInstances.map(\.releaseID)) == [v2.toRelease!, v3.toRelease!])
         #expect(h.world.stoppedInstances.map(\.releaseID) == [v1.toRelease!])
-        #expect(v3.stages.first { $0.name == "stop" }?.message?.contains("which was kept warm") == true)
+        #expect(v3.stages.first { $0.name == .stop }?.message?.contains("which was kept warm") == true)
     }
 
     @Test func aWarmInstanceThatDiedIsStartedAgainByARollback() async throws {
@@ -72,7 +72,7 @@ import Testing
         h.world.crash(warm)
         #expect(await eventually("the warm exit is noticed") { await h.store.active(service: "web")?.warm == nil })
         #expect(await eventually("the exit audited") {
-            await h.store.audit(service: "web", limit: 50).contains { $0.action == "release.warm_exited" }
+            await h.store.audit(service: "web", limit: 50).contains { $0.action == .releaseWarmExited }
         })
 
         let rollback = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
@@ -90,7 +90,7 @@ import Testing
         h.world.setHealthy("v1", false)
         // Unhealthy both warm and fresh: the rollback fails, v2 serves, the sick warm one is gone.
         let failed = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
-        #expect(failed.exitCode == ExitStatus.rollbackFailed.rawValue)
+        #expect(failed.exitCode == .rollbackFailed)
         #expect(h.world.stoppedInstances.contains(warm))
         #expect(await h.store.logs["\(failed.id)"]?.contains("failed its probe") == true)
         #expect(await h.activeVersion() == "v2")
@@ -156,8 +156,8 @@ import Testing
         _ = try await h.deploy("v1")
         h.world.state.withLock { _ = $0.exitingAtOnce.insert("v2") }
         let failed = try await h.deploy("v2")
-        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue)
-        let health = try #require(failed.stages.first { $0.name == "health" })
+        #expect(failed.exitCode == .deployFailed)
+        let health = try #require(failed.stages.first { $0.name == .health })
         #expect(health.message?.contains("exited with status 127 before it became healthy") == true)
         #expect(await h.activeVersion() == "v1")
     }

@@ -68,7 +68,7 @@ import Testing
         let cli = CLI(repository: repository)
         #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
         let deployed = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
-        #expect(deployed.exitCode == 0)
+        #expect(deployed.exitCode == .success)
         #expect(try await eventually { try await cli.status().services.first?.activeRelease?.version == "v1" })
         #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
         // The original record is marked once the automatic rollback has drained and stopped v2.
@@ -76,7 +76,7 @@ import Testing
         let history = try await cli.json([Deployment].self, "history", "web")
         let original = history.first { $0.id == deployed.id }
         #expect(original?.outcome == .rolledBack)
-        #expect(original?.exitCode == 4)
+        #expect(original?.exitCode == .smokeFailedRolledBack)
         #expect(history.first?.kind == .automaticRollback)
         #expect(history.first?.actor == "slipway")
     }
@@ -91,7 +91,7 @@ import Testing
         for version in ["v1", "v2", "v3"] { #expect(try await cli.run("deploy", "web", "--ref", version).status == 0) }
         let rollback = try await cli.json(Deployment.self, "rollback", "web", "--to", "v1")
         #expect(rollback.outcome == .succeeded)
-        #expect(!rollback.stages.contains { $0.name == "build" })
+        #expect(!rollback.stages.contains { $0.name == .build })
         #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
         // Without --to: back to the release the active one replaced.
         #expect(try await cli.run("rollback", "web").status == 0)
@@ -116,7 +116,7 @@ import Testing
         let (status, body) = try await slow
         #expect(status == 200)
         #expect(body == "slow 2000ms from v1\n")
-        let drain = deployed.stages.first { $0.name == "drain" }
+        let drain = deployed.stages.first { $0.name == .drain }
         #expect(drain?.outcome == .succeeded)
         #expect(try await get(daemon.url + "/").1 == "hello from v2\n")
     }
@@ -155,7 +155,7 @@ import Testing
         #expect(status.services.first?.pid == pid)  // re-adopted, not restarted
         #expect(try await cli.json([Deployment].self, "history").count == 1)
         let audit = try await cli.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == "release.adopted" })
+        #expect(audit.contains { $0.action == .releaseAdopted })
     }
 
     @Test func deploymentInterruptedByADaemonCrashIsRecordedAndCleanedUp() async throws {
@@ -206,7 +206,7 @@ import Testing
         })
         #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
         let audit = try await cli.json([AuditEntry].self, "audit", "web")
-        #expect(audit.contains { $0.action == "release.crashed" })
+        #expect(audit.contains { $0.action == .releaseCrashed })
     }
 
     @Test func showAndLogsReportEveryStage() async throws {
@@ -220,7 +220,7 @@ import Testing
         #expect(deployed.version == "v1")
         #expect(deployed.commit?.count == 40)
         let shown = try await cli.json(Deployment.self, "show", deployed.id)
-        #expect(shown.stages.map(\.name) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
+        #expect(shown.stages.map(\.name.rawValue) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
         #expect(shown.actor == "tester")
         let logs = try await cli.run("logs", deployed.id)
         #expect(logs.stdout.contains("building web"))

@@ -72,7 +72,7 @@ import Testing
         defer { daemon.terminate() }
         let cli = CLI(repository: repository)
         let first = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v1")
-        #expect(first.exitCode == 0, "\(first.message ?? "")")
+        #expect(first.exitCode == .success, "\(first.message ?? "")")
 
         let load = LoadGenerator(url: daemon.url + "/version", clients: 4) { _, body in
             let version = body.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -83,7 +83,7 @@ import Testing
             group.addTask { await load.run() }
             #expect(await eventually { load.snapshot.served > 20 })
             let second = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
-            #expect(second.exitCode == 0, "\(second.message ?? "")")
+            #expect(second.exitCode == .success, "\(second.message ?? "")")
             rollback = try await cli.json(Deployment.self, "rollback", "web")
             let served = load.snapshot.served
             #expect(await eventually { load.snapshot.served > served + 20 })
@@ -96,7 +96,7 @@ import Testing
         #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
         // The rollback started v1's image again: no build stage, the same image id recorded.
         #expect(rollback?.outcome == .succeeded)
-        #expect(rollback.map { !$0.stages.contains { $0.name == "build" } } == true)
+        #expect(rollback.map { !$0.stages.contains { $0.name == .build } } == true)
         let status = try await cli.status()
         #expect(status.services.first?.activeRelease?.image != nil)
         #expect(status.services.first?.activeRelease?.version == "v1")
@@ -127,9 +127,9 @@ import Testing
         defer { daemon.terminate() }
         let cli = CLI(repository: repository)
         let failed = try await cli.json(Deployment.self, "deploy", "web")
-        #expect(failed.exitCode == ExitStatus.deployFailed.rawValue, "\(failed.message ?? "")")
-        let health = failed.stages.first { $0.name == "health" }
-        #expect(failed.stages.first { $0.name == "start" }?.outcome == .succeeded)
+        #expect(failed.exitCode == .deployFailed, "\(failed.message ?? "")")
+        let health = failed.stages.first { $0.name == .health }
+        #expect(failed.stages.first { $0.name == .start }?.outcome == .succeeded)
         #expect(health?.outcome == .failed)
         let message = health?.message ?? ""
         #expect(message.contains("the release exited with status 4 before it became healthy"), "\(message)")
@@ -159,6 +159,6 @@ import Testing
         #expect(after?.upstreams == before?.upstreams)
         #expect(after?.restarts == 0)
         let audit = try await cli.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == "release.adopted" })
+        #expect(audit.contains { $0.action == .releaseAdopted })
     }
 }

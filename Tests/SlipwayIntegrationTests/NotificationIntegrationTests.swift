@@ -56,7 +56,7 @@ import Testing
         let cli = CLI(repository: repository)
         let ok = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v1")
         let failed = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
-        #expect(failed.exitCode == 3)
+        #expect(failed.exitCode == .deployFailed)
 
         let received = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(Received.self, from: Data($0.utf8)) }

@@ -75,7 +75,7 @@ import Testing
         let after = try await cli.json([Deployment].self, "history")
         let new = after.filter { deployment in !before.contains { $0.id == deployment.id } }
         #expect(new.map(\.service) == ["api"])
-        #expect(new.first?.trigger == "push")
+        #expect(new.first?.trigger == .push)
         #expect(new.first?.commit == pushed)
         #expect(new.first?.outcome == .succeeded)
         #expect(new.first?.actor == "pusher")

@@ -71,7 +71,7 @@ import Testing
             #expect(body.event == .failed)
             #expect(body.deployment.id == "d-20250615-0007")
             #expect(body.deployment.service == "web")
-            #expect(body.failedStage == "health")
+            #expect(body.failedStage == .health)
             #expect(body.nextStep == "slipway logs d-20250615-0007")
         }
     }

@@ -13,7 +13,7 @@ import Testing
         var notification = failedNotification()
         notification.deployment.message = "posting to \(TestSecrets.slackPath) with \(TestSecrets.telegramToken) failed"
         notification.nextStep = "check HOOK_SECRET=\(TestSecrets.hookSecret) and \(TestSecrets.databasePassword)"
-        notification.failedStage = "health"
+        notification.failedStage = .health
         return notification
     }
 

@@ -30,11 +30,11 @@ import Testing
         let store = try SQLiteReleaseStore(path: path)
         var deployment = Deployment(id: "d-1", kind: .deploy, service: "web", ref: "v2", actor: "alice",
                                     startedAt: Date(timeIntervalSince1970: 1000),
-                                    stages: [StageRecord(name: "build", startedAt: Date(timeIntervalSince1970: 1000))])
+                                    stages: [StageRecord(name: .build, startedAt: Date(timeIntervalSince1970: 1000))])
         try await store.saveDeployment(deployment)
         #expect(try await store.runningDeployments().map(\.id) == ["d-1"])
         deployment.outcome = .succeeded
-        deployment.exitCode = 0
+        deployment.exitCode = .success
         deployment.stages[0].outcome = .succeeded
         try await store.saveDeployment(deployment)
         #expect(try await store.deployment(id: "d-1") == deployment)
@@ -68,10 +68,10 @@ import Testing
 
     @Test func auditTrailIsAppendOnly() async throws {
         let store = try SQLiteReleaseStore(path: path)
-        try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: "deploy.started", service: "web", detail: "one"))
-        try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: "deploy.succeeded", service: "web", detail: "two"))
+        try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deployStarted, service: "web", detail: "one"))
+        try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deploySucceeded, service: "web", detail: "two"))
         let entries = try await store.audit(service: "web", limit: 10)
-        #expect(entries.map(\.action) == ["deploy.started", "deploy.succeeded"])
+        #expect(entries.map(\.action.rawValue) == ["deploy.started", "deploy.succeeded"])
         #expect(entries.map(\.sequence) == [1, 2])
         // Even with direct SQL access, a line cannot be changed or removed.
         let queue = try DatabaseQueue(path: path)

@@ -19,7 +19,7 @@ struct AuditCommand: AsyncParsableCommand {
                 return .success
             }
             let rows = entries.map { e in
-                ["\(e.sequence)", Terminal.time(e.at), e.actor, e.action, e.service ?? "-", e.detail]
+                ["\(e.sequence)", Terminal.time(e.at), e.actor, e.action.rawValue, e.service ?? "-", e.detail]
             }
             print(Terminal.table(["#", "AT", "BY", "ACTION", "SERVICE", "DETAIL"], rows))
             return .success

@@ -33,7 +33,7 @@ struct DeployCommand: AsyncParsableCommand {
     private func deployChanged(_ client: DaemonClient, printer: ProgressPrinter) async throws -> ExitStatus {
         let summary = try await streamRun(RunRequest(from: from, to: to, actor: currentActor()), client: client,
                                           printer: printer, json: global.json)
-        return ExitStatus(rawValue: summary.exitCode) ?? .deployFailed
+        return summary.exitCode
     }
 }
 
@@ -62,5 +62,5 @@ func conclude(_ last: DeploymentEvent, printer: ProgressPrinter, json: Bool) thr
         throw SlipwayError(.interrupted, "the daemon did not report how the deployment ended; see `slipway history`")
     }
     if json { try Terminal.printJSON(deployment) } else { printer.summary(deployment) }
-    return ExitStatus(rawValue: deployment.exitCode ?? ExitStatus.deployFailed.rawValue) ?? .deployFailed
+    return deployment.exitCode ?? .deployFailed
 }

@@ -20,7 +20,7 @@ struct HistoryCommand: AsyncParsableCommand {
             }
             let rows = deployments.map { d -> [String] in
                 [d.id, Terminal.time(d.startedAt), d.service, d.kind.rawValue, d.version ?? d.ref ?? "-", d.outcome.rawValue,
-                 d.exitCode.map(String.init) ?? "-", Terminal.seconds(d.durationSeconds), d.actor]
+                 d.exitCode.map(\.description) ?? "-", Terminal.seconds(d.durationSeconds), d.actor]
             }
             print(Terminal.table(["DEPLOYMENT", "STARTED", "SERVICE", "KIND", "VERSION", "OUTCOME", "EXIT", "DURATION", "BY"], rows))
             return .success

@@ -24,9 +24,9 @@ struct ShowCommand: AsyncParsableCommand {
                 from        \(record.fromRelease ?? "-")
                 to          \(record.toRelease ?? "-")
                 started     \(Terminal.time(record.startedAt))  duration \(Terminal.seconds(record.durationSeconds))
-                outcome     \(record.outcome.rawValue) (exit \(record.exitCode.map(String.init) ?? "-"))
+                outcome     \(record.outcome.rawValue) (exit \(record.exitCode.map(\.description) ?? "-"))
                 message     \(record.message ?? "-")
-                trigger     \(record.trigger ?? "-")
+                trigger     \(record.trigger?.rawValue ?? "-")
                 image       \(record.image ?? "-")
                 backup      \(record.backup ?? "-")
                 migrations  \(record.migrations.isEmpty ? "-" : record.migrations.joined(separator: ", "))
@@ -35,7 +35,7 @@ struct ShowCommand: AsyncParsableCommand {
 
                 """)
             let rows = record.stages.map { stage -> [String] in
-                [Terminal.stageSymbol(stage.outcome) + " " + stage.name, stage.outcome.rawValue,
+                [Terminal.stageSymbol(stage.outcome) + " " + stage.name.rawValue, stage.outcome.rawValue,
                  Terminal.seconds(stage.finishedAt.map { $0.timeIntervalSince(stage.startedAt) }),
                  (stage.message ?? "").split(separator: "\n").first.map(String.init) ?? ""]
             }

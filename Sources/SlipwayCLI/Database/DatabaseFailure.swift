@@ -30,7 +30,7 @@ enum DatabaseFailure {
             status = .configInvalid
         } catch let error as SlipwayError {
             emit(error, context, json: json)
-            status = ExitStatus.forDatabaseError(error.code)
+            status = ExitStatus.forError(error.code)
         } catch {
             emit(SlipwayError(.internalError, "\(error)"), context, json: json)
             status = .deployFailed
@@ -47,9 +47,9 @@ enum DatabaseFailure {
     private static func emit(_ error: SlipwayError, _ context: Context, json: Bool) {
         var error = error
         error.context.file = error.context.file.map(relativeToCurrentDirectory)
-        let status = error.code == .configInvalid ? ExitStatus.configInvalid : ExitStatus.forDatabaseError(error.code)
+        let status = error.code == .configInvalid ? ExitStatus.configInvalid : ExitStatus.forError(error.code)
         if json {
-            let report = Report(error: APIError(code: error.code.rawValue, message: error.description, exitCode: status.rawValue),
+            let report = Report(error: APIError(code: error.code, message: error.description, exitCode: status),
                                 database: context.database, applied: context.applied)
             try? Terminal.printJSON(report)
         } else {

@@ -92,10 +92,10 @@ struct DemoRunner {
         var note = ""
         if let event {
             if let error = event.error {
-                exit = ExitStatus(rawValue: error.exitCode) ?? .deployFailed
+                exit = error.exitCode
                 note = error.message
             } else if let deployment = event.deployment {
-                exit = ExitStatus(rawValue: deployment.exitCode ?? 3) ?? .deployFailed
+                exit = deployment.exitCode ?? .deployFailed
                 note = deployment.message ?? ""
             }
         }

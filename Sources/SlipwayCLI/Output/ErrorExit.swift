@@ -16,7 +16,7 @@ func withDocumentedExit(_ body: () async throws -> ExitStatus) async throws {
         status = ExitStatus.forError(error.code)
     } catch let error as APIError {
         Terminal.error(error.message)
-        status = ExitStatus(rawValue: error.exitCode) ?? .deployFailed
+        status = error.exitCode
     } catch let error as ConfigIssues {
         Terminal.error("invalid configuration:\n" + error.description)
         status = .configInvalid

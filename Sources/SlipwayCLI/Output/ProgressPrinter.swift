@@ -35,6 +35,6 @@ struct ProgressPrinter {
         guard !quiet else { return }
         let symbol = deployment.outcome == .succeeded ? "✔" : "✘"
         print("\(symbol) \(deployment.message ?? deployment.outcome.rawValue) [\(deployment.outcome.rawValue), "
-            + "exit \(deployment.exitCode ?? 0), \(Terminal.seconds(deployment.durationSeconds))]")
+            + "exit \(deployment.exitCode?.rawValue ?? 0), \(Terminal.seconds(deployment.durationSeconds))]")
     }
 }

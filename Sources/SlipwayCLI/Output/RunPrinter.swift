@@ -20,17 +20,19 @@ enum RunPrinter {
     }
 
     /// "validate → checks → [build ∥ backup → migrate] → start → …": the build runs beside the database's stages.
-    static func stageLine(_ stages: [String]) -> String {
-        guard let build = stages.firstIndex(of: "build"), stages.contains("backup") else { return stages.joined(separator: " → ") }
-        let database = stages.filter { $0 == "backup" || $0 == "migrate" }
-        let before = stages[..<build]
-        let after = stages[(build + 1)...].filter { $0 != "backup" && $0 != "migrate" }
-        return (before + ["[build ∥ \(database.joined(separator: " → "))]"] + after).joined(separator: " → ")
+    static func stageLine(_ stages: [Stage]) -> String {
+        guard let build = stages.firstIndex(of: .build), stages.contains(.backup) else {
+            return stages.map(\.rawValue).joined(separator: " → ")
+        }
+        let database = stages.filter { $0 == .backup || $0 == .migrate }
+        let before = stages[..<build].map(\.rawValue)
+        let after = stages[(build + 1)...].filter { !database.contains($0) }.map(\.rawValue)
+        return (before + ["[build ∥ \(database.map(\.rawValue).joined(separator: " → "))]"] + after).joined(separator: " → ")
     }
 
     static func printSummary(_ summary: RunSummary) {
-        let rows = summary.results.map { [$0.service, $0.outcome, "\($0.exitCode)", $0.deploymentID ?? "-", $0.message] }
+        let rows = summary.results.map { [$0.service, $0.outcome.rawValue, "\($0.exitCode.rawValue)", $0.deploymentID ?? "-", $0.message] }
         print("\n" + Terminal.table(["SERVICE", "OUTCOME", "EXIT", "DEPLOYMENT", "MESSAGE"], rows))
-        print("exit \(summary.exitCode)")
+        print("exit \(summary.exitCode.rawValue)")
     }
 }

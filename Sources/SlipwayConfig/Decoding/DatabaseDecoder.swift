@@ -38,7 +38,7 @@ struct DatabaseDecoder {
         else { return nil }
         if let problem = DatabaseURLRules.problem(with: expanded.text) {
             var message = "expected \(problem)\(expanded.origin)"
-            if problem.hasPrefix("a url"), let scheme = DatabaseURLRules.scheme(of: expanded.text) {
+            if problem == .unsupportedScheme, let scheme = DatabaseURLRules.scheme(of: expanded.text) {
                 message += ", got a \(scheme): url"
             }
             reader.log.add(message, at: node)

@@ -2,27 +2,15 @@ import Foundation
 import SlipwayModel
 
 extension DeploymentController {
-    /// Pre-deploy checks in the exported release's files (`directory`), in order; the first failure
-    /// stops them. Returns the failure, nil when all passed.
-    func runChecks(_ service: ServiceConfig, in directory: String, release: Release, recorder: DeploymentRecorder) async -> String? {
-        guard !service.checks.isEmpty else { return nil }
-        await recorder.beginStage("checks")
-        for check in service.checks {
-            let failure: String?
-            switch check.kind {
-            case .command(let command):
-                failure = await runCommand(command, named: "check \"\(check.name)\"", in: directory,
-                                           environment: releaseEnvironment(release), timeout: check.timeout, recorder: recorder)
-            case .coverage(let report, let minimum):
-                failure = coverageFailure(report: directory + "/" + report, name: report, minimum: minimum, recorder: recorder)
-            }
-            if let failure {
-                await recorder.endStage(.failed, failure)
-                return failure
-            }
+    /// One pre-deploy check in the exported release's files (`directory`). Returns why it failed, nil when it passed.
+    func runCheck(_ check: CheckConfig, in directory: String, release: Release, recorder: DeploymentRecorder) async -> String? {
+        switch check.kind {
+        case .command(let command):
+            await runCommand(command, named: "check \"\(check.name)\"", in: directory,
+                             environment: releaseEnvironment(release), timeout: check.timeout, recorder: recorder)
+        case .coverage(let report, let minimum):
+            coverageFailure(report: directory + "/" + report, name: report, minimum: minimum, recorder: recorder)
         }
-        await recorder.endStage(.succeeded, "\(service.checks.count) check(s) passed: \(service.checks.map(\.name).joined(separator: ", "))")
-        return nil
     }
 
     private func coverageFailure(report path: String, name: String, minimum: Double, recorder: DeploymentRecorder) -> String? {
@@ -61,35 +49,24 @@ extension DeploymentController {
          "SLIPWAY_COMMIT": release.commit]
     }
 
-    /// Smoke tests against the new release after the switch. Returns the failure, nil when all passed.
-    func runSmokeTests(_ service: ServiceConfig, release: Release, instance: Instance, recorder: DeploymentRecorder) async -> String? {
-        guard !service.smoke.isEmpty else { return nil }
-        await recorder.beginStage("smoke")
-        for test in service.smoke {
-            var failure: String?
-            switch test.kind {
-            case .http(let path, let expect):
-                let check = HealthCheckConfig(path: path, timeout: test.timeout, expect: expect)
-                let result = await deps.probe.probe(instance.upstream, check: check)
-                recorder.log("smoke GET \(path): \(result.healthy ? "passed" : "failed"): \(result.summary)")
-                if !result.healthy { failure = "smoke test GET \(path) failed: \(result.summary)" }
-            case .command(let command):
-                var environment = releaseEnvironment(release)
-                environment["SLIPWAY_URL"] = "http://\(instance.upstream)"
-                failure = await runCommand(command, named: "smoke test \"\(command)\"", in: release.directory,
-                                           environment: environment, timeout: test.timeout, recorder: recorder)
-            }
-            if let failure {
-                await recorder.endStage(.failed, failure)
-                return failure
-            }
+    /// One smoke test against the new release after the switch. Returns why it failed, nil when it passed.
+    func runSmokeTest(_ test: SmokeTestConfig, release: Release, instance: Instance, recorder: DeploymentRecorder) async -> String? {
+        switch test.kind {
+        case .http(let path, let expect):
+            let check = HealthCheckConfig(path: path, timeout: test.timeout, expect: expect)
+            let result = await deps.probe.probe(instance.upstream, check: check)
+            recorder.log("smoke GET \(path): \(result.healthy ? "passed" : "failed"): \(result.summary)")
+            return result.healthy ? nil : "smoke test GET \(path) failed: \(result.summary)"
+        case .command(let command):
+            var environment = releaseEnvironment(release)
+            environment["SLIPWAY_URL"] = "http://\(instance.upstream)"
+            return await runCommand(command, named: "smoke test \"\(command)\"", in: release.directory,
+                                    environment: environment, timeout: test.timeout, recorder: recorder)
         }
-        await recorder.endStage(.succeeded, "\(service.smoke.count) smoke test(s) passed")
-        return nil
     }
 
     /// Sends a notification and records its deliveries. Never fails the deployment.
-    func notify(_ event: DeploymentNotification.Event, _ recorder: DeploymentRecorder, failedStage: String? = nil,
+    func notify(_ event: DeploymentNotification.Event, _ recorder: DeploymentRecorder, failedStage: Stage? = nil,
                 nextStep: String? = nil) async {
         let deliveries = await deps.notifier.notify(DeploymentNotification(
             event: event, deployment: recorder.deployment, failedStage: failedStage, nextStep: nextStep))

@@ -29,11 +29,11 @@ extension DeploymentController {
                 interrupted.stages[index].message = "interrupted"
             }
             interrupted.outcome = .interrupted
-            interrupted.exitCode = ExitStatus.deployFailed.rawValue
+            interrupted.exitCode = .deployFailed
             interrupted.finishedAt = deps.now()
             interrupted.message = "interrupted: the daemon stopped while this \(interrupted.kind.rawValue) ran" + cleaned
             try await deps.store.saveDeployment(interrupted)
-            await audit("deploy.interrupted", service: interrupted.service, deployment: interrupted.id, interrupted.message ?? "")
+            await audit(.deployInterrupted, service: interrupted.service, deployment: interrupted.id, interrupted.message ?? "")
         }
         var recorded: [Instance] = []
         for service in config.services {
@@ -46,11 +46,11 @@ extension DeploymentController {
                 await deps.router.switchTraffic(service: service.name, to: instance.upstream)
                 services[service.name]?.health = LiveHealth(unhealthyThreshold: service.health.unhealthyThreshold, status: .unknown)
                 services[service.name]?.nextProbeAt = deps.clock.now
-                await audit("release.adopted", service: service.name,
+                await audit(.releaseAdopted, service: service.name,
                             "re-adopted release \(active.releaseID) still running as pid \(instance.pid) on port \(instance.port)")
             } else {
                 services[service.name]?.restartAt = deps.clock.now
-                await audit("release.restarting", service: service.name,
+                await audit(.releaseRestarting, service: service.name,
                             "release \(active.releaseID) was not running after the daemon restarted; starting it again")
             }
         }
@@ -64,7 +64,7 @@ extension DeploymentController {
             let stopTimeout = services[stray.service]?.config.stopTimeout ?? .seconds(10)
             await deps.runtime.stop(stray, timeout: stopTimeout)
             let what = stray.containerID.map { "container \($0.prefix(12))" } ?? "pid \(stray.pid)"
-            await audit("release.unrecorded_stopped", service: stray.service,
+            await audit(.releaseUnrecordedStopped, service: stray.service,
                         "stopped \(what) of release \(stray.releaseID): it was running but no record named it "
                             + "(the daemon stopped between starting it and recording it)")
         }

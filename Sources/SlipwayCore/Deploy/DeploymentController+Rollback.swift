@@ -20,20 +20,11 @@ extension DeploymentController {
         recorder.update { $0.image = target.image }
         emit(DeploymentEvent(event: .accepted, deploymentID: id))
         await recorder.persist()
-        await audit("rollback.started", service: service.name, deployment: id, actor: request.actor,
+        await audit(.rollbackStarted, service: service.name, deployment: id, actor: request.actor,
                     "roll back \(service.name) to \(target.version) (release \(target.id))")
 
-        switch await cutover(service, to: target, recorder: recorder) {
-        case .switched:
-            services[service.name]?.switchedBy = id
-            return await conclude(recorder, .succeeded, .success,
-                                  "\(service.name) rolled back to \(target.version) (release \(target.id))",
-                                  action: "rollback.succeeded")
-        case .failed(_, let reason), .smokeFailed(let reason, _):
-            return await conclude(recorder, .failed, .rollbackFailed,
-                                  "rollback failed: \(reason)" + (active.map { "; release \($0.releaseID) still serves" } ?? ""),
-                                  action: "rollback.failed")
-        }
+        return await drive(DeploymentMachine.Plan(id: id, kind: .rollback(to: target), service: service, previous: active),
+                           recorder: recorder)
     }
 
     /// The release `rollback` goes to: the named one (id or version), else the one the active release replaced.
@@ -68,7 +59,7 @@ extension DeploymentController {
         guard let state = services[service], let active = state.active else { return }
         guard let previousID = active.previousReleaseID,
               let target = try? await deps.store.releases(service: service).first(where: { $0.id == previousID }) else {
-            await audit("rollback.impossible", service: service, "release \(active.releaseID) is unhealthy (\(reason)) and there is no previous release to roll back to")
+            await audit(.rollbackImpossible, service: service, "release \(active.releaseID) is unhealthy (\(reason)) and there is no previous release to roll back to")
             return
         }
         let id = Identifiers.deploymentID(at: deps.now())
@@ -82,31 +73,18 @@ extension DeploymentController {
             store: deps.store, now: deps.now, emit: { _ in })
         recorder.log("release \(active.releaseID) failed its health watch: \(reason)")
         await recorder.persist()
-        await audit("rollback.automatic", service: service, deployment: id,
+        await audit(.rollbackAutomatic, service: service, deployment: id,
                     "release \(active.releaseID) unhealthy within its watch: \(reason); rolling back to \(target.id)")
 
-        let switchedBy = state.switchedBy
-        // The release being rolled away from is unhealthy: it is stopped after the drain, not kept warm.
-        switch await cutover(state.config, to: target, recorder: recorder, keepWarm: false) {
-        case .switched:
-            if let switchedBy { await markRolledBack(switchedBy, by: id, reason: reason) }
-            // The rolled-back-to release must not be rolled back again by the watch of the failed one.
-            services[service]?.watchUntil = nil
-            _ = await conclude(recorder, .succeeded, .success,
-                               "\(service) rolled back automatically to \(target.version) (release \(target.id))",
-                               action: "rollback.automatic.succeeded")
-        case .failed(_, let failure), .smokeFailed(let failure, _):
-            _ = await conclude(recorder, .failed, .rollbackFailed,
-                               "CRITICAL: automatic rollback failed: \(failure); unhealthy release \(active.releaseID) still serves",
-                               action: "rollback.critical")
-        }
+        let kind = DeploymentMachine.Kind.automaticRollback(to: target, reason: reason, switchedBy: state.switchedBy)
+        _ = await drive(DeploymentMachine.Plan(id: id, kind: kind, service: state.config, previous: active), recorder: recorder)
     }
 
     func markRolledBack(_ deploymentID: String, by rollbackID: String, reason: String) async {
         do {
             guard var record = try await deps.store.deployment(id: deploymentID) else { return }
             record.outcome = .rolledBack
-            record.exitCode = ExitStatus.smokeFailedRolledBack.rawValue
+            record.exitCode = .smokeFailedRolledBack
             record.message = "rolled back automatically by \(rollbackID): \(reason)"
             try await deps.store.saveDeployment(record)
         } catch {

@@ -39,15 +39,15 @@ extension DeploymentController {
         })
     }
 
-    static func stages(of service: ServiceConfig) -> [String] {
-        var stages = ["validate"]
-        if !service.checks.isEmpty { stages.append("checks") }
+    static func stages(of service: ServiceConfig) -> [Stage] {
+        var stages: [Stage] = [.validate]
+        if !service.checks.isEmpty { stages.append(.checks) }
         // In start order; build runs beside backup → migrate.
-        stages.append("build")
-        if service.database != nil { stages += ["backup", "migrate"] }
-        stages += ["start", "health", "switch"]
-        if !service.smoke.isEmpty { stages.append("smoke") }
-        return stages + ["drain", "stop", "prune", "notify"]
+        stages.append(.build)
+        if service.database != nil { stages += [.backup, .migrate] }
+        stages += [.start, .health, .switch]
+        if !service.smoke.isEmpty { stages.append(.smoke) }
+        return stages + [.drain, .stop, .prune, .notify]
     }
 
     /// The commit of the service's last successful deployment or rollback.
@@ -66,15 +66,15 @@ extension DeploymentController {
             let outcomes = await withTaskGroup(of: RunSummary.Result.self) { group in
                 for entry in wave {
                     let failedDependency = services[entry.service]?.config.dependsOn.first { dependency in
-                        results[dependency].map { $0.exitCode != 0 } ?? false
+                        results[dependency].map { $0.exitCode != .success } ?? false
                     }
                     group.addTask {
                         if let failedDependency {
-                            return RunSummary.Result(service: entry.service, deploymentID: nil, outcome: "skipped", exitCode: 0,
+                            return RunSummary.Result(service: entry.service, deploymentID: nil, outcome: .skipped, exitCode: .success,
                                                      message: "skipped: \(failedDependency), which it depends on, failed")
                         }
                         return await self.deployForRun(entry.service, commit: plan.to, actor: request.actor,
-                                                       trigger: request.trigger ?? "changed", emit: emit)
+                                                       trigger: request.trigger ?? .changed, emit: emit)
                     }
                 }
                 var collected: [RunSummary.Result] = []
@@ -84,11 +84,11 @@ extension DeploymentController {
             for result in outcomes { results[result.service] = result }
         }
         let ordered = plan.waves.flatMap { $0 }.compactMap { results[$0.service] }
-        let worst = ordered.map(\.exitCode).max() ?? 0
+        let worst = ordered.map(\.exitCode).max() ?? .success
         return RunSummary(plan: plan, results: ordered, exitCode: worst)
     }
 
-    private func deployForRun(_ service: String, commit: String, actor: String, trigger: String,
+    private func deployForRun(_ service: String, commit: String, actor: String, trigger: Trigger,
                               emit: @escaping @Sendable (DeploymentEvent) -> Void) async -> RunSummary.Result {
         do {
             let record = try await deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: trigger)) { event in
@@ -96,11 +96,11 @@ extension DeploymentController {
                 event.service = service
                 emit(event)
             }
-            return RunSummary.Result(service: service, deploymentID: record.id, outcome: record.outcome.rawValue,
-                                     exitCode: record.exitCode ?? ExitStatus.deployFailed.rawValue, message: record.message ?? "")
+            return RunSummary.Result(service: service, deploymentID: record.id, outcome: .init(record.outcome),
+                                     exitCode: record.exitCode ?? .deployFailed, message: record.message ?? "")
         } catch {
             let status = (error as? SlipwayError).map { ExitStatus.forError($0.code) } ?? .deployFailed
-            return RunSummary.Result(service: service, deploymentID: nil, outcome: "refused", exitCode: status.rawValue,
+            return RunSummary.Result(service: service, deploymentID: nil, outcome: .refused, exitCode: status,
                                      message: Self.describe(error))
         }
     }

@@ -82,10 +82,10 @@ extension DeploymentController {
         case .none:
             return
         case .recovered:
-            await audit("health.recovered", service: service, "release \(instance.releaseID) is healthy again")
+            await audit(.healthRecovered, service: service, "release \(instance.releaseID) is healthy again")
         case .becameUnhealthy(let reason):
             let watching = state.watchUntil.map { deps.clock.now <= $0 } ?? false
-            await audit("health.unhealthy", service: service,
+            await audit(.healthUnhealthy, service: service,
                         "release \(instance.releaseID) is unhealthy: \(reason)" + (watching ? " (within its watch period)" : ""))
             if watching {
                 await automaticRollback(service, reason: reason)
@@ -116,7 +116,7 @@ extension DeploymentController {
         if state.lock == nil {
             await deps.router.switchTraffic(service: service, to: nil)
         }
-        await audit("release.crashed", service: service,
+        await audit(.releaseCrashed, service: service,
                     "release \(exit.instance.releaseID) (pid \(exit.instance.pid)) \(exit.summary); restarting in \(DurationText.format(delay))")
     }
 
@@ -129,7 +129,7 @@ extension DeploymentController {
         do {
             guard let release = try await deps.store.releases(service: service).first(where: { $0.id == active.releaseID }) else {
                 services[service]?.restartAt = nil
-                await audit("release.restart_failed", service: service, "release \(active.releaseID) is no longer retained")
+                await audit(.releaseRestartFailed, service: service, "release \(active.releaseID) is no longer retained")
                 return
             }
             let instance = try await deps.runtime.start(release, service: config)
@@ -144,15 +144,15 @@ extension DeploymentController {
                 activate(restarted, startedAt: startedAt)
                 services[service]?.watchUntil = watchUntil
                 services[service]?.restarts += 1
-                await audit("release.restarted", service: service, "release \(release.id) restarted as pid \(instance.pid) on port \(instance.port)")
+                await audit(.releaseRestarted, service: service, "release \(release.id) restarted as pid \(instance.pid) on port \(instance.port)")
             case .failed(let reason):
                 await deps.runtime.stop(instance, timeout: config.stopTimeout)
                 scheduleRetry(service)
-                await audit("release.restart_failed", service: service, "release \(release.id) did not come back: \(reason)")
+                await audit(.releaseRestartFailed, service: service, "release \(release.id) did not come back: \(reason)")
             }
         } catch {
             scheduleRetry(service)
-            await audit("release.restart_failed", service: service, "release \(active.releaseID) could not start: \(Self.describe(error))")
+            await audit(.releaseRestartFailed, service: service, "release \(active.releaseID) could not start: \(Self.describe(error))")
         }
     }
 

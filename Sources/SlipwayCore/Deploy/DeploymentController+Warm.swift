@@ -5,22 +5,6 @@ import SlipwayModel
 /// release's watch ends, so a rollback (manual or automatic) within the watch is a switch and a
 /// probe, not a start. Recorded in the active release (`warm`, `warmUntil`) from the switch on.
 extension DeploymentController {
-    /// The warm instance of `release`, if there is one and it still answers; a warm instance that
-    /// no longer answers is stopped and forgotten, and the release is started afresh.
-    func reusableWarmInstance(_ service: ServiceConfig, for release: Release, recorder: DeploymentRecorder) async -> Instance? {
-        guard let warm = services[service.name]?.active?.warm, warm.releaseID == release.id else { return nil }
-        if await deps.runtime.isAlive(warm) {
-            let result = await deps.probe.probe(warm.upstream, check: service.health)
-            if result.healthy { return warm }
-            recorder.log("the warm instance of \(release.id) (pid \(warm.pid)) failed its probe (\(result.summary)); starting the release again")
-            await deps.runtime.stop(warm, timeout: service.stopTimeout)
-        } else {
-            recorder.log("the warm instance of \(release.id) (pid \(warm.pid)) is gone; starting the release again")
-        }
-        await forgetWarm(service.name)
-        return nil
-    }
-
     /// Clears the warm instance from the service's view and its record (it was stopped or has exited).
     func forgetWarm(_ service: String) async {
         guard var active = services[service]?.active, active.warm != nil else { return }
@@ -41,7 +25,7 @@ extension DeploymentController {
         services[service]?.warmRetireAt = nil
         await deps.runtime.stop(warm, timeout: state.config.stopTimeout)
         await forgetWarm(service)
-        await audit("release.retired", service: service,
+        await audit(.releaseRetired, service: service,
                     "stopped release \(warm.releaseID) (pid \(warm.pid)), kept warm until the watch of \(state.active?.releaseID ?? "-") ended")
     }
 
@@ -50,7 +34,7 @@ extension DeploymentController {
         let service = exit.instance.service
         guard services[service]?.active?.warm == exit.instance else { return }
         await forgetWarm(service)
-        await audit("release.warm_exited", service: service,
+        await audit(.releaseWarmExited, service: service,
                     "warm release \(exit.instance.releaseID) (pid \(exit.instance.pid)) \(exit.summary); a rollback to it will start it again")
     }
 
@@ -66,7 +50,7 @@ extension DeploymentController {
             services[service.name]?.watchUntil = deps.clock.now + .seconds(remaining)
             services[service.name]?.switchedBy = try? await deps.store.deployments(service: service.name, limit: 50)
                 .first { $0.outcome == .succeeded && $0.toRelease == active.releaseID }?.id
-            await audit("release.adopted", service: service.name,
+            await audit(.releaseAdopted, service: service.name,
                         "re-adopted warm release \(warm.releaseID) (pid \(warm.pid)); its watch ends in \(DurationText.format(.seconds(remaining)))")
         } else {
             if alive { await deps.runtime.stop(warm, timeout: service.stopTimeout) }

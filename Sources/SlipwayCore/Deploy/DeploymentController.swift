@@ -139,7 +139,7 @@ public actor DeploymentController {
         services[service]?.lock = nil
     }
 
-    func audit(_ action: String, service: String?, deployment: String? = nil, actor: String = "slipway", _ detail: String) async {
+    func audit(_ action: AuditAction, service: String?, deployment: String? = nil, actor: String = "slipway", _ detail: String) async {
         let entry = AuditEntry(at: deps.now(), actor: actor, action: action, service: service, deployment: deployment, detail: detail)
         do {
             try await deps.store.appendAudit(entry)

@@ -44,7 +44,7 @@ public final class DeploymentRecorder: Sendable {
         emit(DeploymentEvent(event: .log, deploymentID: id, line: line))
     }
 
-    public func beginStage(_ name: String) async {
+    public func beginStage(_ name: Stage) async {
         let (stage, id) = state.withLock { state -> (StageRecord, String) in
             let stage = StageRecord(name: name, startedAt: now())
             state.deployment.stages.append(stage)
@@ -55,7 +55,7 @@ public final class DeploymentRecorder: Sendable {
     }
 
     /// Ends the stage that is running, or the running stage `named` when stages run side by side.
-    public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil, named name: String? = nil) async {
+    public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil, named name: Stage? = nil) async {
         let message = message.map(redactor.redact)
         let ended = state.withLock { state -> (StageRecord, String)? in
             guard let index = state.deployment.stages.lastIndex(where: { $0.outcome == .running && (name == nil || $0.name == name) })
@@ -80,7 +80,7 @@ public final class DeploymentRecorder: Sendable {
                 state.deployment.stages[index].finishedAt = now()
             }
             state.deployment.outcome = outcome
-            state.deployment.exitCode = exit.rawValue
+            state.deployment.exitCode = exit
             state.deployment.message = message
             state.deployment.finishedAt = now()
             return state.deployment

@@ -10,10 +10,10 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     public var service: String
     public var ref: String
     public var actor: String
-    /// How it was started (`cli`, `changed`, `api`); recorded on the deployment.
-    public var trigger: String?
+    /// How it was started (`changed`, `push`); recorded on the deployment.
+    public var trigger: Trigger?
 
-    public init(service: String, ref: String = "HEAD", actor: String, trigger: String? = nil) {
+    public init(service: String, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
         self.service = service
         self.ref = ref
         self.actor = actor
@@ -81,19 +81,18 @@ public struct DeploymentEvent: Sendable, Codable, Equatable {
 
 /// The body of every non-2xx answer, and of a `refused` event.
 public struct APIError: Sendable, Codable, Equatable, Error {
-    public var code: String
+    public var code: SlipwayError.Code
     public var message: String
-    public var exitCode: Int32
+    public var exitCode: ExitStatus
 
-    public init(code: String, message: String, exitCode: Int32) {
+    public init(code: SlipwayError.Code, message: String, exitCode: ExitStatus) {
         self.code = code
         self.message = message
         self.exitCode = exitCode
     }
 
     public init(_ error: SlipwayError) {
-        self.init(code: error.code.rawValue, message: error.description,
-                  exitCode: ExitStatus.forError(error.code).rawValue)
+        self.init(code: error.code, message: error.description, exitCode: ExitStatus.forError(error.code))
     }
 }
 

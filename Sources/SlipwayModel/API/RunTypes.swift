@@ -12,9 +12,9 @@ public struct RunRequest: Sendable, Codable, Equatable {
     public var actor: String
     /// What the deployment records say started them: `changed` (nil) for `deploy --changed`, `push`
     /// for the post-receive hook.
-    public var trigger: String?
+    public var trigger: Trigger?
 
-    public init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: String? = nil) {
+    public init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: Trigger? = nil) {
         self.from = from
         self.to = to
         self.services = services
@@ -32,9 +32,9 @@ public struct RunPlan: Sendable, Codable, Equatable {
         /// Changed files that matched its `paths` (at most 20 shown).
         public var because: [String]
         /// The stages it will go through.
-        public var stages: [String]
+        public var stages: [Stage]
 
-        public init(service: String, from: String?, because: [String], stages: [String]) {
+        public init(service: String, from: String?, because: [String], stages: [Stage]) {
             self.service = service
             self.from = from
             self.because = because
@@ -55,14 +55,38 @@ public struct RunPlan: Sendable, Codable, Equatable {
 /// How each service of a run ended; the run's exit code is the worst of them.
 public struct RunSummary: Sendable, Codable, Equatable {
     public struct Result: Sendable, Codable, Equatable {
+        /// How one service of a run ended: its deployment's outcome, or why it has none.
+        public enum Outcome: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+            case succeeded
+            case failed
+            case rolledBack = "rolled_back"
+            case interrupted
+            /// A service it depends on failed: not deployed.
+            case skipped
+            /// Refused before a deployment began (busy, unknown service).
+            case refused
+
+            public var description: String { rawValue }
+
+            public init(_ outcome: Deployment.Outcome) {
+                switch outcome {
+                case .succeeded: self = .succeeded
+                // A deployment hands back its record once it has ended; a running one would be a
+                // deployment that could not finish, which is a failure.
+                case .failed, .running: self = .failed
+                case .rolledBack: self = .rolledBack
+                case .interrupted: self = .interrupted
+                }
+            }
+        }
+
         public var service: String
         public var deploymentID: String?
-        /// `succeeded`, `failed`, `rolled_back`, ..., or `skipped` when a service it depends on failed.
-        public var outcome: String
-        public var exitCode: Int32
+        public var outcome: Outcome
+        public var exitCode: ExitStatus
         public var message: String
 
-        public init(service: String, deploymentID: String?, outcome: String, exitCode: Int32, message: String) {
+        public init(service: String, deploymentID: String?, outcome: Outcome, exitCode: ExitStatus, message: String) {
             self.service = service
             self.deploymentID = deploymentID
             self.outcome = outcome
@@ -73,9 +97,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     public var plan: RunPlan
     public var results: [Result]
-    public var exitCode: Int32
+    public var exitCode: ExitStatus
 
-    public init(plan: RunPlan, results: [Result], exitCode: Int32) {
+    public init(plan: RunPlan, results: [Result], exitCode: ExitStatus) {
         self.plan = plan
         self.results = results
         self.exitCode = exitCode

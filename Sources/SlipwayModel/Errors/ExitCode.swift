@@ -1,5 +1,5 @@
 /// The documented exit codes of `slipway` (README, `slipway --help`). Stable for scripting.
-public enum ExitStatus: Int32, Sendable, Codable, CaseIterable {
+public enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case success = 0
     case checksFailed = 1
     case buildFailed = 2
@@ -13,6 +13,9 @@ public enum ExitStatus: Int32, Sendable, Codable, CaseIterable {
     case daemonUnreachable = 7
     /// `slipway.yml` is missing or invalid.
     case configInvalid = 8
+
+    /// The number, as a script sees it (`exit 3`); `meaning` is the words.
+    public var description: String { String(rawValue) }
 
     public var meaning: String {
         switch self {
@@ -28,17 +31,27 @@ public enum ExitStatus: Int32, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The exit status a failure with this code maps to.
+    /// The exit status a failure with this code maps to; for the database codes, the documented
+    /// status of a `slipway db` failure (docs/DATABASES.md). No `default:`: a new code must be placed.
     public static func forError(_ code: SlipwayError.Code) -> ExitStatus {
         switch code {
         case .refNotFound, .buildFailed: .buildFailed
-        case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed: .deployFailed
+        case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed, .dockerUnavailable: .deployFailed
         case .rollbackFailed: .rollbackFailed
         case .deploymentInProgress, .unknownService, .unknownRelease, .unknownDeployment,
              .nothingToRollBack, .badRequest: .refused
         case .daemonUnreachable: .daemonUnreachable
         case .configInvalid, .configNotFound: .configInvalid
-        default: .deployFailed
+        case .validationFailed: .checksFailed
+        case .migrationFailed, .migrationTimeout, .backupFailed, .backupTimeout, .backupVerifyFailed, .databaseFailed: .deployFailed
+        case .restoreFailed: .rollbackFailed
+        case .unknownDatabase, .unknownBackup, .lockTimeout, .baselineRefused, .confirmationRequired: .refused
+        case .databaseURLInvalid: .configInvalid
         }
     }
+}
+
+/// Ordered by number, which is by severity: a run's exit status is the worst (highest) of its services'.
+extension ExitStatus: Comparable {
+    public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
 }

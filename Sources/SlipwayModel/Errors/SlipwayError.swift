@@ -2,30 +2,63 @@
 ///
 /// Callers match on `code`, never on `message` (kamal-proxy's `errors.go` matches strings; we don't).
 public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    /// Every code a Slipway error can carry: a closed set, so a new one is a compile error wherever
+    /// codes are mapped (`ExitStatus.forError`). The raw values are the API's stable `code` field.
+    public enum Code: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        // Configuration and requests.
+        case configInvalid = "config_invalid"
+        case configNotFound = "config_not_found"
+        case unknownService = "unknown_service"
+        case unknownRelease = "unknown_release"
+        case unknownDeployment = "unknown_deployment"
+        case badRequest = "bad_request"
+        case deploymentInProgress = "deployment_in_progress"
+        case nothingToRollBack = "nothing_to_roll_back"
+        case daemonUnreachable = "daemon_unreachable"
 
-        public static let configInvalid = Code(rawValue: "config_invalid")
-        public static let configNotFound = Code(rawValue: "config_not_found")
-        public static let unknownService = Code(rawValue: "unknown_service")
-        public static let unknownRelease = Code(rawValue: "unknown_release")
-        public static let unknownDeployment = Code(rawValue: "unknown_deployment")
-        public static let refNotFound = Code(rawValue: "ref_not_found")
-        public static let buildFailed = Code(rawValue: "build_failed")
-        public static let startFailed = Code(rawValue: "start_failed")
-        public static let unhealthy = Code(rawValue: "unhealthy")
-        public static let deploymentInProgress = Code(rawValue: "deployment_in_progress")
-        public static let nothingToRollBack = Code(rawValue: "nothing_to_roll_back")
-        public static let rollbackFailed = Code(rawValue: "rollback_failed")
-        public static let daemonUnreachable = Code(rawValue: "daemon_unreachable")
+        // Deployments.
+        case refNotFound = "ref_not_found"
+        case buildFailed = "build_failed"
+        case startFailed = "start_failed"
+        case unhealthy
+        case rollbackFailed = "rollback_failed"
         /// No Docker engine answers at the socket (`runtime: docker`).
-        public static let dockerUnavailable = Code(rawValue: "docker_unavailable")
-        public static let storeFailed = Code(rawValue: "store_failed")
-        public static let badRequest = Code(rawValue: "bad_request")
-        public static let interrupted = Code(rawValue: "interrupted")
-        public static let internalError = Code(rawValue: "internal")
+        case dockerUnavailable = "docker_unavailable"
+        case storeFailed = "store_failed"
+        case interrupted
+        case internalError = "internal"
+
+        // Databases: migrations, backups, restores (`slipway db`, the pipeline's backup and migrate).
+        /// `slipway.yml` names no such database.
+        case unknownDatabase = "unknown_database"
+        /// The database URL does not parse or names an unsupported scheme.
+        case databaseURLInvalid = "database_url_invalid"
+        /// The database could not be reached or answered with an error outside a migration.
+        case databaseFailed = "database_failed"
+        /// Validation refused the migrations: a changed or missing applied one, out of order, duplicate, bad name.
+        case validationFailed = "validation_failed"
+        /// A migration's statement failed; the migration left no trace (or, outside a transaction, a failed row).
+        case migrationFailed = "migration_failed"
+        /// Another migrator held the lock for longer than we were willing to wait.
+        case lockTimeout = "lock_timeout"
+        /// The migrations ran past `migrate_timeout`: the running one was cancelled and rolled back.
+        case migrationTimeout = "migration_timeout"
+        /// The backup (validation, dump, proof) ran past `backup_timeout`: stopped, its partial files removed.
+        case backupTimeout = "backup_timeout"
+        /// `baseline` on a database whose history is not empty.
+        case baselineRefused = "baseline_refused"
+        /// Taking a backup failed (pg_dump, SQLite's backup, compression, writing the manifest).
+        case backupFailed = "backup_failed"
+        /// A backup failed its proof: checksum, scratch restore, integrity check or history row count.
+        case backupVerifyFailed = "backup_verify_failed"
+        /// No backup by that name (or none at all) for the database.
+        case unknownBackup = "unknown_backup"
+        /// Restoring a verified backup into the live database failed.
+        case restoreFailed = "restore_failed"
+        /// A destructive verb needs `--yes` (or an answer at the prompt) and got neither.
+        case confirmationRequired = "confirmation_required"
+
+        public var description: String { rawValue }
     }
 
     public var code: Code

@@ -36,15 +36,15 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
     public var startedAt: Date
     public var finishedAt: Date?
     public var outcome: Outcome
-    public var exitCode: Int32?
+    public var exitCode: ExitStatus?
     public var message: String?
     public var stages: [StageRecord]
     /// The instance started for `toRelease`, so a deployment interrupted by a daemon crash can be cleaned up.
     public var instance: Instance?
     /// Every notification sent about this deployment and whether it arrived.
     public var notifications: [NotificationDelivery] = []
-    /// How it was started: `cli`, `changed` (a `deploy --changed` run), `api`, `automatic`.
-    public var trigger: String?
+    /// How it was started: `changed` (a `deploy --changed` run), `push`; nil for a single deploy.
+    public var trigger: Trigger?
     /// The id of the verified backup taken before this deployment's migrations.
     public var backup: String?
     /// The migrations this deployment applied, in order (`V2__add_employee_timezone.sql`).
@@ -54,7 +54,7 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
 
     public init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,
-                startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, exitCode: Int32? = nil,
+                startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, exitCode: ExitStatus? = nil,
                 message: String? = nil, stages: [StageRecord] = [], instance: Instance? = nil) {
         self.id = id
         self.kind = kind
@@ -90,13 +90,13 @@ public struct StageRecord: Sendable, Equatable, Codable {
         case cancelled
     }
 
-    public var name: String
+    public var name: Stage
     public var startedAt: Date
     public var finishedAt: Date?
     public var outcome: Outcome
     public var message: String?
 
-    public init(name: String, startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, message: String? = nil) {
+    public init(name: Stage, startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, message: String? = nil) {
         self.name = name
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -110,13 +110,12 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var sequence: Int64
     public var at: Date
     public var actor: String
-    /// `deploy.started`, `deploy.succeeded`, `release.restarted`, `rollback.automatic`, ...
-    public var action: String
+    public var action: AuditAction
     public var service: String?
     public var deployment: String?
     public var detail: String
 
-    public init(sequence: Int64 = 0, at: Date, actor: String, action: String, service: String? = nil,
+    public init(sequence: Int64 = 0, at: Date, actor: String, action: AuditAction, service: String? = nil,
                 deployment: String? = nil, detail: String) {
         self.sequence = sequence
         self.at = at

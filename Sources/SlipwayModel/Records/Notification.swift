@@ -15,11 +15,11 @@ public struct DeploymentNotification: Sendable, Equatable, Codable {
     /// The record as it stands when the event happens.
     public var deployment: Deployment
     /// The stage that failed, for failed, rolled_back and critical.
-    public var failedStage: String?
+    public var failedStage: Stage?
     /// What to do next, in one line (`slipway logs d-…`, `slipway rollback web`, ...).
     public var nextStep: String?
 
-    public init(event: Event, deployment: Deployment, failedStage: String? = nil, nextStep: String? = nil) {
+    public init(event: Event, deployment: Deployment, failedStage: Stage? = nil, nextStep: String? = nil) {
         self.event = event
         self.deployment = deployment
         self.failedStage = failedStage

@@ -22,7 +22,6 @@ extension DeploymentNotification {
     private func redactingFreeText(by redactor: Redactor) -> DeploymentNotification {
         var copy = self
         copy.nextStep = nextStep.map(redactor.redact)
-        copy.failedStage = failedStage.map(redactor.redact)
         copy.deployment.message = deployment.message.map(redactor.redact)
         copy.deployment.ref = deployment.ref.map(redactor.redact)
         for index in copy.deployment.stages.indices {

@@ -52,7 +52,7 @@ struct NotificationText {
         }
         let line = "\(icon) \(subject) \(escape(version)) \(verb)"
         let took = Self.duration(deployment.durationSeconds ?? now.timeIntervalSince(deployment.startedAt))
-        let stage = notification.failedStage.map(oneLine).flatMap { $0.isEmpty ? nil : bold($0) }
+        let stage = notification.failedStage.map { bold($0.rawValue) }
         switch (notification.event, stage) {
         case (.started, _): return line
         case (.succeeded, _): return line + " in " + took

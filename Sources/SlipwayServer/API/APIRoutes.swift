@@ -112,8 +112,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try errorResponse(status, APIError(error))
         } catch let error as HTTPError {
-            return try errorResponse(error.status, APIError(code: SlipwayError.Code.badRequest.rawValue,
-                                                            message: error.body ?? "\(error.status)", exitCode: ExitStatus.refused.rawValue))
+            return try errorResponse(error.status, APIError(code: .badRequest,
+                                                            message: error.body ?? "\(error.status)", exitCode: .refused))
         }
     }
 }

@@ -15,11 +15,11 @@ func failedNotification(event: DeploymentNotification.Event = .failed) -> Deploy
     let deployment = Deployment(
         id: "d-20250615-0007", kind: .deploy, service: "web", ref: "main", fromRelease: "r-1", toRelease: "r-2",
         version: "v1.4.0", commit: "3f2a9c1d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", actor: "alice",
-        startedAt: start, finishedAt: start.addingTimeInterval(42), outcome: .failed, exitCode: 3,
+        startedAt: start, finishedAt: start.addingTimeInterval(42), outcome: .failed, exitCode: .deployFailed,
         message: "release did not become healthy: connect postgres://app:\(TestSecrets.databasePassword)@db/app refused",
-        stages: [StageRecord(name: "health", startedAt: start, finishedAt: start.addingTimeInterval(40),
+        stages: [StageRecord(name: .health, startedAt: start, finishedAt: start.addingTimeInterval(40),
                              outcome: .failed, message: "password \(TestSecrets.databasePassword) rejected")])
-    return DeploymentNotification(event: event, deployment: deployment, failedStage: "health",
+    return DeploymentNotification(event: event, deployment: deployment, failedStage: .health,
                                   nextStep: "slipway logs d-20250615-0007")
 }
 

@@ -1,0 +1,279 @@
+import Foundation
+import SlipwayModel
+import Synchronization
+
+/// The driver of a deployment's machine: performs each action on the controller's dependencies
+/// and feeds the result back as the machine's next event, until the machine has finished.
+extension DeploymentController {
+    /// What the actions running beside the rest (the build, the migrator) share with the driver.
+    final class SideWork: Sendable {
+        /// Posts an event from a side task to the driver's loop.
+        let post: @Sendable (DeploymentMachine.Event) -> Void
+        /// Asked for by `cancelBuild`.
+        let cancelBuild = OneShot<Void>()
+        /// The machine's answer to the migrator's `backedUp`.
+        let migrationsAnswer = OneShot<Bool>()
+        /// Set once the `started` notification has gone out (a deploy's outcome is told after it).
+        let startedNotified = OneShot<Void>()
+        /// Whether the migrator's log lines belong to `migrate` yet.
+        let backedUp = Mutex(false)
+
+        init(post: @escaping @Sendable (DeploymentMachine.Event) -> Void) {
+            self.post = post
+        }
+    }
+
+    /// Runs `plan` to its end and returns the closed record. A deploy tells its start at once,
+    /// delivered while the deployment goes on; its outcome is told after that.
+    func drive(_ plan: DeploymentMachine.Plan, recorder: DeploymentRecorder) async -> Deployment {
+        var machine = DeploymentMachine(plan)
+        let (events, post) = AsyncStream<DeploymentMachine.Event>.makeStream()
+        let side = SideWork(post: { post.yield($0) })
+        return await withTaskGroup(of: Void.self) { group in
+            if case .deploy = plan.kind {
+                group.addTask {
+                    await self.notify(.started, recorder)
+                    side.startedNotified.set(())
+                }
+            } else {
+                side.startedNotified.set(())
+            }
+            var pending = machine.handle(.begin)
+            var arrivals = events.makeAsyncIterator()
+            while true {
+                while !pending.isEmpty {
+                    let action = pending.removeFirst()
+                    if case .finish(let outcome, let exit, let message, let audit) = action {
+                        post.finish()
+                        return await conclude(recorder, outcome, exit, message, action: audit)
+                    }
+                    if let event = await perform(action, plan: plan, recorder: recorder, side: side, group: &group) {
+                        pending += machine.handle(event)
+                    }
+                }
+                // Only a side task can move the machine now.
+                guard let event = await arrivals.next() else { break }
+                pending += machine.handle(event)
+            }
+            // The stream ended without a finish: the machine is stuck, which is a bug, not a user's fault.
+            return await conclude(recorder, .failed, .deployFailed,
+                                  "internal error: deployment \(plan.id) stopped in \(machine.currentPhase.rawValue)",
+                                  action: plan.kind.isDeploy ? .deployFailed : .rollbackFailed)
+        }
+    }
+
+    /// Performs one action; returns the event it answers with, nil for an action that answers
+    /// nothing (or answers later, from a side task).
+    private func perform(_ action: DeploymentMachine.Action, plan: DeploymentMachine.Plan, recorder: DeploymentRecorder,
+                         side: SideWork, group: inout TaskGroup<Void>) async -> DeploymentMachine.Event? {
+        let service = plan.service
+        switch action {
+        case .beginStage(let stage):
+            await recorder.beginStage(stage)
+        case .endStage(let stage, let outcome, let message):
+            await recorder.endStage(outcome, message, named: stage)
+        case .log(let line):
+            recorder.log(line)
+        case .recordExport(let release):
+            recorder.update {
+                $0.toRelease = release.id
+                $0.version = release.version
+                $0.commit = release.commit
+            }
+        case .recordImage(let image):
+            recorder.update { $0.image = image }
+        case .recordBackup(let backup):
+            recorder.update { $0.backup = backup }
+        case .recordMigrations(let scripts):
+            recorder.update { $0.migrations = scripts }
+        case .recordInstance(let instance):
+            recorder.update { $0.instance = instance }
+        case .recordRollbackDeadline:
+            recorder.update { $0.rollbackDeadline = deps.now().addingTimeInterval(deps.rollbackWindow.seconds) }
+
+        case .export(let ref):
+            do {
+                return .exported(try await deps.builder.export(service: service, ref: ref, log: { recorder.log($0) }))
+            } catch {
+                return .exportFailed(Self.describe(error))
+            }
+        case .runCheck(let check, let directory, let release):
+            return await runCheck(check, in: directory, release: release, recorder: recorder).map { .checkFailed($0) } ?? .checkPassed
+        case .discard(let staged):
+            await deps.builder.discard(staged)
+        case .build(let staged, let prefixed):
+            group.addTask { await self.build(staged, service: service, prefixed: prefixed, recorder: recorder, side: side) }
+        case .cancelBuild:
+            side.cancelBuild.set(())
+        case .backUpAndMigrate(let database, let directory):
+            group.addTask {
+                await self.backUpAndMigrate(database, directory: directory, recorder: recorder, side: side)
+            }
+        case .continueMigrations(let proceed):
+            side.migrationsAnswer.set(proceed)
+        case .publish(let built):
+            do {
+                return .published(try await deps.builder.publish(built))
+            } catch {
+                return .publishFailed(Self.describe(error))
+            }
+        case .saveRelease(let release):
+            do {
+                try await deps.store.saveRelease(release)
+                return .releaseSaved
+            } catch {
+                return .releaseNotSaved("\(error)")
+            }
+        case .removeRelease(let release):
+            try? await deps.builder.remove(release)
+
+        case .probeWarm(let warm):
+            guard await deps.runtime.isAlive(warm) else { return .warmProbed(alive: false, nil, at: deps.clock.now) }
+            let result = await deps.probe.probe(warm.upstream, check: service.health)
+            return .warmProbed(alive: true, result, at: deps.clock.now)
+        case .start(let release):
+            do {
+                let instance = try await deps.runtime.start(release, service: service)
+                return .instanceStarted(instance, at: deps.clock.now)
+            } catch {
+                return .startFailed(Self.describe(error))
+            }
+        case .claimExits(let instance):
+            services[service.name]?.starting.insert(instance)
+        case .unclaimExits(let instance):
+            services[service.name]?.starting.remove(instance)
+            services[service.name]?.startingExits[instance] = nil
+        case .probe(let instance, let delay):
+            if delay > .zero {
+                do { try await deps.clock.sleep(for: delay) } catch { return .gateCancelled }
+            }
+            let result = await deps.probe.probe(instance.upstream, check: service.health)
+            if !result.healthy, !(await deps.runtime.isAlive(instance)) {
+                return .instanceExited(await howItExited(instance))
+            }
+            return .probed(result, at: deps.clock.now)
+        case .fetchLogTail(let instance):
+            return .logTail(await deps.runtime.logTail(instance, lines: 20))
+        case .stop(let instance):
+            await deps.runtime.stop(instance, timeout: service.stopTimeout)
+        case .forgetWarm:
+            await forgetWarm(service.name)
+        case .switchTraffic(let upstream):
+            let replaced = await deps.router.switchTraffic(service: service.name, to: upstream)
+            return .switched(replaced: replaced, at: deps.now(), warm: services[service.name]?.active?.warm)
+        case .activate(let active, let startedAt):
+            do {
+                try await deps.store.setActive(active)
+            } catch {
+                recorder.log("warning: could not record the active release: \(error)")
+            }
+            activate(active, startedAt: startedAt)
+        case .runSmokeTest(let test, let release, let instance):
+            return await runSmokeTest(test, release: release, instance: instance, recorder: recorder).map { .smokeFailed($0) } ?? .smokePassed
+        case .checkAlive(let instance):
+            return .previousAlive(await deps.runtime.isAlive(instance))
+        case .switchBack(let upstream, let previous):
+            await switchBack(service, to: upstream, previous: previous, recorder: recorder)
+        case .drain(let upstream):
+            return .drained(left: await deps.router.drain(upstream, timeout: service.drainTimeout))
+        case .markSwitchedBy:
+            services[service.name]?.switchedBy = plan.id
+        case .prune:
+            return await prune(service)
+        case .notify(let event, let failedStage, let nextStep):
+            _ = await side.startedNotified.wait()
+            await notify(event, recorder, failedStage: failedStage, nextStep: nextStep)
+            return .notified(total: recorder.deployment.notifications.count)
+        case .markRolledBack(let deployment, let reason):
+            await markRolledBack(deployment, by: plan.id, reason: reason)
+        case .endWatch:
+            services[service.name]?.watchUntil = nil
+        case .finish:
+            break
+        }
+        return nil
+    }
+
+    /// The build, beside the database's stages; `cancelBuild` cancels it (its processes are killed).
+    private func build(_ staged: StagedRelease, service: ServiceConfig, prefixed: Bool, recorder: DeploymentRecorder,
+                       side: SideWork) async {
+        await withTaskGroup(of: Bool.self) { build in
+            build.addTask {
+                do {
+                    let built = try await self.deps.builder.build(staged, service: service,
+                                                                  log: { recorder.log(prefixed ? "[build] \($0)" : $0) })
+                    side.post(.built(built))
+                } catch is CancellationError {
+                    side.post(.buildCancelled)
+                } catch {
+                    side.post(.buildFailed(Self.describe(error)))
+                }
+                return true
+            }
+            build.addTask { await side.cancelBuild.wait() == nil }
+            if await build.next() == false {
+                build.cancelAll()
+            } else {
+                // The build ended first: release the waiter for a cancel that will not come.
+                side.cancelBuild.set(())
+            }
+        }
+    }
+
+    /// backup (verified, only when migrations are pending) → migrate, under one hold of the
+    /// migration lock (`DatabaseMigrating`), the stage boundary being the migrator's `backedUp`.
+    private func backUpAndMigrate(_ database: String, directory: String, recorder: DeploymentRecorder, side: SideWork) async {
+        guard let migrator = deps.migrator else {
+            side.post(.migratorMissing)
+            return
+        }
+        do {
+            let applied = try await migrator.backUpAndMigrate(
+                database: database, releaseDirectory: directory, deployment: recorder.id,
+                log: { line in recorder.log("[\(side.backedUp.withLock { $0 } ? "migrate" : "backup")] \(line)") },
+                backedUp: { backup in
+                    side.backedUp.withLock { $0 = true }
+                    side.post(.backedUp(backup))
+                    return await side.migrationsAnswer.wait() ?? false
+                })
+            side.post(.migrationsEnded(applied))
+        } catch {
+            side.post(.databaseFailed(Self.describe(error)))
+        }
+    }
+
+    /// Deletes releases beyond `retain`, never the active one, the one it replaced or the warm one.
+    private func prune(_ service: ServiceConfig) async -> DeploymentMachine.Event {
+        do {
+            let releases = try await deps.store.releases(service: service.name)
+            let active = services[service.name]?.active
+            let protected = Set([active?.releaseID, active?.previousReleaseID, active?.warm?.releaseID].compactMap { $0 })
+            let doomed = RetentionPolicy(retain: service.retain).releasesToPrune(releases, protecting: protected)
+            for release in doomed {
+                try await deps.builder.remove(release)
+                try await deps.store.deleteRelease(service: service.name, id: release.id)
+            }
+            return .pruned(removed: doomed.map(\.id), retained: releases.count)
+        } catch {
+            return .pruneFailed(Self.describe(error))
+        }
+    }
+
+    /// Undoes a switch: traffic back to the replaced upstream (none on a first deploy), the previous
+    /// release active again in the record and the controller's view.
+    private func switchBack(_ service: ServiceConfig, to upstream: Upstream?, previous: ActiveRelease?,
+                            recorder: DeploymentRecorder) async {
+        await deps.router.switchTraffic(service: service.name, to: upstream)
+        do {
+            if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.name) }
+        } catch {
+            recorder.log("warning: could not record the active release: \(error)")
+        }
+        if let previous {
+            activate(previous, startedAt: services[service.name]?.instanceStartedAt ?? deps.clock.now)
+            services[service.name]?.watchUntil = nil
+        } else {
+            services[service.name]?.active = nil
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import SlipwayModel
+
+/// The life of one deployment (a deploy, a rollback or an automatic rollback) as a plain state
+/// machine: `handle(_:)` takes what happened and returns what to do next. No I/O, no clock, no
+/// `async`: the driver (`DeploymentRun`) performs the actions and feeds their results back as
+/// events, so every rule of a deployment, and every failure path back, is tested without a socket,
+/// a process or a sleep.
+///
+/// A deploy: validate → checks → build ∥ (backup → migrate) → start → health → switch → smoke →
+/// drain → stop → prune → notify. A rollback starts at `start`, reusing the warm instance of its
+/// release when it still answers, and neither prunes nor notifies.
+///
+/// The driver performs a list of actions in order. Each list holds at most one action that answers
+/// with an event, and it comes last, except `build` and `backUpAndMigrate`, which run beside the
+/// rest and answer whenever they end (the events of one list never interleave with another's).
+public struct DeploymentMachine: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Build `ref` and move the service's traffic to it.
+        case deploy(ref: String)
+        /// Move traffic to a retained release, without a build.
+        case rollback(to: Release)
+        /// The active release failed its watch: back to `to`; the release rolled away from is
+        /// unhealthy, so it is stopped after the drain rather than kept warm. `switchedBy` is the
+        /// deployment that switched to it, marked rolled back once this succeeds.
+        case automaticRollback(to: Release, reason: String, switchedBy: String?)
+
+        public var isDeploy: Bool { if case .deploy = self { true } else { false } }
+    }
+
+    public struct Plan: Sendable, Equatable {
+        public var id: String
+        public var kind: Kind
+        public var service: ServiceConfig
+        /// What served when the deployment began.
+        public var previous: ActiveRelease?
+
+        public init(id: String, kind: Kind, service: ServiceConfig, previous: ActiveRelease?) {
+            self.id = id
+            self.kind = kind
+            self.service = service
+            self.previous = previous
+        }
+    }
+
+    public enum Event: Sendable, Equatable {
+        case begin
+        // validate → checks
+        case exported(StagedRelease)
+        case exportFailed(String)
+        case checkPassed
+        case checkFailed(String)
+        // build ∥ backup → migrate
+        case built(StagedRelease)
+        case buildFailed(String)
+        case buildCancelled
+        /// The service has a database but the daemon has no migrator.
+        case migratorMissing
+        /// The migrator took a verified backup and asks whether to apply the migrations.
+        case backedUp(String)
+        /// The migrator returned: the scripts it applied (none when nothing was pending or it was told not to).
+        case migrationsEnded([String])
+        case databaseFailed(String)
+        case published(Release)
+        case publishFailed(String)
+        case releaseSaved
+        case releaseNotSaved(String)
+        // start → health
+        /// The warm instance's liveness and, when alive, one probe; `at` is the clock's reading.
+        case warmProbed(alive: Bool, ProbeResult?, at: Duration)
+        case instanceStarted(Instance, at: Duration)
+        case startFailed(String)
+        case probed(ProbeResult, at: Duration)
+        /// The starting instance is gone; how it ended.
+        case instanceExited(String)
+        /// The gate's wait was cancelled (the daemon is stopping).
+        case gateCancelled
+        case logTail(String)
+        // switch → smoke → drain → prune → notify
+        /// The route now points at the new instance. `replaced` is the upstream it pointed at;
+        /// `warm` the release kept warm by an earlier deployment as the controller knows it now.
+        case switched(replaced: Upstream?, at: Date, warm: Instance?)
+        case smokePassed
+        case smokeFailed(String)
+        case previousAlive(Bool)
+        case drained(left: Int)
+        case pruned(removed: [String], retained: Int)
+        case pruneFailed(String)
+        /// The outcome notification went out; `total` notifications are now on the record.
+        case notified(total: Int)
+    }
+
+    public enum Action: Sendable, Equatable {
+        // The record.
+        case beginStage(Stage)
+        case endStage(Stage, StageRecord.Outcome, String)
+        case log(String)
+        /// The ref resolved: the record gets the release, version and commit.
+        case recordExport(Release)
+        case recordImage(String?)
+        case recordBackup(String)
+        case recordMigrations([String])
+        case recordInstance(Instance)
+        /// The record's rollback deadline: now plus the rollback window.
+        case recordRollbackDeadline
+        // The release.
+        case export(ref: String)
+        case runCheck(CheckConfig, directory: String, release: Release)
+        case discard(StagedRelease)
+        case build(StagedRelease, prefixed: Bool)
+        case cancelBuild
+        case backUpAndMigrate(database: String, directory: String)
+        /// The answer to `backedUp`: apply the migrations or not.
+        case continueMigrations(Bool)
+        case publish(StagedRelease)
+        case saveRelease(Release)
+        case removeRelease(Release)
+        // Instances and traffic.
+        case probeWarm(Instance)
+        case start(Release)
+        /// Exits of this instance are its gate's from now on (how it ended is kept for the message).
+        case claimExits(Instance)
+        case unclaimExits(Instance)
+        case probe(Instance, after: Duration)
+        case fetchLogTail(Instance)
+        case stop(Instance)
+        /// The service's warm instance was stopped or is gone: clear it from the view and the record.
+        case forgetWarm
+        case switchTraffic(to: Upstream)
+        /// Records `active` as what the service serves and makes it the controller's view, its watch armed.
+        case activate(ActiveRelease, startedAt: Duration)
+        case runSmokeTest(SmokeTestConfig, release: Release, instance: Instance)
+        case checkAlive(Instance)
+        /// Undoes a switch: the route back to `upstream` (nil: none) and `previous` active again.
+        case switchBack(to: Upstream?, previous: ActiveRelease?)
+        case drain(Upstream)
+        /// This deployment is the one that switched to the active release (its watch may roll it back).
+        case markSwitchedBy
+        case prune
+        case notify(DeploymentNotification.Event, failedStage: Stage?, nextStep: String?)
+        case markRolledBack(deployment: String, reason: String)
+        /// The release rolled back to must not be rolled back again by the watch of the failed one.
+        case endWatch
+        /// The last action: close the record and append `audit` to the trail.
+        case finish(Deployment.Outcome, ExitStatus, String, audit: AuditAction)
+    }
+
+    /// How a deployment ends, before it is notified and recorded.
+    public struct End: Sendable, Equatable {
+        public var outcome: Deployment.Outcome
+        public var exit: ExitStatus
+        public var message: String
+        public var audit: AuditAction
+        public var event: DeploymentNotification.Event
+        public var failedStage: Stage?
+        public var nextStep: String?
+    }
+
+    public let plan: Plan
+    var phase: Phase = .ready
+    /// What the deployment has learnt so far.
+    var staged: StagedRelease?
+    var release: Release?
+    var instance: Instance?
+    var startedAt: Duration = .zero
+    var gate: HealthGate?
+    var replaced: Upstream?
+    var olderWarm: Instance?
+    var preparation = Preparation()
+    var nextCheck = 0
+    var nextSmokeTest = 0
+    var healthFailure: String?
+    var smokeFailure: String?
+    var end: End?
+
+    public init(_ plan: Plan) {
+        self.plan = plan
+    }
+
+    /// Where the deployment is: the state names `docs/ARCHITECTURE.md` draws.
+    public enum Phase: String, Sendable, Equatable, CaseIterable {
+        case ready
+        case validating
+        case checking
+        case preparing
+        case publishing
+        case recordingRelease = "recording_release"
+        case probingWarm = "probing_warm"
+        case starting
+        case gating
+        case failingHealth = "failing_health"
+        case switching
+        case smoking
+        case switchingBack = "switching_back"
+        case draining
+        case pruning
+        case notifying
+        case finished
+    }
+
+    public var currentPhase: Phase { phase }
+    public var isFinished: Bool { phase == .finished }
+
+    public mutating func handle(_ event: Event) -> [Action] {
+        switch (phase, event) {
+        case (.ready, .begin):
+            switch plan.kind {
+            case .deploy(let ref):
+                phase = .validating
+                return [.beginStage(.validate), .export(ref: ref)]
+            case .rollback(let target), .automaticRollback(let target, _, _):
+                release = target
+                return beginCutover()
+            }
+        case (.validating, _), (.checking, _), (.preparing, _), (.publishing, _), (.recordingRelease, _):
+            return handlePreparation(event)
+        case (.probingWarm, _), (.starting, _), (.gating, _), (.failingHealth, _), (.switching, _), (.smoking, _),
+             (.switchingBack, _), (.draining, _):
+            return handleCutover(event)
+        case (.pruning, _), (.notifying, _):
+            return handleConclusion(event)
+        case (.ready, _), (.finished, _):
+            return []
+        }
+    }
+
+    var id: String { plan.id }
+    var service: ServiceConfig { plan.service }
+    var isDeploy: Bool { plan.kind.isDeploy }
+    /// "; release X still serves", for a failure before the switch.
+    var stillServes: String { plan.previous.map { "; release \($0.releaseID) still serves" } ?? "" }
+}

@@ -1,0 +1,39 @@
+/// What an audit entry records. The spellings are stable: `slipway audit --json` and scripts read them.
+public enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case deployStarted = "deploy.started"
+    case deploySucceeded = "deploy.succeeded"
+    case deployFailed = "deploy.failed"
+    /// Smoke tests failed after the switch and traffic went back.
+    case deployRolledBack = "deploy.rolled_back"
+    /// The daemon stopped while it ran; closed at the next start.
+    case deployInterrupted = "deploy.interrupted"
+
+    case rollbackStarted = "rollback.started"
+    case rollbackSucceeded = "rollback.succeeded"
+    case rollbackFailed = "rollback.failed"
+    /// A live release failed its watch: the controller rolls it back by itself.
+    case rollbackAutomatic = "rollback.automatic"
+    case rollbackAutomaticSucceeded = "rollback.automatic.succeeded"
+    /// A rollback (or a smoke test's switch back) failed: someone must act now.
+    case rollbackCritical = "rollback.critical"
+    /// A release turned unhealthy in its watch with nothing to roll back to.
+    case rollbackImpossible = "rollback.impossible"
+
+    case healthUnhealthy = "health.unhealthy"
+    case healthRecovered = "health.recovered"
+
+    /// A release found running after a daemon restart, taken over again.
+    case releaseAdopted = "release.adopted"
+    /// A release not running after a daemon restart, started again.
+    case releaseRestarting = "release.restarting"
+    case releaseCrashed = "release.crashed"
+    case releaseRestarted = "release.restarted"
+    case releaseRestartFailed = "release.restart_failed"
+    /// The warm (replaced) release was stopped at the end of the watch.
+    case releaseRetired = "release.retired"
+    case releaseWarmExited = "release.warm_exited"
+    /// Something ran that no record named (the daemon died between starting and recording it).
+    case releaseUnrecordedStopped = "release.unrecorded_stopped"
+
+    public var description: String { rawValue }
+}

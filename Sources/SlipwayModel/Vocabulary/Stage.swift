@@ -1,0 +1,21 @@
+/// The stages of a deployment, in the order a deploy runs them (`backup` and `migrate` beside
+/// `build`), and `rollback`, the switch back a failed smoke test makes. Their JSON spellings are the
+/// stage names records and the CLI have always shown.
+public enum Stage: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case validate
+    case checks
+    case build
+    case backup
+    case migrate
+    case start
+    case health
+    case `switch`
+    case smoke
+    case drain
+    case stop
+    case prune
+    case notify
+    case rollback
+
+    public var description: String { rawValue }
+}
