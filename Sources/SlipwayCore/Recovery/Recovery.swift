@@ -1,12 +1,16 @@
 import Foundation
 import SlipwayModel
 
-extension DeploymentController {
+/// What a daemon finds when it starts, and what it leaves when it stops gracefully.
+struct Recovery: Sendable {
+    let deps: ControllerDependencies
+    let table: ServiceTable
+
     /// At daemon start: declare routes, close deployments a crash interrupted (stopping their
     /// half-started instances), and bring back each service's active release: re-adopt its process
     /// when it still runs, else restart it from its release directory.
-    public func recover() async throws {
-        for service in config.services {
+    func recover() async throws {
+        for service in table.services {
             await deps.router.configure(service: service.name, route: service.route)
         }
         for var interrupted in try await deps.store.runningDeployments() {
@@ -33,24 +37,23 @@ extension DeploymentController {
             interrupted.finishedAt = deps.now()
             interrupted.message = "interrupted: the daemon stopped while this \(interrupted.kind.rawValue) ran" + cleaned
             try await deps.store.saveDeployment(interrupted)
-            await audit(.deployInterrupted, service: interrupted.service, deployment: interrupted.id, interrupted.message ?? "")
+            await deps.audit(.deployInterrupted, service: interrupted.service, deployment: interrupted.id, interrupted.message ?? "")
         }
         var recorded: [Instance] = []
-        for service in config.services {
+        for service in table.services {
             guard let active = try await deps.store.active(service: service.name) else { continue }
             recorded += [active.instance, active.warm].compactMap { $0 }
-            services[service.name]?.active = active
-            await recoverWarm(service, active)
             if let instance = active.instance, await deps.runtime.isAlive(instance) {
+                await table.recovered(active, adopted: true)
+                await recoverWarm(service, active)
                 await deps.runtime.adopt(instance)
                 await deps.router.switchTraffic(service: service.name, to: instance.upstream)
-                services[service.name]?.health = LiveHealth(unhealthyThreshold: service.health.unhealthyThreshold, status: .unknown)
-                services[service.name]?.nextProbeAt = deps.clock.now
-                await audit(.releaseAdopted, service: service.name,
+                await deps.audit(.releaseAdopted, service: service.name,
                             "re-adopted release \(active.releaseID) still running as pid \(instance.pid) on port \(instance.port)")
             } else {
-                services[service.name]?.restartAt = deps.clock.now
-                await audit(.releaseRestarting, service: service.name,
+                await table.recovered(active, adopted: false)
+                await recoverWarm(service, active)
+                await deps.audit(.releaseRestarting, service: service.name,
                             "release \(active.releaseID) was not running after the daemon restarted; starting it again")
             }
         }
@@ -61,10 +64,10 @@ extension DeploymentController {
     /// recording it): stopped, so nothing runs on that no one will ever stop.
     func stopUnrecorded(excluding recorded: [Instance]) async {
         for stray in await deps.runtime.unrecorded(excluding: recorded) {
-            let stopTimeout = services[stray.service]?.config.stopTimeout ?? .seconds(10)
+            let stopTimeout = (try? table.config(stray.service))?.stopTimeout ?? .seconds(10)
             await deps.runtime.stop(stray, timeout: stopTimeout)
             let what = stray.containerID.map { "container \($0.prefix(12))" } ?? "pid \(stray.pid)"
-            await audit(.releaseUnrecordedStopped, service: stray.service,
+            await deps.audit(.releaseUnrecordedStopped, service: stray.service,
                         "stopped \(what) of release \(stray.releaseID): it was running but no record named it "
                             + "(the daemon stopped between starting it and recording it)")
         }
@@ -72,15 +75,35 @@ extension DeploymentController {
 
     /// At graceful daemon shutdown: stop every active release (they are restarted at the next
     /// start) and every warm one (a rollback after the restart starts it again).
-    public func stopAll() async {
-        for (name, state) in services {
-            if let warm = state.active?.warm {
-                await deps.runtime.stop(warm, timeout: state.config.stopTimeout)
-                await forgetWarm(name)
+    func stopAll() async {
+        for service in table.services {
+            guard let active = await table.active(service.name) else { continue }
+            if let warm = active.warm {
+                await deps.runtime.stop(warm, timeout: service.stopTimeout)
+                if let forgotten = await table.forgetWarm(service.name) { await deps.record(forgotten) }
             }
-            guard let instance = state.active?.instance else { continue }
-            services[name]?.restartAt = nil
-            await deps.runtime.stop(instance, timeout: state.config.stopTimeout)
+            guard let instance = active.instance else { continue }
+            await table.stopped(service.name)
+            await deps.runtime.stop(instance, timeout: service.stopTimeout)
+        }
+    }
+
+    /// After a daemon restart: a warm instance whose time has not come is adopted again (and the
+    /// watch it belongs to re-armed); one whose time has passed is stopped.
+    func recoverWarm(_ service: ServiceConfig, _ active: ActiveRelease) async {
+        guard let warm = active.warm else { return }
+        let alive = await deps.runtime.isAlive(warm)
+        if alive { await deps.runtime.adopt(warm) }
+        let remaining = active.warmUntil.map { $0.timeIntervalSince(deps.now()) } ?? 0
+        if alive, remaining > 0 {
+            let switchedBy = try? await deps.store.deployments(service: service.name, limit: 50)
+                .first { $0.outcome == .succeeded && $0.toRelease == active.releaseID }?.id
+            await table.recoveredWarm(service.name, remaining: .seconds(remaining), switchedBy: switchedBy)
+            await deps.audit(.releaseAdopted, service: service.name,
+                        "re-adopted warm release \(warm.releaseID) (pid \(warm.pid)); its watch ends in \(DurationText.format(.seconds(remaining)))")
+        } else {
+            if alive { await deps.runtime.stop(warm, timeout: service.stopTimeout) }
+            if let forgotten = await table.forgetWarm(service.name) { await deps.record(forgotten) }
         }
     }
 }

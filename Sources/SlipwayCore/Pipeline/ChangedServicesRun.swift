@@ -1,21 +1,27 @@
 import Foundation
 import SlipwayModel
 
-extension DeploymentController {
+/// `deploy --changed`: the services a commit range touched (or the named ones), in dependency
+/// waves, a wave's deployments in parallel; a service whose dependency failed is skipped.
+struct ChangedServicesRun: Sendable {
+    let deps: ControllerDependencies
+    let table: ServiceTable
+    let runner: DeploymentRunner
+
     /// The services a commit range touched (or the named ones), in dependency waves, with their stages.
-    public func plan(_ request: RunRequest) async throws -> RunPlan {
+    func plan(_ request: RunRequest) async throws -> RunPlan {
         guard let changes = deps.changes else {
             throw SlipwayError(.badRequest, "this daemon cannot diff commits: no change source is configured")
         }
         let to = try await changes.resolve(request.to)
         var selected: [String: (from: String?, because: [String])] = [:]
         if let names = request.services {
-            for name in names { _ = try serviceConfig(name); selected[name] = (nil, []) }
+            for name in names { _ = try table.config(name); selected[name] = (nil, []) }
         } else {
             var explicitFrom: String?
             if let from = request.from { explicitFrom = try await changes.resolve(from) }
             var diffs: [String: [String]] = [:]
-            for service in config.services {
+            for service in table.services {
                 var from = explicitFrom
                 if from == nil { from = try await lastDeployedCommit(service.name) }
                 guard let from else {
@@ -29,10 +35,10 @@ extension DeploymentController {
                 if !hits.isEmpty { selected[service.name] = (from, Array(hits.prefix(20))) }
             }
         }
-        let ordered = try DeploymentPlan.forServices(Array(selected.keys), services: config.services)
-        return RunPlan(to: to, waves: ordered.waves.map { wave in
-            wave.map { entry in
-                let service = services[entry.service]!.config
+        let ordered = try DeploymentPlan.forServices(Array(selected.keys), services: table.services)
+        return RunPlan(to: to, waves: try ordered.waves.map { wave in
+            try wave.map { entry in
+                let service = try table.config(entry.service)
                 return RunPlan.Entry(service: entry.service, from: selected[entry.service]?.from,
                                      because: selected[entry.service]?.because ?? [], stages: Self.stages(of: service))
             }
@@ -58,14 +64,14 @@ extension DeploymentController {
 
     /// Deploys a plan: waves in order, a wave's services in parallel; a service whose dependency
     /// failed is skipped. The run's exit code is the worst of its services'.
-    public func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
+    func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
         let plan = try await self.plan(request)
         emit(DeploymentEvent(event: .plan, plan: plan))
         var results: [String: RunSummary.Result] = [:]
         for wave in plan.waves {
             let outcomes = await withTaskGroup(of: RunSummary.Result.self) { group in
                 for entry in wave {
-                    let failedDependency = services[entry.service]?.config.dependsOn.first { dependency in
+                    let failedDependency = (try? table.config(entry.service))?.dependsOn.first { dependency in
                         results[dependency].map { $0.exitCode != .success } ?? false
                     }
                     group.addTask {
@@ -73,7 +79,7 @@ extension DeploymentController {
                             return RunSummary.Result(service: entry.service, deploymentID: nil, outcome: .skipped, exitCode: .success,
                                                      message: "skipped: \(failedDependency), which it depends on, failed")
                         }
-                        return await self.deployForRun(entry.service, commit: plan.to, actor: request.actor,
+                        return await deployForRun(entry.service, commit: plan.to, actor: request.actor,
                                                        trigger: request.trigger ?? .changed, emit: emit)
                     }
                 }
@@ -91,7 +97,7 @@ extension DeploymentController {
     private func deployForRun(_ service: String, commit: String, actor: String, trigger: Trigger,
                               emit: @escaping @Sendable (DeploymentEvent) -> Void) async -> RunSummary.Result {
         do {
-            let record = try await deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: trigger)) { event in
+            let record = try await runner.deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: trigger)) { event in
                 var event = event
                 event.service = service
                 emit(event)
@@ -101,7 +107,7 @@ extension DeploymentController {
         } catch {
             let status = (error as? SlipwayError).map { ExitStatus.forError($0.code) } ?? .deployFailed
             return RunSummary.Result(service: service, deploymentID: nil, outcome: .refused, exitCode: status,
-                                     message: Self.describe(error))
+                                     message: describe(error))
         }
     }
 }

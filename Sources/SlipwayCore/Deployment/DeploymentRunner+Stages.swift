@@ -1,7 +1,9 @@
 import Foundation
 import SlipwayModel
 
-extension DeploymentController {
+/// The work inside a deployment's stages: one check, one smoke test, a command, pruning, a switch
+/// back, a notification.
+extension DeploymentRunner {
     /// One pre-deploy check in the exported release's files (`directory`). Returns why it failed, nil when it passed.
     func runCheck(_ check: CheckConfig, in directory: String, release: Release, recorder: DeploymentRecorder) async -> String? {
         switch check.kind {
@@ -40,7 +42,7 @@ extension DeploymentController {
             if outcome.status == nil { return "\(name) failed: \(command) was killed by a signal" }
             return nil
         } catch {
-            return "\(name) could not start: \(Self.describe(error))"
+            return "\(name) could not start: \(describe(error))"
         }
     }
 
@@ -76,5 +78,35 @@ extension DeploymentController {
             recorder.log("notify \(delivery.channel) \(delivery.event.rawValue): "
                 + (delivery.delivered ? "delivered" : "not delivered after \(delivery.attempts) attempt(s): \(delivery.error ?? "?")"))
         }
+    }
+
+    /// Deletes releases beyond `retain`, never the active one, the one it replaced or the warm one.
+    func prune(_ service: ServiceConfig) async -> DeploymentMachine.Event {
+        do {
+            let releases = try await deps.store.releases(service: service.name)
+            let active = await table.active(service.name)
+            let protected = Set([active?.releaseID, active?.previousReleaseID, active?.warm?.releaseID].compactMap { $0 })
+            let doomed = RetentionPolicy(retain: service.retain).releasesToPrune(releases, protecting: protected)
+            for release in doomed {
+                try await deps.builder.remove(release)
+                try await deps.store.deleteRelease(service: service.name, id: release.id)
+            }
+            return .pruned(removed: doomed.map(\.id), retained: releases.count)
+        } catch {
+            return .pruneFailed(describe(error))
+        }
+    }
+
+    /// Undoes a switch: traffic back to the replaced upstream (none on a first deploy), the previous
+    /// release active again in the record and the controller's view.
+    func switchBack(_ service: ServiceConfig, to upstream: Upstream?, previous: ActiveRelease?,
+                            recorder: DeploymentRecorder) async {
+        await deps.router.switchTraffic(service: service.name, to: upstream)
+        do {
+            if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.name) }
+        } catch {
+            recorder.log("warning: could not record the active release: \(error)")
+        }
+        await table.switchedBack(service.name, to: previous)
     }
 }

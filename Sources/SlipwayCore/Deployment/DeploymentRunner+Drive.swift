@@ -4,25 +4,7 @@ import Synchronization
 
 /// The driver of a deployment's machine: performs each action on the controller's dependencies
 /// and feeds the result back as the machine's next event, until the machine has finished.
-extension DeploymentController {
-    /// What the actions running beside the rest (the build, the migrator) share with the driver.
-    final class SideWork: Sendable {
-        /// Posts an event from a side task to the driver's loop.
-        let post: @Sendable (DeploymentMachine.Event) -> Void
-        /// Asked for by `cancelBuild`.
-        let cancelBuild = OneShot<Void>()
-        /// The machine's answer to the migrator's `backedUp`.
-        let migrationsAnswer = OneShot<Bool>()
-        /// Set once the `started` notification has gone out (a deploy's outcome is told after it).
-        let startedNotified = OneShot<Void>()
-        /// Whether the migrator's log lines belong to `migrate` yet.
-        let backedUp = Mutex(false)
-
-        init(post: @escaping @Sendable (DeploymentMachine.Event) -> Void) {
-            self.post = post
-        }
-    }
-
+extension DeploymentRunner {
     /// Runs `plan` to its end and returns the closed record. A deploy tells its start at once,
     /// delivered while the deployment goes on; its outcome is told after that.
     func drive(_ plan: DeploymentMachine.Plan, recorder: DeploymentRecorder) async -> Deployment {
@@ -95,7 +77,7 @@ extension DeploymentController {
             do {
                 return .exported(try await deps.builder.export(service: service, ref: ref, log: { recorder.log($0) }))
             } catch {
-                return .exportFailed(Self.describe(error))
+                return .exportFailed(describe(error))
             }
         case .runCheck(let check, let directory, let release):
             return await runCheck(check, in: directory, release: release, recorder: recorder).map { .checkFailed($0) } ?? .checkPassed
@@ -115,7 +97,7 @@ extension DeploymentController {
             do {
                 return .published(try await deps.builder.publish(built))
             } catch {
-                return .publishFailed(Self.describe(error))
+                return .publishFailed(describe(error))
             }
         case .saveRelease(let release):
             do {
@@ -136,20 +118,19 @@ extension DeploymentController {
                 let instance = try await deps.runtime.start(release, service: service)
                 return .instanceStarted(instance, at: deps.clock.now)
             } catch {
-                return .startFailed(Self.describe(error))
+                return .startFailed(describe(error))
             }
         case .claimExits(let instance):
-            services[service.name]?.starting.insert(instance)
+            await table.claimExits(of: instance)
         case .unclaimExits(let instance):
-            services[service.name]?.starting.remove(instance)
-            services[service.name]?.startingExits[instance] = nil
+            await table.unclaimExits(of: instance)
         case .probe(let instance, let delay):
             if delay > .zero {
                 do { try await deps.clock.sleep(for: delay) } catch { return .gateCancelled }
             }
             let result = await deps.probe.probe(instance.upstream, check: service.health)
             if !result.healthy, !(await deps.runtime.isAlive(instance)) {
-                return .instanceExited(await howItExited(instance))
+                return .instanceExited(await table.howItExited(instance))
             }
             return .probed(result, at: deps.clock.now)
         case .fetchLogTail(let instance):
@@ -157,17 +138,17 @@ extension DeploymentController {
         case .stop(let instance):
             await deps.runtime.stop(instance, timeout: service.stopTimeout)
         case .forgetWarm:
-            await forgetWarm(service.name)
+            if let active = await table.forgetWarm(service.name) { await deps.record(active) }
         case .switchTraffic(let upstream):
             let replaced = await deps.router.switchTraffic(service: service.name, to: upstream)
-            return .switched(replaced: replaced, at: deps.now(), warm: services[service.name]?.active?.warm)
+            return .switched(replaced: replaced, at: deps.now(), warm: await table.active(service.name)?.warm)
         case .activate(let active, let startedAt):
             do {
                 try await deps.store.setActive(active)
             } catch {
                 recorder.log("warning: could not record the active release: \(error)")
             }
-            activate(active, startedAt: startedAt)
+            await table.activate(active, startedAt: startedAt)
         case .runSmokeTest(let test, let release, let instance):
             return await runSmokeTest(test, release: release, instance: instance, recorder: recorder).map { .smokeFailed($0) } ?? .smokePassed
         case .checkAlive(let instance):
@@ -177,7 +158,7 @@ extension DeploymentController {
         case .drain(let upstream):
             return .drained(left: await deps.router.drain(upstream, timeout: service.drainTimeout))
         case .markSwitchedBy:
-            services[service.name]?.switchedBy = plan.id
+            await table.markSwitched(service.name, by: plan.id)
         case .prune:
             return await prune(service)
         case .notify(let event, let failedStage, let nextStep):
@@ -187,93 +168,10 @@ extension DeploymentController {
         case .markRolledBack(let deployment, let reason):
             await markRolledBack(deployment, by: plan.id, reason: reason)
         case .endWatch:
-            services[service.name]?.watchUntil = nil
+            await table.endWatch(service.name)
         case .finish:
             break
         }
         return nil
-    }
-
-    /// The build, beside the database's stages; `cancelBuild` cancels it (its processes are killed).
-    private func build(_ staged: StagedRelease, service: ServiceConfig, prefixed: Bool, recorder: DeploymentRecorder,
-                       side: SideWork) async {
-        await withTaskGroup(of: Bool.self) { build in
-            build.addTask {
-                do {
-                    let built = try await self.deps.builder.build(staged, service: service,
-                                                                  log: { recorder.log(prefixed ? "[build] \($0)" : $0) })
-                    side.post(.built(built))
-                } catch is CancellationError {
-                    side.post(.buildCancelled)
-                } catch {
-                    side.post(.buildFailed(Self.describe(error)))
-                }
-                return true
-            }
-            build.addTask { await side.cancelBuild.wait() == nil }
-            if await build.next() == false {
-                build.cancelAll()
-            } else {
-                // The build ended first: release the waiter for a cancel that will not come.
-                side.cancelBuild.set(())
-            }
-        }
-    }
-
-    /// backup (verified, only when migrations are pending) → migrate, under one hold of the
-    /// migration lock (`DatabaseMigrating`), the stage boundary being the migrator's `backedUp`.
-    private func backUpAndMigrate(_ database: String, directory: String, recorder: DeploymentRecorder, side: SideWork) async {
-        guard let migrator = deps.migrator else {
-            side.post(.migratorMissing)
-            return
-        }
-        do {
-            let applied = try await migrator.backUpAndMigrate(
-                database: database, releaseDirectory: directory, deployment: recorder.id,
-                log: { line in recorder.log("[\(side.backedUp.withLock { $0 } ? "migrate" : "backup")] \(line)") },
-                backedUp: { backup in
-                    side.backedUp.withLock { $0 = true }
-                    side.post(.backedUp(backup))
-                    return await side.migrationsAnswer.wait() ?? false
-                })
-            side.post(.migrationsEnded(applied))
-        } catch {
-            side.post(.databaseFailed(Self.describe(error)))
-        }
-    }
-
-    /// Deletes releases beyond `retain`, never the active one, the one it replaced or the warm one.
-    private func prune(_ service: ServiceConfig) async -> DeploymentMachine.Event {
-        do {
-            let releases = try await deps.store.releases(service: service.name)
-            let active = services[service.name]?.active
-            let protected = Set([active?.releaseID, active?.previousReleaseID, active?.warm?.releaseID].compactMap { $0 })
-            let doomed = RetentionPolicy(retain: service.retain).releasesToPrune(releases, protecting: protected)
-            for release in doomed {
-                try await deps.builder.remove(release)
-                try await deps.store.deleteRelease(service: service.name, id: release.id)
-            }
-            return .pruned(removed: doomed.map(\.id), retained: releases.count)
-        } catch {
-            return .pruneFailed(Self.describe(error))
-        }
-    }
-
-    /// Undoes a switch: traffic back to the replaced upstream (none on a first deploy), the previous
-    /// release active again in the record and the controller's view.
-    private func switchBack(_ service: ServiceConfig, to upstream: Upstream?, previous: ActiveRelease?,
-                            recorder: DeploymentRecorder) async {
-        await deps.router.switchTraffic(service: service.name, to: upstream)
-        do {
-            if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.name) }
-        } catch {
-            recorder.log("warning: could not record the active release: \(error)")
-        }
-        if let previous {
-            activate(previous, startedAt: services[service.name]?.instanceStartedAt ?? deps.clock.now)
-            services[service.name]?.watchUntil = nil
-        } else {
-            services[service.name]?.active = nil
-        }
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import SlipwayModel
+
+/// Everything the controller's parts act through, passed in so that each can be replaced: a
+/// runtime of processes or containers, the proxy or a fake router, SQLite or an in-memory store,
+/// the system's clock or a test's.
+public struct ControllerDependencies: Sendable {
+    public var store: any ReleaseStore
+    public var runtime: any Runtime
+    public var router: any TrafficRouter
+    public var probe: any HealthProbe
+    public var builder: any ReleaseBuilder
+    public var clock: any MonotonicClock
+    public var now: @Sendable () -> Date
+    public var logger: Logger
+    /// Runs checks and smoke scripts; required when a service declares them.
+    public var runner: (any StageCommandRunner)?
+    /// Backs up and migrates databases; required when a service declares one.
+    public var migrator: (any DatabaseMigrating)?
+    public var notifier: any Notifier
+    /// Hides secrets in every log line and message of a deployment's record.
+    public var redactor: Redactor
+    /// How long after its success a deployment's rollback is expected (recorded as its deadline).
+    public var rollbackWindow: Duration
+    /// What changed between commits, for `deploy --changed`.
+    public var changes: (any ChangeSource)?
+
+    public init(store: any ReleaseStore, runtime: any Runtime, router: any TrafficRouter, probe: any HealthProbe,
+                builder: any ReleaseBuilder, clock: any MonotonicClock = SystemClock(),
+                now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+                runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
+                notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
+                rollbackWindow: Duration = .seconds(3600), changes: (any ChangeSource)? = nil) {
+        self.store = store
+        self.runtime = runtime
+        self.router = router
+        self.probe = probe
+        self.builder = builder
+        self.clock = clock
+        self.now = now
+        self.logger = logger
+        self.runner = runner
+        self.migrator = migrator
+        self.notifier = notifier
+        self.redactor = redactor
+        self.rollbackWindow = rollbackWindow
+        self.changes = changes
+    }
+
+    /// Appends a line to the audit trail; a store that cannot take it is logged, never thrown:
+    /// what is being audited has happened either way.
+    func audit(_ action: AuditAction, service: String?, deployment: String? = nil, actor: String = "slipway",
+               _ detail: String) async {
+        let entry = AuditEntry(at: now(), actor: actor, action: action, service: service, deployment: deployment, detail: detail)
+        do {
+            try await store.appendAudit(entry)
+        } catch {
+            logger.error("could not append to the audit trail", metadata: ["action": "\(action)", "error": "\(error)"])
+        }
+    }
+
+    /// Records the active release without throwing (a warning in the daemon's log).
+    func record(_ active: ActiveRelease) async {
+        do {
+            try await store.setActive(active)
+        } catch {
+            logger.error("could not record the active release", metadata: ["service": "\(active.service)", "error": "\(error)"])
+        }
+    }
+}
+
+/// How an error reads in a record or a message.
+func describe(_ error: any Error) -> String {
+    if let error = error as? SlipwayError { return error.description }
+    return String(describing: error)
+}

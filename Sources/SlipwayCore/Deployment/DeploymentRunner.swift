@@ -1,0 +1,127 @@
+import Foundation
+import SlipwayModel
+
+/// Opens deployments and runs each one's machine to its end: a deploy, a rollback, an automatic
+/// rollback. The service's lock is taken before anything else, so two deployments of a service
+/// never interleave and a second one is refused at once, naming the first.
+struct DeploymentRunner: Sendable {
+    let deps: ControllerDependencies
+    let table: ServiceTable
+
+    /// Builds `request.ref` and moves the service's traffic to it. Throws only when refused before
+    /// it began (unknown service, busy); every other failure is in the returned record.
+    func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
+        let service = try table.config(request.service)
+        let id = Identifiers.deploymentID(at: deps.now())
+        try await table.acquire(service.name, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
+        let previous = await table.active(service.name)
+        var record = Deployment(id: id, kind: .deploy, service: service.name, ref: request.ref, fromRelease: previous?.releaseID,
+                                actor: request.actor, startedAt: deps.now())
+        record.trigger = request.trigger
+        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        emit(DeploymentEvent(event: .accepted, deploymentID: id))
+        await recorder.persist()
+        await deps.audit(.deployStarted, service: service.name, deployment: id, actor: request.actor,
+                         "deploy \(service.name) at \(request.ref)")
+        let plan = DeploymentMachine.Plan(id: id, kind: .deploy(ref: request.ref), service: service, previous: previous)
+        let finished = await drive(plan, recorder: recorder)
+        await table.release(service.name)
+        return finished
+    }
+
+    /// Moves a service back to a retained release (by default the one the active release replaced)
+    /// through the same health-gated switch as a deploy, without rebuilding.
+    func rollback(_ request: RollbackRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
+        let service = try table.config(request.service)
+        let target = try await rollbackTarget(service.name, to: request.to)
+        let id = Identifiers.deploymentID(at: deps.now())
+        try await table.acquire(service.name, ServiceLock(deploymentID: id, actor: request.actor, what: "rollback"))
+        let active = await table.active(service.name)
+        let recorder = DeploymentRecorder(
+            Deployment(id: id, kind: .rollback, service: service.name, ref: request.to, fromRelease: active?.releaseID,
+                       toRelease: target.id, version: target.version, commit: target.commit, actor: request.actor,
+                       startedAt: deps.now()),
+            store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        recorder.update { $0.image = target.image }
+        emit(DeploymentEvent(event: .accepted, deploymentID: id))
+        await recorder.persist()
+        await deps.audit(.rollbackStarted, service: service.name, deployment: id, actor: request.actor,
+                         "roll back \(service.name) to \(target.version) (release \(target.id))")
+        let finished = await drive(DeploymentMachine.Plan(id: id, kind: .rollback(to: target), service: service, previous: active),
+                                   recorder: recorder)
+        await table.release(service.name)
+        return finished
+    }
+
+    /// The release `rollback` goes to: the named one (id or version), else the one the active release replaced.
+    private func rollbackTarget(_ service: String, to wanted: String?) async throws -> Release {
+        let releases = try await deps.store.releases(service: service)
+        let active = await table.active(service)
+        let context = ErrorContext(service: service)
+        let target: Release
+        if let wanted {
+            guard let found = releases.first(where: { $0.id == wanted }) ?? releases.first(where: { $0.version == wanted }) else {
+                let retained = releases.map { "\($0.id) (\($0.version))" }.joined(separator: ", ")
+                throw SlipwayError(.unknownRelease, "\(service) has no retained release \"\(wanted)\"; retained: \(retained.isEmpty ? "none" : retained)",
+                                   context: context)
+            }
+            target = found
+        } else {
+            guard let previousID = active?.previousReleaseID, let found = releases.first(where: { $0.id == previousID }) else {
+                throw SlipwayError(.nothingToRollBack, "\(service) has no previous release to roll back to; name one with --to",
+                                   context: context)
+            }
+            target = found
+        }
+        if target.id == active?.releaseID {
+            throw SlipwayError(.nothingToRollBack, "\(service) already serves release \(target.id) (\(target.version))", context: context)
+        }
+        return target
+    }
+
+    /// A live release failed its health watch: go back to the release it replaced, recorded as an
+    /// automatic rollback; the deployment that switched to it is marked rolled back (exit 4).
+    func automaticRollback(_ service: String, reason: String) async {
+        guard let entry = await table.entry(service), let active = entry.life.active else { return }
+        guard let previousID = active.previousReleaseID,
+              let target = try? await deps.store.releases(service: service).first(where: { $0.id == previousID }) else {
+            await deps.audit(.rollbackImpossible, service: service,
+                             "release \(active.releaseID) is unhealthy (\(reason)) and there is no previous release to roll back to")
+            return
+        }
+        let id = Identifiers.deploymentID(at: deps.now())
+        guard (try? await table.acquire(service, ServiceLock(deploymentID: id, actor: "slipway", what: "automatic rollback"))) != nil
+        else { return }
+        let recorder = DeploymentRecorder(
+            Deployment(id: id, kind: .automaticRollback, service: service, fromRelease: active.releaseID, toRelease: target.id,
+                       version: target.version, commit: target.commit, actor: "slipway", startedAt: deps.now(),
+                       message: reason),
+            store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
+        recorder.log("release \(active.releaseID) failed its health watch: \(reason)")
+        await recorder.persist()
+        await deps.audit(.rollbackAutomatic, service: service, deployment: id,
+                         "release \(active.releaseID) unhealthy within its watch: \(reason); rolling back to \(target.id)")
+        let kind = DeploymentMachine.Kind.automaticRollback(to: target, reason: reason, switchedBy: entry.life.switchedBy)
+        _ = await drive(DeploymentMachine.Plan(id: id, kind: kind, service: entry.config, previous: active), recorder: recorder)
+        await table.release(service)
+    }
+
+    func markRolledBack(_ deploymentID: String, by rollbackID: String, reason: String) async {
+        do {
+            guard var record = try await deps.store.deployment(id: deploymentID) else { return }
+            record.outcome = .rolledBack
+            record.exitCode = .smokeFailedRolledBack
+            record.message = "rolled back automatically by \(rollbackID): \(reason)"
+            try await deps.store.saveDeployment(record)
+        } catch {
+            deps.logger.error("could not mark deployment rolled back", metadata: ["deployment": "\(deploymentID)", "error": "\(error)"])
+        }
+    }
+
+    func conclude(_ recorder: DeploymentRecorder, _ outcome: Deployment.Outcome, _ exit: ExitStatus, _ message: String,
+                  action: AuditAction) async -> Deployment {
+        let record = await recorder.finish(outcome, exit: exit, message: message)
+        await deps.audit(action, service: record.service, deployment: record.id, actor: record.actor, message)
+        return record
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import SlipwayModel
+
+/// Read-only answers for `status`, `history`, `show`, `logs` and `audit`.
+struct ServiceQueries: Sendable {
+    let deps: ControllerDependencies
+    let table: ServiceTable
+    let proxy: String
+
+    func status() async throws -> StatusResponse {
+        var statuses: [ServiceStatus] = []
+        for service in table.services {
+            guard let entry = await table.entry(service.name) else { continue }
+            let releases = try await deps.store.releases(service: service.name)
+            let served = entry.life.active
+            let active = served.flatMap { active in releases.first { $0.id == active.releaseID } }
+            let upstream = await deps.router.upstream(of: service.name)
+            let route = (service.route.host ?? "*") + service.route.path
+            statuses.append(ServiceStatus(
+                name: service.name, route: route, activeRelease: active, health: entry.life.healthStatus,
+                upstreams: upstream.map { ["\($0)"] } ?? [],
+                pid: served?.instance?.pid, restarts: entry.life.restarts,
+                deploying: entry.lock?.deploymentID, retainedReleases: releases.map(\.id),
+                warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil))
+        }
+        return StatusResponse(proxy: proxy, services: statuses)
+    }
+
+    func history(service: String?, limit: Int) async throws -> [Deployment] {
+        if let service { _ = try table.config(service) }
+        return try await deps.store.deployments(service: service, limit: limit)
+    }
+
+    func deployment(id: String) async throws -> Deployment {
+        guard let record = try await deps.store.deployment(id: id) else {
+            throw SlipwayError(.unknownDeployment, "no deployment \(id)", context: ErrorContext(deployment: id))
+        }
+        return record
+    }
+
+    func logs(deployment id: String) async throws -> String {
+        _ = try await deployment(id: id)
+        return try await deps.store.log(deployment: id)
+    }
+
+    /// The last lines the service's active release printed (its log file, or its container's logs).
+    func output(service name: String, lines: Int) async throws -> String {
+        _ = try table.config(name)
+        guard let instance = await table.active(name)?.instance else {
+            throw SlipwayError(.nothingToRollBack, "\(name) has no active release", context: ErrorContext(service: name))
+        }
+        return await deps.runtime.logTail(instance, lines: lines)
+    }
+
+    func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
+        try await deps.store.audit(service: service, limit: limit)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SlipwayModel
+
+/// Keeps what runs running, between deployments: probes each live release every `interval`,
+/// restarts a crashed one with backoff, rolls back a release that turns unhealthy within its
+/// watch, and retires the warm release when the watch ends. The rules are `ServiceLife`'s; this
+/// performs the jobs and effects it asks for.
+struct Supervisor: Sendable {
+    let deps: ControllerDependencies
+    let table: ServiceTable
+    let runner: DeploymentRunner
+    /// How often the loop looks for due probes, restarts and retirements.
+    let tick: Duration
+
+    /// Supervises until cancelled.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await exit in deps.runtime.exits {
+                    await handle(exit)
+                }
+            }
+            group.addTask {
+                await withDiscardingTaskGroup { work in
+                    while !Task.isCancelled {
+                        for (service, job) in await table.takeDueJobs() {
+                            work.addTask { await perform(job, of: service) }
+                        }
+                        do { try await deps.clock.sleep(for: tick) } catch { break }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Performs every job due now and returns when they have ended: one turn of the loop.
+    func superviseOnce() async {
+        await withDiscardingTaskGroup { work in
+            for (service, job) in await table.takeDueJobs() {
+                work.addTask { await perform(job, of: service) }
+            }
+        }
+    }
+
+    func perform(_ job: ServiceLife.Job, of service: String) async {
+        switch job {
+        case .probe(let instance):
+            guard let config = try? table.config(service) else { break }
+            let result = await deps.probe.probe(instance.upstream, check: config.health)
+            await apply(await table.probed(instance, result), service: service)
+        case .restart(let active):
+            await restart(service, active)
+        case .retire(let warm):
+            await retire(service, warm)
+        }
+        await table.jobEnded(service)
+    }
+
+    /// An instance exited: what follows for its service (a crash, a warm release gone).
+    func handle(_ exit: InstanceExit) async {
+        await apply(await table.exited(exit), service: exit.instance.service)
+    }
+
+    private func apply(_ effects: [ServiceLife.Effect], service: String) async {
+        for effect in effects {
+            switch effect {
+            case .audit(let action, let detail):
+                await deps.audit(action, service: service, detail)
+            case .rollBack(let reason):
+                await runner.automaticRollback(service, reason: reason)
+            case .routeNowhere:
+                await deps.router.switchTraffic(service: service, to: nil)
+            case .record(let active):
+                await deps.record(active)
+            }
+        }
+    }
+
+    /// The watch ended: stop the warm instance; a later rollback starts its release again.
+    private func retire(_ service: String, _ warm: Instance) async {
+        guard let entry = await table.entry(service), entry.lock == nil, entry.life.active?.warm == warm else { return }
+        await deps.runtime.stop(warm, timeout: entry.config.stopTimeout)
+        if let active = await table.forgetWarm(service) { await deps.record(active) }
+        await deps.audit(.releaseRetired, service: service,
+                         "stopped release \(warm.releaseID) (pid \(warm.pid)), kept warm until the watch of "
+                            + "\(entry.life.active?.releaseID ?? "-") ended")
+    }
+}
