@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SlipwayCore
+import SlipwayDatabase
 import SlipwayDocker
 import SlipwayGit
 import SlipwayNotify
@@ -74,7 +75,7 @@ public final class Daemon: Sendable {
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
-        let runtime = RuntimeByKind(processes: processes, containers: containers)
+        let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
         let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
         let redactor = Redactor(secrets: config.secrets)
         let controller = DeploymentController(
