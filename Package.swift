@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SlipwayDatabase", dependencies: [
-            "SlipwayModel", "SlipwayConfig",
+            "SlipwayModel", "SlipwayCore",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -81,9 +81,10 @@ let package = Package(
         ]),
         // The daemon: composes every service in one ServiceGroup; HTTP API on a unix socket.
         .target(name: "SlipwayServer", dependencies: [
-            "SlipwayModel", "SlipwayConfig", "SlipwayCore", "SlipwayProxy",
+            "SlipwayModel", "SlipwayCore", "SlipwayProxy",
             "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore", "SlipwayDocker", "SlipwayDatabase", "SlipwayNotify",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -132,25 +133,26 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SlipwayDockerTests", dependencies: [
-            "SlipwayDocker", "SlipwayCore", "SlipwayModel", "SlipwayPOSIX",
+            "SlipwayDocker", "SlipwayCore", "SlipwayModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayNotifyTests", dependencies: [
-            "SlipwayNotify", "SlipwayCore", "SlipwayModel",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "SlipwayNotify", "SlipwayModel",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayConfig"]),
+        .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
-            "SlipwayCLI", "SlipwayServer", "SlipwayModel", "slipway-example", "slipway",
+            "SlipwayCLI", "SlipwayModel",
+            // Not imported: built so that the tests can run the real binaries.
+            "slipway-example", "slipway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], exclude: ["Support/receiver.py"]),
     ],
     swiftLanguageModes: [.v6]

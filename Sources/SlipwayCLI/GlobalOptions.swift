@@ -1,12 +1,12 @@
 import ArgumentParser
 
 /// Options every client verb takes.
-public struct GlobalOptions: ParsableArguments {
+package struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Path to slipway.yml (default: found in the current directory or its parents).")
-    public var config: String?
+    package var config: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON (stable field names, see docs/API.md).")
-    public var json = false
+    package var json = false
 
-    public init() {}
+    package init() {}
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import SlipwayModel
 
 /// The root command. Every verb but `serve`, `demo`, `check` and `db` is a client of the daemon.
-public struct SlipwayCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct SlipwayCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "Zero-downtime deployments of a repository's services, with health checks and automatic rollback.",
         discussion: """
@@ -16,5 +16,5 @@ public struct SlipwayCommand: AsyncParsableCommand {
             HookCommand.self,
         ])
 
-    public init() {}
+    package init() {}
 }

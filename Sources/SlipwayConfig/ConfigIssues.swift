@@ -5,15 +5,15 @@ import SlipwayModel
 /// Each issue is a `SlipwayError` with code `.configInvalid` whose context holds the file (as the caller
 /// named it), line, column and key path; its description reads
 /// `slipway.yml:12:7: services.web.health.timeout: expected a duration like 2s, got "two"`.
-public struct ConfigIssues: Error, Sendable, Equatable, CustomStringConvertible {
-    public var issues: [SlipwayError]
+package struct ConfigIssues: Error, Sendable, Equatable, CustomStringConvertible {
+    package var issues: [SlipwayError]
 
-    public init(_ issues: [SlipwayError]) {
+    package init(_ issues: [SlipwayError]) {
         self.issues = issues
     }
 
     /// One line per issue.
-    public var description: String {
+    package var description: String {
         issues.map(\.description).joined(separator: "\n")
     }
 }

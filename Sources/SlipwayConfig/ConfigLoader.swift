@@ -2,14 +2,14 @@ import Foundation
 import SlipwayModel
 
 /// Reads `slipway.yml` into a validated `ProjectConfig`.
-public enum ConfigLoader {
+package enum ConfigLoader {
     /// Loads and validates the file at `path`; the result's `file` is its absolute path.
     ///
     /// - Throws: `SlipwayError(.configNotFound)` when there is no such file, `SlipwayError(.configInvalid)`
     ///   when it cannot be read, and `ConfigIssues` listing every problem in its contents, each naming
     ///   `path` as given (relative stays relative), line, column and key path, or the problem with
     ///   `.slipway/secrets.env` beside it (readable by others, not `KEY=value` lines).
-    public static func load(path: String,
+    package static func load(path: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectConfig {
         let data: Data
         do {
@@ -36,7 +36,7 @@ public enum ConfigLoader {
     /// `environment` supplies `${VAR}` references.
     ///
     /// - Throws: `ConfigIssues` listing every problem found.
-    public static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws -> ProjectConfig {
+    package static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws -> ProjectConfig {
         try decode(yaml: yaml, shownAs: file, absolutePath: file, environment: environment)
     }
 

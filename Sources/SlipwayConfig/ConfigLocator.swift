@@ -2,14 +2,14 @@ import Foundation
 import SlipwayModel
 
 /// Finds the project's `slipway.yml` as git finds `.git`: in the directory, else in the nearest parent.
-public enum ConfigLocator {
-    public static let fileName = "slipway.yml"
+package enum ConfigLocator {
+    package static let fileName = "slipway.yml"
 
     /// The absolute path of the nearest `slipway.yml` at or above `directory` (relative to the current
     /// directory when not absolute).
     ///
     /// - Throws: `SlipwayError(.configNotFound)` naming the directory the search started from.
-    public static func find(from directory: String) throws -> String {
+    package static func find(from directory: String) throws -> String {
         let start = absolute(directory)
         var current = start
         while true {

@@ -3,9 +3,9 @@
 ///
 /// A bare number is refused: `timeout: 2` could mean seconds or milliseconds, and guessing is how a
 /// two-second timeout becomes a two-millisecond one.
-public enum DurationParser {
+package enum DurationParser {
     /// The duration `text` spells, or nil when it is not one.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return nil }
         var total: Int128 = 0
@@ -22,7 +22,7 @@ public enum DurationParser {
     }
 
     /// The shortest text `parse` reads back as `duration` (to the nanosecond): `1m30s`, `250ms`, `0s`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         var remainingNanoseconds = Int128(seconds) * 1_000_000_000 + Int128(attoseconds / 1_000_000_000)
         guard remainingNanoseconds > 0 else { return "0s" }

@@ -9,7 +9,7 @@ import SlipwayPOSIX
 /// (never the user's work tree) into `<releasesDirectory>/<service>/.tmp-<id>`; `build` runs the
 /// service's `build` there; `publish` moves it to `<releasesDirectory>/<service>/<id>` with one
 /// rename, so a release directory only ever exists complete.
-public struct GitReleaseBuilder: ReleaseBuilder {
+package struct GitReleaseBuilder: ReleaseBuilder {
     let repository: GitRepository
     let layout: ReleaseLayout
     let logger: Logger
@@ -19,7 +19,7 @@ public struct GitReleaseBuilder: ReleaseBuilder {
     /// For exporting a commit (`git archive`, `tar -x`).
     static let exportTimeout: Duration = .seconds(600)
 
-    public init(repository: String, releasesDirectory: String, logger: Logger,
+    package init(repository: String, releasesDirectory: String, logger: Logger,
                 now: @escaping @Sendable () -> Date = Date.init) {
         let base = ProcessInfo.processInfo.environment
         let path = repository.hasPrefix("/") ? repository : FileManager.default.currentDirectoryPath + "/" + repository
@@ -32,7 +32,7 @@ public struct GitReleaseBuilder: ReleaseBuilder {
         self.environment = base
     }
 
-    public func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+    package func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         let createdAt = now()
         guard let commit = try await repository.resolveCommit(ref) else {
             throw SlipwayError(.refNotFound, "ref \"\(ref)\" does not resolve to a commit in \(repository.path)",
@@ -61,7 +61,7 @@ public struct GitReleaseBuilder: ReleaseBuilder {
         return StagedRelease(release: release, directory: staging)
     }
 
-    public func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+    package func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         var built = staged
         let directory = try stagingDirectory(of: staged)
         do {
@@ -77,13 +77,13 @@ public struct GitReleaseBuilder: ReleaseBuilder {
         return built
     }
 
-    public func publish(_ staged: StagedRelease) async throws -> Release {
+    package func publish(_ staged: StagedRelease) async throws -> Release {
         try layout.publish(try stagingDirectory(of: staged), as: staged.release.directory)
         logger.info("prepared release \(staged.release.id) (\(staged.release.version))", metadata: ["service": "\(staged.release.service)"])
         return staged.release
     }
 
-    public func discard(_ staged: StagedRelease) async {
+    package func discard(_ staged: StagedRelease) async {
         guard let staging = try? stagingDirectory(of: staged) else { return }
         await removeStaging(staging)
     }
@@ -103,7 +103,7 @@ public struct GitReleaseBuilder: ReleaseBuilder {
         _ = try? await BlockingIO.run { try FileManager.default.removeItem(atPath: staging) }
     }
 
-    public func remove(_ release: Release) async throws {
+    package func remove(_ release: Release) async throws {
         guard let directory = try layout.removableDirectory(release) else { return }
         // Renamed first, so a half-deleted tree never sits under a release's name.
         let doomed = (directory as NSString).deletingLastPathComponent + "/.removing-\(release.id)-\(UUID().uuidString.prefix(8))"

@@ -11,7 +11,7 @@ import SlipwayModel
 /// whatever the servers do, with one delivery per channel in the order the channels were given.
 /// It never throws. Every text sent and every error recorded has passed through the redactor, which
 /// also knows each channel's own credentials.
-public struct ChannelNotifier: Notifier {
+package struct ChannelNotifier: Notifier {
     private let channels: [NotifyChannel]
     private let redactor: Redactor
     private let httpClient: HTTPClient
@@ -19,7 +19,7 @@ public struct ChannelNotifier: Notifier {
     private let policy: DeliveryPolicy
     private let logger: Logger
 
-    public init(channels: [NotifyChannel], redactor: Redactor, httpClient: HTTPClient = .shared,
+    package init(channels: [NotifyChannel], redactor: Redactor, httpClient: HTTPClient = .shared,
                 budget: Duration = .seconds(10), policy: DeliveryPolicy = DeliveryPolicy(),
                 logger: Logger = Logger(label: "slipway.notify")) {
         self.channels = channels
@@ -30,7 +30,7 @@ public struct ChannelNotifier: Notifier {
         self.logger = logger
     }
 
-    public func notify(_ notification: DeploymentNotification) async -> [NotificationDelivery] {
+    package func notify(_ notification: DeploymentNotification) async -> [NotificationDelivery] {
         let deadline = ContinuousClock.now + budget
         let subscribed = channels.filter { $0.subscribes(to: notification.event) }
         guard !subscribed.isEmpty else { return [] }

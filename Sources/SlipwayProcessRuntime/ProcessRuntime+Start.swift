@@ -8,7 +8,7 @@ extension ProcessRuntime {
     /// Returns as soon as the process is spawned: one that exits at once (a missing command) is
     /// reported on `exits` with its status, and the health gate, which probes a starting release
     /// within milliseconds, fails on it with the log's last lines. No blind wait here.
-    public func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
+    package func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
         func failure(_ reason: String) -> SlipwayError {
             SlipwayError(.startFailed, "cannot start \(service.name) release \(release.id): \(reason)",
                          context: ErrorContext(service: service.name))

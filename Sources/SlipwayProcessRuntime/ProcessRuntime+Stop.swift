@@ -3,7 +3,7 @@ import SlipwayCore
 import SlipwayModel
 
 extension ProcessRuntime {
-    public func stop(_ instance: Instance, timeout: Duration) async {
+    package func stop(_ instance: Instance, timeout: Duration) async {
         let pid = instance.pid
         if let current = watched[pid] {
             // The pid is held by another process we watch: the instance asked for is long gone.

@@ -6,7 +6,7 @@ extension ProcessRuntime {
     /// Processes this runtime started that no record names: session leaders whose standard output
     /// is a log file under this runtime's log directory (`<logDirectory>/<service>/<release>.log`,
     /// which only this runtime's children write to), other than the recorded and watched ones.
-    public func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
+    package func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
         let known = Set(recorded.map { ProcessKey(pid: $0.pid, startToken: $0.startToken) })
             .union(watched.values.map { ProcessKey(pid: $0.instance.pid, startToken: $0.instance.startToken) })
         let prefix = logDirectory + "/"

@@ -14,8 +14,8 @@ import SlipwayPOSIX
 ///
 /// `run()` is the supervision loop: it reaps this runtime's children and polls adopted instances,
 /// and reports every exit on `exits`. The daemon runs it for as long as it runs.
-public actor ProcessRuntime: Runtime {
-    public nonisolated let exits: AsyncStream<InstanceExit>
+package actor ProcessRuntime: Runtime {
+    package nonisolated let exits: AsyncStream<InstanceExit>
     let exitSink: AsyncStream<InstanceExit>.Continuation
 
     let logDirectory: String
@@ -28,7 +28,7 @@ public actor ProcessRuntime: Runtime {
     /// Instances whose exit this runtime reports, by pid.
     var watched: [pid_t: WatchedProcess] = [:]
 
-    public init(logDirectory: String, logger: Logger, pollInterval: Duration = .milliseconds(50)) {
+    package init(logDirectory: String, logger: Logger, pollInterval: Duration = .milliseconds(50)) {
         (exits, exitSink) = AsyncStream.makeStream(of: InstanceExit.self)
         // Instances record their log path and outlive the daemon; it must not depend on a cwd.
         self.logDirectory = logDirectory.hasPrefix("/")
@@ -43,7 +43,7 @@ public actor ProcessRuntime: Runtime {
     }
 
     /// Supervises until the task running it is cancelled. Instances keep running when it ends.
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isCancelled {
             for pid in Array(watched.keys) {
                 checkExit(pid: pid)
@@ -56,11 +56,11 @@ public actor ProcessRuntime: Runtime {
         }
     }
 
-    public nonisolated func isAlive(_ instance: Instance) async -> Bool {
+    package nonisolated func isAlive(_ instance: Instance) async -> Bool {
         Self.isSameLiveProcess(instance)
     }
 
-    public func adopt(_ instance: Instance) async {
+    package func adopt(_ instance: Instance) async {
         if let current = watched[instance.pid] {
             if current.instance.startToken != instance.startToken {
                 // The pid belongs to a process we watch, so the recorded instance is long gone.
@@ -72,7 +72,7 @@ public actor ProcessRuntime: Runtime {
         logger.info("adopted instance", metadata: Self.metadata(instance))
     }
 
-    public nonisolated func logTail(_ instance: Instance, lines: Int) async -> String {
+    package nonisolated func logTail(_ instance: Instance, lines: Int) async -> String {
         let path = instance.logFile
         return await BlockingIO.run { LogTail.read(path: path, lines: lines) }
     }

@@ -7,7 +7,7 @@ import SlipwayModel
 extension ReverseProxy {
     /// Binds, serves until graceful shutdown, then stops accepting and lets in-flight exchanges
     /// finish (each connection closes after its current response). Cancellation closes everything at once.
-    public func run() async throws {
+    package func run() async throws {
         let server: Channel
         do {
             server = try await bind()
@@ -60,7 +60,7 @@ extension ReverseProxy {
     }
 
     /// Where the proxy listens; waits until `run` has bound (useful with port 0).
-    public func localAddress() async throws -> SocketAddressSpec {
+    package func localAddress() async throws -> SocketAddressSpec {
         try await withCheckedThrowingContinuation { continuation in
             let result = binding.withLock { binding -> Result<SocketAddressSpec, Error>? in
                 switch binding {

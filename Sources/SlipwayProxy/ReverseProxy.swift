@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Run it as a `Service`; routing calls (`configure`, `switchTraffic`, `drain`) work before and
 /// while it runs.
-public final class ReverseProxy: TrafficRouter, Service, Sendable {
+package final class ReverseProxy: TrafficRouter, Service, Sendable {
     let listen: SocketAddressSpec
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
@@ -36,7 +36,7 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
     ///   - clientIdleTimeout: a client connection is closed after this long without progress from its
     ///     client: no request in progress (between requests, or still sending a request's head), a
     ///     request body that stopped arriving (answered 408), or a response it doesn't read.
-    public init(
+    package init(
         listen: SocketAddressSpec,
         eventLoopGroup: MultiThreadedEventLoopGroup = .singleton,
         logger: Logger,
@@ -68,7 +68,7 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
 
     // MARK: TrafficRouter
 
-    public func configure(service: String, route: RouteConfig) async {
+    package func configure(service: String, route: RouteConfig) async {
         let state = router.withLock { state in
             state.services[service, default: RouterState.Service()].route = route
             state.version += 1
@@ -78,7 +78,7 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
     }
 
     @discardableResult
-    public func switchTraffic(service: String, to upstream: Upstream?) async -> Upstream? {
+    package func switchTraffic(service: String, to upstream: Upstream?) async -> Upstream? {
         let (previous, state) = router.withLock { state in
             let previous = state.services[service]?.upstream
             state.services[service, default: RouterState.Service()].upstream = upstream
@@ -94,7 +94,7 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
         return previous
     }
 
-    public func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
+    package func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
         // Every loop already runs the table published by the switch that preceded this drain, and
         // a request is routed and counted in one loop task: the in-flight counts are complete.
         let idle = loops.values.map { box in
@@ -109,12 +109,12 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
         return remaining
     }
 
-    public func upstream(of service: String) async -> Upstream? {
+    package func upstream(of service: String) async -> Upstream? {
         router.withLock { $0.services[service]?.upstream }
     }
 
     /// Stops routing a service: its requests get 404 (or another route's answer).
-    public func removeService(_ service: String) async {
+    package func removeService(_ service: String) async {
         let state = router.withLock { state in
             state.services[service] = nil
             state.version += 1
@@ -124,7 +124,7 @@ public final class ReverseProxy: TrafficRouter, Service, Sendable {
     }
 
     /// Counters of every upstream currently routed to or not yet drained, sorted by upstream.
-    public func statistics() async -> [UpstreamStatistics] {
+    package func statistics() async -> [UpstreamStatistics] {
         var merged: [Upstream: (inFlight: Int, idle: Int, counters: UpstreamCounters)] = [:]
         for box in loops.values {
             let rows = (try? await box.eventLoop.submit { box.value.statistics() }.get()) ?? []

@@ -4,8 +4,8 @@ import SlipwayModel
 
 /// `slipway db`: migrations and backups, acting on the databases directly (no daemon needed), with the
 /// same library a deployment's pipeline calls.
-public struct DatabaseCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct DatabaseCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Migrate, inspect, back up and restore the databases of slipway.yml.",
         discussion: """
@@ -25,7 +25,7 @@ public struct DatabaseCommand: AsyncParsableCommand {
         subcommands: [Migrate.self, Info.self, Validate.self, Baseline.self, Backup.self, Backups.self, Restore.self,
                       Repair.self])
 
-    public init() {}
+    package init() {}
 }
 
 /// `--lock-wait 30s`: how long to wait for another migrator, in slipway.yml's duration syntax.

@@ -10,27 +10,27 @@ import SlipwayModel
 /// `slipway/<service>:<release id>`, and records its id on the release: what every container of
 /// the release runs, and what a promotion carries to the next environment. A release of a service
 /// without container settings is the inner builder's alone.
-public struct DockerReleaseBuilder: ReleaseBuilder {
+package struct DockerReleaseBuilder: ReleaseBuilder {
     let inner: any ReleaseBuilder
     let engine: DockerEngine
     let logger: Logger
 
-    public init(inner: any ReleaseBuilder, engine: DockerEngine, logger: Logger) {
+    package init(inner: any ReleaseBuilder, engine: DockerEngine, logger: Logger) {
         self.inner = inner
         self.engine = engine
         self.logger = logger
     }
 
-    public func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+    package func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         try await inner.export(service: service, ref: ref, log: log)
     }
 
-    public func publish(_ staged: StagedRelease) async throws -> Release {
+    package func publish(_ staged: StagedRelease) async throws -> Release {
         try await inner.publish(staged)
     }
 
     /// The staged files, and the image references a build made for it.
-    public func discard(_ staged: StagedRelease) async {
+    package func discard(_ staged: StagedRelease) async {
         if let image = staged.release.image {
             try? await removeReference(ImageNames.releaseReference(staged.release), ifItNames: image, release: staged.release)
             try? await removeReference(ImageNames.versionReference(staged.release), ifItNames: image, release: staged.release)
@@ -38,7 +38,7 @@ public struct DockerReleaseBuilder: ReleaseBuilder {
         await inner.discard(staged)
     }
 
-    public func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+    package func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
         var built = try await inner.build(staged, service: service, log: log)
         guard service.runtime == .docker, let docker = service.docker else { return built }
         let started = ContinuousClock.now
@@ -64,7 +64,7 @@ public struct DockerReleaseBuilder: ReleaseBuilder {
     /// engine deletes the image with its last reference), then its directory. A reference still
     /// in use by a running container stays; a pulled image keeps the name it was pulled as, which
     /// is the user's (`docker image prune -a` reclaims it once no tag of Slipway's holds it).
-    public func remove(_ release: Release) async throws {
+    package func remove(_ release: Release) async throws {
         if let image = release.image {
             try await removeContainers(of: release)
             try await removeReference(ImageNames.releaseReference(release), ifItNames: image, release: release)

@@ -11,8 +11,8 @@ import Synchronization
 /// An engine that does not answer gives `SlipwayError(.dockerUnavailable)` naming the socket.
 ///
 /// The engine owns an HTTP client unless one is passed in; call `shutdown()` when done with it.
-public final class DockerEngine: Sendable {
-    public let socketPath: String
+package final class DockerEngine: Sendable {
+    package let socketPath: String
     let client: HTTPClient
     private let ownsClient: Bool
     let negotiated = Mutex<APIVersion?>(nil)
@@ -20,7 +20,7 @@ public final class DockerEngine: Sendable {
     static let requestTimeout: Duration = .seconds(60)
 
     /// An engine at `socketPath` with its own HTTP client.
-    public convenience init(socketPath: String = DockerHost.defaultSocketPath) {
+    package convenience init(socketPath: String = DockerHost.defaultSocketPath) {
         var configuration = HTTPClient.Configuration()
         // No read timeout: a build step or the event stream can be silent for minutes; each request
         // carries its own deadline instead.
@@ -39,13 +39,13 @@ public final class DockerEngine: Sendable {
     }
 
     /// An engine at the socket `DOCKER_HOST` names (`unix:///path`), else `/var/run/docker.sock`.
-    public convenience init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package convenience init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.init(socketPath: try DockerHost.socketPath(environment: environment))
     }
 
     /// An engine using a client the caller owns (and shuts down). It must have no read timeout
     /// shorter than the longest silent build step.
-    public convenience init(socketPath: String, client: HTTPClient) {
+    package convenience init(socketPath: String, client: HTTPClient) {
         self.init(socketPath: socketPath, client: client, ownsClient: false)
     }
 
@@ -56,7 +56,7 @@ public final class DockerEngine: Sendable {
     }
 
     /// Shuts down the engine's own client; a client passed in is left alone.
-    public func shutdown() async {
+    package func shutdown() async {
         guard ownsClient else { return }
         try? await client.shutdown()
     }
@@ -65,7 +65,7 @@ public final class DockerEngine: Sendable {
     /// calls it at start, so an absent engine is reported before any deployment needs it.
     ///
     /// - Throws: `SlipwayError(.dockerUnavailable)` when no engine answers or its API is too old.
-    public func version() async throws -> DockerVersion {
+    package func version() async throws -> DockerVersion {
         var request = EngineRequest(.get, "/version")
         request.versioned = false
         let answer = try await json(request, as: VersionResponse.self)

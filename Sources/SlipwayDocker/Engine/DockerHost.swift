@@ -2,12 +2,12 @@ import SlipwayModel
 
 /// Where the engine's socket is: `DOCKER_HOST=unix:///path` as the Docker CLI reads it, else
 /// `/var/run/docker.sock`.
-public enum DockerHost {
-    public static let defaultSocketPath = "/var/run/docker.sock"
+package enum DockerHost {
+    package static let defaultSocketPath = "/var/run/docker.sock"
 
     /// The socket path `environment` names. A `tcp://` or `ssh://` host is refused rather than
     /// ignored: Slipway talks to the engine over its unix socket only.
-    public static func socketPath(environment: [String: String]) throws -> String {
+    package static func socketPath(environment: [String: String]) throws -> String {
         guard let host = environment["DOCKER_HOST"], !host.isEmpty else { return defaultSocketPath }
         guard host.hasPrefix("unix://") else {
             throw SlipwayError(.dockerUnavailable,

@@ -1,11 +1,11 @@
 /// What `GET /version` says about the engine, and the API version Slipway speaks to it.
-public struct DockerVersion: Sendable, Equatable {
+package struct DockerVersion: Sendable, Equatable {
     /// The engine's release, `20.10.24+dfsg1`.
-    public var engine: String
+    package var engine: String
     /// The newest API version the engine speaks.
-    public var engineAPI: String
+    package var engineAPI: String
     /// The version every request uses: the lower of the engine's and the newest this client knows.
-    public var negotiatedAPI: String
+    package var negotiatedAPI: String
 }
 
 /// The body of `GET /version`.

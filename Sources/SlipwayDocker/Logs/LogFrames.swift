@@ -24,17 +24,17 @@ struct LogFrames {
 }
 
 /// A piece of a container's output.
-public struct ContainerOutput: Sendable, Equatable {
-    public enum Stream: String, Sendable {
+package struct ContainerOutput: Sendable, Equatable {
+    package enum Stream: String, Sendable {
         case stdout
         case stderr
     }
 
-    public var stream: Stream
+    package var stream: Stream
     /// As the container wrote it, newlines included.
-    public var text: String
+    package var text: String
 
-    public init(stream: Stream, text: String) {
+    package init(stream: Stream, text: String) {
         self.stream = stream
         self.text = text
     }

@@ -6,7 +6,7 @@ extension DockerRuntime {
     /// container is orphaned or started twice. Newest first.
     ///
     /// - Throws: `SlipwayError(.dockerUnavailable)` when the engine does not answer.
-    public nonisolated func instances(service: String? = nil) async throws -> [Instance] {
+    package nonisolated func instances(service: String? = nil) async throws -> [Instance] {
         let containers = try await engine.listContainers(labels: ContainerLabels.selecting(service: service), all: false)
         var instances: [Instance] = []
         for container in containers.sorted(by: { $0.created > $1.created }) {
@@ -39,7 +39,7 @@ extension DockerRuntime {
 
     /// This project's running containers (by their `slipway.project` label) that are neither
     /// recorded nor watched.
-    public func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
+    package func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
         guard let project else { return [] }
         let known = Set(recorded.compactMap(\.containerID)).union(watched.keys)
         let filters = [ContainerLabels.service, "\(ContainerLabels.project)=\(project)"]

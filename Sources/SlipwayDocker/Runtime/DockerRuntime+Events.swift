@@ -8,7 +8,7 @@ extension DockerRuntime {
     /// Follows the engine's `die` events of Slipway's containers until the task running it is
     /// cancelled, reconnecting (from the last event seen) when the stream breaks. Containers keep
     /// running when it ends.
-    public func run() async throws {
+    package func run() async throws {
         var delay = Duration.milliseconds(200)
         while !Task.isCancelled {
             do {

@@ -2,7 +2,7 @@ import SlipwayModel
 
 extension DockerRuntime {
     /// The last `lines` lines the container wrote, stdout and stderr interleaved as written.
-    public nonisolated func logTail(_ instance: Instance, lines: Int) async -> String {
+    package nonisolated func logTail(_ instance: Instance, lines: Int) async -> String {
         guard let id = instance.containerID else { return "" }
         var text = ""
         do {
@@ -17,7 +17,7 @@ extension DockerRuntime {
 
     /// The container's output as it comes: the last `tail` lines (all without a tail), then, with
     /// `follow`, what it writes until it stops or the calling task is cancelled. For `slipway logs`.
-    public nonisolated func logs(_ instance: Instance, tail: Int?, follow: Bool,
+    package nonisolated func logs(_ instance: Instance, tail: Int?, follow: Bool,
                                  _ output: (ContainerOutput) async throws -> Void) async throws {
         guard let id = instance.containerID else {
             throw SlipwayError(.unknownRelease, "release \(instance.releaseID) has no container",

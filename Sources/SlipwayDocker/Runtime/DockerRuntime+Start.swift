@@ -14,7 +14,7 @@ extension DockerRuntime {
     /// - Throws: `SlipwayError(.startFailed)` when the container cannot be created or started or has
     ///   already exited when the engine is asked (with its last output), `SlipwayError(.dockerUnavailable)`
     ///   without an engine.
-    public func start(_ release: Release, service: ServiceConfig, deployment: String?) async throws -> Instance {
+    package func start(_ release: Release, service: ServiceConfig, deployment: String?) async throws -> Instance {
         func failure(_ reason: String) -> SlipwayError {
             SlipwayError(.startFailed, "cannot start \(service.name) release \(release.id): \(reason)",
                          context: ErrorContext(service: service.name, deployment: deployment))

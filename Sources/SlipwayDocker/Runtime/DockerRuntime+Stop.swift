@@ -4,7 +4,7 @@ extension DockerRuntime {
     /// `POST /containers/{id}/stop?t=<timeout>` (the stop signal, SIGKILL after the timeout), then
     /// removes the container: a release's image stays for rollback, its stopped container is of no
     /// use. Stopping a container that already exited, or no longer exists, is not an error.
-    public func stop(_ instance: Instance, timeout: Duration) async {
+    package func stop(_ instance: Instance, timeout: Duration) async {
         guard let id = instance.containerID else { return }
         if watched[id] != nil {
             watched[id]?.stopRequested = true

@@ -13,8 +13,8 @@ import SlipwayModel
 ///
 /// `run()` follows the engine's event stream (`die` events of Slipway's containers) and reports
 /// every exit on `exits`. The daemon runs it for as long as it runs.
-public actor DockerRuntime: Runtime {
-    public nonisolated let exits: AsyncStream<InstanceExit>
+package actor DockerRuntime: Runtime {
+    package nonisolated let exits: AsyncStream<InstanceExit>
     let exitSink: AsyncStream<InstanceExit>.Continuation
 
     let engine: DockerEngine
@@ -27,7 +27,7 @@ public actor DockerRuntime: Runtime {
     /// Where a reconnected event stream resumes, so no exit is missed while it was down.
     var lastEventTime: Int64?
 
-    public init(engine: DockerEngine, logger: Logger, project: String? = nil) {
+    package init(engine: DockerEngine, logger: Logger, project: String? = nil) {
         (exits, exitSink) = AsyncStream.makeStream(of: InstanceExit.self)
         self.engine = engine
         self.logger = logger
@@ -38,16 +38,16 @@ public actor DockerRuntime: Runtime {
         exitSink.finish()
     }
 
-    public func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
+    package func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
         try await start(release, service: service, deployment: nil)
     }
 
-    public nonisolated func isAlive(_ instance: Instance) async -> Bool {
+    package nonisolated func isAlive(_ instance: Instance) async -> Bool {
         guard let id = instance.containerID, let details = try? await engine.inspectContainer(id) else { return false }
         return details.state.running && details.labels[ContainerLabels.release] == instance.releaseID
     }
 
-    public func adopt(_ instance: Instance) async {
+    package func adopt(_ instance: Instance) async {
         guard let id = instance.containerID else {
             exitSink.yield(InstanceExit(instance: instance, status: nil, signal: nil, requested: false))
             return

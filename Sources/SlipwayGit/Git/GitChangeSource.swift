@@ -3,24 +3,24 @@ import SlipwayCore
 import SlipwayModel
 
 /// What changed between two commits of the repository holding `slipway.yml`, for `deploy --changed`.
-public struct GitChangeSource: ChangeSource {
+package struct GitChangeSource: ChangeSource {
     let repository: GitRepository
 
-    public init(repository path: String) {
+    package init(repository path: String) {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         repository = GitRepository(path: (absolute as NSString).standardizingPath,
                                    environment: GitRepository.environment(from: ProcessInfo.processInfo.environment),
                                    timeout: .seconds(60))
     }
 
-    public func resolve(_ ref: String) async throws -> String {
+    package func resolve(_ ref: String) async throws -> String {
         guard let commit = try await repository.resolveCommit(ref) else {
             throw SlipwayError(.refNotFound, "ref \"\(ref)\" does not resolve to a commit in \(repository.path)")
         }
         return commit
     }
 
-    public func changedFiles(from: String, to: String) async throws -> [String] {
+    package func changedFiles(from: String, to: String) async throws -> [String] {
         try await repository.changedFiles(from: from, to: to)
     }
 }

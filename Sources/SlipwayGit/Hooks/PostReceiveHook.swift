@@ -4,16 +4,16 @@ import SlipwayModel
 /// The git `post-receive` hook that makes a push deploy what it changed: it runs
 /// `slipway hook post-receive`, which asks the daemon for a `deploy --changed` run over each pushed
 /// range of the hooked branch, and the pusher sees the deployment's progress as `remote:` lines.
-public enum PostReceiveHook {
-    public struct Installed: Sendable, Equatable {
+package enum PostReceiveHook {
+    package struct Installed: Sendable, Equatable {
         /// The hook file written.
-        public var path: String
-        public var branch: String
+        package var path: String
+        package var branch: String
         /// An earlier Slipway hook was there and was replaced.
-        public var replacedOwn: Bool
+        package var replacedOwn: Bool
         /// `receive.denyCurrentBranch` was set to `updateInstead`: the hooked branch is the one checked
         /// out here, and git refuses pushes to it otherwise.
-        public var acceptsPushesToCheckout: Bool
+        package var acceptsPushesToCheckout: Bool
     }
 
     /// What marks a hook file as Slipway's (its `exec` line).
@@ -25,7 +25,7 @@ public enum PostReceiveHook {
     ///
     /// - Throws: `SlipwayError(.badRequest)` when `root` is not in a git repository, the branch can't
     ///   be told or is not a valid name, or another hook is in the way.
-    public static func install(in root: String, branch: String?, executable: String, configFile: String,
+    package static func install(in root: String, branch: String?, executable: String, configFile: String,
                                force: Bool = false,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Installed {
         let git = HookGit(root: root, environment: GitRepository.environment(from: environment))
@@ -71,7 +71,7 @@ public enum PostReceiveHook {
     /// Whether the pushed range changed the configuration file (`configFile`, inside the repository at
     /// `root`): the daemon deploys with the configuration it loaded, so the pusher must be told.
     /// False when it can't tell (a created branch, a file outside the repository).
-    public static func configurationChanged(in root: String, range: PushedRange, configFile: String,
+    package static func configurationChanged(in root: String, range: PushedRange, configFile: String,
                                             environment: [String: String] = ProcessInfo.processInfo.environment) async -> Bool {
         guard let from = range.from, configFile.hasPrefix(root + "/") else { return false }
         let path = String(configFile.dropFirst(root.count + 1))

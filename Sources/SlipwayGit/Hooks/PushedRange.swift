@@ -3,13 +3,13 @@ import SlipwayModel
 /// One branch update a push made, as git tells a `post-receive` hook: a line `<old> <new> <ref>`
 /// on standard input per updated ref, the old id all zeros for a ref the push created, the new id
 /// all zeros for one it deleted.
-public struct PushedRange: Sendable, Equatable {
+package struct PushedRange: Sendable, Equatable {
     /// The commit before the push; nil when the push created the branch.
-    public var from: String?
-    public var to: String
-    public var ref: String
+    package var from: String?
+    package var to: String
+    package var ref: String
 
-    public init(from: String?, to: String, ref: String) {
+    package init(from: String?, to: String, ref: String) {
         self.from = from
         self.to = to
         self.ref = ref
@@ -20,7 +20,7 @@ public struct PushedRange: Sendable, Equatable {
     ///
     /// - Throws: `SlipwayError(.badRequest)` for a line that is not `<old> <new> <ref>` with
     ///   hexadecimal object ids, naming the line.
-    public static func parse(_ input: String, branch: String) throws -> (updates: [PushedRange], ignored: [String]) {
+    package static func parse(_ input: String, branch: String) throws -> (updates: [PushedRange], ignored: [String]) {
         var updates: [PushedRange] = []
         var ignored: [String] = []
         for (index, line) in input.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {

@@ -5,14 +5,14 @@ import SlipwayModel
 /// Runs a pipeline's checks and smoke scripts through `/bin/sh -c` in a release directory, with the
 /// same process handling as builds: output streamed line by line, the whole process group killed
 /// past the timeout, anything left running in the group killed when it ends.
-public struct ShellStageRunner: StageCommandRunner {
+package struct ShellStageRunner: StageCommandRunner {
     private let baseEnvironment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.baseEnvironment = environment
     }
 
-    public func run(_ command: String, in directory: String, environment: [String: String], timeout: Duration,
+    package func run(_ command: String, in directory: String, environment: [String: String], timeout: Duration,
                     log: @escaping @Sendable (String) -> Void) async throws -> StageCommandOutcome {
         let shell = Command(executable: "/bin/sh", arguments: ["-c", command],
                             environment: baseEnvironment.merging(environment) { _, stage in stage },

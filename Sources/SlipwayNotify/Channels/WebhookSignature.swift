@@ -5,24 +5,24 @@ import Foundation
 /// channel's secret, of the timestamp, a `.`, and the raw body. Signing the timestamp with the body
 /// lets a receiver refuse a replayed request (one whose timestamp is too old) without the
 /// attacker being able to change it. See docs/NOTIFICATIONS.md for how a receiver verifies it.
-public struct WebhookSignature: Sendable {
-    public static let signatureHeader = "X-Slipway-Signature"
-    public static let timestampHeader = "X-Slipway-Timestamp"
-    public static let scheme = "sha256"
+package struct WebhookSignature: Sendable {
+    package static let signatureHeader = "X-Slipway-Signature"
+    package static let timestampHeader = "X-Slipway-Timestamp"
+    package static let scheme = "sha256"
 
     private let secret: [UInt8]
 
-    public init(secret: String) {
+    package init(secret: String) {
         self.secret = Array(secret.utf8)
     }
 
     /// Whole seconds since the Unix epoch.
-    public static func timestamp(_ date: Date) -> Int64 {
+    package static func timestamp(_ date: Date) -> Int64 {
         Int64(date.timeIntervalSince1970.rounded(.down))
     }
 
     /// The lowercase hex HMAC-SHA256 of `<timestamp>.<body>`.
-    public func hex(timestamp: Int64, body: some Collection<UInt8>) -> String {
+    package func hex(timestamp: Int64, body: some Collection<UInt8>) -> String {
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret))
         hmac.update(data: Array("\(timestamp).".utf8))
         hmac.update(data: Array(body))
@@ -30,7 +30,7 @@ public struct WebhookSignature: Sendable {
     }
 
     /// `sha256=<hex>`: the value of `X-Slipway-Signature`.
-    public func headerValue(timestamp: Int64, body: some Collection<UInt8>) -> String {
+    package func headerValue(timestamp: Int64, body: some Collection<UInt8>) -> String {
         "\(Self.scheme)=\(hex(timestamp: timestamp, body: body))"
     }
 }

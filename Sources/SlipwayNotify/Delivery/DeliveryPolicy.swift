@@ -1,18 +1,18 @@
 /// How hard one channel is tried within a notification's budget.
-public struct DeliveryPolicy: Sendable, Equatable {
+package struct DeliveryPolicy: Sendable, Equatable {
     /// The longest one request may take (connect, send, answer); less when the budget has less left.
-    public var attemptTimeout: Duration
-    public var maxAttempts: Int
+    package var attemptTimeout: Duration
+    package var maxAttempts: Int
     /// The wait after the first failed attempt, doubled after each next one up to `maxBackoff`, each
     /// wait drawn between half and all of that so channels failing together do not retry in step.
-    public var initialBackoff: Duration
-    public var maxBackoff: Duration
+    package var initialBackoff: Duration
+    package var maxBackoff: Duration
     /// The longest `Retry-After` honoured; a server asking for more is not waited for.
-    public var maxRetryAfter: Duration
+    package var maxRetryAfter: Duration
     /// No attempt is started with less of the budget left than this: it could not succeed.
-    public var minimumAttemptTime: Duration
+    package var minimumAttemptTime: Duration
 
-    public init(attemptTimeout: Duration = .seconds(5), maxAttempts: Int = 5,
+    package init(attemptTimeout: Duration = .seconds(5), maxAttempts: Int = 5,
                 initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(4),
                 maxRetryAfter: Duration = .seconds(5), minimumAttemptTime: Duration = .milliseconds(100)) {
         self.attemptTimeout = attemptTimeout

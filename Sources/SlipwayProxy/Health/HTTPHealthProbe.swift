@@ -12,14 +12,14 @@ import SlipwayModel
 /// Each probe opens a fresh connection (`Connection: close`): a probe then also proves the
 /// service accepts new connections, and it never trips over a keep-alive connection the service
 /// closed between probes. Redirects are not followed: a 301 is not a 200.
-public struct HTTPHealthProbe: HealthProbe {
+package struct HTTPHealthProbe: HealthProbe {
     private let client: HTTPClient
     private let ownsClient: Bool
     /// Bodies longer than this are not parsed for JSON fields.
     static let maxBodyBytes = 1 << 20
 
     /// A probe with its own HTTP client on `eventLoopGroup`; call `shutdown()` when done.
-    public init(eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    package init(eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         // A refused connection fails the probe at once instead of being retried until the timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -29,18 +29,18 @@ public struct HTTPHealthProbe: HealthProbe {
     }
 
     /// A probe using a client the caller owns (and shuts down).
-    public init(client: HTTPClient) {
+    package init(client: HTTPClient) {
         self.client = client
         self.ownsClient = false
     }
 
     /// Shuts down the probe's own client; a client passed in is left alone.
-    public func shutdown() async {
+    package func shutdown() async {
         guard ownsClient else { return }
         try? await client.shutdown()
     }
 
-    public func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
+    package func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
         let host = upstream.host.contains(":") ? "[\(upstream.host)]" : upstream.host
         let path = check.path.hasPrefix("/") ? check.path : "/" + check.path
         var request = HTTPClientRequest(url: "http://\(host):\(upstream.port)\(path)")

@@ -2,34 +2,34 @@ import SlipwayModel
 
 /// What the proxy has seen of one upstream since it was first routed to, summed over event loops.
 /// An upstream's statistics disappear once it has been drained and no service routes to it.
-public struct UpstreamStatistics: Sendable, Equatable {
-    public var upstream: Upstream
+package struct UpstreamStatistics: Sendable, Equatable {
+    package var upstream: Upstream
     /// The services that route to it now (empty after a switch away).
-    public var services: [String]
-    public var inFlight: Int
+    package var services: [String]
+    package var inFlight: Int
     /// Requests answered by the upstream with a complete response.
-    public var responses: Int
-    public var status2xx: Int
-    public var status3xx: Int
-    public var status4xx: Int
-    public var status5xx: Int
+    package var responses: Int
+    package var status2xx: Int
+    package var status3xx: Int
+    package var status4xx: Int
+    package var status5xx: Int
     /// 502s: connection refused, reset or closed before the response head.
-    public var connectFailures: Int
-    public var closedBeforeResponse: Int
+    package var connectFailures: Int
+    package var closedBeforeResponse: Int
     /// 504s: no response head within the upstream timeout.
-    public var timeouts: Int
+    package var timeouts: Int
     /// Responses cut off after their head (the client connection was closed).
-    public var abortedResponses: Int
+    package var abortedResponses: Int
     /// Clients that went away before their response was complete.
-    public var clientAborts: Int
+    package var clientAborts: Int
     /// Requests replayed once on a fresh connection after a reused one closed before answering.
-    public var retries: Int
-    public var connectionsOpened: Int
+    package var retries: Int
+    package var connectionsOpened: Int
     /// Idle keep-alive connections pooled now.
-    public var idleConnections: Int
+    package var idleConnections: Int
 
     /// Requests the proxy answered itself with 502 or 504 because of this upstream.
-    public var gatewayErrors: Int { connectFailures + closedBeforeResponse + timeouts }
+    package var gatewayErrors: Int { connectFailures + closedBeforeResponse + timeouts }
 
     init(upstream: Upstream, services: [String], inFlight: Int, idleConnections: Int, counters c: UpstreamCounters) {
         self.upstream = upstream

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SlipwayCore
+import SlipwayDatabase
 import SlipwayDocker
 import SlipwayGit
 import SlipwayNotify
@@ -16,24 +17,24 @@ import Synchronization
 /// `ServiceGroup` that shuts down gracefully on SIGTERM/SIGINT. The proxy stops accepting first; the
 /// controller then stops the releases it runs (they are started again at the next start); a daemon
 /// killed outright leaves them running, and the next daemon re-adopts them.
-public final class Daemon: Sendable {
-    public let config: ProjectConfig
+package final class Daemon: Sendable {
+    package let config: ProjectConfig
     let logger: Logger
     let state: StateDirectory
     private let group = Mutex<ServiceGroup?>(nil)
     private let proxyAddress = Mutex<SocketAddressSpec?>(nil)
 
-    public init(config: ProjectConfig, logger: Logger) {
+    package init(config: ProjectConfig, logger: Logger) {
         self.config = config
         self.logger = logger
         self.state = StateDirectory(path: config.stateDirectory)
     }
 
-    public var socketPath: String { state.socket }
+    package var socketPath: String { state.socket }
 
     /// Runs until a graceful shutdown (a signal when `handleSignals`, or `shutdown()`).
     /// `onReady` is called once the proxy and the API accept connections.
-    public func run(handleSignals: Bool = true, onReady: @escaping @Sendable (SocketAddressSpec) async -> Void = { _ in }) async throws {
+    package func run(handleSignals: Bool = true, onReady: @escaping @Sendable (SocketAddressSpec) async -> Void = { _ in }) async throws {
         try state.create()
         let lock = try state.lock()
         defer { close(lock) }
@@ -74,7 +75,7 @@ public final class Daemon: Sendable {
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
-        let runtime = RuntimeByKind(processes: processes, containers: containers)
+        let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
         let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
         let redactor = Redactor(secrets: config.secrets)
         let controller = DeploymentController(
@@ -123,7 +124,7 @@ public final class Daemon: Sendable {
     }
 
     /// Begins a graceful shutdown of a running daemon.
-    public func shutdown() async {
+    package func shutdown() async {
         let serviceGroup = group.withLock { $0 }
         await serviceGroup?.triggerGracefulShutdown()
     }

@@ -1,15 +1,19 @@
 import Logging
 import SlipwayCore
-import SlipwayDatabase
 import SlipwayModel
 
 /// The pipeline's backup and migrate stages on `SlipwayDatabase`: the same migrator `slipway db`
 /// runs, reading the migrations of the release being deployed, tied to the deployment by id.
-struct DatabasePipelineMigrator: DatabaseMigrating {
+package struct DatabasePipelineMigrator: DatabaseMigrating {
     let config: ProjectConfig
     let logger: Logger
 
-    func backUpAndMigrate(database: String, releaseDirectory: String, deployment: String,
+    package init(config: ProjectConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    package func backUpAndMigrate(database: String, releaseDirectory: String, deployment: String,
                           log: @escaping @Sendable (String) -> Void,
                           backedUp: @escaping @Sendable (String) async -> Bool) async throws -> [String] {
         let (migrator, settings) = try self.migrator(database, releaseDirectory: releaseDirectory, log: log)
