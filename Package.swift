@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "SlipwayStoreTests", dependencies: [
             "SlipwayStore", "SlipwayCore", "SlipwayModel",
             .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "SlipwayDockerTests", dependencies: [
             "SlipwayDocker", "SlipwayCore", "SlipwayModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

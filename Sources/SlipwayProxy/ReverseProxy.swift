@@ -68,7 +68,7 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
 
     // MARK: TrafficRouter
 
-    package func configure(service: String, route: RouteConfig) async {
+    package func configure(service: ServiceKey, route: RouteConfig) async {
         let state = router.withLock { state in
             state.services[service, default: RouterState.Service()].route = route
             state.version += 1
@@ -78,7 +78,7 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     }
 
     @discardableResult
-    package func switchTraffic(service: String, to upstream: Upstream?) async -> Upstream? {
+    package func switchTraffic(service: ServiceKey, to upstream: Upstream?) async -> Upstream? {
         let (previous, state) = router.withLock { state in
             let previous = state.services[service]?.upstream
             state.services[service, default: RouterState.Service()].upstream = upstream
@@ -109,12 +109,12 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
         return remaining
     }
 
-    package func upstream(of service: String) async -> Upstream? {
+    package func upstream(of service: ServiceKey) async -> Upstream? {
         router.withLock { $0.services[service]?.upstream }
     }
 
     /// Stops routing a service: its requests get 404 (or another route's answer).
-    package func removeService(_ service: String) async {
+    package func removeService(_ service: ServiceKey) async {
         let state = router.withLock { state in
             state.services[service] = nil
             state.version += 1

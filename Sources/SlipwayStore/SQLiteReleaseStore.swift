@@ -6,12 +6,12 @@ import SlipwayModel
 /// `ReleaseStore` on SQLite (`.slipway/state.db`) in WAL mode. Each write is one transaction;
 /// GRDB runs the blocking SQLite calls on its own queue, off the cooperative pool and event loops.
 /// Records are kept as JSON beside the columns that are queried.
-public final class SQLiteReleaseStore: ReleaseStore {
+package final class SQLiteReleaseStore: ReleaseStore {
     private let pool: DatabasePool
     private let encoder = APICoding.encoder()
     private let decoder = APICoding.decoder()
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
@@ -41,52 +41,55 @@ public final class SQLiteReleaseStore: ReleaseStore {
 
     // MARK: releases
 
-    public func saveRelease(_ release: Release) async throws {
+    package func saveRelease(_ release: Release) async throws {
         let data = try encode(release)
         try await write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO release (service, id, created_at, record) VALUES (?, ?, ?, ?)",
-                           arguments: [release.service, release.id, release.createdAt.timeIntervalSince1970, data])
+            try db.execute(sql: "INSERT OR REPLACE INTO release (environment, service, id, created_at, record) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [release.key.environment, release.service, release.id, release.createdAt.timeIntervalSince1970, data])
         }
     }
 
-    public func releases(service: String) async throws -> [Release] {
+    package func releases(service: ServiceKey) async throws -> [Release] {
         let rows = try await read { db in
-            try Data.fetchAll(db, sql: "SELECT record FROM release WHERE service = ? ORDER BY created_at DESC, id DESC",
-                              arguments: [service])
+            try Data.fetchAll(db, sql: """
+                SELECT record FROM release WHERE environment = ? AND service = ? ORDER BY created_at DESC, id DESC
+                """, arguments: [service.environment, service.service])
         }
         return try rows.map { try decode(Release.self, $0) }
     }
 
-    public func deleteRelease(service: String, id: String) async throws {
+    package func deleteRelease(service: ServiceKey, id: String) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM release WHERE service = ? AND id = ?", arguments: [service, id])
+            try db.execute(sql: "DELETE FROM release WHERE environment = ? AND service = ? AND id = ?",
+                           arguments: [service.environment, service.service, id])
         }
     }
 
     // MARK: deployments
 
-    public func saveDeployment(_ deployment: Deployment) async throws {
+    package func saveDeployment(_ deployment: Deployment) async throws {
         let data = try encode(deployment)
         try await write { db in
             try db.execute(sql: """
-                INSERT OR REPLACE INTO deployment (id, service, started_at, outcome, record) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [deployment.id, deployment.service, deployment.startedAt.timeIntervalSince1970,
+                INSERT OR REPLACE INTO deployment (id, environment, service, started_at, outcome, record) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [deployment.id, deployment.key.environment, deployment.service, deployment.startedAt.timeIntervalSince1970,
                                  deployment.outcome.rawValue, data])
         }
     }
 
-    public func deployment(id: String) async throws -> Deployment? {
+    package func deployment(id: String) async throws -> Deployment? {
         let row = try await read { db in
             try Data.fetchOne(db, sql: "SELECT record FROM deployment WHERE id = ?", arguments: [id])
         }
         return try row.map { try decode(Deployment.self, $0) }
     }
 
-    public func deployments(service: String?, limit: Int) async throws -> [Deployment] {
+    package func deployments(service: ServiceKey?, limit: Int) async throws -> [Deployment] {
         let rows = try await read { db in
             if let service {
-                return try Data.fetchAll(db, sql: "SELECT record FROM deployment WHERE service = ? ORDER BY started_at DESC, id DESC LIMIT ?",
-                                         arguments: [service, limit])
+                return try Data.fetchAll(db, sql: """
+                    SELECT record FROM deployment WHERE environment = ? AND service = ? ORDER BY started_at DESC, id DESC LIMIT ?
+                    """, arguments: [service.environment, service.service, limit])
             }
             return try Data.fetchAll(db, sql: "SELECT record FROM deployment ORDER BY started_at DESC, id DESC LIMIT ?",
                                      arguments: [limit])
@@ -94,7 +97,7 @@ public final class SQLiteReleaseStore: ReleaseStore {
         return try rows.map { try decode(Deployment.self, $0) }
     }
 
-    public func runningDeployments() async throws -> [Deployment] {
+    package func runningDeployments() async throws -> [Deployment] {
         let rows = try await read { db in
             try Data.fetchAll(db, sql: "SELECT record FROM deployment WHERE outcome = ? ORDER BY started_at",
                               arguments: [Deployment.Outcome.running.rawValue])
@@ -102,13 +105,13 @@ public final class SQLiteReleaseStore: ReleaseStore {
         return try rows.map { try decode(Deployment.self, $0) }
     }
 
-    public func appendLog(deployment: String, text: String) async throws {
+    package func appendLog(deployment: String, text: String) async throws {
         try await write { db in
             try db.execute(sql: "INSERT INTO deployment_log (deployment, text) VALUES (?, ?)", arguments: [deployment, text])
         }
     }
 
-    public func log(deployment: String) async throws -> String {
+    package func log(deployment: String) async throws -> String {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT text FROM deployment_log WHERE deployment = ? ORDER BY seq", arguments: [deployment])
                 .joined()
@@ -117,47 +120,52 @@ public final class SQLiteReleaseStore: ReleaseStore {
 
     // MARK: active releases
 
-    public func setActive(_ active: ActiveRelease) async throws {
+    package func setActive(_ active: ActiveRelease) async throws {
         let data = try encode(active)
         try await write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO active_release (service, record) VALUES (?, ?)", arguments: [active.service, data])
+            try db.execute(sql: "INSERT OR REPLACE INTO active_release (environment, service, record) VALUES (?, ?, ?)",
+                           arguments: [active.key.environment, active.service, data])
         }
     }
 
-    public func clearActive(service: String) async throws {
+    package func clearActive(service: ServiceKey) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM active_release WHERE service = ?", arguments: [service])
+            try db.execute(sql: "DELETE FROM active_release WHERE environment = ? AND service = ?",
+                           arguments: [service.environment, service.service])
         }
     }
 
-    public func active(service: String) async throws -> ActiveRelease? {
+    package func active(service: ServiceKey) async throws -> ActiveRelease? {
         let row = try await read { db in
-            try Data.fetchOne(db, sql: "SELECT record FROM active_release WHERE service = ?", arguments: [service])
+            try Data.fetchOne(db, sql: "SELECT record FROM active_release WHERE environment = ? AND service = ?",
+                              arguments: [service.environment, service.service])
         }
         return try row.map { try decode(ActiveRelease.self, $0) }
     }
 
-    public func allActive() async throws -> [ActiveRelease] {
-        let rows = try await read { db in try Data.fetchAll(db, sql: "SELECT record FROM active_release ORDER BY service") }
+    package func allActive() async throws -> [ActiveRelease] {
+        let rows = try await read { db in try Data.fetchAll(db, sql: "SELECT record FROM active_release ORDER BY environment, service") }
         return try rows.map { try decode(ActiveRelease.self, $0) }
     }
 
     // MARK: audit
 
-    public func appendAudit(_ entry: AuditEntry) async throws {
+    package func appendAudit(_ entry: AuditEntry) async throws {
         try await write { db in
-            try db.execute(sql: "INSERT INTO audit (at, actor, action, service, deployment, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action.rawValue, entry.service,
-                                       entry.deployment, entry.detail])
+            try db.execute(sql: """
+                INSERT INTO audit (at, actor, action, environment, service, deployment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action.rawValue,
+                                 entry.key?.environment ?? ServiceKey.defaultEnvironment, entry.service, entry.deployment, entry.detail])
         }
     }
 
-    public func audit(service: String?, limit: Int) async throws -> [AuditEntry] {
+    package func audit(service: ServiceKey?, limit: Int) async throws -> [AuditEntry] {
         try await read { db in
             let rows: [Row]
             if let service {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM (SELECT * FROM audit WHERE service = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-                                        arguments: [service, limit])
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM (SELECT * FROM audit WHERE environment = ? AND service = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq
+                    """, arguments: [service.environment, service.service, limit])
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                                         arguments: [limit])
@@ -169,8 +177,11 @@ public final class SQLiteReleaseStore: ReleaseStore {
                 guard let action = AuditAction(rawValue: spelled) else {
                     throw SlipwayError(.storeFailed, "the audit trail holds an action this Slipway does not know: \(spelled)")
                 }
-                return AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
-                                  action: action, service: row["service"], deployment: row["deployment"], detail: row["detail"])
+                var entry = AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+                                       action: action, service: row["service"], deployment: row["deployment"], detail: row["detail"])
+                let environment: String = row["environment"]
+                entry.key = entry.service.map { ServiceKey(environment: environment, service: $0) }
+                return entry
             }
         }
     }

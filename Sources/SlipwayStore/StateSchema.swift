@@ -46,6 +46,33 @@ enum StateSchema {
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
         }
+        // Every piece of per-service state is keyed by (environment, service). The rows written
+        // before environments existed are the default environment's; none is lost or rewritten
+        // but for the copy that gives release and active_release their wider primary keys.
+        migrator.registerMigration("v2-environments") { db in
+            try db.execute(sql: """
+                CREATE TABLE release_v2 (
+                    environment TEXT NOT NULL DEFAULT 'default', service TEXT NOT NULL, id TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL, record BLOB NOT NULL, PRIMARY KEY (environment, service, id));
+                INSERT INTO release_v2 (environment, service, id, created_at, record)
+                    SELECT 'default', service, id, created_at, record FROM release;
+                DROP TABLE release;
+                ALTER TABLE release_v2 RENAME TO release;
+
+                CREATE TABLE active_release_v2 (
+                    environment TEXT NOT NULL DEFAULT 'default', service TEXT NOT NULL, record BLOB NOT NULL,
+                    PRIMARY KEY (environment, service));
+                INSERT INTO active_release_v2 (environment, service, record) SELECT 'default', service, record FROM active_release;
+                DROP TABLE active_release;
+                ALTER TABLE active_release_v2 RENAME TO active_release;
+
+                ALTER TABLE deployment ADD COLUMN environment TEXT NOT NULL DEFAULT 'default';
+                CREATE INDEX deployment_on_environment_service ON deployment(environment, service);
+
+                ALTER TABLE audit ADD COLUMN environment TEXT NOT NULL DEFAULT 'default';
+                CREATE INDEX audit_on_environment_service ON audit(environment, service);
+                """)
+        }
         return migrator
     }
 }

@@ -42,35 +42,35 @@ final class World: Sendable {
 }
 
 actor InMemoryStore: ReleaseStore {
-    var releasesByService: [String: [Release]] = [:]
+    var releasesByService: [ServiceKey: [Release]] = [:]
     var deploymentsByID: [String: Deployment] = [:]
     var logs: [String: String] = [:]
-    var actives: [String: ActiveRelease] = [:]
+    var actives: [ServiceKey: ActiveRelease] = [:]
     var auditEntries: [AuditEntry] = []
 
-    func saveRelease(_ release: Release) { releasesByService[release.service, default: []].insert(release, at: 0) }
-    func releases(service: String) -> [Release] { releasesByService[service] ?? [] }
-    func deleteRelease(service: String, id: String) { releasesByService[service]?.removeAll { $0.id == id } }
+    func saveRelease(_ release: Release) { releasesByService[release.key, default: []].insert(release, at: 0) }
+    func releases(service: ServiceKey) -> [Release] { releasesByService[service] ?? [] }
+    func deleteRelease(service: ServiceKey, id: String) { releasesByService[service]?.removeAll { $0.id == id } }
     func saveDeployment(_ deployment: Deployment) { deploymentsByID[deployment.id] = deployment }
     func deployment(id: String) -> Deployment? { deploymentsByID[id] }
-    func deployments(service: String?, limit: Int) -> [Deployment] {
-        Array(deploymentsByID.values.filter { service == nil || $0.service == service }
+    func deployments(service: ServiceKey?, limit: Int) -> [Deployment] {
+        Array(deploymentsByID.values.filter { service == nil || $0.key == service }
             .sorted { $0.startedAt > $1.startedAt }.prefix(limit))
     }
     func runningDeployments() -> [Deployment] { deploymentsByID.values.filter { $0.outcome == .running } }
     func appendLog(deployment: String, text: String) { logs[deployment, default: ""] += text }
     func log(deployment: String) -> String { logs[deployment] ?? "" }
-    func setActive(_ active: ActiveRelease) { actives[active.service] = active }
-    func clearActive(service: String) { actives[service] = nil }
-    func active(service: String) -> ActiveRelease? { actives[service] }
+    func setActive(_ active: ActiveRelease) { actives[active.key] = active }
+    func clearActive(service: ServiceKey) { actives[service] = nil }
+    func active(service: ServiceKey) -> ActiveRelease? { actives[service] }
     func allActive() -> [ActiveRelease] { Array(actives.values) }
     func appendAudit(_ entry: AuditEntry) {
         var entry = entry
         entry.sequence = Int64(auditEntries.count + 1)
         auditEntries.append(entry)
     }
-    func audit(service: String?, limit: Int) -> [AuditEntry] {
-        Array(auditEntries.filter { service == nil || $0.service == service }.suffix(limit))
+    func audit(service: ServiceKey?, limit: Int) -> [AuditEntry] {
+        Array(auditEntries.filter { service == nil || $0.key == service }.suffix(limit))
     }
 }
 
@@ -115,13 +115,13 @@ struct FakeRuntime: Runtime {
 }
 
 actor FakeRouter: TrafficRouter {
-    var routes: [String: RouteConfig] = [:]
-    var upstreams: [String: Upstream] = [:]
-    var switches: [(String, Upstream?)] = []
+    var routes: [ServiceKey: RouteConfig] = [:]
+    var upstreams: [ServiceKey: Upstream] = [:]
+    var switches: [(ServiceKey, Upstream?)] = []
     var drained: [Upstream] = []
 
-    func configure(service: String, route: RouteConfig) { routes[service] = route }
-    func switchTraffic(service: String, to upstream: Upstream?) -> Upstream? {
+    func configure(service: ServiceKey, route: RouteConfig) { routes[service] = route }
+    func switchTraffic(service: ServiceKey, to upstream: Upstream?) -> Upstream? {
         switches.append((service, upstream))
         let old = upstreams[service]
         upstreams[service] = upstream
@@ -131,7 +131,7 @@ actor FakeRouter: TrafficRouter {
         drained.append(upstream)
         return 0
     }
-    func upstream(of service: String) -> Upstream? { upstreams[service] }
+    func upstream(of service: ServiceKey) -> Upstream? { upstreams[service] }
 }
 
 /// Healthy unless the release's version is marked unhealthy in the world, or the instance is dead.
@@ -146,7 +146,7 @@ struct FakeProbe: HealthProbe {
             return ProbeResult(healthy: false, status: 500, reason: "expected status 200, got 500")
         }
         let service = world.aliveInstances.first { $0.port == upstream.port }!.service
-        let version = await store.releases(service: service).first { $0.id == upstream.releaseID }?.version ?? "?"
+        let version = await store.releases(service: ServiceKey(service: service)).first { $0.id == upstream.releaseID }?.version ?? "?"
         if world.state.withLock({ $0.unhealthyVersions.contains(version) }) {
             return ProbeResult(healthy: false, status: 503, body: "{\"status\":\"failing\"}", reason: "expected status 200, got 503")
         }
@@ -271,8 +271,8 @@ struct Harness {
     }
 
     func activeVersion(_ service: String = "web") async -> String? {
-        guard let upstream = await router.upstream(of: service) else { return nil }
-        return await store.releases(service: service).first { $0.id == upstream.releaseID }?.version
+        guard let upstream = await router.upstream(of: ServiceKey(service: service)) else { return nil }
+        return await store.releases(service: ServiceKey(service: service)).first { $0.id == upstream.releaseID }?.version
     }
 }
 

@@ -62,10 +62,10 @@ import Testing
         })
         let record = await h.store.deployment(id: v2.id)
         #expect(record?.exitCode == .smokeFailedRolledBack)
-        let automatic = await h.store.deployments(service: "web", limit: 10).first { $0.kind == .automaticRollback }
+        let automatic = await h.store.deployments(service: ServiceKey(service: "web"), limit: 10).first { $0.kind == .automaticRollback }
         #expect(automatic?.actor == "slipway")
         #expect(automatic?.outcome == .succeeded)
-        let actions = await h.store.audit(service: "web", limit: 100).map(\.action.rawValue)
+        let actions = await h.store.audit(service: ServiceKey(service: "web"), limit: 100).map(\.action.rawValue)
         #expect(actions.contains("health.unhealthy"))
         #expect(actions.contains("rollback.automatic"))
     }

@@ -13,12 +13,12 @@ import Testing
         let original = try #require(h.world.aliveInstances.first)
         h.world.crash(original)
         #expect(await eventually("restarted") {
-            guard let upstream = await h.router.upstream(of: "web") else { return false }
+            guard let upstream = await h.router.upstream(of: ServiceKey(service: "web")) else { return false }
             return upstream.port != original.port && upstream.releaseID == v1.toRelease
         })
         let status = try await h.controller.status()
         #expect(status.services.first?.restarts == 1)
-        let actions = await h.store.audit(service: "web", limit: 100).map(\.action.rawValue)
+        let actions = await h.store.audit(service: ServiceKey(service: "web"), limit: 100).map(\.action.rawValue)
         #expect(actions.contains("release.crashed"))
         #expect(actions.contains("release.restarted"))
     }
@@ -41,12 +41,12 @@ import Testing
         let router = FakeRouter()
         let restarted = h.restartedController(router: router)
         try await restarted.recover()
-        #expect(await router.upstream(of: "web") == live.upstream)
+        #expect(await router.upstream(of: ServiceKey(service: "web")) == live.upstream)
         #expect(!h.world.aliveInstances.contains(half))
         let interrupted = await h.store.deployment(id: "d-interrupted")
         #expect(interrupted?.outcome == .interrupted)
         #expect(interrupted?.stages.first?.outcome == .failed)
-        #expect(await h.store.releases(service: "web").contains { $0.id == "r-half" } == false)
+        #expect(await h.store.releases(service: ServiceKey(service: "web")).contains { $0.id == "r-half" } == false)
     }
 
     @Test func recoveryRestartsAnActiveReleaseWhoseProcessIsGone() async throws {
@@ -61,7 +61,7 @@ import Testing
         let supervision = Task { await restarted.run() }
         defer { supervision.cancel() }
         #expect(await eventually("served again") {
-            await router.upstream(of: "web")?.releaseID == v1.toRelease
+            await router.upstream(of: ServiceKey(service: "web"))?.releaseID == v1.toRelease
         })
     }
 
@@ -78,7 +78,7 @@ import Testing
         try await restarted.recover()
         #expect(h.world.aliveInstances == [live])
         #expect(h.world.stoppedInstances.contains(lost))
-        let entry = await h.store.audit(service: "web", limit: 50).first { $0.action == .releaseUnrecordedStopped }
+        let entry = await h.store.audit(service: ServiceKey(service: "web"), limit: 50).first { $0.action == .releaseUnrecordedStopped }
         #expect(entry?.detail.contains("pid \(lost.pid) of release r-lost") == true)
     }
 }

@@ -18,15 +18,15 @@ import Testing
         let status = try await h.controller.status().services[0]
         #expect(status.warmRelease == v1.toRelease)
         #expect(status.warmUntil != nil)
-        #expect(await h.store.active(service: "web")?.warm?.releaseID == v1.toRelease)
+        #expect(await h.store.active(service: ServiceKey(service: "web"))?.warm?.releaseID == v1.toRelease)
 
         #expect(await eventually("v1 stopped when the watch ended") {
             h.world.aliveInstances.map(\.releaseID) == [v2.toRelease!]
         })
-        #expect(await eventually("the record forgets it") { await h.store.active(service: "web")?.warm == nil })
+        #expect(await eventually("the record forgets it") { await h.store.active(service: ServiceKey(service: "web"))?.warm == nil })
         // Audited just after the record is written: waited for, not assumed already there.
         #expect(await eventually("the retirement audited") {
-            await h.store.audit(service: "web", limit: 50).contains { $0.action == .releaseRetired }
+            await h.store.audit(service: ServiceKey(service: "web"), limit: 50).contains { $0.action == .releaseRetired }
         })
         #expect(try await h.controller.status().services[0].warmRelease == nil)
         #expect(await h.activeVersion() == "v2")
@@ -42,10 +42,10 @@ import Testing
         let rollback = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
         #expect(rollback.outcome == .succeeded)
         #expect(h.world.startedInstances.count == startedBefore)
-        #expect(await h.router.upstream(of: "web") == v1Instance.upstream)
+        #expect(await h.router.upstream(of: ServiceKey(service: "web")) == v1Instance.upstream)
         #expect(rollback.stages.first { $0.name == .start }?.message?.contains("still running warm") == true)
         // The release rolled away from is the warm one now: rolling forward again is a switch too.
-        #expect(await h.store.active(service: "web")?.warm?.releaseID == v2.toRelease)
+        #expect(await h.store.active(service: ServiceKey(service: "web"))?.warm?.releaseID == v2.toRelease)
         let forward = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
         #expect(forward.outcome == .succeeded)
         #expect(h.world.startedInstances.count == startedBefore)
@@ -70,14 +70,14 @@ import Testing
         let warm = try #require(h.world.aliveInstances.first)
         _ = try await h.deploy("v2")
         h.world.crash(warm)
-        #expect(await eventually("the warm exit is noticed") { await h.store.active(service: "web")?.warm == nil })
+        #expect(await eventually("the warm exit is noticed") { await h.store.active(service: ServiceKey(service: "web"))?.warm == nil })
         #expect(await eventually("the exit audited") {
-            await h.store.audit(service: "web", limit: 50).contains { $0.action == .releaseWarmExited }
+            await h.store.audit(service: ServiceKey(service: "web"), limit: 50).contains { $0.action == .releaseWarmExited }
         })
 
         let rollback = try await h.controller.rollback(RollbackRequest(service: "web", actor: "alice"))
         #expect(rollback.outcome == .succeeded)
-        let upstream = try #require(await h.router.upstream(of: "web"))
+        let upstream = try #require(await h.router.upstream(of: ServiceKey(service: "web")))
         #expect(upstream.releaseID == v1.toRelease)
         #expect(upstream.port != warm.port)
     }
@@ -109,10 +109,10 @@ import Testing
         let v1Instance = try #require(h.world.aliveInstances.first)
         let v2 = try await h.deploy("v2")
         h.world.setHealthy("v2", false)
-        #expect(await eventually("rolled back to the warm v1") { await h.router.upstream(of: "web") == v1Instance.upstream })
+        #expect(await eventually("rolled back to the warm v1") { await h.router.upstream(of: ServiceKey(service: "web")) == v1Instance.upstream })
         #expect(await eventually("v2 stopped") { !h.world.aliveInstances.contains { $0.releaseID == v2.toRelease } })
         // Forgotten just after the stop: waited for, not assumed already recorded.
-        #expect(await eventually("the record forgets v2") { await h.store.active(service: "web")?.warm == nil })
+        #expect(await eventually("the record forgets v2") { await h.store.active(service: ServiceKey(service: "web"))?.warm == nil })
     }
 
     @Test func recoveryAdoptsAWarmInstanceAndRearmsTheWatch() async throws {
@@ -130,7 +130,7 @@ import Testing
         #expect(h.world.aliveInstances.contains(warm))
         // The re-armed watch rolls an unhealthy v2 back to the warm v1 and marks v2's deployment.
         h.world.setHealthy("v2", false)
-        #expect(await eventually("rolled back") { await router.upstream(of: "web") == warm.upstream })
+        #expect(await eventually("rolled back") { await router.upstream(of: ServiceKey(service: "web")) == warm.upstream })
         #expect(await eventually("v2 marked") { await h.store.deployment(id: v2.id)?.outcome == .rolledBack })
     }
 
@@ -139,14 +139,14 @@ import Testing
         _ = try await h.deploy("v1")
         let warm = try #require(h.world.aliveInstances.first)
         _ = try await h.deploy("v2")
-        var active = try #require(await h.store.active(service: "web"))
+        var active = try #require(await h.store.active(service: ServiceKey(service: "web")))
         active.warmUntil = Date().addingTimeInterval(-1)
         await h.store.setActive(active)
 
         let restarted = h.restartedController()
         try await restarted.recover()
         #expect(!h.world.aliveInstances.contains(warm))
-        #expect(await h.store.active(service: "web")?.warm == nil)
+        #expect(await h.store.active(service: ServiceKey(service: "web"))?.warm == nil)
     }
 
     @Test func aReleaseThatExitsAtOnceFailsItsHealthGateWithItsStatus() async throws {

@@ -18,7 +18,7 @@ import Testing
             #expect(stats.status2xx == 50)
             #expect(stats.connectionsOpened == web.connectionsAccepted)
             #expect(stats.inFlight == 0)
-            #expect(stats.services == ["web"])
+            #expect(stats.services == [ServiceKey(service: "web")])
         }
         await web.stop()
     }

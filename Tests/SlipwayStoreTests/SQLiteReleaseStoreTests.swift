@@ -21,9 +21,9 @@ import Testing
             try await store.saveRelease(release("r2", at: 200))
         }
         let reopened = try SQLiteReleaseStore(path: path)
-        #expect(try await reopened.releases(service: "web").map(\.id) == ["r2", "r1"])
-        try await reopened.deleteRelease(service: "web", id: "r2")
-        #expect(try await reopened.releases(service: "web").map(\.id) == ["r1"])
+        #expect(try await reopened.releases(service: ServiceKey(service: "web")).map(\.id) == ["r2", "r1"])
+        try await reopened.deleteRelease(service: ServiceKey(service: "web"), id: "r2")
+        #expect(try await reopened.releases(service: ServiceKey(service: "web")).map(\.id) == ["r1"])
     }
 
     @Test func deploymentRecordsRoundTripWithStagesAndLogs() async throws {
@@ -50,7 +50,7 @@ import Testing
             try await store.saveDeployment(Deployment(id: "d-\(index)", kind: .deploy, service: service, actor: "a",
                                                       startedAt: Date(timeIntervalSince1970: Double(index))))
         }
-        #expect(try await store.deployments(service: "web", limit: 10).map(\.id) == ["d-2", "d-0"])
+        #expect(try await store.deployments(service: ServiceKey(service: "web"), limit: 10).map(\.id) == ["d-2", "d-0"])
         #expect(try await store.deployments(service: nil, limit: 2).map(\.id) == ["d-2", "d-1"])
     }
 
@@ -60,17 +60,17 @@ import Testing
                                    switchedAt: Date(timeIntervalSince1970: 5))
         try await SQLiteReleaseStore(path: path).setActive(active)
         let reopened = try SQLiteReleaseStore(path: path)
-        #expect(try await reopened.active(service: "web") == active)
+        #expect(try await reopened.active(service: ServiceKey(service: "web")) == active)
         #expect(try await reopened.allActive() == [active])
-        try await reopened.clearActive(service: "web")
-        #expect(try await reopened.active(service: "web") == nil)
+        try await reopened.clearActive(service: ServiceKey(service: "web"))
+        #expect(try await reopened.active(service: ServiceKey(service: "web")) == nil)
     }
 
     @Test func auditTrailIsAppendOnly() async throws {
         let store = try SQLiteReleaseStore(path: path)
         try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deployStarted, service: "web", detail: "one"))
         try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deploySucceeded, service: "web", detail: "two"))
-        let entries = try await store.audit(service: "web", limit: 10)
+        let entries = try await store.audit(service: ServiceKey(service: "web"), limit: 10)
         #expect(entries.map(\.action.rawValue) == ["deploy.started", "deploy.succeeded"])
         #expect(entries.map(\.sequence) == [1, 2])
         // Even with direct SQL access, a line cannot be changed or removed.

@@ -5,28 +5,28 @@ import SlipwayModel
 /// Everything the controller's parts act through, passed in so that each can be replaced: a
 /// runtime of processes or containers, the proxy or a fake router, SQLite or an in-memory store,
 /// the system's clock or a test's.
-public struct ControllerDependencies: Sendable {
-    public var store: any ReleaseStore
-    public var runtime: any Runtime
-    public var router: any TrafficRouter
-    public var probe: any HealthProbe
-    public var builder: any ReleaseBuilder
-    public var clock: any MonotonicClock
-    public var now: @Sendable () -> Date
-    public var logger: Logger
+package struct ControllerDependencies: Sendable {
+    package var store: any ReleaseStore
+    package var runtime: any Runtime
+    package var router: any TrafficRouter
+    package var probe: any HealthProbe
+    package var builder: any ReleaseBuilder
+    package var clock: any MonotonicClock
+    package var now: @Sendable () -> Date
+    package var logger: Logger
     /// Runs checks and smoke scripts; required when a service declares them.
-    public var runner: (any StageCommandRunner)?
+    package var runner: (any StageCommandRunner)?
     /// Backs up and migrates databases; required when a service declares one.
-    public var migrator: (any DatabaseMigrating)?
-    public var notifier: any Notifier
+    package var migrator: (any DatabaseMigrating)?
+    package var notifier: any Notifier
     /// Hides secrets in every log line and message of a deployment's record.
-    public var redactor: Redactor
+    package var redactor: Redactor
     /// How long after its success a deployment's rollback is expected (recorded as its deadline).
-    public var rollbackWindow: Duration
+    package var rollbackWindow: Duration
     /// What changed between commits, for `deploy --changed`.
-    public var changes: (any ChangeSource)?
+    package var changes: (any ChangeSource)?
 
-    public init(store: any ReleaseStore, runtime: any Runtime, router: any TrafficRouter, probe: any HealthProbe,
+    package init(store: any ReleaseStore, runtime: any Runtime, router: any TrafficRouter, probe: any HealthProbe,
                 builder: any ReleaseBuilder, clock: any MonotonicClock = SystemClock(),
                 now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
                 runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
@@ -50,9 +50,10 @@ public struct ControllerDependencies: Sendable {
 
     /// Appends a line to the audit trail; a store that cannot take it is logged, never thrown:
     /// what is being audited has happened either way.
-    func audit(_ action: AuditAction, service: String?, deployment: String? = nil, actor: String = "slipway",
+    func audit(_ action: AuditAction, service: ServiceKey?, deployment: String? = nil, actor: String = "slipway",
                _ detail: String) async {
-        let entry = AuditEntry(at: now(), actor: actor, action: action, service: service, deployment: deployment, detail: detail)
+        var entry = AuditEntry(at: now(), actor: actor, action: action, service: nil, deployment: deployment, detail: detail)
+        entry.key = service
         do {
             try await store.appendAudit(entry)
         } catch {

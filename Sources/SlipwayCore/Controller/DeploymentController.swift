@@ -10,8 +10,8 @@ import SlipwayModel
 /// - `Supervisor` keeps what runs running between deployments (`ServiceLife`'s rules);
 /// - `Recovery` brings back what a restart finds, and stops what runs at a graceful shutdown;
 /// - `ServiceQueries` answers `status`, `history`, `show`, `logs` and `audit`.
-public final class DeploymentController: Sendable {
-    public typealias Dependencies = ControllerDependencies
+package final class DeploymentController: Sendable {
+    package typealias Dependencies = ControllerDependencies
 
     let table: ServiceTable
     let runner: DeploymentRunner
@@ -21,7 +21,7 @@ public final class DeploymentController: Sendable {
     let queries: ServiceQueries
 
     /// `tick`: how often the supervision loop looks for due probes, restarts and retirements.
-    public init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
+    package init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
         table = ServiceTable(config: config, clock: dependencies.clock, now: dependencies.now)
         runner = DeploymentRunner(deps: dependencies, table: table)
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
@@ -33,49 +33,49 @@ public final class DeploymentController: Sendable {
     /// Builds `request.ref` and moves the service's traffic to it: start beside the old release,
     /// health-gate, switch, drain, stop the old one, prune. Throws only when refused before it began
     /// (unknown service, busy); every other failure is in the returned record's outcome and exit code.
-    public func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> Deployment {
+    package func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> Deployment {
         try await runner.deploy(request, emit: emit)
     }
 
     /// Moves a service back to a retained release through the same health-gated switch, without rebuilding.
-    public func rollback(_ request: RollbackRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> Deployment {
+    package func rollback(_ request: RollbackRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> Deployment {
         try await runner.rollback(request, emit: emit)
     }
 
     /// The services a commit range touched (or the named ones), in dependency waves, with their stages.
-    public func plan(_ request: RunRequest) async throws -> RunPlan { try await changed.plan(request) }
+    package func plan(_ request: RunRequest) async throws -> RunPlan { try await changed.plan(request) }
 
     /// Deploys a plan: waves in order, a wave's services in parallel. The run's exit code is the worst of its services'.
-    public func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
+    package func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
         try await changed.run(request, emit: emit)
     }
 
     /// Supervises until cancelled.
-    public func run() async { await supervisor.run() }
+    package func run() async { await supervisor.run() }
 
     /// One turn of the supervision loop: every due probe, restart and retirement, awaited.
-    public func superviseOnce() async { await supervisor.superviseOnce() }
+    package func superviseOnce() async { await supervisor.superviseOnce() }
 
     /// At daemon start: declare routes, close interrupted deployments, bring back active releases.
-    public func recover() async throws { try await recovery.recover() }
+    package func recover() async throws { try await recovery.recover() }
 
     /// At graceful daemon shutdown: stop every active and warm release.
-    public func stopAll() async { await recovery.stopAll() }
+    package func stopAll() async { await recovery.stopAll() }
 
-    public func status() async throws -> StatusResponse { try await queries.status() }
+    package func status() async throws -> StatusResponse { try await queries.status() }
 
-    public func history(service: String?, limit: Int) async throws -> [Deployment] {
+    package func history(service: String?, limit: Int) async throws -> [Deployment] {
         try await queries.history(service: service, limit: limit)
     }
 
-    public func deployment(id: String) async throws -> Deployment { try await queries.deployment(id: id) }
-    public func logs(deployment id: String) async throws -> String { try await queries.logs(deployment: id) }
+    package func deployment(id: String) async throws -> Deployment { try await queries.deployment(id: id) }
+    package func logs(deployment id: String) async throws -> String { try await queries.logs(deployment: id) }
 
-    public func output(service name: String, lines: Int) async throws -> String {
+    package func output(service name: String, lines: Int) async throws -> String {
         try await queries.output(service: name, lines: lines)
     }
 
-    public func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
+    package func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
         try await queries.auditTrail(service: service, limit: limit)
     }
 }

@@ -99,5 +99,5 @@ extension DeploymentMachine {
     }
 
     /// How the deployment ended, once it has.
-    public var outcome: End? { phase == .finished ? end : nil }
+    package var outcome: End? { phase == .finished ? end : nil }
 }

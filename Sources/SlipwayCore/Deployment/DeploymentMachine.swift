@@ -14,8 +14,8 @@ import SlipwayModel
 /// The driver performs a list of actions in order. Each list holds at most one action that answers
 /// with an event, and it comes last, except `build` and `backUpAndMigrate`, which run beside the
 /// rest and answer whenever they end (the events of one list never interleave with another's).
-public struct DeploymentMachine: Sendable {
-    public enum Kind: Sendable, Equatable {
+package struct DeploymentMachine: Sendable {
+    package enum Kind: Sendable, Equatable {
         /// Build `ref` and move the service's traffic to it.
         case deploy(ref: String)
         /// Move traffic to a retained release, without a build.
@@ -25,17 +25,17 @@ public struct DeploymentMachine: Sendable {
         /// deployment that switched to it, marked rolled back once this succeeds.
         case automaticRollback(to: Release, reason: String, switchedBy: String?)
 
-        public var isDeploy: Bool { if case .deploy = self { true } else { false } }
+        package var isDeploy: Bool { if case .deploy = self { true } else { false } }
     }
 
-    public struct Plan: Sendable, Equatable {
-        public var id: String
-        public var kind: Kind
-        public var service: ServiceConfig
+    package struct Plan: Sendable, Equatable {
+        package var id: String
+        package var kind: Kind
+        package var service: ServiceConfig
         /// What served when the deployment began.
-        public var previous: ActiveRelease?
+        package var previous: ActiveRelease?
 
-        public init(id: String, kind: Kind, service: ServiceConfig, previous: ActiveRelease?) {
+        package init(id: String, kind: Kind, service: ServiceConfig, previous: ActiveRelease?) {
             self.id = id
             self.kind = kind
             self.service = service
@@ -43,7 +43,7 @@ public struct DeploymentMachine: Sendable {
         }
     }
 
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         case begin
         // validate → checks
         case exported(StagedRelease)
@@ -90,7 +90,7 @@ public struct DeploymentMachine: Sendable {
         case notified(total: Int)
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         // The record.
         case beginStage(Stage)
         case endStage(Stage, StageRecord.Outcome, String)
@@ -146,17 +146,17 @@ public struct DeploymentMachine: Sendable {
     }
 
     /// How a deployment ends, before it is notified and recorded.
-    public struct End: Sendable, Equatable {
-        public var outcome: Deployment.Outcome
-        public var exit: ExitStatus
-        public var message: String
-        public var audit: AuditAction
-        public var event: DeploymentNotification.Event
-        public var failedStage: Stage?
-        public var nextStep: String?
+    package struct End: Sendable, Equatable {
+        package var outcome: Deployment.Outcome
+        package var exit: ExitStatus
+        package var message: String
+        package var audit: AuditAction
+        package var event: DeploymentNotification.Event
+        package var failedStage: Stage?
+        package var nextStep: String?
     }
 
-    public let plan: Plan
+    package let plan: Plan
     var phase: Phase = .ready
     /// What the deployment has learnt so far.
     var staged: StagedRelease?
@@ -173,12 +173,12 @@ public struct DeploymentMachine: Sendable {
     var smokeFailure: String?
     var end: End?
 
-    public init(_ plan: Plan) {
+    package init(_ plan: Plan) {
         self.plan = plan
     }
 
     /// Where the deployment is: the state names `docs/ARCHITECTURE.md` draws.
-    public enum Phase: String, Sendable, Equatable, CaseIterable {
+    package enum Phase: String, Sendable, Equatable, CaseIterable {
         case ready
         case validating
         case checking
@@ -198,10 +198,10 @@ public struct DeploymentMachine: Sendable {
         case finished
     }
 
-    public var currentPhase: Phase { phase }
-    public var isFinished: Bool { phase == .finished }
+    package var currentPhase: Phase { phase }
+    package var isFinished: Bool { phase == .finished }
 
-    public mutating func handle(_ event: Event) -> [Action] {
+    package mutating func handle(_ event: Event) -> [Action] {
         switch (phase, event) {
         case (.ready, .begin):
             switch plan.kind {

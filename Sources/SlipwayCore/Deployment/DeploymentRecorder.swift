@@ -4,7 +4,7 @@ import Synchronization
 
 /// Keeps one deployment's record: stages with start, end and outcome, its log, persisted to the
 /// store at every stage boundary and streamed to whoever started it.
-public final class DeploymentRecorder: Sendable {
+package final class DeploymentRecorder: Sendable {
     private struct State {
         var deployment: Deployment
         var pendingLog: [String] = []
@@ -17,7 +17,7 @@ public final class DeploymentRecorder: Sendable {
     /// Every line and message passes through it: a secret never reaches the record, log or stream.
     private let redactor: Redactor
 
-    public init(_ deployment: Deployment, store: any ReleaseStore, now: @escaping @Sendable () -> Date,
+    package init(_ deployment: Deployment, store: any ReleaseStore, now: @escaping @Sendable () -> Date,
                 redactor: Redactor = Redactor(), emit: @escaping @Sendable (DeploymentEvent) -> Void) {
         self.state = Mutex(State(deployment: deployment))
         self.store = store
@@ -26,16 +26,16 @@ public final class DeploymentRecorder: Sendable {
         self.emit = emit
     }
 
-    public var deployment: Deployment { state.withLock { $0.deployment } }
-    public var id: String { state.withLock { $0.deployment.id } }
+    package var deployment: Deployment { state.withLock { $0.deployment } }
+    package var id: String { state.withLock { $0.deployment.id } }
 
     /// Changes fields of the record (release, version, ...) without a stage boundary.
-    public func update(_ change: (inout Deployment) -> Void) {
+    package func update(_ change: (inout Deployment) -> Void) {
         state.withLock { change(&$0.deployment) }
     }
 
     /// A line for the deployment's log; streamed now, persisted at the next stage boundary.
-    public func log(_ line: String) {
+    package func log(_ line: String) {
         let line = redactor.redact(line)
         let id = state.withLock { state -> String in
             state.pendingLog.append(line)
@@ -44,7 +44,7 @@ public final class DeploymentRecorder: Sendable {
         emit(DeploymentEvent(event: .log, deploymentID: id, line: line))
     }
 
-    public func beginStage(_ name: Stage) async {
+    package func beginStage(_ name: Stage) async {
         let (stage, id) = state.withLock { state -> (StageRecord, String) in
             let stage = StageRecord(name: name, startedAt: now())
             state.deployment.stages.append(stage)
@@ -55,7 +55,7 @@ public final class DeploymentRecorder: Sendable {
     }
 
     /// Ends the stage that is running, or the running stage `named` when stages run side by side.
-    public func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil, named name: Stage? = nil) async {
+    package func endStage(_ outcome: StageRecord.Outcome, _ message: String? = nil, named name: Stage? = nil) async {
         let message = message.map(redactor.redact)
         let ended = state.withLock { state -> (StageRecord, String)? in
             guard let index = state.deployment.stages.lastIndex(where: { $0.outcome == .running && (name == nil || $0.name == name) })
@@ -72,7 +72,7 @@ public final class DeploymentRecorder: Sendable {
     }
 
     /// Closes the record with its outcome and exit code and persists it.
-    public func finish(_ outcome: Deployment.Outcome, exit: ExitStatus, message: String?) async -> Deployment {
+    package func finish(_ outcome: Deployment.Outcome, exit: ExitStatus, message: String?) async -> Deployment {
         let message = message.map(redactor.redact)
         let record = state.withLock { state -> Deployment in
             for index in state.deployment.stages.indices where state.deployment.stages[index].outcome == .running {
@@ -92,7 +92,7 @@ public final class DeploymentRecorder: Sendable {
 
     /// Writes the record and any pending log lines. A store failure is logged, never thrown:
     /// the deployment itself must go on and end in a known state.
-    public func persist() async {
+    package func persist() async {
         let (record, lines) = state.withLock { state -> (Deployment, [String]) in
             let lines = state.pendingLog
             state.pendingLog.removeAll()

@@ -138,10 +138,10 @@ extension DeploymentRunner {
         case .stop(let instance):
             await deps.runtime.stop(instance, timeout: service.stopTimeout)
         case .forgetWarm:
-            if let active = await table.forgetWarm(service.name) { await deps.record(active) }
+            if let active = await table.forgetWarm(service.key) { await deps.record(active) }
         case .switchTraffic(let upstream):
-            let replaced = await deps.router.switchTraffic(service: service.name, to: upstream)
-            return .switched(replaced: replaced, at: deps.now(), warm: await table.active(service.name)?.warm)
+            let replaced = await deps.router.switchTraffic(service: service.key, to: upstream)
+            return .switched(replaced: replaced, at: deps.now(), warm: await table.active(service.key)?.warm)
         case .activate(let active, let startedAt):
             do {
                 try await deps.store.setActive(active)
@@ -158,7 +158,7 @@ extension DeploymentRunner {
         case .drain(let upstream):
             return .drained(left: await deps.router.drain(upstream, timeout: service.drainTimeout))
         case .markSwitchedBy:
-            await table.markSwitched(service.name, by: plan.id)
+            await table.markSwitched(service.key, by: plan.id)
         case .prune:
             return await prune(service)
         case .notify(let event, let failedStage, let nextStep):
@@ -168,7 +168,7 @@ extension DeploymentRunner {
         case .markRolledBack(let deployment, let reason):
             await markRolledBack(deployment, by: plan.id, reason: reason)
         case .endWatch:
-            await table.endWatch(service.name)
+            await table.endWatch(service.key)
         case .finish:
             break
         }

@@ -83,13 +83,13 @@ extension DeploymentRunner {
     /// Deletes releases beyond `retain`, never the active one, the one it replaced or the warm one.
     func prune(_ service: ServiceConfig) async -> DeploymentMachine.Event {
         do {
-            let releases = try await deps.store.releases(service: service.name)
-            let active = await table.active(service.name)
+            let releases = try await deps.store.releases(service: service.key)
+            let active = await table.active(service.key)
             let protected = Set([active?.releaseID, active?.previousReleaseID, active?.warm?.releaseID].compactMap { $0 })
             let doomed = RetentionPolicy(retain: service.retain).releasesToPrune(releases, protecting: protected)
             for release in doomed {
                 try await deps.builder.remove(release)
-                try await deps.store.deleteRelease(service: service.name, id: release.id)
+                try await deps.store.deleteRelease(service: service.key, id: release.id)
             }
             return .pruned(removed: doomed.map(\.id), retained: releases.count)
         } catch {
@@ -101,12 +101,12 @@ extension DeploymentRunner {
     /// release active again in the record and the controller's view.
     func switchBack(_ service: ServiceConfig, to upstream: Upstream?, previous: ActiveRelease?,
                             recorder: DeploymentRecorder) async {
-        await deps.router.switchTraffic(service: service.name, to: upstream)
+        await deps.router.switchTraffic(service: service.key, to: upstream)
         do {
-            if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.name) }
+            if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.key) }
         } catch {
             recorder.log("warning: could not record the active release: \(error)")
         }
-        await table.switchedBack(service.name, to: previous)
+        await table.switchedBack(service.key, to: previous)
     }
 }

@@ -13,19 +13,20 @@ struct DeploymentRunner: Sendable {
     func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
         let service = try table.config(request.service)
         let id = Identifiers.deploymentID(at: deps.now())
-        try await table.acquire(service.name, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
-        let previous = await table.active(service.name)
+        try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
+        let previous = await table.active(service.key)
         var record = Deployment(id: id, kind: .deploy, service: service.name, ref: request.ref, fromRelease: previous?.releaseID,
                                 actor: request.actor, startedAt: deps.now())
         record.trigger = request.trigger
+        record.key = service.key
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         emit(DeploymentEvent(event: .accepted, deploymentID: id))
         await recorder.persist()
-        await deps.audit(.deployStarted, service: service.name, deployment: id, actor: request.actor,
+        await deps.audit(.deployStarted, service: service.key, deployment: id, actor: request.actor,
                          "deploy \(service.name) at \(request.ref)")
         let plan = DeploymentMachine.Plan(id: id, kind: .deploy(ref: request.ref), service: service, previous: previous)
         let finished = await drive(plan, recorder: recorder)
-        await table.release(service.name)
+        await table.release(service.key)
         return finished
     }
 
@@ -33,31 +34,31 @@ struct DeploymentRunner: Sendable {
     /// through the same health-gated switch as a deploy, without rebuilding.
     func rollback(_ request: RollbackRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
         let service = try table.config(request.service)
-        let target = try await rollbackTarget(service.name, to: request.to)
+        let target = try await rollbackTarget(service.key, to: request.to)
         let id = Identifiers.deploymentID(at: deps.now())
-        try await table.acquire(service.name, ServiceLock(deploymentID: id, actor: request.actor, what: "rollback"))
-        let active = await table.active(service.name)
-        let recorder = DeploymentRecorder(
-            Deployment(id: id, kind: .rollback, service: service.name, ref: request.to, fromRelease: active?.releaseID,
-                       toRelease: target.id, version: target.version, commit: target.commit, actor: request.actor,
-                       startedAt: deps.now()),
-            store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "rollback"))
+        let active = await table.active(service.key)
+        var record = Deployment(id: id, kind: .rollback, service: service.name, ref: request.to, fromRelease: active?.releaseID,
+                                toRelease: target.id, version: target.version, commit: target.commit, actor: request.actor,
+                                startedAt: deps.now())
+        record.key = service.key
+        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         recorder.update { $0.image = target.image }
         emit(DeploymentEvent(event: .accepted, deploymentID: id))
         await recorder.persist()
-        await deps.audit(.rollbackStarted, service: service.name, deployment: id, actor: request.actor,
+        await deps.audit(.rollbackStarted, service: service.key, deployment: id, actor: request.actor,
                          "roll back \(service.name) to \(target.version) (release \(target.id))")
         let finished = await drive(DeploymentMachine.Plan(id: id, kind: .rollback(to: target), service: service, previous: active),
                                    recorder: recorder)
-        await table.release(service.name)
+        await table.release(service.key)
         return finished
     }
 
     /// The release `rollback` goes to: the named one (id or version), else the one the active release replaced.
-    private func rollbackTarget(_ service: String, to wanted: String?) async throws -> Release {
+    private func rollbackTarget(_ service: ServiceKey, to wanted: String?) async throws -> Release {
         let releases = try await deps.store.releases(service: service)
         let active = await table.active(service)
-        let context = ErrorContext(service: service)
+        let context = ErrorContext(service: service.service)
         let target: Release
         if let wanted {
             guard let found = releases.first(where: { $0.id == wanted }) ?? releases.first(where: { $0.version == wanted }) else {
@@ -81,7 +82,7 @@ struct DeploymentRunner: Sendable {
 
     /// A live release failed its health watch: go back to the release it replaced, recorded as an
     /// automatic rollback; the deployment that switched to it is marked rolled back (exit 4).
-    func automaticRollback(_ service: String, reason: String) async {
+    func automaticRollback(_ service: ServiceKey, reason: String) async {
         guard let entry = await table.entry(service), let active = entry.life.active else { return }
         guard let previousID = active.previousReleaseID,
               let target = try? await deps.store.releases(service: service).first(where: { $0.id == previousID }) else {
@@ -92,11 +93,11 @@ struct DeploymentRunner: Sendable {
         let id = Identifiers.deploymentID(at: deps.now())
         guard (try? await table.acquire(service, ServiceLock(deploymentID: id, actor: "slipway", what: "automatic rollback"))) != nil
         else { return }
-        let recorder = DeploymentRecorder(
-            Deployment(id: id, kind: .automaticRollback, service: service, fromRelease: active.releaseID, toRelease: target.id,
-                       version: target.version, commit: target.commit, actor: "slipway", startedAt: deps.now(),
-                       message: reason),
-            store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
+        var record = Deployment(id: id, kind: .automaticRollback, service: service.service, fromRelease: active.releaseID,
+                                toRelease: target.id, version: target.version, commit: target.commit, actor: "slipway",
+                                startedAt: deps.now(), message: reason)
+        record.key = service
+        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
         recorder.log("release \(active.releaseID) failed its health watch: \(reason)")
         await recorder.persist()
         await deps.audit(.rollbackAutomatic, service: service, deployment: id,
@@ -121,7 +122,7 @@ struct DeploymentRunner: Sendable {
     func conclude(_ recorder: DeploymentRecorder, _ outcome: Deployment.Outcome, _ exit: ExitStatus, _ message: String,
                   action: AuditAction) async -> Deployment {
         let record = await recorder.finish(outcome, exit: exit, message: message)
-        await deps.audit(action, service: record.service, deployment: record.id, actor: record.actor, message)
+        await deps.audit(action, service: record.key, deployment: record.id, actor: record.actor, message)
         return record
     }
 }

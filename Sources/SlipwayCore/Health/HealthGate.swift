@@ -6,8 +6,8 @@ import SlipwayModel
 /// Until a release answers its first probe, probes follow each other quickly (10 ms, doubling up to
 /// `interval`): a service that is not listening yet at the first probe must not cost a whole
 /// interval. From the first success on, probes are `interval` apart.
-public struct HealthGate: Sendable {
-    public enum Action: Sendable, Equatable {
+package struct HealthGate: Sendable {
+    package enum Action: Sendable, Equatable {
         /// Probe again after this long.
         case probe(after: Duration)
         /// `healthy_threshold` consecutive successes: the release may take traffic.
@@ -16,29 +16,29 @@ public struct HealthGate: Sendable {
         case fail(reason: String)
     }
 
-    public let check: HealthCheckConfig
-    public let startedAt: Duration
-    public private(set) var consecutiveSuccesses = 0
-    public private(set) var probes = 0
-    public private(set) var lastResult: ProbeResult?
+    package let check: HealthCheckConfig
+    package let startedAt: Duration
+    package private(set) var consecutiveSuccesses = 0
+    package private(set) var probes = 0
+    package private(set) var lastResult: ProbeResult?
     /// Whether any probe has succeeded yet.
-    public private(set) var answered = false
+    package private(set) var answered = false
     /// Failed probes since the start, while none has succeeded.
     private var failuresBeforeAnswer = 0
 
     /// The first retry after a failed probe of a release that has not answered yet.
-    public static let firstRetry: Duration = .milliseconds(10)
+    package static let firstRetry: Duration = .milliseconds(10)
 
     /// `startedAt` is the clock reading (as a duration since any fixed origin) when the instance started.
-    public init(check: HealthCheckConfig, startedAt: Duration) {
+    package init(check: HealthCheckConfig, startedAt: Duration) {
         self.check = check
         self.startedAt = startedAt
     }
 
     /// The first probe goes out at once: a fast service should not wait an interval.
-    public func firstAction() -> Action { .probe(after: .zero) }
+    package func firstAction() -> Action { .probe(after: .zero) }
 
-    public mutating func handle(_ result: ProbeResult, at now: Duration) -> Action {
+    package mutating func handle(_ result: ProbeResult, at now: Duration) -> Action {
         probes += 1
         lastResult = result
         if result.healthy {
@@ -65,7 +65,7 @@ public struct HealthGate: Sendable {
         return min(check.interval, Self.firstRetry * (1 << doublings))
     }
 
-    public mutating func instanceExited(_ exit: String) -> Action {
+    package mutating func instanceExited(_ exit: String) -> Action {
         .fail(reason: "the release \(exit) before it became healthy"
             + (lastResult.map { "; last probe: \($0.summary)" } ?? ""))
     }

@@ -1,8 +1,8 @@
 import SlipwayModel
 
 /// The health of a release that is serving, from its consecutive probe results.
-public struct LiveHealth: Sendable, Equatable {
-    public enum Transition: Sendable, Equatable {
+package struct LiveHealth: Sendable, Equatable {
+    package enum Transition: Sendable, Equatable {
         case none
         /// Crossed `unhealthy_threshold` consecutive failures.
         case becameUnhealthy(reason: String)
@@ -10,17 +10,17 @@ public struct LiveHealth: Sendable, Equatable {
         case recovered
     }
 
-    public let unhealthyThreshold: Int
-    public private(set) var status: ServiceStatus.Health = .unknown
-    public private(set) var consecutiveFailures = 0
-    public private(set) var lastResult: ProbeResult?
+    package let unhealthyThreshold: Int
+    package private(set) var status: ServiceStatus.Health = .unknown
+    package private(set) var consecutiveFailures = 0
+    package private(set) var lastResult: ProbeResult?
 
-    public init(unhealthyThreshold: Int, status: ServiceStatus.Health = .unknown) {
+    package init(unhealthyThreshold: Int, status: ServiceStatus.Health = .unknown) {
         self.unhealthyThreshold = unhealthyThreshold
         self.status = status
     }
 
-    public mutating func record(_ result: ProbeResult) -> Transition {
+    package mutating func record(_ result: ProbeResult) -> Transition {
         lastResult = result
         if result.healthy {
             consecutiveFailures = 0

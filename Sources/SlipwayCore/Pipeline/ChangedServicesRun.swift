@@ -23,7 +23,7 @@ struct ChangedServicesRun: Sendable {
             var diffs: [String: [String]] = [:]
             for service in table.services {
                 var from = explicitFrom
-                if from == nil { from = try await lastDeployedCommit(service.name) }
+                if from == nil { from = try await lastDeployedCommit(service.key) }
                 guard let from else {
                     selected[service.name] = (nil, ["never deployed"])
                     continue
@@ -57,7 +57,7 @@ struct ChangedServicesRun: Sendable {
     }
 
     /// The commit of the service's last successful deployment or rollback.
-    func lastDeployedCommit(_ service: String) async throws -> String? {
+    func lastDeployedCommit(_ service: ServiceKey) async throws -> String? {
         try await deps.store.deployments(service: service, limit: 200)
             .first { $0.outcome == .succeeded && $0.commit != nil }?.commit
     }

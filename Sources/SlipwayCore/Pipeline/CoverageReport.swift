@@ -2,9 +2,9 @@ import Foundation
 
 /// Line coverage read from a report a check wrote: lcov (`LF:`/`LH:` totals over all files) or
 /// Cobertura XML (the root element's `line-rate`), as CI coverage gates read them.
-public enum CoverageReport {
+package enum CoverageReport {
     /// Percent of lines covered, 0...100; nil when the text is neither format.
-    public static func lineCoverage(_ text: String) -> Double? {
+    package static func lineCoverage(_ text: String) -> Double? {
         if let rate = coberturaLineRate(text) { return rate * 100 }
         var found = 0
         var hit = 0

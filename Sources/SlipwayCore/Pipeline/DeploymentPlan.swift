@@ -3,19 +3,19 @@ import SlipwayModel
 /// Which services a change deploys and in what order: the services whose trigger paths match a
 /// changed file, in waves; a wave's services are independent and deploy in parallel, and a service
 /// comes in a later wave than every service it `depends_on` that is also deployed.
-public struct DeploymentPlan: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public var service: String
+package struct DeploymentPlan: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
+        package var service: String
         /// The changed files that selected it (empty when asked for by name).
-        public var because: [String]
+        package var because: [String]
     }
 
-    public var waves: [[Entry]]
+    package var waves: [[Entry]]
 
-    public var services: [String] { waves.flatMap { $0.map(\.service) } }
+    package var services: [String] { waves.flatMap { $0.map(\.service) } }
 
     /// Plans the services whose `paths` match any of `changedFiles`.
-    public static func forChanges(_ changedFiles: [String], services: [ServiceConfig]) throws -> DeploymentPlan {
+    package static func forChanges(_ changedFiles: [String], services: [ServiceConfig]) throws -> DeploymentPlan {
         var selected: [String: [String]] = [:]
         for service in services {
             let patterns = service.paths.map(PathPattern.init)
@@ -26,7 +26,7 @@ public struct DeploymentPlan: Sendable, Equatable {
     }
 
     /// Plans exactly the named services, ordered by their dependencies.
-    public static func forServices(_ names: [String], services: [ServiceConfig]) throws -> DeploymentPlan {
+    package static func forServices(_ names: [String], services: [ServiceConfig]) throws -> DeploymentPlan {
         try ordered(Dictionary(uniqueKeysWithValues: names.map { ($0, []) }), services: services)
     }
 

@@ -2,11 +2,11 @@
 /// `*` any run within one segment, `?` one character, `[abc]` a class, `**` any number of whole
 /// segments (`services/api/**`, `**/*.sql`), a trailing `/` a directory and all below it, and a
 /// pattern without a `/` (but a trailing one) matching a name at any depth, as gitignore does.
-public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
-    public let text: String
+package struct PathPattern: Sendable, Equatable, CustomStringConvertible {
+    package let text: String
     private let segments: [String]
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
         var pattern = text
         var directory = false
@@ -24,9 +24,9 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
         self.segments = segments
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public func matches(_ path: String) -> Bool {
+    package func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         // A pattern naming a directory matches everything below it (`services/api` covers its files).
         return Self.match(segments[...], parts[...]) || Self.match(segments[...] + ["**"], parts[...])

@@ -1,7 +1,7 @@
 import SlipwayModel
 
 /// What changed in the repository between two commits.
-public protocol ChangeSource: Sendable {
+package protocol ChangeSource: Sendable {
     /// The full commit a ref names; throws `SlipwayError(.refNotFound)`.
     func resolve(_ ref: String) async throws -> String
     /// Files added, modified, deleted or renamed (both names) between two commits, repository-relative.

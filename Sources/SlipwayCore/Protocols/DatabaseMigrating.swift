@@ -4,7 +4,7 @@ import SlipwayModel
 /// and migrate stages, under one hold of the database's migration lock, so that no other migrator can
 /// change the schema between the backup and the migrations. Migrations are read from
 /// `releaseDirectory`, the exported commit being deployed.
-public protocol DatabaseMigrating: Sendable {
+package protocol DatabaseMigrating: Sendable {
     /// Validates the migrations against the database's history (throwing, with nothing changed, when
     /// validation fails). When none is pending, returns `[]` without calling `backedUp`. Otherwise takes
     /// a verified backup (throwing, with nothing changed, when it cannot be proven), calls `backedUp` with

@@ -1,27 +1,27 @@
 import SlipwayModel
 
 /// One health probe of one upstream.
-public protocol HealthProbe: Sendable {
+package protocol HealthProbe: Sendable {
     func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult
 }
 
-public struct ProbeResult: Sendable, Equatable {
-    public var healthy: Bool
+package struct ProbeResult: Sendable, Equatable {
+    package var healthy: Bool
     /// The HTTP status, nil when no response arrived.
-    public var status: Int?
+    package var status: Int?
     /// The first bytes of the body, for error messages.
-    public var body: String?
+    package var body: String?
     /// Why it failed: connection refused, timeout, wrong status, a JSON field that did not match.
-    public var reason: String?
+    package var reason: String?
 
-    public init(healthy: Bool, status: Int? = nil, body: String? = nil, reason: String? = nil) {
+    package init(healthy: Bool, status: Int? = nil, body: String? = nil, reason: String? = nil) {
         self.healthy = healthy
         self.status = status
         self.body = body
         self.reason = reason
     }
 
-    public var summary: String {
+    package var summary: String {
         var parts: [String] = []
         if let reason {
             parts.append(reason)

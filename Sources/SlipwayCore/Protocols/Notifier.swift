@@ -5,12 +5,12 @@ import SlipwayModel
 /// Delivery retries with backoff inside `notify`, but never throws and never takes longer than its
 /// own bounded budget: a notification must not block or fail a deployment. The returned deliveries
 /// (one per channel that subscribes to the event) go into the deployment's record.
-public protocol Notifier: Sendable {
+package protocol Notifier: Sendable {
     func notify(_ notification: DeploymentNotification) async -> [NotificationDelivery]
 }
 
 /// No channels configured.
-public struct SilentNotifier: Notifier {
-    public init() {}
-    public func notify(_ notification: DeploymentNotification) async -> [NotificationDelivery] { [] }
+package struct SilentNotifier: Notifier {
+    package init() {}
+    package func notify(_ notification: DeploymentNotification) async -> [NotificationDelivery] { [] }
 }

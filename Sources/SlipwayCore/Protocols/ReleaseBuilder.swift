@@ -3,7 +3,7 @@ import SlipwayModel
 /// Turns a ref into a release, in steps the pipeline runs apart: `export` (the commit's files,
 /// where checks and migrations read them), `build` (beside the database's backup and migrations,
 /// in the same staging directory), `publish` once every stage before the start has passed.
-public protocol ReleaseBuilder: Sendable {
+package protocol ReleaseBuilder: Sendable {
     /// Resolves `ref` in the repository and exports that commit (not the work tree) into a staging
     /// directory. Throws `SlipwayError(.refNotFound)` or `SlipwayError(.buildFailed)` (the export
     /// failed); then nothing is left behind.
@@ -27,7 +27,7 @@ public protocol ReleaseBuilder: Sendable {
 
 extension ReleaseBuilder {
     /// Export, build, publish: a release ready to start.
-    public func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
+    package func prepare(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> Release {
         let exported = try await export(service: service, ref: ref, log: log)
         let built = try await build(exported, service: service, log: log)
         do {
@@ -40,20 +40,20 @@ extension ReleaseBuilder {
 }
 
 /// A release being prepared: exported, perhaps built, not published yet.
-public struct StagedRelease: Sendable, Equatable {
+package struct StagedRelease: Sendable, Equatable {
     /// What the release will be once published: its id, version, commit, final directory, and once
     /// built its build time and image.
-    public var release: Release
+    package var release: Release
     /// Where its files are until `publish` moves them to `release.directory`.
-    public var directory: String
+    package var directory: String
 
-    public init(release: Release, directory: String) {
+    package init(release: Release, directory: String) {
         self.release = release
         self.directory = directory
     }
 
     /// The release as it is now: its files in the staging directory.
-    public var inPlace: Release {
+    package var inPlace: Release {
         var release = release
         release.directory = directory
         return release

@@ -3,17 +3,17 @@ import Foundation
 
 /// Durable state: releases, deployments with their stages and logs, what each service runs,
 /// and the append-only audit trail. Every write is one transaction.
-public protocol ReleaseStore: Sendable {
+package protocol ReleaseStore: Sendable {
     func saveRelease(_ release: Release) async throws
     /// A service's releases, newest first.
-    func releases(service: String) async throws -> [Release]
-    func deleteRelease(service: String, id: String) async throws
+    func releases(service: ServiceKey) async throws -> [Release]
+    func deleteRelease(service: ServiceKey, id: String) async throws
 
     /// Inserts or replaces a deployment with its stages.
     func saveDeployment(_ deployment: Deployment) async throws
     func deployment(id: String) async throws -> Deployment?
-    /// Newest first; all services when `service` is nil.
-    func deployments(service: String?, limit: Int) async throws -> [Deployment]
+    /// Newest first; all services of every environment when `service` is nil.
+    func deployments(service: ServiceKey?, limit: Int) async throws -> [Deployment]
     /// Deployments whose outcome is still `running` (after a crash: the interrupted ones).
     func runningDeployments() async throws -> [Deployment]
 
@@ -22,31 +22,33 @@ public protocol ReleaseStore: Sendable {
 
     /// What a service serves now: its active release and the instance running it.
     func setActive(_ active: ActiveRelease) async throws
-    func clearActive(service: String) async throws
-    func active(service: String) async throws -> ActiveRelease?
+    func clearActive(service: ServiceKey) async throws
+    func active(service: ServiceKey) async throws -> ActiveRelease?
     func allActive() async throws -> [ActiveRelease]
 
     func appendAudit(_ entry: AuditEntry) async throws
     /// Oldest first.
-    func audit(service: String?, limit: Int) async throws -> [AuditEntry]
+    func audit(service: ServiceKey?, limit: Int) async throws -> [AuditEntry]
 }
 
 /// The release a service serves and the instance running it.
-public struct ActiveRelease: Sendable, Equatable, Codable {
-    public var service: String
-    public var releaseID: String
-    public var instance: Instance?
+package struct ActiveRelease: Sendable, Equatable, Codable {
+    package var service: String
+    /// Nil in the default environment: see `key`.
+    package var environment: String?
+    package var releaseID: String
+    package var instance: Instance?
     /// The release this one replaced: the default target of `rollback`.
-    public var previousReleaseID: String?
-    public var switchedAt: Date
+    package var previousReleaseID: String?
+    package var switchedAt: Date
     /// The instance of the release this one replaced, still running but unrouted, so that a rollback
     /// within the watch period is a switch rather than a start. Recorded from the switch on, so a
     /// daemon that dies before it is stopped finds it again.
-    public var warm: Instance?
+    package var warm: Instance?
     /// When `warm` is stopped: the end of the watch period (the switch itself when there is no watch).
-    public var warmUntil: Date?
+    package var warmUntil: Date?
 
-    public init(service: String, releaseID: String, instance: Instance?, previousReleaseID: String?, switchedAt: Date,
+    package init(service: String, releaseID: String, instance: Instance?, previousReleaseID: String?, switchedAt: Date,
                 warm: Instance? = nil, warmUntil: Date? = nil) {
         self.service = service
         self.releaseID = releaseID
@@ -55,5 +57,14 @@ public struct ActiveRelease: Sendable, Equatable, Codable {
         self.switchedAt = switchedAt
         self.warm = warm
         self.warmUntil = warmUntil
+    }
+
+    /// The service in its environment.
+    package var key: ServiceKey {
+        get { ServiceKey(environment: environment, service: service) }
+        set {
+            service = newValue.service
+            environment = newValue.storedEnvironment
+        }
     }
 }

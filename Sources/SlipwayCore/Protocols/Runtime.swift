@@ -1,7 +1,7 @@
 import SlipwayModel
 
 /// Runs releases as live instances: local processes today, containers later.
-public protocol Runtime: Sendable {
+package protocol Runtime: Sendable {
     /// Starts a release on a free loopback port; returns once it is spawned (not yet healthy).
     /// Throws `SlipwayError(.startFailed)` when it cannot be spawned.
     func start(_ release: Release, service: ServiceConfig) async throws -> Instance
@@ -30,22 +30,22 @@ public protocol Runtime: Sendable {
     func unrecorded(excluding recorded: [Instance]) async -> [Instance]
 }
 
-public struct InstanceExit: Sendable, Equatable {
-    public var instance: Instance
+package struct InstanceExit: Sendable, Equatable {
+    package var instance: Instance
     /// The exit status when it exited, nil when it was killed by a signal or its status is unknown (adopted).
-    public var status: Int32?
-    public var signal: Int32?
+    package var status: Int32?
+    package var signal: Int32?
     /// True when the exit followed a `stop` call.
-    public var requested: Bool
+    package var requested: Bool
 
-    public init(instance: Instance, status: Int32?, signal: Int32?, requested: Bool) {
+    package init(instance: Instance, status: Int32?, signal: Int32?, requested: Bool) {
         self.instance = instance
         self.status = status
         self.signal = signal
         self.requested = requested
     }
 
-    public var summary: String {
+    package var summary: String {
         if let status { return "exited with status \(status)" }
         if let signal { return "killed by signal \(signal)" }
         return "exited"

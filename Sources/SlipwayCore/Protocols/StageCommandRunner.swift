@@ -1,7 +1,7 @@
 import SlipwayModel
 
 /// Runs a pipeline command (a check, a smoke script) in a release directory.
-public protocol StageCommandRunner: Sendable {
+package protocol StageCommandRunner: Sendable {
     /// Runs `command` through `/bin/sh -c` in `directory` with the daemon's environment plus
     /// `environment`, streaming each output line to `log`. Past `timeout` its whole process group is
     /// killed. Throws only when it cannot be started.
@@ -9,14 +9,14 @@ public protocol StageCommandRunner: Sendable {
              log: @escaping @Sendable (String) -> Void) async throws -> StageCommandOutcome
 }
 
-public struct StageCommandOutcome: Sendable, Equatable {
-    public var status: Int32?
-    public var timedOut: Bool
+package struct StageCommandOutcome: Sendable, Equatable {
+    package var status: Int32?
+    package var timedOut: Bool
 
-    public init(status: Int32?, timedOut: Bool) {
+    package init(status: Int32?, timedOut: Bool) {
         self.status = status
         self.timedOut = timedOut
     }
 
-    public var succeeded: Bool { !timedOut && status == 0 }
+    package var succeeded: Bool { !timedOut && status == 0 }
 }

@@ -10,11 +10,11 @@ struct ServiceQueries: Sendable {
     func status() async throws -> StatusResponse {
         var statuses: [ServiceStatus] = []
         for service in table.services {
-            guard let entry = await table.entry(service.name) else { continue }
-            let releases = try await deps.store.releases(service: service.name)
+            guard let entry = await table.entry(service.key) else { continue }
+            let releases = try await deps.store.releases(service: service.key)
             let served = entry.life.active
             let active = served.flatMap { active in releases.first { $0.id == active.releaseID } }
-            let upstream = await deps.router.upstream(of: service.name)
+            let upstream = await deps.router.upstream(of: service.key)
             let route = (service.route.host ?? "*") + service.route.path
             statuses.append(ServiceStatus(
                 name: service.name, route: route, activeRelease: active, health: entry.life.healthStatus,
@@ -27,8 +27,8 @@ struct ServiceQueries: Sendable {
     }
 
     func history(service: String?, limit: Int) async throws -> [Deployment] {
-        if let service { _ = try table.config(service) }
-        return try await deps.store.deployments(service: service, limit: limit)
+        let key = try service.map { try table.config($0).key }
+        return try await deps.store.deployments(service: key, limit: limit)
     }
 
     func deployment(id: String) async throws -> Deployment {
@@ -45,14 +45,15 @@ struct ServiceQueries: Sendable {
 
     /// The last lines the service's active release printed (its log file, or its container's logs).
     func output(service name: String, lines: Int) async throws -> String {
-        _ = try table.config(name)
-        guard let instance = await table.active(name)?.instance else {
+        let service = try table.config(name)
+        guard let instance = await table.active(service.key)?.instance else {
             throw SlipwayError(.nothingToRollBack, "\(name) has no active release", context: ErrorContext(service: name))
         }
         return await deps.runtime.logTail(instance, lines: lines)
     }
 
     func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
-        try await deps.store.audit(service: service, limit: limit)
+        // An unknown name is not refused: the trail keeps lines of services since removed from slipway.yml.
+        try await deps.store.audit(service: service.map { ServiceKey(service: $0) }, limit: limit)
     }
 }

@@ -11,10 +11,10 @@ struct Recovery: Sendable {
     /// when it still runs, else restart it from its release directory.
     func recover() async throws {
         for service in table.services {
-            await deps.router.configure(service: service.name, route: service.route)
+            await deps.router.configure(service: service.key, route: service.route)
         }
         for var interrupted in try await deps.store.runningDeployments() {
-            let active = try await deps.store.active(service: interrupted.service)
+            let active = try await deps.store.active(service: interrupted.key)
             if let candidate = interrupted.instance, candidate != active?.instance, await deps.runtime.isAlive(candidate) {
                 await deps.runtime.adopt(candidate)
                 await deps.runtime.stop(candidate, timeout: .seconds(10))
@@ -22,9 +22,9 @@ struct Recovery: Sendable {
             var cleaned = ""
             if let releaseID = interrupted.toRelease, releaseID != active?.releaseID, releaseID != active?.previousReleaseID,
                interrupted.kind == .deploy,
-               let release = try await deps.store.releases(service: interrupted.service).first(where: { $0.id == releaseID }) {
+               let release = try await deps.store.releases(service: interrupted.key).first(where: { $0.id == releaseID }) {
                 try? await deps.builder.remove(release)
-                try await deps.store.deleteRelease(service: interrupted.service, id: releaseID)
+                try await deps.store.deleteRelease(service: interrupted.key, id: releaseID)
                 cleaned = "; its half-started release \(releaseID) was removed"
             }
             for index in interrupted.stages.indices where interrupted.stages[index].outcome == .running {
@@ -37,23 +37,23 @@ struct Recovery: Sendable {
             interrupted.finishedAt = deps.now()
             interrupted.message = "interrupted: the daemon stopped while this \(interrupted.kind.rawValue) ran" + cleaned
             try await deps.store.saveDeployment(interrupted)
-            await deps.audit(.deployInterrupted, service: interrupted.service, deployment: interrupted.id, interrupted.message ?? "")
+            await deps.audit(.deployInterrupted, service: interrupted.key, deployment: interrupted.id, interrupted.message ?? "")
         }
         var recorded: [Instance] = []
         for service in table.services {
-            guard let active = try await deps.store.active(service: service.name) else { continue }
+            guard let active = try await deps.store.active(service: service.key) else { continue }
             recorded += [active.instance, active.warm].compactMap { $0 }
             if let instance = active.instance, await deps.runtime.isAlive(instance) {
                 await table.recovered(active, adopted: true)
                 await recoverWarm(service, active)
                 await deps.runtime.adopt(instance)
-                await deps.router.switchTraffic(service: service.name, to: instance.upstream)
-                await deps.audit(.releaseAdopted, service: service.name,
+                await deps.router.switchTraffic(service: service.key, to: instance.upstream)
+                await deps.audit(.releaseAdopted, service: service.key,
                             "re-adopted release \(active.releaseID) still running as pid \(instance.pid) on port \(instance.port)")
             } else {
                 await table.recovered(active, adopted: false)
                 await recoverWarm(service, active)
-                await deps.audit(.releaseRestarting, service: service.name,
+                await deps.audit(.releaseRestarting, service: service.key,
                             "release \(active.releaseID) was not running after the daemon restarted; starting it again")
             }
         }
@@ -64,10 +64,10 @@ struct Recovery: Sendable {
     /// recording it): stopped, so nothing runs on that no one will ever stop.
     func stopUnrecorded(excluding recorded: [Instance]) async {
         for stray in await deps.runtime.unrecorded(excluding: recorded) {
-            let stopTimeout = (try? table.config(stray.service))?.stopTimeout ?? .seconds(10)
+            let stopTimeout = table.config(stray.key)?.stopTimeout ?? .seconds(10)
             await deps.runtime.stop(stray, timeout: stopTimeout)
             let what = stray.containerID.map { "container \($0.prefix(12))" } ?? "pid \(stray.pid)"
-            await deps.audit(.releaseUnrecordedStopped, service: stray.service,
+            await deps.audit(.releaseUnrecordedStopped, service: stray.key,
                         "stopped \(what) of release \(stray.releaseID): it was running but no record named it "
                             + "(the daemon stopped between starting it and recording it)")
         }
@@ -77,13 +77,13 @@ struct Recovery: Sendable {
     /// start) and every warm one (a rollback after the restart starts it again).
     func stopAll() async {
         for service in table.services {
-            guard let active = await table.active(service.name) else { continue }
+            guard let active = await table.active(service.key) else { continue }
             if let warm = active.warm {
                 await deps.runtime.stop(warm, timeout: service.stopTimeout)
-                if let forgotten = await table.forgetWarm(service.name) { await deps.record(forgotten) }
+                if let forgotten = await table.forgetWarm(service.key) { await deps.record(forgotten) }
             }
             guard let instance = active.instance else { continue }
-            await table.stopped(service.name)
+            await table.stopped(service.key)
             await deps.runtime.stop(instance, timeout: service.stopTimeout)
         }
     }
@@ -96,14 +96,14 @@ struct Recovery: Sendable {
         if alive { await deps.runtime.adopt(warm) }
         let remaining = active.warmUntil.map { $0.timeIntervalSince(deps.now()) } ?? 0
         if alive, remaining > 0 {
-            let switchedBy = try? await deps.store.deployments(service: service.name, limit: 50)
+            let switchedBy = try? await deps.store.deployments(service: service.key, limit: 50)
                 .first { $0.outcome == .succeeded && $0.toRelease == active.releaseID }?.id
-            await table.recoveredWarm(service.name, remaining: .seconds(remaining), switchedBy: switchedBy)
-            await deps.audit(.releaseAdopted, service: service.name,
+            await table.recoveredWarm(service.key, remaining: .seconds(remaining), switchedBy: switchedBy)
+            await deps.audit(.releaseAdopted, service: service.key,
                         "re-adopted warm release \(warm.releaseID) (pid \(warm.pid)); its watch ends in \(DurationText.format(.seconds(remaining)))")
         } else {
             if alive { await deps.runtime.stop(warm, timeout: service.stopTimeout) }
-            if let forgotten = await table.forgetWarm(service.name) { await deps.record(forgotten) }
+            if let forgotten = await table.forgetWarm(service.key) { await deps.record(forgotten) }
         }
     }
 }

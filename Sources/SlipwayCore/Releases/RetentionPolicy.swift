@@ -2,15 +2,15 @@ import SlipwayModel
 
 /// Which releases to delete so that `retain` are kept: the newest ones, and never the active release
 /// or the one it replaced (the instant rollback target), whatever their age.
-public struct RetentionPolicy: Sendable {
-    public var retain: Int
+package struct RetentionPolicy: Sendable {
+    package var retain: Int
 
-    public init(retain: Int) {
+    package init(retain: Int) {
         self.retain = max(1, retain)
     }
 
     /// `releases` newest first; returns those to prune.
-    public func releasesToPrune(_ releases: [Release], protecting protected: Set<String>) -> [Release] {
+    package func releasesToPrune(_ releases: [Release], protecting protected: Set<String>) -> [Release] {
         var kept = 0
         var prune: [Release] = []
         for release in releases {

@@ -23,7 +23,7 @@ actor ServiceTable {
         var config: ServiceConfig { life.config }
     }
 
-    private var entries: [String: Entry]
+    private var entries: [ServiceKey: Entry]
     private let file: String
     /// In the order `slipway.yml` lists them.
     let services: [ServiceConfig]
@@ -31,8 +31,8 @@ actor ServiceTable {
     private let date: @Sendable () -> Date
 
     init(config: ProjectConfig, clock: any MonotonicClock, now date: @escaping @Sendable () -> Date) {
-        var entries: [String: Entry] = [:]
-        for service in config.services { entries[service.name] = Entry(life: ServiceLife(config: service)) }
+        var entries: [ServiceKey: Entry] = [:]
+        for service in config.services { entries[service.key] = Entry(life: ServiceLife(config: service)) }
         self.entries = entries
         self.file = config.file
         self.services = config.services
@@ -40,8 +40,10 @@ actor ServiceTable {
         self.date = date
     }
 
+    /// The configuration of the service a request names (in the default environment until
+    /// environments exist).
     nonisolated func config(_ name: String) throws -> ServiceConfig {
-        guard let service = services.first(where: { $0.name == name }) else {
+        guard let service = services.first(where: { $0.key == ServiceKey(service: name) }) else {
             let known = services.map(\.name).joined(separator: ", ")
             throw SlipwayError(.unknownService, "no service named \"\(name)\" in \(file) (services: \(known))",
                                context: ErrorContext(service: name))
@@ -49,45 +51,47 @@ actor ServiceTable {
         return service
     }
 
-    func entry(_ name: String) -> Entry? { entries[name] }
-    func active(_ name: String) -> ActiveRelease? { entries[name]?.life.active }
+    nonisolated func config(_ key: ServiceKey) -> ServiceConfig? { services.first { $0.key == key } }
+
+    func entry(_ key: ServiceKey) -> Entry? { entries[key] }
+    func active(_ key: ServiceKey) -> ActiveRelease? { entries[key]?.life.active }
 
     // MARK: locks
 
     /// Takes a service's lock or refuses at once, naming who holds it.
-    func acquire(_ name: String, _ lock: ServiceLock) throws {
-        if let held = entries[name]?.lock {
+    func acquire(_ key: ServiceKey, _ lock: ServiceLock) throws {
+        if let held = entries[key]?.lock {
             let what = held.deploymentID.map { "\(held.what) \($0)" } ?? held.what
             throw SlipwayError(.deploymentInProgress,
-                               "\(name) is busy: \(what) started by \(held.actor) is running; try again when it ends",
-                               context: ErrorContext(service: name, deployment: held.deploymentID))
+                               "\(key) is busy: \(what) started by \(held.actor) is running; try again when it ends",
+                               context: ErrorContext(service: key.service, deployment: held.deploymentID))
         }
-        entries[name]?.lock = lock
+        entries[key]?.lock = lock
     }
 
-    func release(_ name: String) { entries[name]?.lock = nil }
+    func release(_ key: ServiceKey) { entries[key]?.lock = nil }
 
     // MARK: what deployments change
 
     func activate(_ active: ActiveRelease, startedAt: Duration) {
-        entries[active.service]?.life.activate(active, startedAt: startedAt, now: clock.now, date: date())
+        entries[active.key]?.life.activate(active, startedAt: startedAt, now: clock.now, date: date())
     }
 
-    func switchedBack(_ name: String, to previous: ActiveRelease?) {
-        entries[name]?.life.switchedBack(to: previous, now: clock.now, date: date())
+    func switchedBack(_ key: ServiceKey, to previous: ActiveRelease?) {
+        entries[key]?.life.switchedBack(to: previous, now: clock.now, date: date())
     }
 
-    func markSwitched(_ name: String, by deployment: String) { entries[name]?.life.markSwitched(by: deployment) }
-    func endWatch(_ name: String) { entries[name]?.life.endWatch() }
+    func markSwitched(_ key: ServiceKey, by deployment: String) { entries[key]?.life.markSwitched(by: deployment) }
+    func endWatch(_ key: ServiceKey) { entries[key]?.life.endWatch() }
 
     /// Clears the warm instance; returns the active release without it, to record, or nil.
-    func forgetWarm(_ name: String) -> ActiveRelease? { entries[name]?.life.forgetWarm() }
+    func forgetWarm(_ key: ServiceKey) -> ActiveRelease? { entries[key]?.life.forgetWarm() }
 
     // MARK: exits
 
-    func claimExits(of instance: Instance) { entries[instance.service]?.exits.claim(instance) }
-    func unclaimExits(of instance: Instance) { entries[instance.service]?.exits.release(instance) }
-    func exitSummary(of instance: Instance) -> String? { entries[instance.service]?.exits.summary(of: instance) }
+    func claimExits(of instance: Instance) { entries[instance.key]?.exits.claim(instance) }
+    func unclaimExits(of instance: Instance) { entries[instance.key]?.exits.release(instance) }
+    func exitSummary(of instance: Instance) -> String? { entries[instance.key]?.exits.summary(of: instance) }
 
     /// How a starting instance ended, once the runtime has reported its exit (it is usually a few
     /// milliseconds behind the probe that found the instance gone).
@@ -101,12 +105,12 @@ actor ServiceTable {
 
     /// Notes an exit and says what follows from it for the service's serving release.
     func exited(_ exit: InstanceExit) -> [ServiceLife.Effect] {
-        let name = exit.instance.service
-        guard var entry = entries[name] else { return [] }
+        let key = exit.instance.key
+        guard var entry = entries[key] else { return [] }
         let serving = entry.life.active?.instance == exit.instance || entry.life.active?.warm == exit.instance
         entry.exits.note(exit, serving: serving)
         let effects = entry.life.exited(exit, now: clock.now, deploying: entry.lock != nil)
-        entries[name] = entry
+        entries[key] = entry
         return effects
     }
 
@@ -114,42 +118,42 @@ actor ServiceTable {
 
     /// What the supervision loop should start now; marks those services busy. A service a
     /// deployment holds is left alone.
-    func takeDueJobs() -> [(service: String, job: ServiceLife.Job)] {
+    func takeDueJobs() -> [(service: ServiceKey, job: ServiceLife.Job)] {
         let now = clock.now
-        var jobs: [(String, ServiceLife.Job)] = []
-        for name in entries.keys.sorted() {
-            guard var entry = entries[name], !entry.busy, entry.lock == nil, let job = entry.life.dueJob(now: now) else { continue }
+        var jobs: [(ServiceKey, ServiceLife.Job)] = []
+        for key in entries.keys.sorted() {
+            guard var entry = entries[key], !entry.busy, entry.lock == nil, let job = entry.life.dueJob(now: now) else { continue }
             entry.busy = true
-            entries[name] = entry
-            jobs.append((name, job))
+            entries[key] = entry
+            jobs.append((key, job))
         }
         return jobs
     }
 
-    func jobEnded(_ name: String) { entries[name]?.busy = false }
+    func jobEnded(_ key: ServiceKey) { entries[key]?.busy = false }
 
     /// A supervision probe came back; ignored while a deployment holds the service.
     func probed(_ instance: Instance, _ result: ProbeResult) -> [ServiceLife.Effect] {
-        guard entries[instance.service]?.lock == nil else { return [] }
-        return entries[instance.service]?.life.probed(instance, result, now: clock.now) ?? []
+        guard entries[instance.key]?.lock == nil else { return [] }
+        return entries[instance.key]?.life.probed(instance, result, now: clock.now) ?? []
     }
 
-    func restarted(_ name: String, as restarted: ActiveRelease, startedAt: Duration) {
-        entries[name]?.life.restarted(restarted, startedAt: startedAt, now: clock.now, date: date())
+    func restarted(_ key: ServiceKey, as restarted: ActiveRelease, startedAt: Duration) {
+        entries[key]?.life.restarted(restarted, startedAt: startedAt, now: clock.now, date: date())
     }
 
-    func restartFailed(_ name: String) { entries[name]?.life.restartFailed(now: clock.now) }
-    func restartAbandoned(_ name: String) { entries[name]?.life.restartAbandoned(now: clock.now) }
+    func restartFailed(_ key: ServiceKey) { entries[key]?.life.restartFailed(now: clock.now) }
+    func restartAbandoned(_ key: ServiceKey) { entries[key]?.life.restartAbandoned(now: clock.now) }
 
     // MARK: recovery and shutdown
 
     func recovered(_ active: ActiveRelease, adopted: Bool) {
-        entries[active.service]?.life.recovered(active, adopted: adopted, now: clock.now)
+        entries[active.key]?.life.recovered(active, adopted: adopted, now: clock.now)
     }
 
-    func recoveredWarm(_ name: String, remaining: Duration, switchedBy: String?) {
-        entries[name]?.life.recoveredWarm(remaining: remaining, switchedBy: switchedBy, now: clock.now)
+    func recoveredWarm(_ key: ServiceKey, remaining: Duration, switchedBy: String?) {
+        entries[key]?.life.recoveredWarm(remaining: remaining, switchedBy: switchedBy, now: clock.now)
     }
 
-    func stopped(_ name: String) { entries[name]?.life.stopped() }
+    func stopped(_ key: ServiceKey) { entries[key]?.life.stopped() }
 }

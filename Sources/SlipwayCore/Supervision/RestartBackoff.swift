@@ -1,19 +1,19 @@
 /// How long to wait before restarting a crashed release: doubling from `initial` up to `maximum`,
 /// reset once the release has stayed up for `resetAfter` (as systemd's and Kubernetes' crash loops do).
-public struct RestartBackoff: Sendable, Equatable {
-    public var initial: Duration
-    public var maximum: Duration
-    public var resetAfter: Duration
-    public private(set) var attempts = 0
+package struct RestartBackoff: Sendable, Equatable {
+    package var initial: Duration
+    package var maximum: Duration
+    package var resetAfter: Duration
+    package private(set) var attempts = 0
 
-    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30), resetAfter: Duration = .seconds(60)) {
+    package init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30), resetAfter: Duration = .seconds(60)) {
         self.initial = initial
         self.maximum = maximum
         self.resetAfter = resetAfter
     }
 
     /// The delay before the next restart, given how long the release ran before it crashed.
-    public mutating func nextDelay(afterUptime uptime: Duration) -> Duration {
+    package mutating func nextDelay(afterUptime uptime: Duration) -> Duration {
         if uptime >= resetAfter { attempts = 0 }
         var delay = initial
         for _ in 0..<min(attempts, 16) { delay = delay * 2 }

@@ -3,8 +3,8 @@ import SlipwayModel
 
 /// A crashed release started again from its directory (no rebuild), routed once healthy.
 extension Supervisor {
-    func restart(_ service: String, _ active: ActiveRelease) async {
-        guard let config = try? table.config(service),
+    func restart(_ service: ServiceKey, _ active: ActiveRelease) async {
+        guard let config = table.config(service),
               (try? await table.acquire(service, ServiceLock(deploymentID: nil, actor: "slipway", what: "restart of \(active.releaseID)"))) != nil
         else { return }
         await restartHolding(config, active)
@@ -12,7 +12,7 @@ extension Supervisor {
     }
 
     private func restartHolding(_ config: ServiceConfig, _ active: ActiveRelease) async {
-        let service = config.name
+        let service = config.key
         do {
             guard let release = try await deps.store.releases(service: service).first(where: { $0.id == active.releaseID }) else {
                 await table.restartAbandoned(service)

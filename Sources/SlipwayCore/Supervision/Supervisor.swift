@@ -42,10 +42,10 @@ struct Supervisor: Sendable {
         }
     }
 
-    func perform(_ job: ServiceLife.Job, of service: String) async {
+    func perform(_ job: ServiceLife.Job, of service: ServiceKey) async {
         switch job {
         case .probe(let instance):
-            guard let config = try? table.config(service) else { break }
+            guard let config = table.config(service) else { break }
             let result = await deps.probe.probe(instance.upstream, check: config.health)
             await apply(await table.probed(instance, result), service: service)
         case .restart(let active):
@@ -58,10 +58,10 @@ struct Supervisor: Sendable {
 
     /// An instance exited: what follows for its service (a crash, a warm release gone).
     func handle(_ exit: InstanceExit) async {
-        await apply(await table.exited(exit), service: exit.instance.service)
+        await apply(await table.exited(exit), service: exit.instance.key)
     }
 
-    private func apply(_ effects: [ServiceLife.Effect], service: String) async {
+    private func apply(_ effects: [ServiceLife.Effect], service: ServiceKey) async {
         for effect in effects {
             switch effect {
             case .audit(let action, let detail):
@@ -77,7 +77,7 @@ struct Supervisor: Sendable {
     }
 
     /// The watch ended: stop the warm instance; a later rollback starts its release again.
-    private func retire(_ service: String, _ warm: Instance) async {
+    private func retire(_ service: ServiceKey, _ warm: Instance) async {
         guard let entry = await table.entry(service), entry.lock == nil, entry.life.active?.warm == warm else { return }
         await deps.runtime.stop(warm, timeout: entry.config.stopTimeout)
         if let active = await table.forgetWarm(service) { await deps.record(active) }

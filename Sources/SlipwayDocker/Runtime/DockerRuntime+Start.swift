@@ -56,7 +56,7 @@ extension DockerRuntime {
         }
         let id = created.id
         let starting = Instance(service: service.name, releaseID: release.id, pid: 0, port: 0, startToken: 0,
-                                   logFile: "", containerID: id)
+                                   logFile: "", containerID: id, environment: service.key.storedEnvironment)
         // Watched from before it starts, so an exit the event stream reports at once is not lost.
         watched[id] = WatchedContainer(instance: starting, starting: true)
         do {
@@ -72,7 +72,7 @@ extension DockerRuntime {
                 throw failure("the engine did not publish container port \(docker.port) on 127.0.0.1")
             }
             let instance = Instance(service: service.name, releaseID: release.id, pid: details.state.pid, port: port,
-                                    startToken: 0, logFile: "", containerID: id)
+                                    startToken: 0, logFile: "", containerID: id, environment: service.key.storedEnvironment)
             let entry = watched[id]
             watched[id] = WatchedContainer(instance: instance)
             if entry?.diedDuringStart == true {

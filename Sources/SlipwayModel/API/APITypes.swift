@@ -1,19 +1,19 @@
 import Foundation
 
 /// The daemon's HTTP API, spoken over `.slipway/slipway.sock`. Field names are stable (docs/API.md).
-public enum API {
-    public static let socketName = "slipway.sock"
-    public static let version = "v1"
+package enum API {
+    package static let socketName = "slipway.sock"
+    package static let version = "v1"
 }
 
-public struct DeployRequest: Sendable, Codable, Equatable {
-    public var service: String
-    public var ref: String
-    public var actor: String
+package struct DeployRequest: Sendable, Codable, Equatable {
+    package var service: String
+    package var ref: String
+    package var actor: String
     /// How it was started (`changed`, `push`); recorded on the deployment.
-    public var trigger: Trigger?
+    package var trigger: Trigger?
 
-    public init(service: String, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
+    package init(service: String, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
         self.service = service
         self.ref = ref
         self.actor = actor
@@ -21,13 +21,13 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     }
 }
 
-public struct RollbackRequest: Sendable, Codable, Equatable {
-    public var service: String
+package struct RollbackRequest: Sendable, Codable, Equatable {
+    package var service: String
     /// A release id or a version label; nil means the release the current one replaced.
-    public var to: String?
-    public var actor: String
+    package var to: String?
+    package var actor: String
 
-    public init(service: String, to: String? = nil, actor: String) {
+    package init(service: String, to: String? = nil, actor: String) {
         self.service = service
         self.to = to
         self.actor = actor
@@ -35,8 +35,8 @@ public struct RollbackRequest: Sendable, Codable, Equatable {
 }
 
 /// One line of the newline-delimited JSON stream a deploy or rollback answers with.
-public struct DeploymentEvent: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable {
+package struct DeploymentEvent: Sendable, Codable, Equatable {
+    package enum Kind: String, Sendable, Codable {
         /// The deployment has an id.
         case accepted
         /// A stage started or ended.
@@ -53,18 +53,18 @@ public struct DeploymentEvent: Sendable, Codable, Equatable {
         case summary
     }
 
-    public var event: Kind
-    public var deploymentID: String?
-    public var stage: StageRecord?
-    public var line: String?
-    public var deployment: Deployment?
-    public var error: APIError?
+    package var event: Kind
+    package var deploymentID: String?
+    package var stage: StageRecord?
+    package var line: String?
+    package var deployment: Deployment?
+    package var error: APIError?
     /// In a run: the service the event is about.
-    public var service: String?
-    public var plan: RunPlan?
-    public var summary: RunSummary?
+    package var service: String?
+    package var plan: RunPlan?
+    package var summary: RunSummary?
 
-    public init(event: Kind, deploymentID: String? = nil, stage: StageRecord? = nil, line: String? = nil,
+    package init(event: Kind, deploymentID: String? = nil, stage: StageRecord? = nil, line: String? = nil,
                 deployment: Deployment? = nil, error: APIError? = nil, service: String? = nil,
                 plan: RunPlan? = nil, summary: RunSummary? = nil) {
         self.event = event
@@ -80,34 +80,34 @@ public struct DeploymentEvent: Sendable, Codable, Equatable {
 }
 
 /// The body of every non-2xx answer, and of a `refused` event.
-public struct APIError: Sendable, Codable, Equatable, Error {
-    public var code: SlipwayError.Code
-    public var message: String
-    public var exitCode: ExitStatus
+package struct APIError: Sendable, Codable, Equatable, Error {
+    package var code: SlipwayError.Code
+    package var message: String
+    package var exitCode: ExitStatus
 
-    public init(code: SlipwayError.Code, message: String, exitCode: ExitStatus) {
+    package init(code: SlipwayError.Code, message: String, exitCode: ExitStatus) {
         self.code = code
         self.message = message
         self.exitCode = exitCode
     }
 
-    public init(_ error: SlipwayError) {
+    package init(_ error: SlipwayError) {
         self.init(code: error.code, message: error.description, exitCode: ExitStatus.forError(error.code))
     }
 }
 
-public struct StatusResponse: Sendable, Codable, Equatable {
-    public var proxy: String
-    public var services: [ServiceStatus]
+package struct StatusResponse: Sendable, Codable, Equatable {
+    package var proxy: String
+    package var services: [ServiceStatus]
 
-    public init(proxy: String, services: [ServiceStatus]) {
+    package init(proxy: String, services: [ServiceStatus]) {
         self.proxy = proxy
         self.services = services
     }
 }
 
-public struct ServiceStatus: Sendable, Codable, Equatable {
-    public enum Health: String, Sendable, Codable {
+package struct ServiceStatus: Sendable, Codable, Equatable {
+    package enum Health: String, Sendable, Codable {
         case healthy
         case unhealthy
         /// Not yet probed since it started.
@@ -116,22 +116,22 @@ public struct ServiceStatus: Sendable, Codable, Equatable {
         case down
     }
 
-    public var name: String
-    public var route: String
-    public var activeRelease: Release?
-    public var health: Health
-    public var upstreams: [String]
-    public var pid: Int32?
-    public var restarts: Int
+    package var name: String
+    package var route: String
+    package var activeRelease: Release?
+    package var health: Health
+    package var upstreams: [String]
+    package var pid: Int32?
+    package var restarts: Int
     /// The id of a deployment of this service that is running now.
-    public var deploying: String?
-    public var retainedReleases: [String]
+    package var deploying: String?
+    package var retainedReleases: [String]
     /// The replaced release still running unrouted (a rollback to it is a switch), and until when.
-    public var warmRelease: String?
-    public var warmPid: Int32?
-    public var warmUntil: Date?
+    package var warmRelease: String?
+    package var warmPid: Int32?
+    package var warmUntil: Date?
 
-    public init(name: String, route: String, activeRelease: Release?, health: Health, upstreams: [String],
+    package init(name: String, route: String, activeRelease: Release?, health: Health, upstreams: [String],
                 pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String],
                 warmRelease: String? = nil, warmPid: Int32? = nil, warmUntil: Date? = nil) {
         self.warmRelease = warmRelease
@@ -151,8 +151,8 @@ public struct ServiceStatus: Sendable, Codable, Equatable {
 
 /// JSON coding shared by the daemon, the store and the CLI: ISO 8601 dates with milliseconds (stage
 /// timings are often well under a second), sorted keys. Dates without a fraction are read too.
-public enum APICoding {
-    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+package enum APICoding {
+    package static func encoder(pretty: Bool = false) -> JSONEncoder {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
@@ -163,7 +163,7 @@ public enum APICoding {
         return e
     }
 
-    public static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()

@@ -1,20 +1,20 @@
 import Foundation
 
 /// `slipway deploy --changed` / `slipway plan --changed`: deploy the services a commit range touched.
-public struct RunRequest: Sendable, Codable, Equatable {
+package struct RunRequest: Sendable, Codable, Equatable {
     /// Diff from this commit; nil: from each service's last successfully deployed commit
     /// (a service never deployed is deployed).
-    public var from: String?
+    package var from: String?
     /// The commit to deploy (default `HEAD`).
-    public var to: String
+    package var to: String
     /// Instead of a diff: exactly these services, in dependency order.
-    public var services: [String]?
-    public var actor: String
+    package var services: [String]?
+    package var actor: String
     /// What the deployment records say started them: `changed` (nil) for `deploy --changed`, `push`
     /// for the post-receive hook.
-    public var trigger: Trigger?
+    package var trigger: Trigger?
 
-    public init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: Trigger? = nil) {
+    package init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: Trigger? = nil) {
         self.from = from
         self.to = to
         self.services = services
@@ -24,17 +24,17 @@ public struct RunRequest: Sendable, Codable, Equatable {
 }
 
 /// The services a run deploys, in waves: a wave's services deploy in parallel, waves in order.
-public struct RunPlan: Sendable, Codable, Equatable {
-    public struct Entry: Sendable, Codable, Equatable {
-        public var service: String
+package struct RunPlan: Sendable, Codable, Equatable {
+    package struct Entry: Sendable, Codable, Equatable {
+        package var service: String
         /// The commit diffed from; nil when the service was never deployed or was named.
-        public var from: String?
+        package var from: String?
         /// Changed files that matched its `paths` (at most 20 shown).
-        public var because: [String]
+        package var because: [String]
         /// The stages it will go through.
-        public var stages: [Stage]
+        package var stages: [Stage]
 
-        public init(service: String, from: String?, because: [String], stages: [Stage]) {
+        package init(service: String, from: String?, because: [String], stages: [Stage]) {
             self.service = service
             self.from = from
             self.because = because
@@ -43,20 +43,20 @@ public struct RunPlan: Sendable, Codable, Equatable {
     }
 
     /// The full commit being deployed.
-    public var to: String
-    public var waves: [[Entry]]
+    package var to: String
+    package var waves: [[Entry]]
 
-    public init(to: String, waves: [[Entry]]) {
+    package init(to: String, waves: [[Entry]]) {
         self.to = to
         self.waves = waves
     }
 }
 
 /// How each service of a run ended; the run's exit code is the worst of them.
-public struct RunSummary: Sendable, Codable, Equatable {
-    public struct Result: Sendable, Codable, Equatable {
+package struct RunSummary: Sendable, Codable, Equatable {
+    package struct Result: Sendable, Codable, Equatable {
         /// How one service of a run ended: its deployment's outcome, or why it has none.
-        public enum Outcome: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        package enum Outcome: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
             case succeeded
             case failed
             case rolledBack = "rolled_back"
@@ -66,9 +66,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
             /// Refused before a deployment began (busy, unknown service).
             case refused
 
-            public var description: String { rawValue }
+            package var description: String { rawValue }
 
-            public init(_ outcome: Deployment.Outcome) {
+            package init(_ outcome: Deployment.Outcome) {
                 switch outcome {
                 case .succeeded: self = .succeeded
                 // A deployment hands back its record once it has ended; a running one would be a
@@ -80,13 +80,13 @@ public struct RunSummary: Sendable, Codable, Equatable {
             }
         }
 
-        public var service: String
-        public var deploymentID: String?
-        public var outcome: Outcome
-        public var exitCode: ExitStatus
-        public var message: String
+        package var service: String
+        package var deploymentID: String?
+        package var outcome: Outcome
+        package var exitCode: ExitStatus
+        package var message: String
 
-        public init(service: String, deploymentID: String?, outcome: Outcome, exitCode: ExitStatus, message: String) {
+        package init(service: String, deploymentID: String?, outcome: Outcome, exitCode: ExitStatus, message: String) {
             self.service = service
             self.deploymentID = deploymentID
             self.outcome = outcome
@@ -95,11 +95,11 @@ public struct RunSummary: Sendable, Codable, Equatable {
         }
     }
 
-    public var plan: RunPlan
-    public var results: [Result]
-    public var exitCode: ExitStatus
+    package var plan: RunPlan
+    package var results: [Result]
+    package var exitCode: ExitStatus
 
-    public init(plan: RunPlan, results: [Result], exitCode: ExitStatus) {
+    package init(plan: RunPlan, results: [Result], exitCode: ExitStatus) {
         self.plan = plan
         self.results = results
         self.exitCode = exitCode

@@ -1,28 +1,28 @@
 /// One entry of `databases:` in `slipway.yml`: where it is, its migrations and its backups.
-public struct DatabaseConfig: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable {
+package struct DatabaseConfig: Sendable, Equatable {
+    package enum Kind: String, Sendable, Equatable {
         case postgres
         case sqlite
     }
 
-    public var name: String
+    package var name: String
     /// `postgres://user:pass@host:port/db` or `sqlite:path/to/file.db` (relative to the config's directory),
     /// after `${VAR}` expansion. Holds secrets: never print it (see `redactedURL`).
-    public var url: String
+    package var url: String
     /// Directory of `V<version>__<description>.sql` and `R__<description>.sql` files,
     /// relative to the config's directory.
-    public var migrations: String
-    public var backup: BackupConfig
+    package var migrations: String
+    package var backup: BackupConfig
     /// PostgreSQL: `SET lock_timeout` for migrations.
-    public var lockTimeout: Duration
+    package var lockTimeout: Duration
     /// Allow a pending version lower than the highest applied one (Flyway's outOfOrder).
-    public var outOfOrder: Bool
+    package var outOfOrder: Bool
     /// How long a deployment's backup stage (validate, dump, verify) or `slipway db backup` may take.
-    public var backupTimeout: Duration
+    package var backupTimeout: Duration
     /// How long a deployment's migrate stage (every pending migration) or `slipway db migrate` may take.
-    public var migrateTimeout: Duration
+    package var migrateTimeout: Duration
 
-    public init(name: String, url: String, migrations: String, backup: BackupConfig,
+    package init(name: String, url: String, migrations: String, backup: BackupConfig,
                 lockTimeout: Duration = .seconds(5), outOfOrder: Bool = false,
                 backupTimeout: Duration = .seconds(1800), migrateTimeout: Duration = .seconds(1800)) {
         self.name = name
@@ -35,20 +35,20 @@ public struct DatabaseConfig: Sendable, Equatable {
         self.migrateTimeout = migrateTimeout
     }
 
-    public var kind: Kind { url.hasPrefix("sqlite:") ? .sqlite : .postgres }
+    package var kind: Kind { url.hasPrefix("sqlite:") ? .sqlite : .postgres }
 }
 
-public struct BackupConfig: Sendable, Equatable {
+package struct BackupConfig: Sendable, Equatable {
     /// Default `.slipway/backups/<database>`, relative to the config's directory.
-    public var dir: String
+    package var dir: String
     /// Keep the newest N backups; nil: no count limit.
-    public var keep: Int?
+    package var keep: Int?
     /// Delete backups older than this; nil: no age limit. The newest verified one is never deleted.
-    public var maxAge: Duration?
+    package var maxAge: Duration?
     /// Restore each backup into a scratch database to prove it (default true).
-    public var verify: Bool
+    package var verify: Bool
 
-    public init(dir: String, keep: Int? = 7, maxAge: Duration? = nil, verify: Bool = true) {
+    package init(dir: String, keep: Int? = 7, maxAge: Duration? = nil, verify: Bool = true) {
         self.dir = dir
         self.keep = keep
         self.maxAge = maxAge

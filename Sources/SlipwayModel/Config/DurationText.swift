@@ -1,6 +1,6 @@
 /// Durations as people write them in `slipway.yml`: `250ms`, `2s`, `1.5s`, `5m`.
-public enum DurationText {
-    public static func format(_ duration: Duration) -> String {
+package enum DurationText {
+    package static func format(_ duration: Duration) -> String {
         let ms = duration.milliseconds
         if ms % 3_600_000 == 0 && ms > 0 { return "\(ms / 3_600_000)h" }
         if ms % 60_000 == 0 && ms > 0 { return "\(ms / 60_000)m" }
@@ -12,12 +12,12 @@ public enum DurationText {
 
 extension Duration {
     /// Whole milliseconds, rounded toward zero.
-    public var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
-    public var seconds: Double {
+    package var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

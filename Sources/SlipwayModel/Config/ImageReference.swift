@@ -1,21 +1,21 @@
 /// A container image reference as Docker reads one: `[registry[:port]/]path[:tag][@algorithm:hex]`,
 /// with the grammar of distribution's `reference` package (lowercase path components separated by
 /// `.`, `_`, `__` or dashes; tags of at most 128 word characters, dots and dashes).
-public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvertible {
+package struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Registry and path without tag or digest: `registry.example:5000/team/api`.
-    public var repository: String
-    public var tag: String?
+    package var repository: String
+    package var tag: String?
     /// `sha256:<64 hex>`.
-    public var digest: String?
+    package var digest: String?
 
-    public init(repository: String, tag: String? = nil, digest: String? = nil) {
+    package init(repository: String, tag: String? = nil, digest: String? = nil) {
         self.repository = repository
         self.tag = tag
         self.digest = digest
     }
 
     /// Nil when `text` is not a valid reference.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var rest = Substring(text)
         var digest: String?
         if let at = rest.firstIndex(of: "@") {
@@ -35,7 +35,7 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
         self.init(repository: String(rest), tag: tag, digest: digest)
     }
 
-    public var description: String {
+    package var description: String {
         repository + (tag.map { ":\($0)" } ?? "") + (digest.map { "@\($0)" } ?? "")
     }
 

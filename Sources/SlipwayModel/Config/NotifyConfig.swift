@@ -1,25 +1,25 @@
 import Foundation
 
 /// One entry of `notify:`: where to tell people about deployments, and about which events.
-public struct NotifyChannel: Sendable, Equatable {
-    public enum Destination: Sendable, Equatable {
+package struct NotifyChannel: Sendable, Equatable {
+    package enum Destination: Sendable, Equatable {
         case slack(SlackChannel)
         case telegram(TelegramChannel)
         case webhook(WebhookChannel)
     }
 
-    public var destination: Destination
+    package var destination: Destination
     /// The events this channel is told about; all of them unless the entry says `on:`.
-    public var events: Set<DeploymentNotification.Event>
+    package var events: Set<DeploymentNotification.Event>
 
-    public init(_ destination: Destination,
+    package init(_ destination: Destination,
                 events: Set<DeploymentNotification.Event> = Set(DeploymentNotification.Event.allCases)) {
         self.destination = destination
         self.events = events
     }
 
     /// `slack`, `telegram` or `webhook`: the channel's name in delivery records.
-    public var kind: String {
+    package var kind: String {
         switch destination {
         case .slack: "slack"
         case .telegram: "telegram"
@@ -27,7 +27,7 @@ public struct NotifyChannel: Sendable, Equatable {
         }
     }
 
-    public func subscribes(to event: DeploymentNotification.Event) -> Bool {
+    package func subscribes(to event: DeploymentNotification.Event) -> Bool {
         events.contains(event)
     }
 
@@ -35,7 +35,7 @@ public struct NotifyChannel: Sendable, Equatable {
     /// webhook URL and a bot token each let anyone post as us, and a signing secret lets anyone
     /// forge our webhooks. A Slack webhook's path is listed on its own too, since it is the
     /// credential and is what a server or a library quotes when it names the request.
-    public var credentials: [String] {
+    package var credentials: [String] {
         switch destination {
         case .slack(let slack): [slack.webhook] + (URLComponents(string: slack.webhook).map { [$0.path] } ?? [])
         case .telegram(let telegram): [telegram.token]
@@ -45,25 +45,25 @@ public struct NotifyChannel: Sendable, Equatable {
 }
 
 /// A Slack incoming webhook (`https://hooks.slack.com/services/…`).
-public struct SlackChannel: Sendable, Equatable {
-    public var webhook: String
+package struct SlackChannel: Sendable, Equatable {
+    package var webhook: String
 
-    public init(webhook: String) {
+    package init(webhook: String) {
         self.webhook = webhook
     }
 }
 
 /// A Telegram bot posting with the Bot API's `sendMessage` to one chat.
-public struct TelegramChannel: Sendable, Equatable {
-    public static let defaultBaseURL = "https://api.telegram.org"
+package struct TelegramChannel: Sendable, Equatable {
+    package static let defaultBaseURL = "https://api.telegram.org"
 
-    public var token: String
+    package var token: String
     /// A chat id (`46808774`, `-1001234567890`) or a public channel's `@name`.
-    public var chat: String
+    package var chat: String
     /// Where the Bot API answers, without a trailing `/`; a local server in tests.
-    public var baseURL: String
+    package var baseURL: String
 
-    public init(token: String, chat: String, baseURL: String = TelegramChannel.defaultBaseURL) {
+    package init(token: String, chat: String, baseURL: String = TelegramChannel.defaultBaseURL) {
         self.token = token
         self.chat = chat
         self.baseURL = baseURL
@@ -72,11 +72,11 @@ public struct TelegramChannel: Sendable, Equatable {
 
 /// Any HTTP endpoint, sent the notification as JSON and an HMAC-SHA256 signature of it
 /// (see docs/NOTIFICATIONS.md for the scheme).
-public struct WebhookChannel: Sendable, Equatable {
-    public var url: String
-    public var secret: String
+package struct WebhookChannel: Sendable, Equatable {
+    package var url: String
+    package var secret: String
 
-    public init(url: String, secret: String) {
+    package init(url: String, secret: String) {
         self.url = url
         self.secret = secret
     }

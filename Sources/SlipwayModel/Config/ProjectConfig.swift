@@ -1,19 +1,19 @@
 /// A validated `slipway.yml`: decoded once at the edge (SlipwayConfig), then passed around typed.
-public struct ProjectConfig: Sendable, Equatable {
+package struct ProjectConfig: Sendable, Equatable {
     /// Absolute path of the file this was loaded from.
-    public var file: String
-    public var proxy: ProxyConfig
+    package var file: String
+    package var proxy: ProxyConfig
     /// Services in the order the file declares them.
-    public var services: [ServiceConfig]
+    package var services: [ServiceConfig]
     /// `databases:` in the order the file declares them.
-    public var databases: [DatabaseConfig]
+    package var databases: [DatabaseConfig]
     /// `notify:` in the order the file declares them.
-    public var notify: [NotifyChannel]
+    package var notify: [NotifyChannel]
     /// Every value that came from a `${VAR}` reference, and the notify channels' credentials:
     /// what a `Redactor` built from this config hides.
-    public var secrets: [String]
+    package var secrets: [String]
 
-    public init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = [],
+    package init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = [],
                 notify: [NotifyChannel] = [], secrets: [String] = []) {
         self.file = file
         self.proxy = proxy
@@ -23,34 +23,34 @@ public struct ProjectConfig: Sendable, Equatable {
         self.secrets = secrets
     }
 
-    public func database(named name: String) -> DatabaseConfig? {
+    package func database(named name: String) -> DatabaseConfig? {
         databases.first { $0.name == name }
     }
 
-    public func service(named name: String) -> ServiceConfig? {
+    package func service(named name: String) -> ServiceConfig? {
         services.first { $0.name == name }
     }
 
     /// The directory holding `slipway.yml`: the git repository releases are exported from.
-    public var rootDirectory: String {
+    package var rootDirectory: String {
         guard let slash = file.lastIndex(of: "/") else { return "." }
         let dir = String(file[..<slash])
         return dir.isEmpty ? "/" : dir
     }
 
     /// `.slipway/` next to `slipway.yml`: state, releases, logs and the daemon's socket.
-    public var stateDirectory: String { rootDirectory + "/.slipway" }
+    package var stateDirectory: String { rootDirectory + "/.slipway" }
 }
 
-public struct ProxyConfig: Sendable, Equatable {
-    public var listen: SocketAddressSpec
+package struct ProxyConfig: Sendable, Equatable {
+    package var listen: SocketAddressSpec
     /// A client connection whose client makes no progress for this long is closed: no request in
     /// progress (between requests, or still sending a request's head), a request body that stopped
     /// arriving (answered 408), or a response it doesn't read. Idle keep-alive connections, slow
     /// heads and bodies (slowloris) and stalled readers do not hold the proxy's descriptors for ever.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
 
-    public init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080),
+    package init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080),
                 idleTimeout: Duration = .seconds(75)) {
         self.listen = listen
         self.idleTimeout = idleTimeout
@@ -58,17 +58,17 @@ public struct ProxyConfig: Sendable, Equatable {
 }
 
 /// `host:port` as written in the config (`127.0.0.1:8080`, `[::1]:8080`, `:8080`).
-public struct SocketAddressSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct SocketAddressSpec: Sendable, Equatable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `host:port`; nil when it is not one.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         var host = String(text[..<colon])
         guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
@@ -77,5 +77,5 @@ public struct SocketAddressSpec: Sendable, Equatable, Hashable, CustomStringConv
         self.init(host: host, port: port)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -1,5 +1,5 @@
 /// The documented exit codes of `slipway` (README, `slipway --help`). Stable for scripting.
-public enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case success = 0
     case checksFailed = 1
     case buildFailed = 2
@@ -15,9 +15,9 @@ public enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringConv
     case configInvalid = 8
 
     /// The number, as a script sees it (`exit 3`); `meaning` is the words.
-    public var description: String { String(rawValue) }
+    package var description: String { String(rawValue) }
 
-    public var meaning: String {
+    package var meaning: String {
         switch self {
         case .success: "success"
         case .checksFailed: "checks failed, nothing deployed"
@@ -33,7 +33,7 @@ public enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringConv
 
     /// The exit status a failure with this code maps to; for the database codes, the documented
     /// status of a `slipway db` failure (docs/DATABASES.md). No `default:`: a new code must be placed.
-    public static func forError(_ code: SlipwayError.Code) -> ExitStatus {
+    package static func forError(_ code: SlipwayError.Code) -> ExitStatus {
         switch code {
         case .refNotFound, .buildFailed: .buildFailed
         case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed, .dockerUnavailable: .deployFailed
@@ -53,5 +53,5 @@ public enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringConv
 
 /// Ordered by number, which is by severity: a run's exit status is the worst (highest) of its services'.
 extension ExitStatus: Comparable {
-    public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -1,10 +1,10 @@
 /// An error with a stable code, a human message and the context it happened in.
 ///
 /// Callers match on `code`, never on `message` (kamal-proxy's `errors.go` matches strings; we don't).
-public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Every code a Slipway error can carry: a closed set, so a new one is a compile error wherever
     /// codes are mapped (`ExitStatus.forError`). The raw values are the API's stable `code` field.
-    public enum Code: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    package enum Code: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
         // Configuration and requests.
         case configInvalid = "config_invalid"
         case configNotFound = "config_not_found"
@@ -58,20 +58,20 @@ public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible 
         /// A destructive verb needs `--yes` (or an answer at the prompt) and got neither.
         case confirmationRequired = "confirmation_required"
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
-    public var code: Code
-    public var message: String
-    public var context: ErrorContext
+    package var code: Code
+    package var message: String
+    package var context: ErrorContext
 
-    public init(_ code: Code, _ message: String, context: ErrorContext = ErrorContext()) {
+    package init(_ code: Code, _ message: String, context: ErrorContext = ErrorContext()) {
         self.code = code
         self.message = message
         self.context = context
     }
 
-    public var description: String {
+    package var description: String {
         if let location = context.location {
             return "\(location): \(message)"
         }
@@ -80,15 +80,15 @@ public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Where an error happened: a config position, a service, a deployment.
-public struct ErrorContext: Sendable, Equatable, Codable {
-    public var file: String?
-    public var line: Int?
-    public var column: Int?
-    public var keyPath: String?
-    public var service: String?
-    public var deployment: String?
+package struct ErrorContext: Sendable, Equatable, Codable {
+    package var file: String?
+    package var line: Int?
+    package var column: Int?
+    package var keyPath: String?
+    package var service: String?
+    package var deployment: String?
 
-    public init(file: String? = nil, line: Int? = nil, column: Int? = nil, keyPath: String? = nil,
+    package init(file: String? = nil, line: Int? = nil, column: Int? = nil, keyPath: String? = nil,
                 service: String? = nil, deployment: String? = nil) {
         self.file = file
         self.line = line
@@ -99,7 +99,7 @@ public struct ErrorContext: Sendable, Equatable, Codable {
     }
 
     /// `slipway.yml:12:7: services.web.health.timeout` — the prefix of a config error.
-    public var location: String? {
+    package var location: String? {
         guard let file else { return keyPath }
         var text = file
         if let line { text += ":\(line)" }

@@ -1,15 +1,15 @@
 import Foundation
 
 /// One deployment (or rollback) of one service, as recorded and reported.
-public struct Deployment: Sendable, Equatable, Codable, Identifiable {
-    public enum Kind: String, Sendable, Codable {
+package struct Deployment: Sendable, Equatable, Codable, Identifiable {
+    package enum Kind: String, Sendable, Codable {
         case deploy
         case rollback
         /// Started by the controller when a live release failed its health watch.
         case automaticRollback = "automatic_rollback"
     }
 
-    public enum Outcome: String, Sendable, Codable {
+    package enum Outcome: String, Sendable, Codable {
         case running
         case succeeded
         case failed
@@ -19,40 +19,42 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
         case interrupted
     }
 
-    public var id: String
-    public var kind: Kind
-    public var service: String
-    public var ref: String?
+    package var id: String
+    package var kind: Kind
+    package var service: String
+    /// Nil in the default environment (so such records read as they always have): see `key`.
+    package var environment: String?
+    package var ref: String?
     /// The release that served before; nil on a first deploy.
-    public var fromRelease: String?
+    package var fromRelease: String?
     /// The release being deployed; nil until it is built.
-    public var toRelease: String?
-    public var version: String?
-    public var commit: String?
+    package var toRelease: String?
+    package var version: String?
+    package var commit: String?
     /// The container image id of `toRelease` (Docker services): what a later environment must run.
-    public var image: String?
+    package var image: String?
     /// Who started it: the OS user of the CLI, or `slipway` for automatic actions.
-    public var actor: String
-    public var startedAt: Date
-    public var finishedAt: Date?
-    public var outcome: Outcome
-    public var exitCode: ExitStatus?
-    public var message: String?
-    public var stages: [StageRecord]
+    package var actor: String
+    package var startedAt: Date
+    package var finishedAt: Date?
+    package var outcome: Outcome
+    package var exitCode: ExitStatus?
+    package var message: String?
+    package var stages: [StageRecord]
     /// The instance started for `toRelease`, so a deployment interrupted by a daemon crash can be cleaned up.
-    public var instance: Instance?
+    package var instance: Instance?
     /// Every notification sent about this deployment and whether it arrived.
-    public var notifications: [NotificationDelivery] = []
+    package var notifications: [NotificationDelivery] = []
     /// How it was started: `changed` (a `deploy --changed` run), `push`; nil for a single deploy.
-    public var trigger: Trigger?
+    package var trigger: Trigger?
     /// The id of the verified backup taken before this deployment's migrations.
-    public var backup: String?
+    package var backup: String?
     /// The migrations this deployment applied, in order (`V2__add_employee_timezone.sql`).
-    public var migrations: [String] = []
+    package var migrations: [String] = []
     /// Until when a manual rollback of this deployment is expected (60 minutes after its success).
-    public var rollbackDeadline: Date?
+    package var rollbackDeadline: Date?
 
-    public init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
+    package init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,
                 startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, exitCode: ExitStatus? = nil,
                 message: String? = nil, stages: [StageRecord] = [], instance: Instance? = nil) {
@@ -74,14 +76,23 @@ public struct Deployment: Sendable, Equatable, Codable, Identifiable {
         self.instance = instance
     }
 
-    public var durationSeconds: Double? {
+    /// The service in its environment.
+    package var key: ServiceKey {
+        get { ServiceKey(environment: environment, service: service) }
+        set {
+            service = newValue.service
+            environment = newValue.storedEnvironment
+        }
+    }
+
+    package var durationSeconds: Double? {
         finishedAt.map { $0.timeIntervalSince(startedAt) }
     }
 }
 
 /// One stage of a deployment: build, start, health, switch, drain, stop, prune, rollback.
-public struct StageRecord: Sendable, Equatable, Codable {
-    public enum Outcome: String, Sendable, Codable {
+package struct StageRecord: Sendable, Equatable, Codable {
+    package enum Outcome: String, Sendable, Codable {
         case running
         case succeeded
         case failed
@@ -90,13 +101,13 @@ public struct StageRecord: Sendable, Equatable, Codable {
         case cancelled
     }
 
-    public var name: Stage
-    public var startedAt: Date
-    public var finishedAt: Date?
-    public var outcome: Outcome
-    public var message: String?
+    package var name: Stage
+    package var startedAt: Date
+    package var finishedAt: Date?
+    package var outcome: Outcome
+    package var message: String?
 
-    public init(name: Stage, startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, message: String? = nil) {
+    package init(name: Stage, startedAt: Date, finishedAt: Date? = nil, outcome: Outcome = .running, message: String? = nil) {
         self.name = name
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -106,16 +117,18 @@ public struct StageRecord: Sendable, Equatable, Codable {
 }
 
 /// A line of the append-only audit trail.
-public struct AuditEntry: Sendable, Equatable, Codable {
-    public var sequence: Int64
-    public var at: Date
-    public var actor: String
-    public var action: AuditAction
-    public var service: String?
-    public var deployment: String?
-    public var detail: String
+package struct AuditEntry: Sendable, Equatable, Codable {
+    package var sequence: Int64
+    package var at: Date
+    package var actor: String
+    package var action: AuditAction
+    package var service: String?
+    /// Nil in the default environment, and for an entry about no service.
+    package var environment: String?
+    package var deployment: String?
+    package var detail: String
 
-    public init(sequence: Int64 = 0, at: Date, actor: String, action: AuditAction, service: String? = nil,
+    package init(sequence: Int64 = 0, at: Date, actor: String, action: AuditAction, service: String? = nil,
                 deployment: String? = nil, detail: String) {
         self.sequence = sequence
         self.at = at
@@ -124,5 +137,14 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.service = service
         self.deployment = deployment
         self.detail = detail
+    }
+
+    /// The service the entry is about, in its environment.
+    package var key: ServiceKey? {
+        get { service.map { ServiceKey(environment: environment, service: $0) } }
+        set {
+            service = newValue?.service
+            environment = newValue?.storedEnvironment
+        }
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Ids that sort by time and read well in a terminal.
-public enum Identifiers {
+package enum Identifiers {
     /// `d-20261122-093015-4f2a`: a deployment id.
-    public static func deploymentID(at date: Date, random: UInt16 = UInt16.random(in: 0...UInt16.max)) -> String {
+    package static func deploymentID(at date: Date, random: UInt16 = UInt16.random(in: 0...UInt16.max)) -> String {
         "d-\(timestamp(date, separator: "-"))-\(hex4(random))"
     }
 
     /// `20261122093015-1a2b3c4d`: a release id from its time and commit.
-    public static func releaseID(at date: Date, commit: String) -> String {
+    package static func releaseID(at date: Date, commit: String) -> String {
         "\(timestamp(date, separator: ""))-\(commit.prefix(8))"
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What a deployment tells people, at each of its moments.
-public struct DeploymentNotification: Sendable, Equatable, Codable {
-    public enum Event: String, Sendable, Codable, CaseIterable {
+package struct DeploymentNotification: Sendable, Equatable, Codable {
+    package enum Event: String, Sendable, Codable, CaseIterable {
         case started
         case succeeded
         case failed
@@ -11,15 +11,15 @@ public struct DeploymentNotification: Sendable, Equatable, Codable {
         case critical
     }
 
-    public var event: Event
+    package var event: Event
     /// The record as it stands when the event happens.
-    public var deployment: Deployment
+    package var deployment: Deployment
     /// The stage that failed, for failed, rolled_back and critical.
-    public var failedStage: Stage?
+    package var failedStage: Stage?
     /// What to do next, in one line (`slipway logs d-…`, `slipway rollback web`, ...).
-    public var nextStep: String?
+    package var nextStep: String?
 
-    public init(event: Event, deployment: Deployment, failedStage: Stage? = nil, nextStep: String? = nil) {
+    package init(event: Event, deployment: Deployment, failedStage: Stage? = nil, nextStep: String? = nil) {
         self.event = event
         self.deployment = deployment
         self.failedStage = failedStage
@@ -28,17 +28,17 @@ public struct DeploymentNotification: Sendable, Equatable, Codable {
 }
 
 /// The outcome of sending one notification to one channel, kept in the deployment's record.
-public struct NotificationDelivery: Sendable, Equatable, Codable {
+package struct NotificationDelivery: Sendable, Equatable, Codable {
     /// `slack`, `telegram`, `webhook`, `email`.
-    public var channel: String
-    public var event: DeploymentNotification.Event
-    public var delivered: Bool
-    public var attempts: Int
+    package var channel: String
+    package var event: DeploymentNotification.Event
+    package var delivered: Bool
+    package var attempts: Int
     /// Why the last attempt failed (redacted: never a secret).
-    public var error: String?
-    public var at: Date
+    package var error: String?
+    package var at: Date
 
-    public init(channel: String, event: DeploymentNotification.Event, delivered: Bool, attempts: Int, error: String? = nil, at: Date) {
+    package init(channel: String, event: DeploymentNotification.Event, delivered: Bool, attempts: Int, error: String? = nil, at: Date) {
         self.channel = channel
         self.event = event
         self.delivered = delivered

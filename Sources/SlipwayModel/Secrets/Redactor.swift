@@ -10,16 +10,16 @@
 /// position: a secret that is part of a longer one never leaves the longer one's tail behind, and
 /// a secret made of `*` never matches inside a mask already written. Byte matching also finds a
 /// secret followed by a combining mark, which `Character` comparison would not.
-public struct Redactor: Sendable, Equatable {
-    public static let mask = "******"
-    public static let minimumLength = 4
+package struct Redactor: Sendable, Equatable {
+    package static let mask = "******"
+    package static let minimumLength = 4
 
     /// The secrets this redactor hides, longest first, each once.
-    public let secrets: [String]
+    package let secrets: [String]
     /// Secrets as bytes, grouped by first byte, each group longest first.
     private let candidates: [UInt8: [[UInt8]]]
 
-    public init(secrets: some Sequence<String> = [String]()) {
+    package init(secrets: some Sequence<String> = [String]()) {
         var seen = Set<String>()
         let kept = secrets.filter { $0.utf8.count >= Self.minimumLength && seen.insert($0).inserted }
         self.secrets = kept.sorted { ($1.utf8.count, $0) < ($0.utf8.count, $1) }
@@ -27,13 +27,13 @@ public struct Redactor: Sendable, Equatable {
     }
 
     /// This redactor with more secrets.
-    public func adding(_ more: some Sequence<String>) -> Redactor {
+    package func adding(_ more: some Sequence<String>) -> Redactor {
         Redactor(secrets: secrets + Array(more))
     }
 
-    public var isEmpty: Bool { secrets.isEmpty }
+    package var isEmpty: Bool { secrets.isEmpty }
 
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         guard !candidates.isEmpty else { return text }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
@@ -62,7 +62,7 @@ public struct Redactor: Sendable, Equatable {
         return true
     }
 
-    public static func == (lhs: Redactor, rhs: Redactor) -> Bool {
+    package static func == (lhs: Redactor, rhs: Redactor) -> Bool {
         lhs.secrets == rhs.secrets
     }
 }

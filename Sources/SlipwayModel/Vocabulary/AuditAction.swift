@@ -1,5 +1,5 @@
 /// What an audit entry records. The spellings are stable: `slipway audit --json` and scripts read them.
-public enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case deployStarted = "deploy.started"
     case deploySucceeded = "deploy.succeeded"
     case deployFailed = "deploy.failed"
@@ -35,5 +35,5 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringCo
     /// Something ran that no record named (the daemon died between starting and recording it).
     case releaseUnrecordedStopped = "release.unrecorded_stopped"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

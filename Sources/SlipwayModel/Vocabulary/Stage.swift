@@ -1,7 +1,7 @@
 /// The stages of a deployment, in the order a deploy runs them (`backup` and `migrate` beside
 /// `build`), and `rollback`, the switch back a failed smoke test makes. Their JSON spellings are the
 /// stage names records and the CLI have always shown.
-public enum Stage: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum Stage: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case validate
     case checks
     case build
@@ -17,5 +17,5 @@ public enum Stage: String, Sendable, Codable, CaseIterable, CustomStringConverti
     case notify
     case rollback
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -4,7 +4,7 @@ import SlipwayModel
 /// the proxy uses its per-event-loop upstream state; tests use plain values.
 struct RouteTable<Target> {
     struct Entry {
-        var service: String
+        var service: ServiceKey
         /// Lowercased; nil matches any host.
         var host: String?
         /// Normalized by `RequestTarget.normalizedPrefix`.
@@ -26,7 +26,7 @@ struct RouteTable<Target> {
         }
     }
 
-    init(service: String, route: RouteConfig, target: Target) {
+    init(service: ServiceKey, route: RouteConfig, target: Target) {
         self.init([Entry(service: service, route: route, target: target)])
     }
 
@@ -47,7 +47,7 @@ struct RouteTable<Target> {
 }
 
 extension RouteTable.Entry {
-    init(service: String, route: RouteConfig, target: Target) {
+    init(service: ServiceKey, route: RouteConfig, target: Target) {
         self.init(
             service: service,
             host: route.host.map { $0.lowercased() },

@@ -9,11 +9,11 @@ struct RouterState: Sendable {
         var upstream: Upstream?
     }
 
-    var services: [String: Service] = [:]
+    var services: [ServiceKey: Service] = [:]
     var version: UInt64 = 0
 
     /// The services routing to `upstream`, sorted.
-    func services(routingTo upstream: Upstream) -> [String] {
+    func services(routingTo upstream: Upstream) -> [ServiceKey] {
         services.filter { $0.value.upstream == upstream && $0.value.route != nil }.map(\.key).sorted()
     }
 }

@@ -1,9 +1,10 @@
 import NIOCore
 import NIOHTTP1
+import SlipwayModel
 
 /// One request on its way through the proxy, from the client's head to the upstream's end.
 final class Exchange {
-    let service: String
+    let service: ServiceKey
     let upstream: LoopUpstream
     /// Encoded once, kept so the request can be replayed once on a fresh connection.
     let upstreamHead: ByteBuffer
@@ -26,7 +27,7 @@ final class Exchange {
     /// When the response head must have arrived; nil while not waiting for one.
     var responseDeadline: NIODeadline?
 
-    init(service: String, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest) {
+    init(service: ServiceKey, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest) {
         self.service = service
         self.upstream = upstream
         self.upstreamHead = upstreamHead

@@ -19,15 +19,15 @@ struct LocalResponse {
         message: "CONNECT tunnels are not supported by the slipway proxy"
     )
 
-    static func noUpstream(service: String) -> LocalResponse {
+    static func noUpstream(service: ServiceKey) -> LocalResponse {
         LocalResponse(status: .serviceUnavailable, message: "service \(service) has no healthy release")
     }
 
-    static func unreachable(service: String, upstream: String, reason: String) -> LocalResponse {
+    static func unreachable(service: ServiceKey, upstream: String, reason: String) -> LocalResponse {
         LocalResponse(status: .badGateway, message: "service \(service) is unreachable at \(upstream): \(reason)")
     }
 
-    static func timedOut(service: String, upstream: String, after timeout: TimeAmount) -> LocalResponse {
+    static func timedOut(service: ServiceKey, upstream: String, after timeout: TimeAmount) -> LocalResponse {
         LocalResponse(
             status: .gatewayTimeout,
             message: "service \(service) at \(upstream) did not answer within \(DurationText.format(Duration(timeout)))"

@@ -5,7 +5,7 @@ import SlipwayModel
 package struct UpstreamStatistics: Sendable, Equatable {
     package var upstream: Upstream
     /// The services that route to it now (empty after a switch away).
-    package var services: [String]
+    package var services: [ServiceKey]
     package var inFlight: Int
     /// Requests answered by the upstream with a complete response.
     package var responses: Int
@@ -31,7 +31,7 @@ package struct UpstreamStatistics: Sendable, Equatable {
     /// Requests the proxy answered itself with 502 or 504 because of this upstream.
     package var gatewayErrors: Int { connectFailures + closedBeforeResponse + timeouts }
 
-    init(upstream: Upstream, services: [String], inFlight: Int, idleConnections: Int, counters c: UpstreamCounters) {
+    init(upstream: Upstream, services: [ServiceKey], inFlight: Int, idleConnections: Int, counters c: UpstreamCounters) {
         self.upstream = upstream
         self.services = services
         self.inFlight = inFlight
