@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
-            "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
+            "SlipwayCore", "SlipwayModel", "SlipwayTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayProxyTests", dependencies: [
             "SlipwayProxy", "SlipwayCore", "SlipwayModel",

@@ -58,7 +58,7 @@ import Testing
         let gate = BuildGate()
         let h = Harness(gate: gate)
         async let first = h.deploy("v1", actor: "alice")
-        #expect(await eventually("first build started") { await gate.arrived == 1 })
+        await gate.waitForArrivals(1)
         await #expect {
             try await h.deploy("v2", actor: "bob")
         } throws: { error in
@@ -77,14 +77,14 @@ import Testing
     @Test func pruneKeepsRetainReleasesAndNeverTheActiveOrPrevious() async throws {
         let h = Harness(retain: 2)
         for version in ["v1", "v2", "v3", "v4"] { _ = try await h.deploy(version) }
-        let kept = await h.store.releases(service: ServiceKey(service: "web")).map(\.version)
+        let kept = await h.store.releases(service: Harness.web).map(\.version)
         #expect(kept == ["v4", "v3"])
     }
 
     @Test func everyStepIsInTheAuditTrail() async throws {
         let h = Harness()
         _ = try await h.deploy("v1")
-        let actions = await h.store.audit(service: ServiceKey(service: "web"), limit: 100).map(\.action.rawValue)
+        let actions = await h.store.audit(service: Harness.web, limit: 100).map(\.action.rawValue)
         #expect(actions == ["deploy.started", "deploy.succeeded"])
     }
 }

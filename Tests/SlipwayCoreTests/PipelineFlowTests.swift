@@ -11,11 +11,11 @@ import Testing
         #expect(failed.exitCode == .checksFailed)
         // Checks run on the exported files before any build; a failure discards the export.
         #expect(failed.stages.map(\.name.rawValue) == ["validate", "checks", "notify"])
-        #expect(await h.router.upstream(of: ServiceKey(service: "web")) == nil)
+        #expect(await h.router.upstream(of: Harness.web) == nil)
         #expect(h.world.startedInstances.isEmpty)
         #expect(runner.ran.all.first?.contains("in /releases/.tmp-v1") == true)
         // The release that failed its checks is gone: not even a rollback can reach it.
-        #expect(await h.store.releases(service: ServiceKey(service: "web")).isEmpty)
+        #expect(await h.store.releases(service: Harness.web).isEmpty)
         #expect(await h.store.log(deployment: failed.id).contains("output of swift test"))
     }
 
@@ -53,8 +53,8 @@ import Testing
         async let deployed = h.deploy("v1")
         // The build is held; backup and migrate still run and finish. (Either may get going first: the
         // build is only known to be held once it has reached its gate.)
-        #expect(await eventually("the build held at its gate") { await buildGate.arrived == 1 })
-        #expect(await eventually("migrated while the build is held") { migrator.calls.all.count == 2 })
+        await buildGate.waitForArrivals(1)
+        await migrator.calls.waitForCount(2)
         await buildGate.release()
         let record = try await deployed
         #expect(record.exitCode == .success)
@@ -73,7 +73,7 @@ import Testing
         #expect(failed.stages.first { $0.name == .build }?.outcome == .cancelled)
         #expect(failed.stages.first { $0.name == .migrate }?.outcome == .failed)
         #expect(failed.message?.contains("slipway db restore hr b-1") == true)
-        #expect(await h.store.releases(service: ServiceKey(service: "web")).isEmpty)
+        #expect(await h.store.releases(service: Harness.web).isEmpty)
         #expect(h.world.startedInstances.isEmpty)
     }
 
@@ -83,11 +83,9 @@ import Testing
         h.world.state.withLock { _ = $0.failingBuilds.insert("v1") }
         migrator.holdBackup()
         async let deployed = h.deploy("v1")
-        #expect(await eventually("backup started") { migrator.calls.all.count == 1 })
+        await migrator.calls.waitForCount(1)
         // The build has failed while the backup runs; then the backup ends.
-        #expect(await eventually("build failed") {
-            await h.store.deployments(service: ServiceKey(service: "web"), limit: 1).first?.stages.first { $0.name == .build }?.outcome == .failed
-        })
+        await h.store.waitForDeployment { $0.stages.contains { $0.name == .build && $0.outcome == .failed } }
         migrator.releaseBackup()
         let failed = try await deployed
         #expect(failed.exitCode == .buildFailed)
@@ -101,7 +99,7 @@ import Testing
         let h = Harness(buildGate: buildGate, migrator: migrator) { $0.database = "hr" }
         h.world.state.withLock { _ = $0.failingBuilds.insert("v1") }
         async let deployed = h.deploy("v1")
-        #expect(await eventually("migrated") { migrator.calls.all.count == 2 })
+        await migrator.calls.waitForCount(2)
         await buildGate.release()
         let failed = try await deployed
         #expect(failed.exitCode == .buildFailed)
@@ -137,7 +135,7 @@ import Testing
         let first = try await h.deploy("v1")
         #expect(first.exitCode == .smokeFailedRolledBack)
         #expect(first.outcome == .rolledBack)
-        #expect(await h.router.upstream(of: ServiceKey(service: "web")) == nil)
+        #expect(await h.router.upstream(of: Harness.web) == nil)
         #expect(h.world.aliveInstances.isEmpty)
         // The smoke script was pointed at the new release.
         #expect(runner.ran.all.first?.contains("url=http://127.0.0.1:") == true)
@@ -156,7 +154,7 @@ import Testing
         #expect(failed.stages.first { $0.name == .smoke }?.message?.contains("expected status 200, got 500") == true)
         #expect(await h.activeVersion() == "v1")
         #expect(h.world.aliveInstances == [v1Instance])
-        #expect(await h.store.active(service: ServiceKey(service: "web"))?.releaseID == v1.toRelease)
+        #expect(await h.store.active(service: Harness.web)?.releaseID == v1.toRelease)
     }
 
     @Test func notificationsAreSentAndRecorded() async throws {

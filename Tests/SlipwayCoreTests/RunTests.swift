@@ -4,17 +4,9 @@ import SlipwayCore
 import SlipwayModel
 import Testing
 
-/// Commits are refs themselves here; the files changed between two are set by the test.
-struct FakeChangeSource: ChangeSource {
-    let changes: [String: [String]]
-
-    func resolve(_ ref: String) async throws -> String { ref }
-    func changedFiles(from: String, to: String) async throws -> [String] { changes["\(from)..\(to)"] ?? [] }
-}
-
 @Suite struct RunTests {
-    func harness(changes: [String: [String]]) -> (Harness, DeploymentController) {
-        let h = Harness(services: ["gateway", "hr", "web"]) { service in
+    func harness(changes: [String: [String]]) -> Harness {
+        Harness(services: ["gateway", "hr", "web"], changes: changes) { service in
             switch service.name {
             case "gateway": service.paths = ["services/gateway/**"]
             case "hr":
@@ -23,25 +15,20 @@ struct FakeChangeSource: ChangeSource {
             default: service.paths = ["web/**", "libs/common/**"]
             }
         }
-        let controller = DeploymentController(
-            config: h.config,
-            dependencies: .init(store: h.store, runtime: FakeRuntime(world: h.world), router: h.router,
-                                probe: FakeProbe(world: h.world, store: h.store), builder: FakeBuilder(world: h.world, gate: nil),
-                                logger: Logger(label: "test"), changes: FakeChangeSource(changes: changes)))
-        return (h, controller)
     }
 
     @Test func neverDeployedServicesAllDeployInDependencyWaves() async throws {
-        let (_, controller) = harness(changes: [:])
-        let summary = try await controller.run(RunRequest(to: "c1", actor: "alice"))
+        let h = harness(changes: [:])
+        let summary = try await h.run(RunRequest(to: "c1", actor: "alice"))
         #expect(summary.plan.waves.map { $0.map(\.service) } == [["gateway", "web"], ["hr"]])
         #expect(summary.exitCode == .success)
         #expect(summary.results.map(\.outcome) == [.succeeded, .succeeded, .succeeded])
     }
 
     @Test func aChangeDeploysExactlyTheServicesItsPathsMatch() async throws {
-        let (_, controller) = harness(changes: ["c1..c2": ["libs/common/util.swift", "docs/x.md"], "c1..c3": ["services/gateway/main.go"]])
-        _ = try await controller.run(RunRequest(to: "c1", actor: "alice"))
+        let h = harness(changes: ["c1..c2": ["libs/common/util.swift", "docs/x.md"], "c1..c3": ["services/gateway/main.go"]])
+        let controller = h.controller
+        _ = try await h.run(RunRequest(to: "c1", actor: "alice"))
         let plan = try await controller.plan(RunRequest(to: "c2", actor: "alice"))
         #expect(plan.waves.map { $0.map(\.service) } == [["hr", "web"]])
         #expect(plan.waves[0][0].from == "c1")
@@ -53,9 +40,9 @@ struct FakeChangeSource: ChangeSource {
     }
 
     @Test func aFailedDependencySkipsItsDependentsAndTheWorstCodeWins() async throws {
-        let (h, controller) = harness(changes: [:])
+        let h = harness(changes: [:])
         h.world.state.withLock { _ = $0.failingBuilds.insert("c1") }
-        let summary = try await controller.run(RunRequest(to: "c1", actor: "alice"))
+        let summary = try await h.run(RunRequest(to: "c1", actor: "alice"))
         let byService = Dictionary(uniqueKeysWithValues: summary.results.map { ($0.service, $0) })
         #expect(byService["gateway"]?.exitCode == .buildFailed)
         #expect(byService["hr"]?.outcome == .skipped)

@@ -7,18 +7,19 @@ import Testing
 @Suite struct SupervisionTests {
     @Test func crashedActiveReleaseIsRestartedAndRoutedAgain() async throws {
         let h = Harness()
-        let supervision = Task { await h.controller.run() }
-        defer { supervision.cancel() }
         let v1 = try await h.deploy("v1")
         let original = try #require(h.world.aliveInstances.first)
-        h.world.crash(original)
-        #expect(await eventually("restarted") {
-            guard let upstream = await h.router.upstream(of: ServiceKey(service: "web")) else { return false }
-            return upstream.port != original.port && upstream.releaseID == v1.toRelease
-        })
+        await h.world.crash(original)
+        #expect(await h.router.upstream(of: Harness.web) == nil, "requests get a 503 until it is back")
+        // The first restart comes after the backoff's first step, not before.
+        try await h.supervise(after: .milliseconds(499))
+        #expect(h.world.startedInstances.count == 1)
+        try await h.supervise(after: .milliseconds(1))
+        let upstream = try #require(await h.router.upstream(of: Harness.web))
+        #expect(upstream.port != original.port && upstream.releaseID == v1.toRelease)
         let status = try await h.controller.status()
         #expect(status.services.first?.restarts == 1)
-        let actions = await h.store.audit(service: ServiceKey(service: "web"), limit: 100).map(\.action.rawValue)
+        let actions = await h.store.audit(service: Harness.web, limit: 100).map(\.action.rawValue)
         #expect(actions.contains("release.crashed"))
         #expect(actions.contains("release.restarted"))
     }
@@ -41,12 +42,12 @@ import Testing
         let router = FakeRouter()
         let restarted = h.restartedController(router: router)
         try await restarted.recover()
-        #expect(await router.upstream(of: ServiceKey(service: "web")) == live.upstream)
+        #expect(await router.upstream(of: Harness.web) == live.upstream)
         #expect(!h.world.aliveInstances.contains(half))
         let interrupted = await h.store.deployment(id: "d-interrupted")
         #expect(interrupted?.outcome == .interrupted)
         #expect(interrupted?.stages.first?.outcome == .failed)
-        #expect(await h.store.releases(service: ServiceKey(service: "web")).contains { $0.id == "r-half" } == false)
+        #expect(await h.store.releases(service: Harness.web).contains { $0.id == "r-half" } == false)
     }
 
     @Test func recoveryRestartsAnActiveReleaseWhoseProcessIsGone() async throws {
@@ -58,11 +59,10 @@ import Testing
         let router = FakeRouter()
         let restarted = h.restartedController(router: router)
         try await restarted.recover()
-        let supervision = Task { await restarted.run() }
-        defer { supervision.cancel() }
-        #expect(await eventually("served again") {
-            await router.upstream(of: ServiceKey(service: "web"))?.releaseID == v1.toRelease
-        })
+        #expect(await router.upstream(of: Harness.web) == nil)
+        try await h.supervise(after: .zero, restarted)
+        #expect(await router.upstream(of: Harness.web)?.releaseID == v1.toRelease)
+        #expect(await h.audited(.releaseRestarted))
     }
 
     @Test func recoveryStopsAnInstanceNoRecordNames() async throws {
@@ -78,7 +78,7 @@ import Testing
         try await restarted.recover()
         #expect(h.world.aliveInstances == [live])
         #expect(h.world.stoppedInstances.contains(lost))
-        let entry = await h.store.audit(service: ServiceKey(service: "web"), limit: 50).first { $0.action == .releaseUnrecordedStopped }
+        let entry = await h.store.audit(service: Harness.web, limit: 50).first { $0.action == .releaseUnrecordedStopped }
         #expect(entry?.detail.contains("pid \(lost.pid) of release r-lost") == true)
     }
 }

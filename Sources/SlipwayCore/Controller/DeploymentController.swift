@@ -53,6 +53,10 @@ package final class DeploymentController: Sendable {
     /// Supervises until cancelled.
     package func run() async { await supervisor.run() }
 
+    /// What the supervision loop does with each exit the runtime reports (a crash, the warm release
+    /// gone, a starting instance's end for its gate): for a test that reports exits itself.
+    package func handle(_ exit: InstanceExit) async { await supervisor.handle(exit) }
+
     /// One turn of the supervision loop: every due probe, restart and retirement, awaited.
     package func superviseOnce() async { await supervisor.superviseOnce() }
 

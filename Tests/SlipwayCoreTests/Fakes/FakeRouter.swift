@@ -1,0 +1,42 @@
+import SlipwayCore
+import SlipwayModel
+
+actor FakeRouter: TrafficRouter {
+    var routes: [ServiceKey: RouteConfig] = [:]
+    var upstreams: [ServiceKey: Upstream] = [:]
+    var switches: [(ServiceKey, Upstream?)] = []
+    var drained: [Upstream] = []
+
+    func configure(service: ServiceKey, route: RouteConfig) { routes[service] = route }
+    func switchTraffic(service: ServiceKey, to upstream: Upstream?) -> Upstream? {
+        switches.append((service, upstream))
+        let old = upstreams[service]
+        upstreams[service] = upstream
+        return old
+    }
+    func drain(_ upstream: Upstream, timeout: Duration) -> Int {
+        drained.append(upstream)
+        return 0
+    }
+    func upstream(of service: ServiceKey) -> Upstream? { upstreams[service] }
+}
+
+/// Healthy unless the release's version is marked unhealthy in the world, or the instance is dead.
+struct FakeProbe: HealthProbe {
+    let world: World
+    let store: InMemoryStore
+
+    func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
+        let alive = world.aliveInstances.contains { $0.port == upstream.port }
+        guard alive else { return ProbeResult(healthy: false, reason: "connection refused") }
+        if world.state.withLock({ $0.failingPaths.contains(check.path) }) {
+            return ProbeResult(healthy: false, status: 500, reason: "expected status 200, got 500")
+        }
+        let service = world.aliveInstances.first { $0.port == upstream.port }!.service
+        let version = await store.releases(service: ServiceKey(service: service)).first { $0.id == upstream.releaseID }?.version ?? "?"
+        if world.state.withLock({ $0.unhealthyVersions.contains(version) }) {
+            return ProbeResult(healthy: false, status: 503, body: "{\"status\":\"failing\"}", reason: "expected status 200, got 503")
+        }
+        return ProbeResult(healthy: true, status: 200)
+    }
+}
