@@ -48,9 +48,9 @@ package struct GitReleaseBuilder: ReleaseBuilder {
         }
 
         let (id, staging) = try layout.reserve(service: service.name, id: Identifiers.releaseID(at: createdAt, commit: commit))
-        let release = Release(id: id, service: service.name, ref: ref, commit: commit, version: version,
-                              directory: layout.directory(service: service.name, id: id),
-                              createdAt: createdAt, buildSeconds: 0, environment: service.key.storedEnvironment)
+        var release = Release(id: id, service: service.name, ref: ref, commit: commit, version: version,
+                              directory: layout.directory(service: service.name, id: id), createdAt: createdAt, buildSeconds: 0)
+        release.key = service.key
         do {
             try await export(release, into: staging)
         } catch {

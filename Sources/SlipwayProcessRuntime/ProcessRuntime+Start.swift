@@ -42,8 +42,9 @@ extension ProcessRuntime {
 
         // Our unreaped child always has a stat file, even if it has already exited.
         let startToken = ProcStat.read(pid: pid)?.startTime ?? 0
-        let instance = Instance(service: service.name, releaseID: release.id, pid: pid, port: port,
-                                startToken: startToken, logFile: logFile, environment: service.key.storedEnvironment)
+        var instance = Instance(service: service.name, releaseID: release.id, pid: pid, port: port,
+                                startToken: startToken, logFile: logFile)
+        instance.key = service.key
         watched[pid] = WatchedProcess(instance: instance, isChild: true)
         logger.info("started instance on 127.0.0.1:\(port)", metadata: Self.metadata(instance))
         return instance

@@ -180,7 +180,7 @@ package final class SQLiteReleaseStore: ReleaseStore {
                 var entry = AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
                                        action: action, service: row["service"], deployment: row["deployment"], detail: row["detail"])
                 let environment: String = row["environment"]
-                entry.key = entry.service.map { ServiceKey(environment: environment, service: $0) }
+                entry.environment = environment == ServiceKey.defaultEnvironment ? nil : environment
                 return entry
             }
         }

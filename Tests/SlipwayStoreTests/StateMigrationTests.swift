@@ -72,8 +72,8 @@ import Testing
         try await store.saveDeployment(deployment)
         try await store.setActive(ActiveRelease(service: "web", releaseID: release.id, instance: nil, previousReleaseID: nil,
                                                 switchedAt: Date()).withKey(staging))
-        var entry = AuditEntry(at: Date(), actor: "alice", action: .deployStarted, detail: "staging")
-        entry.key = staging
+        var entry = AuditEntry(at: Date(), actor: "alice", action: .deployStarted, service: "web", detail: "staging")
+        entry.environment = "staging"
         try await store.appendAudit(entry)
 
         #expect(try await store.releases(service: staging).map(\.id) == [release.id])

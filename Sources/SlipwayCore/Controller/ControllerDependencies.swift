@@ -52,8 +52,9 @@ package struct ControllerDependencies: Sendable {
     /// what is being audited has happened either way.
     func audit(_ action: AuditAction, service: ServiceKey?, deployment: String? = nil, actor: String = "slipway",
                _ detail: String) async {
-        var entry = AuditEntry(at: now(), actor: actor, action: action, service: nil, deployment: deployment, detail: detail)
-        entry.key = service
+        var entry = AuditEntry(at: now(), actor: actor, action: action, service: service?.service, deployment: deployment,
+                               detail: detail)
+        entry.environment = service?.storedEnvironment
         do {
             try await store.appendAudit(entry)
         } catch {

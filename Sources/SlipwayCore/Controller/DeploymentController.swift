@@ -13,7 +13,6 @@ import SlipwayModel
 package final class DeploymentController: Sendable {
     package typealias Dependencies = ControllerDependencies
 
-    let table: ServiceTable
     let runner: DeploymentRunner
     let changed: ChangedServicesRun
     let supervisor: Supervisor
@@ -22,7 +21,7 @@ package final class DeploymentController: Sendable {
 
     /// `tick`: how often the supervision loop looks for due probes, restarts and retirements.
     package init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
-        table = ServiceTable(config: config, clock: dependencies.clock, now: dependencies.now)
+        let table = ServiceTable(config: config, clock: dependencies.clock, now: dependencies.now)
         runner = DeploymentRunner(deps: dependencies, table: table)
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
         supervisor = Supervisor(deps: dependencies, table: table, runner: runner, tick: tick)

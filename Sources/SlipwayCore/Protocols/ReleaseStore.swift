@@ -32,7 +32,7 @@ package protocol ReleaseStore: Sendable {
 }
 
 /// The release a service serves and the instance running it.
-package struct ActiveRelease: Sendable, Equatable, Codable {
+package struct ActiveRelease: Sendable, Equatable, Codable, KeyedByService {
     package var service: String
     /// Nil in the default environment: see `key`.
     package var environment: String?
@@ -57,14 +57,5 @@ package struct ActiveRelease: Sendable, Equatable, Codable {
         self.switchedAt = switchedAt
         self.warm = warm
         self.warmUntil = warmUntil
-    }
-
-    /// The service in its environment.
-    package var key: ServiceKey {
-        get { ServiceKey(environment: environment, service: service) }
-        set {
-            service = newValue.service
-            environment = newValue.storedEnvironment
-        }
     }
 }

@@ -55,8 +55,9 @@ extension DockerRuntime {
             throw failure(error.message)
         }
         let id = created.id
-        let starting = Instance(service: service.name, releaseID: release.id, pid: 0, port: 0, startToken: 0,
-                                   logFile: "", containerID: id, environment: service.key.storedEnvironment)
+        var starting = Instance(service: service.name, releaseID: release.id, pid: 0, port: 0, startToken: 0,
+                                   logFile: "", containerID: id)
+        starting.key = service.key
         // Watched from before it starts, so an exit the event stream reports at once is not lost.
         watched[id] = WatchedContainer(instance: starting, starting: true)
         do {
@@ -71,8 +72,8 @@ extension DockerRuntime {
             guard let port = details.hostPort(for: docker.port) else {
                 throw failure("the engine did not publish container port \(docker.port) on 127.0.0.1")
             }
-            let instance = Instance(service: service.name, releaseID: release.id, pid: details.state.pid, port: port,
-                                    startToken: 0, logFile: "", containerID: id, environment: service.key.storedEnvironment)
+            var instance = starting
+            (instance.pid, instance.port) = (details.state.pid, port)
             let entry = watched[id]
             watched[id] = WatchedContainer(instance: instance)
             if entry?.diedDuringStart == true {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One deployment (or rollback) of one service, as recorded and reported.
-package struct Deployment: Sendable, Equatable, Codable, Identifiable {
+package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedByService {
     package enum Kind: String, Sendable, Codable {
         case deploy
         case rollback
@@ -76,15 +76,6 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable {
         self.instance = instance
     }
 
-    /// The service in its environment.
-    package var key: ServiceKey {
-        get { ServiceKey(environment: environment, service: service) }
-        set {
-            service = newValue.service
-            environment = newValue.storedEnvironment
-        }
-    }
-
     package var durationSeconds: Double? {
         finishedAt.map { $0.timeIntervalSince(startedAt) }
     }
@@ -140,11 +131,5 @@ package struct AuditEntry: Sendable, Equatable, Codable {
     }
 
     /// The service the entry is about, in its environment.
-    package var key: ServiceKey? {
-        get { service.map { ServiceKey(environment: environment, service: $0) } }
-        set {
-            service = newValue?.service
-            environment = newValue?.storedEnvironment
-        }
-    }
+    package var key: ServiceKey? { service.map { ServiceKey(environment: environment, service: $0) } }
 }

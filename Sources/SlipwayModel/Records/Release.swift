@@ -1,7 +1,7 @@
 import Foundation
 
 /// A built release of one service: a commit exported into its own directory and built there.
-package struct Release: Sendable, Equatable, Codable, Identifiable {
+package struct Release: Sendable, Equatable, Codable, Identifiable, KeyedByService {
     /// `<yyyyMMddHHmmss>-<short commit>`, unique per service; sorts by creation time.
     package var id: String
     package var service: String
@@ -22,7 +22,7 @@ package struct Release: Sendable, Equatable, Codable, Identifiable {
     package var image: String?
 
     package init(id: String, service: String, ref: String, commit: String, version: String,
-                directory: String, createdAt: Date, buildSeconds: Double, image: String? = nil, environment: String? = nil) {
+                directory: String, createdAt: Date, buildSeconds: Double, image: String? = nil) {
         self.id = id
         self.service = service
         self.ref = ref
@@ -32,21 +32,11 @@ package struct Release: Sendable, Equatable, Codable, Identifiable {
         self.createdAt = createdAt
         self.buildSeconds = buildSeconds
         self.image = image
-        self.environment = environment
-    }
-
-    /// The service in its environment.
-    package var key: ServiceKey {
-        get { ServiceKey(environment: environment, service: service) }
-        set {
-            service = newValue.service
-            environment = newValue.storedEnvironment
-        }
     }
 }
 
 /// A running copy of a release as the runtime started it: enough to find it again after a restart.
-package struct Instance: Sendable, Equatable, Hashable, Codable {
+package struct Instance: Sendable, Equatable, Hashable, Codable, KeyedByService {
     package var service: String
     /// Nil in the default environment: see `key`.
     package var environment: String?
@@ -62,7 +52,7 @@ package struct Instance: Sendable, Equatable, Hashable, Codable {
     package var containerID: String?
 
     package init(service: String, releaseID: String, pid: Int32, port: Int, startToken: UInt64, logFile: String,
-                containerID: String? = nil, environment: String? = nil) {
+                containerID: String? = nil) {
         self.service = service
         self.releaseID = releaseID
         self.pid = pid
@@ -70,19 +60,9 @@ package struct Instance: Sendable, Equatable, Hashable, Codable {
         self.startToken = startToken
         self.logFile = logFile
         self.containerID = containerID
-        self.environment = environment
     }
 
     package var upstream: Upstream { Upstream(host: "127.0.0.1", port: port, releaseID: releaseID) }
-
-    /// The service in its environment.
-    package var key: ServiceKey {
-        get { ServiceKey(environment: environment, service: service) }
-        set {
-            service = newValue.service
-            environment = newValue.storedEnvironment
-        }
-    }
 }
 
 /// Where the proxy sends a service's requests.

@@ -32,3 +32,23 @@ package struct ServiceKey: Sendable, Hashable, Codable, Comparable, CustomString
         (lhs.environment, lhs.service) < (rhs.environment, rhs.service)
     }
 }
+
+/// A value that belongs to one service in one environment: a release, an instance, a deployment,
+/// an active release. It stores the service's name and, outside the default environment, the
+/// environment's; `key` is the two as one value.
+package protocol KeyedByService {
+    var service: String { get set }
+    /// Nil in the default environment, so such values encode as they did before environments.
+    var environment: String? { get set }
+}
+
+extension KeyedByService {
+    /// The service in its environment.
+    package var key: ServiceKey {
+        get { ServiceKey(environment: environment, service: service) }
+        set {
+            service = newValue.service
+            environment = newValue.storedEnvironment
+        }
+    }
+}
