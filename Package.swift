@@ -105,6 +105,15 @@ let package = Package(
             .product(name: "NIOExtras", package: "swift-nio-extras"),
         ]),
 
+        // What the test targets share: waiting on events, loopback HTTP, temporary directories, a manual clock.
+        .target(name: "SlipwayTestSupport", dependencies: [
+            "SlipwayCore", "SlipwayModel",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], path: "Tests/SlipwayTestSupport"),
+
+        .testTarget(name: "SlipwayTestSupportTests", dependencies: ["SlipwayTestSupport", "SlipwayCore"]),
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
         .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
