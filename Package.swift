@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "SlipwayTestSupportTests", dependencies: ["SlipwayTestSupport", "SlipwayCore"]),
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
         .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX"]),
-        .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
+        .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
         ]),
