@@ -133,9 +133,7 @@ let package = Package(
         .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: [
             "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SlipwayGitTests", dependencies: [
-            "SlipwayGit", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: [
             "SlipwayStore", "SlipwayCore", "SlipwayModel",
             .product(name: "GRDB", package: "GRDB.swift"),
