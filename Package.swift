@@ -131,7 +131,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: [
-            "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
+            "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
         ]),
         .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: [
