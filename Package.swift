@@ -139,10 +139,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SlipwayDockerTests", dependencies: [
-            "SlipwayDocker", "SlipwayCore", "SlipwayModel", "SlipwayPOSIX",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "SlipwayDocker", "SlipwayCore", "SlipwayModel", "SlipwayPOSIX", "SlipwayTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayNotifyTests", dependencies: [
             "SlipwayNotify", "SlipwayCore", "SlipwayModel",
