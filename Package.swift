@@ -153,7 +153,7 @@ let package = Package(
         ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayConfig"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
-            "SlipwayCLI", "SlipwayServer", "SlipwayModel", "slipway-example", "slipway",
+            "SlipwayCLI", "SlipwayServer", "SlipwayModel", "SlipwayTestSupport", "slipway-example", "slipway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Support/receiver.py"]),
