@@ -121,7 +121,7 @@ let package = Package(
             "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayProxyTests", dependencies: [
-            "SlipwayProxy", "SlipwayCore", "SlipwayModel",
+            "SlipwayProxy", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SlipwayModel
+import SlipwayTestSupport
 import Synchronization
 import Testing
 @testable import SlipwayProxy
@@ -115,26 +116,4 @@ import Testing
             try await within(.seconds(10)) { try await connection.waitUntilClosed() }
         }
     }
-}
-
-/// Runs `body`, failing the test instead of hanging if it takes longer than `limit`.
-func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        guard let first = try await group.next(), let value = first else {
-            group.cancelAll()
-            throw TimedOut(limit: limit)
-        }
-        group.cancelAll()
-        return value
-    }
-}
-
-struct TimedOut: Error, CustomStringConvertible {
-    var limit: Duration
-    var description: String { "did not happen within \(limit)" }
 }
