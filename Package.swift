@@ -108,7 +108,7 @@ let package = Package(
 
         // What the test targets share: waiting on events, loopback HTTP, temporary directories, a manual clock.
         .target(name: "SlipwayTestSupport", dependencies: [
-            "SlipwayCore", "SlipwayModel",
+            "SlipwayCore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -117,12 +117,12 @@ let package = Package(
         .testTarget(name: "SlipwayTestSupportTests", dependencies: ["SlipwayTestSupport", "SlipwayCore"]),
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
         .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX"]),
-        .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel"]),
+        .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", "SlipwayTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayProxyTests", dependencies: [
-            "SlipwayProxy", "SlipwayCore", "SlipwayModel",
+            "SlipwayProxy", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -132,20 +132,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: [
-            "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
+            "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
         ]),
-        .testTarget(name: "SlipwayGitTests", dependencies: [
-            "SlipwayGit", "SlipwayCore", "SlipwayModel", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: [
             "SlipwayStore", "SlipwayCore", "SlipwayModel",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "SlipwayDockerTests", dependencies: [
-            "SlipwayDocker", "SlipwayCore", "SlipwayModel",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "SlipwayDocker", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayNotifyTests", dependencies: [
             "SlipwayNotify", "SlipwayModel",
@@ -156,12 +152,10 @@ let package = Package(
         ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
-            "SlipwayCLI", "SlipwayModel",
+            "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport",
             // Not imported: built so that the tests can run the real binaries.
             "slipway-example", "slipway",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "NIOCore", package: "swift-nio"),
         ], exclude: ["Support/receiver.py"]),
     ],
     swiftLanguageModes: [.v6]

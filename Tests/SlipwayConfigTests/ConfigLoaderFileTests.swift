@@ -1,6 +1,7 @@
 import Foundation
 import SlipwayConfig
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `ConfigLoader.load(path:)` on real files.

@@ -1,6 +1,7 @@
 import Foundation
 import SlipwayConfig
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `ConfigLocator.find(from:)` looks as git looks for `.git`: here, then each parent.

@@ -1,6 +1,7 @@
 import Foundation
 import SlipwayConfig
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `${VAR}` from the environment and `.slipway/secrets.env`, and what becomes a secret.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// After a daemon restart (a new runtime), containers are found by their labels and taken back.
@@ -8,9 +9,9 @@ import Testing
     @Test func newRuntimeFindsAndAdoptsTheRunningContainer() async throws {
         try await DockerFixture.run { fixture in
             let (release, instance) = try await fixture.deploy()
-            #expect(await eventually { await httpGet(port: instance.port, path: "/health")?.status == 200 })
+            #expect(await eventually { await LoopbackHTTP.probe(port: instance.port, path: "/health")?.status == 200 })
 
-            let restarted = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger)
+            let restarted = DockerRuntime(engine: fixture.engine, logger: .quiet)
             let found = try await restarted.instances(service: fixture.service.name)
             #expect(found == [instance])
             #expect(found.first?.releaseID == release.id)
@@ -35,7 +36,7 @@ import Testing
             try await fixture.engine.killContainer(try #require(instance.containerID), signal: "KILL")
             #expect(await eventually { !(await fixture.runtime.isAlive(instance)) })
 
-            let restarted = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger)
+            let restarted = DockerRuntime(engine: fixture.engine, logger: .quiet)
             #expect(try await restarted.instances(service: fixture.service.name).isEmpty)
             await restarted.adopt(instance)
             let exit = try #require(await nextElement(of: restarted.exits))
@@ -62,12 +63,12 @@ import Testing
             // The runtime that started it watches it: not unrecorded.
             #expect(await fixture.runtime.unrecorded(excluding: []).isEmpty)
 
-            let restarted = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger, project: fixture.releases.path)
+            let restarted = DockerRuntime(engine: fixture.engine, logger: .quiet, project: fixture.releases.path)
             #expect(await restarted.unrecorded(excluding: []) == [instance])
             #expect(await restarted.unrecorded(excluding: [instance]).isEmpty)
-            let otherProject = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger, project: "/elsewhere")
+            let otherProject = DockerRuntime(engine: fixture.engine, logger: .quiet, project: "/elsewhere")
             #expect(await otherProject.unrecorded(excluding: []).isEmpty)
-            let noProject = DockerRuntime(engine: fixture.engine, logger: DockerFixture.logger)
+            let noProject = DockerRuntime(engine: fixture.engine, logger: .quiet)
             #expect(await noProject.unrecorded(excluding: []).isEmpty)
         }
     }

@@ -1,21 +1,22 @@
 import Foundation
 @testable import SlipwayDocker
 import NIOCore
+import SlipwayTestSupport
 import Testing
 
 /// The build context as a tar stream, checked by GNU tar reading it back.
 @Suite struct BuildContextTests {
     @Test func tarOfTheContextExtractsToTheSameTree() async throws {
-        let workspace = try TestWorkspace()
+        let workspace = try TemporaryDirectory(prefix: "slipway-docker")
         defer { workspace.remove() }
         let root = workspace.path + "/context"
         let longName = String(repeating: "deep-directory-name/", count: 6) + String(repeating: "f", count: 90) + ".txt"
-        try workspace.write("FROM scratch\n", to: "context/Dockerfile")
-        try workspace.write("#!/bin/sh\necho hi\n", to: "context/bin/run.sh")
+        try workspace.write("context/Dockerfile", "FROM scratch\n")
+        try workspace.write("context/bin/run.sh", "#!/bin/sh\necho hi\n")
         chmod(root + "/bin/run.sh", 0o755)
-        try workspace.write(String(repeating: "x", count: 700_000), to: "context/data/big.bin")
-        try workspace.write("", to: "context/empty")
-        try workspace.write("long\n", to: "context/" + longName)
+        try workspace.write("context/data/big.bin", String(repeating: "x", count: 700_000))
+        try workspace.write("context/empty", "")
+        try workspace.write("context/" + longName, "long\n")
         try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: "bin/run.sh")
         try FileManager.default.createDirectory(atPath: root + "/emptydir", withIntermediateDirectories: true)
 
@@ -40,12 +41,12 @@ import Testing
     }
 
     @Test func dockerignoreLeavesFilesOutButNeverTheDockerfile() throws {
-        let workspace = try TestWorkspace()
+        let workspace = try TemporaryDirectory(prefix: "slipway-docker")
         defer { workspace.remove() }
         for file in ["Dockerfile", "app/main.swift", "app/.build/debug/app", "docs/a.md", "docs/keep.md", "secret.env", "x.log"] {
-            try workspace.write(file, to: "context/" + file)
+            try workspace.write("context/" + file, file)
         }
-        try workspace.write("Dockerfile\n**/.build\ndocs\n!docs/keep.md\n*.env\n# comment\n*.log\n", to: "context/.dockerignore")
+        try workspace.write("context/.dockerignore", "Dockerfile\n**/.build\ndocs\n!docs/keep.md\n*.env\n# comment\n*.log\n")
         let context = try BuildContext.scan(root: workspace.path + "/context", dockerfile: "Dockerfile")
         #expect(context.entries.map(\.path) == [".dockerignore", "Dockerfile", "app", "app/main.swift", "docs/keep.md"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// Finding the engine: `DOCKER_HOST`, the version check, a clear error without one.
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func absentEngineIsAClearError() async throws {
-        let workspace = try TestWorkspace()
+        let workspace = try TemporaryDirectory(prefix: "slipway-docker")
         defer { workspace.remove() }
         let engine = DockerEngine(socketPath: workspace.path + "/docker.sock")
         let error = await #expect(throws: SlipwayError.self) { try await engine.version() }
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func socketWithNobodyListeningIsAClearError() async throws {
-        let workspace = try TestWorkspace()
+        let workspace = try TemporaryDirectory(prefix: "slipway-docker")
         defer { workspace.remove() }
         let path = workspace.path + "/docker.sock"
         try bindUnixSocketWithoutListening(at: path)
@@ -46,7 +47,7 @@ import Testing
 
     @Test func everyOperationOfAnAbsentEngineFailsTheSameWay() async throws {
         let engine = DockerEngine(socketPath: "/nonexistent/docker.sock")
-        let runtime = DockerRuntime(engine: engine, logger: DockerFixture.logger)
+        let runtime = DockerRuntime(engine: engine, logger: .quiet)
         let error = await #expect(throws: SlipwayError.self) { try await runtime.instances() }
         #expect(error?.code == .dockerUnavailable)
         let instance = Instance(service: "api", releaseID: "r", pid: 0, port: 1, startToken: 0, logFile: "",
@@ -68,7 +69,7 @@ import Testing
     @Test(.needsDocker) func dockerHostIsHonoured() async throws {
         // The engine reached through another path to its socket, named by DOCKER_HOST.
         let real = try DockerHost.socketPath(environment: ProcessInfo.processInfo.environment)
-        let workspace = try TestWorkspace()
+        let workspace = try TemporaryDirectory(prefix: "slipway-docker")
         defer { workspace.remove() }
         let link = workspace.path + "/engine.sock"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// Exits the runtime reports from the engine's event stream while `run()` follows it.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// A container's output through `GET /containers/{id}/logs`, demultiplexed.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `DockerReleaseBuilder.remove`, which the controller calls for releases beyond `retain`.

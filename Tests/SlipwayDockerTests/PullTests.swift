@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `image.name`: an image built elsewhere. No registry is reachable here, so only a failed pull
@@ -29,7 +30,7 @@ import Testing
             #expect(try await fixture.engine.inspectImage("slipway/\(fixture.service.name):\(release.id)")?.id == built.image)
 
             let instance = try await fixture.runtime.start(release, service: fixture.service)
-            #expect(await eventually { await httpGet(port: instance.port, path: "/health")?.status == 200 })
+            #expect(await eventually { await LoopbackHTTP.probe(port: instance.port, path: "/health")?.status == 200 })
             try? await fixture.engine.removeImage("\(repository):v2")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `DockerRuntime.start` against the real engine.
@@ -11,8 +12,8 @@ import Testing
             let id = try #require(instance.containerID)
             #expect(instance.port > 0 && instance.port != 8080)
             #expect(instance.service == fixture.service.name && instance.releaseID == release.id)
-            #expect(await eventually { await httpGet(port: instance.port, path: "/health")?.status == 200 })
-            #expect(await httpGet(port: instance.port, path: "/version")?.body == "v1\n")
+            #expect(await eventually { await LoopbackHTTP.probe(port: instance.port, path: "/health")?.status == 200 })
+            #expect(await LoopbackHTTP.probe(port: instance.port, path: "/version")?.body == "v1\n")
             #expect(await fixture.runtime.isAlive(instance))
 
             let details = try #require(try await fixture.engine.inspectContainer(id))
@@ -46,18 +47,18 @@ import Testing
         try await DockerFixture.run(run: "httpd -f -p 8080 -h '/www/alt dir'") { fixture in
             try fixture.project.write("alternative\n", to: "rootfs/www/alt dir/health")
             let (_, instance) = try await fixture.deploy()
-            #expect(await eventually { await httpGet(port: instance.port, path: "/health")?.body == "alternative\n" })
+            #expect(await eventually { await LoopbackHTTP.probe(port: instance.port, path: "/health")?.body == "alternative\n" })
         }
     }
 
     @Test func volumesAreMounted() async throws {
-        let host = try TestWorkspace()
+        let host = try TemporaryDirectory(prefix: "slipway-docker")
         defer { host.remove() }
-        try host.write("from the host\n", to: "notes.txt")
+        try host.write("notes.txt", "from the host\n")
         let volumes = [DockerVolume(source: host.path, target: "/www/host", readOnly: true)]
         try await DockerFixture.run(volumes: volumes) { fixture in
             let (_, instance) = try await fixture.deploy()
-            #expect(await eventually { await httpGet(port: instance.port, path: "/host/notes.txt")?.body == "from the host\n" })
+            #expect(await eventually { await LoopbackHTTP.probe(port: instance.port, path: "/host/notes.txt")?.body == "from the host\n" })
             let details = try await fixture.engine.json(
                 EngineRequest(.get, "/containers/\(try #require(instance.containerID))/json"), as: MountsProbe.self)
             #expect(details.mounts.contains { $0.destination == "/www/host" && $0.rw == false })
@@ -70,7 +71,7 @@ import Testing
             #expect(await fixture.runtime.isAlive(instance))
             // A health gate would never pass: nothing answers on the published port.
             for _ in 0..<3 {
-                #expect(await httpGet(port: instance.port, path: "/health", timeout: .seconds(1)) == nil)
+                #expect(await LoopbackHTTP.probe(port: instance.port, path: "/health", timeout: .seconds(1)) == nil)
             }
             await fixture.runtime.stop(instance, timeout: .seconds(1))
             #expect(try await fixture.containers().isEmpty)

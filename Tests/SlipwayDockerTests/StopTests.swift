@@ -1,6 +1,7 @@
 import Foundation
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// `DockerRuntime.stop`: the stop signal, SIGKILL after the timeout, then the container removed.

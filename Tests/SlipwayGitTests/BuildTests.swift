@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayGit
 
@@ -20,7 +21,7 @@ struct BuildTests {
             let log = CollectedLog()
 
             let release = try await fixture.builder().prepare(
-                service: fixture.service(build: "./build.sh", env: ["BUILD_MODE": "release"]), ref: "v3", log: log.handler)
+                service: fixture.service(build: "./build.sh", env: ["BUILD_MODE": "release"]), ref: "v3", log: log.sink)
 
             #expect(log.lines.contains("$ ./build.sh"))
             #expect(log.lines.contains("building web v3 \(release.id) mode=release"))

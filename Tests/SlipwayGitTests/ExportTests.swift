@@ -1,6 +1,7 @@
 import Foundation
 import SlipwayCore
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayGit
 
@@ -68,8 +69,8 @@ struct ExportTests {
             let service = fixture.service(build: "./build.sh")
             let exported = try await builder.export(service: service, ref: "HEAD", log: { _ in })
             let started = CollectedLog()
-            let build = Task { try await builder.build(exported, service: service, log: started.handler) }
-            try await waitUntil("the build to start") { started.lines.contains("started") }
+            let build = Task { try await builder.build(exported, service: service, log: started.sink) }
+            try await waitUntil("the build to start", timeout: .seconds(10)) { started.lines.contains("started") }
             build.cancel()
             await #expect(throws: CancellationError.self) { try await build.value }
             #expect(fixture.releaseEntries().isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayGit
 
@@ -38,7 +39,7 @@ struct PrepareTests {
             try fixture.write("untracked.txt", "never added\n")
             let log = CollectedLog()
 
-            let release = try await fixture.builder().prepare(service: fixture.service(), ref: "HEAD", log: log.handler)
+            let release = try await fixture.builder().prepare(service: fixture.service(), ref: "HEAD", log: log.sink)
 
             #expect(release.commit == commit)
             #expect(try String(contentsOfFile: release.directory + "/app.txt", encoding: .utf8) == "committed\n")
@@ -53,7 +54,7 @@ struct PrepareTests {
             try fixture.commit("first")
             let log = CollectedLog()
 
-            _ = try await fixture.builder().prepare(service: fixture.service(), ref: "HEAD", log: log.handler)
+            _ = try await fixture.builder().prepare(service: fixture.service(), ref: "HEAD", log: log.sink)
 
             #expect(!log.lines.contains { $0.contains("warning") })
         }

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
 import Foundation
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayCLI
 
@@ -53,7 +53,7 @@ import Testing
         #expect(failed.stdout.contains("503"))
         #expect(failed.stdout.contains("slipway-example v2 listening"))
         #expect(failed.stdout.contains("still serves"))
-        #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
         let status = try await cli.status()
         #expect(status.services.first?.activeRelease?.version == "v1")
     }
@@ -70,7 +70,7 @@ import Testing
         let deployed = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
         #expect(deployed.exitCode == .success)
         #expect(try await eventually { try await cli.status().services.first?.activeRelease?.version == "v1" })
-        #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
         // The original record is marked once the automatic rollback has drained and stopped v2.
         #expect(try await eventually { try await cli.json(Deployment.self, "show", deployed.id).outcome == .rolledBack })
         let history = try await cli.json([Deployment].self, "history", "web")
@@ -92,10 +92,10 @@ import Testing
         let rollback = try await cli.json(Deployment.self, "rollback", "web", "--to", "v1")
         #expect(rollback.outcome == .succeeded)
         #expect(!rollback.stages.contains { $0.name == .build })
-        #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
         // Without --to: back to the release the active one replaced.
         #expect(try await cli.run("rollback", "web").status == 0)
-        #expect(try await get(daemon.url + "/").1 == "hello from v3\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v3\n")
         let unknown = try await cli.run("rollback", "web", "--to", "v9")
         #expect(unknown.status == 6)
         #expect(unknown.stderr.contains("no retained release \"v9\""))
@@ -111,14 +111,14 @@ import Testing
         let cli = CLI(repository: repository)
         #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
         // The request is in flight on v1 during the whole deploy of v2 (it takes 2 s; the deploy well under that).
-        async let slow = get(daemon.url + "/slow?ms=2000")
+        async let slow = LoopbackHTTP.get(daemon.url + "/slow?ms=2000")
         let deployed = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
-        let (status, body) = try await slow
-        #expect(status == 200)
-        #expect(body == "slow 2000ms from v1\n")
+        let response = try await slow
+        #expect(response.status == 200)
+        #expect(response.body == "slow 2000ms from v1\n")
         let drain = deployed.stages.first { $0.name == .drain }
         #expect(drain?.outcome == .succeeded)
-        #expect(try await get(daemon.url + "/").1 == "hello from v2\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v2\n")
     }
 
     @Test func secondConcurrentDeployIsRefusedNamingTheRunningOne() async throws {
@@ -150,7 +150,7 @@ import Testing
 
         let second = try await DaemonProcess.start(repository)
         defer { second.terminate() }
-        #expect(try await get(second.url + "/").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v1\n")
         let status = try await cli.status()
         #expect(status.services.first?.pid == pid)  // re-adopted, not restarted
         #expect(try await cli.json([Deployment].self, "history").count == 1)
@@ -186,7 +186,7 @@ import Testing
         #expect(record.outcome == .interrupted)
         #expect(record.message?.contains("interrupted") == true)
         #expect(try await eventually { kill(halfStarted.pid, 0) != 0 })
-        #expect(try await get(second.url + "/").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v1\n")
         let releases = try FileManager.default.contentsOfDirectory(atPath: repository.root + "/.slipway/releases/web")
         #expect(releases.count == 1)
     }
@@ -199,12 +199,12 @@ import Testing
         defer { daemon.terminate() }
         let cli = CLI(repository: repository)
         #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        _ = try? await get(daemon.url + "/crash", timeout: .seconds(2))
+        _ = try? await LoopbackHTTP.get(daemon.url + "/crash", timeout: .seconds(2))
         #expect(try await eventually {
             let service = try await cli.status().services.first
             return service?.restarts == 1 && service?.health == .healthy
         })
-        #expect(try await get(daemon.url + "/").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
         let audit = try await cli.json([AuditEntry].self, "audit", "web")
         #expect(audit.contains { $0.action == .releaseCrashed })
     }

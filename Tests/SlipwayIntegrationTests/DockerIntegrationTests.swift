@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayCLI
 
@@ -153,7 +154,7 @@ import Testing
 
         let second = try await DaemonProcess.start(repository)
         defer { second.terminate() }
-        #expect(try await get(second.url + "/version").1 == "v1\n")
+        #expect(try await LoopbackHTTP.get(second.url + "/version").body == "v1\n")
         let after = try await cli.status().services.first
         // The same container serves: re-adopted by the daemon, not started again beside it.
         #expect(after?.upstreams == before?.upstreams)

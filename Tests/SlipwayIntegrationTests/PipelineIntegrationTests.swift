@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// The whole pipeline through the real daemon on a monorepo of three services: changed-service
@@ -82,7 +83,7 @@ import Testing
         #expect(hr.backup != nil)
         #expect(hr.rollbackDeadline != nil)
         #expect(try await tables(repository.root + "/.slipway/hr.db").contains("employees"))
-        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/hr").body == "hello from v1\n")
 
         // One service's path, then a shared library: exactly the services whose paths match.
         try commit(repository, ["services/hr/notes.txt": "x\n"])
@@ -105,7 +106,7 @@ import Testing
         try commit(repository, change.merging(["VERSION": "v2\n"]) { mine, _ in mine })
         try await check(repository, daemon, try await cli.run("deploy", "hr"))
         // Whatever failed, v1 still serves.
-        #expect(try await get(daemon.url + "/hr").1 == "hello from v1\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/hr").body == "hello from v1\n")
     }
 
     @Test func failingCheckDeploysNothingWithExit1() async throws {
@@ -156,6 +157,6 @@ import Testing
         #expect(Array(names.prefix(2)) == ["validate", "checks"])
         #expect(Set(names[2..<5]) == ["build", "backup", "migrate"])
         #expect(names[5] == "start")
-        #expect(try await get(daemon.url + "/hr").1 == "hello from v2\n")
+        #expect(try await LoopbackHTTP.get(daemon.url + "/hr").body == "hello from v2\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// A `git push` deploys what it changed: `slipway hook install` in the repository the daemon
@@ -79,7 +80,7 @@ import Testing
         #expect(new.first?.commit == pushed)
         #expect(new.first?.outcome == .succeeded)
         #expect(new.first?.actor == "pusher")
-        #expect(try await get(daemon.url + "/api/").0 == 200)
+        #expect(try await LoopbackHTTP.get(daemon.url + "/api/").status == 200)
         // The daemon's work tree moved with the push.
         let head = try await git(["rev-parse", "HEAD"], in: repository.root).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(head == pushed)

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SlipwayCore
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayProcessRuntime
 
@@ -13,13 +14,14 @@ struct StartTests {
             let instance = try await harness.start("python3 -m http.server $PORT --bind 127.0.0.1")
 
             #expect(instance.port > 0)
-            var response: String?
-            try await eventually("port \(instance.port) to serve") {
-                response = LoopbackHTTP.get(port: instance.port, path: "/index.html")
+            var response: LoopbackHTTP.Response?
+            try await waitUntil("port \(instance.port) to serve") {
+                response = await LoopbackHTTP.probe(port: instance.port, path: "/index.html")
                 return response != nil
             }
-            #expect(response?.hasPrefix("HTTP/1.0 200") == true)
-            #expect(response?.contains("hello from the release") == true)
+            #expect(response?.version == "HTTP/1.0")
+            #expect(response?.status == 200)
+            #expect(response?.body.contains("hello from the release") == true)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SlipwayCore
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayProcessRuntime
 
@@ -17,7 +18,7 @@ struct UnrecordedTests {
             let other = try await first.start("sleep 600 > /dev/null 2>&1", releaseID: "20260101000000-cccccccc")
             // `start` returns once the shell is spawned, writing to its log: until the shell has
             // applied the redirection it *is* one of ours, so wait for it to have.
-            try await eventually("the other process's output to go to /dev/null") {
+            try await waitUntil("the other process's output to go to /dev/null") {
                 ProcessRuntime.outputFile(of: other.pid) == "/dev/null"
             }
 

@@ -11,10 +11,7 @@ import Testing
     /// is counted as a client abort and no longer as in flight, so a drain doesn't wait for it.
     @Test(.timeLimit(.minutes(1)))
     func resetWhileWaitingForTheResponseEndsTheExchange() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: client.port).get()
             try await channel.writeAndFlush(channel.allocator.buffer(string: "GET /hold HTTP/1.1\r\nHost: a\r\n\r\n"))
@@ -32,7 +29,6 @@ import Testing
             // The proxy serves on.
             #expect(try await client.get("/").body == "web")
         }
-        await web.stop()
     }
 
     /// A request the decoder can't parse gets NIO's answer, 400 and a close, from the proxy itself.

@@ -4,11 +4,8 @@ import Testing
 
 @Suite struct DrainTests {
     @Test func drainWaitsForASlowInFlightRequest() async throws {
-        let old = try await TestBackend.start(name: "old")
-        let new = try await TestBackend.start(name: "new")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: old.upstream)
+        try await withProxyToWeb(backends: ["old", "new"]) { proxy, client, backends async throws in
+            let (old, new) = (backends[0], backends[1])
             let slow = Task { try await client.get("/delay/500") }
             await old.waitForRequests(1)
 
@@ -25,16 +22,11 @@ import Testing
             await old.wait { $0.openConnections.isEmpty }
             #expect(await proxy.statistics().map(\.upstream) == [new.upstream])
         }
-        await old.stop()
-        await new.stop()
     }
 
     @Test func drainTimesOutCountingWhatIsStillInFlight() async throws {
-        let old = try await TestBackend.start(name: "old")
-        let new = try await TestBackend.start(name: "new")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: old.upstream)
+        try await withProxyToWeb(backends: ["old", "new"]) { proxy, client, backends async throws in
+            let (old, new) = (backends[0], backends[1])
             let held = Task { try await client.get("/hold") }
             await old.waitForRequests(1)
 
@@ -47,15 +39,10 @@ import Testing
             let response = try await held.value
             #expect(response.body == "old")
         }
-        await old.stop()
-        await new.stop()
     }
 
     @Test func drainOfAnIdleUpstreamReturnsAtOnceAndClosesItsConnections() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             #expect(try await client.get("/").body == "web")
             #expect(web.openConnections == 1)
 
@@ -64,6 +51,5 @@ import Testing
             // Still routed: it keeps serving on new connections.
             #expect(try await client.get("/").body == "web")
         }
-        await web.stop()
     }
 }

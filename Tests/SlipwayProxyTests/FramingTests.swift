@@ -12,8 +12,7 @@ import Testing
     ) async throws {
         let upstream = try await RawUpstream.start(respond)
         try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: upstream.upstream)
+            await proxy.route("web", to: upstream.upstream)
             try await body(proxy, client, upstream)
         }
         await upstream.stop()

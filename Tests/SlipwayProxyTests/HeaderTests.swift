@@ -4,10 +4,7 @@ import Testing
 
 @Suite struct HeaderTests {
     @Test func forwardedHeadersAreSetAndHopByHopHeadersStripped() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let text = try await RawHTTP.exchange(port: client.port, """
                 GET /headers HTTP/1.1\r
                 Host: app.test:8080\r
@@ -34,28 +31,20 @@ import Testing
             #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(text.lowercased().contains("connection: close\r\n"))
         }
-        await web.stop()
     }
 
     @Test func http10ClientGetsHTTP10ResponseAndConnectionClose() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let text = try await RawHTTP.exchange(port: client.port, "GET /repeat/3 HTTP/1.0\r\n\r\n")
             #expect(text.hasPrefix("HTTP/1.0 200 OK\r\n"))
             #expect(text.hasSuffix("\r\n\r\nwebwebweb"))
             // The upstream still got a Host header and HTTP/1.1 keep-alive.
             #expect(web.connectionsAccepted == 1)
         }
-        await web.stop()
     }
 
     @Test func headResponseHasNoBodyAndKeepsTheConnectionUsable() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let text = try await RawHTTP.exchange(port: client.port, """
                 HEAD /repeat/10 HTTP/1.1\r
                 Host: a\r
@@ -72,6 +61,5 @@ import Testing
             #expect(responses.first?.hasSuffix("\r\n\r\n") == true)
             #expect(responses.last?.hasSuffix("\r\n\r\nwebweb") == true)
         }
-        await web.stop()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SlipwayModel
+import SlipwayTestSupport
 import Synchronization
 import Testing
 @testable import SlipwayProxy
@@ -23,9 +24,9 @@ import Testing
     }
 
     @Test func aHeadThatNeverEndsIsDroppedWithTheConnection() async throws {
-        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
+        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, client, web in
             let answer = try await within(.seconds(10)) {
-                try await RawHTTP.exchange(port: port, "GET / HTTP/1.1\r\nHost: example.test\r\nX-Slow: 1\r\n")
+                try await RawHTTP.exchange(port: client.port, "GET / HTTP/1.1\r\nHost: example.test\r\nX-Slow: 1\r\n")
             }
             #expect(answer == "")
             #expect(web.requestsReceived == 0)
@@ -33,10 +34,10 @@ import Testing
     }
 
     @Test func aRequestBodyThatStopsArrivingIsAnswered408AndItsUpstreamConnectionClosed() async throws {
-        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
+        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, client, web in
             let started = ContinuousClock.now
             let answer = try await within(.seconds(10)) {
-                try await RawHTTP.exchange(port: port, "POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 100\r\n\r\n0123456789")
+                try await RawHTTP.exchange(port: client.port, "POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 100\r\n\r\n0123456789")
             }
             #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(answer)")
             #expect(answer.contains("connection: close\r\n"))
@@ -51,14 +52,14 @@ import Testing
     }
 
     @Test func aClientThatStopsReadingItsResponseIsCutAndItsUpstreamConnectionClosed() async throws {
-        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, web, port in
+        try await withProxyToWeb(clientIdleTimeout: Self.timeout) { _, client, web in
             let size = 256 * 1024 * 1024
-            let client = try await RawConnection.open(port: port, reading: false)
-            try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\n\r\n")
+            let connection = try await RawConnection.open(port: client.port, reading: false)
+            try await connection.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\n\r\n")
             // The proxy fills the client's socket, stops reading the upstream, and gives up once the
             // client has taken nothing for the timeout: the upstream connection goes with it.
             try await within(.seconds(10)) { await web.wait { $0.connectionsAccepted == 1 && $0.openConnections.isEmpty } }
-            let received = try await within(.seconds(10)) { try await client.readToEnd() }
+            let received = try await within(.seconds(10)) { try await connection.readToEnd() }
             #expect(received > 0)
             #expect(received < size, "cut, not delivered whole")
             #expect(web.responsesCompleted == 0)
@@ -66,16 +67,16 @@ import Testing
     }
 
     @Test func aSlowButSteadyReaderIsNotCut() async throws {
-        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
+        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, client, web in
             let size = 8 * 1024 * 1024
-            let client = try await RawConnection.open(port: port, reading: false)
-            try await client.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n")
+            let connection = try await RawConnection.open(port: client.port, reading: false)
+            try await connection.send("GET /download/\(size) HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n")
             // Three timeouts' worth of reading a little at a time: the channel stays unwritable
             // (far more is waiting than is read) but the client takes bytes, so it is not cut.
-            try await client.readSlowly(every: .milliseconds(20), for: .seconds(3))
-            #expect(client.receivedCount < size / 2, "still slow: most of the body is yet to come")
+            try await connection.readSlowly(every: .milliseconds(20), for: .seconds(3))
+            #expect(connection.receivedCount < size / 2, "still slow: most of the body is yet to come")
             #expect(web.openConnections == 1)
-            let received = try await within(.seconds(20)) { try await client.readToEnd() }
+            let received = try await within(.seconds(20)) { try await connection.readToEnd() }
             #expect(received > size, "the whole body (and its head) arrived")
             #expect(web.responsesCompleted == 1)
         }
@@ -83,8 +84,8 @@ import Testing
 
     @Test func aSlowButSteadyRequestBodyIsNotCut() async throws {
         // Each gap (150 ms) well under the timeout, the whole body (1.8 s) well over it.
-        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
-            let connection = try await RawConnection.open(port: port)
+        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, client, web in
+            let connection = try await RawConnection.open(port: client.port)
             try await connection.send("POST /upload HTTP/1.1\r\nHost: example.test\r\nContent-Length: 12\r\n\r\n")
             for _ in 0..<12 {
                 try await Task.sleep(for: .milliseconds(150))
@@ -99,8 +100,8 @@ import Testing
     @Test func aConnectionInUseStaysOpenAndClosesOnceIdle() async throws {
         // A longer timeout than the others: the gaps between requests must stay well under it
         // even on a loaded machine.
-        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, web, port in
-            let connection = try await RawConnection.open(port: port)
+        try await withProxyToWeb(clientIdleTimeout: .seconds(1)) { _, client, web in
+            let connection = try await RawConnection.open(port: client.port)
             // Eight requests 50 ms apart on one connection (each gap well under the timeout), and one
             // whose response takes longer than the timeout: an exchange in progress is not idle.
             for index in 0..<8 {
@@ -115,26 +116,4 @@ import Testing
             try await within(.seconds(10)) { try await connection.waitUntilClosed() }
         }
     }
-}
-
-/// Runs `body`, failing the test instead of hanging if it takes longer than `limit`.
-func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        guard let first = try await group.next(), let value = first else {
-            group.cancelAll()
-            throw TimedOut(limit: limit)
-        }
-        group.cancelAll()
-        return value
-    }
-}
-
-struct TimedOut: Error, CustomStringConvertible {
-    var limit: Duration
-    var description: String { "did not happen within \(limit)" }
 }

@@ -4,10 +4,7 @@ import Testing
 
 @Suite struct KeepAliveTests {
     @Test func upstreamConnectionsAreReused() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             for _ in 0..<50 {
                 #expect(try await client.get("/").body == "web")
             }
@@ -20,14 +17,10 @@ import Testing
             #expect(stats.inFlight == 0)
             #expect(stats.services == [ServiceKey(service: "web")])
         }
-        await web.stop()
     }
 
     @Test func requestRacingAnUpstreamCloseIsRetriedOnAFreshConnection() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             #expect(try await client.get("/").body == "web")
             web.dropNextRequestOnReusedConnection()
 
@@ -37,14 +30,10 @@ import Testing
             #expect(web.connectionsAccepted == 2)
             #expect(await proxy.statistics().first?.retries == 1)
         }
-        await web.stop()
     }
 
     @Test func nonIdempotentRequestIsNotReplayed() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             #expect(try await client.get("/").body == "web")
             web.dropNextRequestOnReusedConnection()
 
@@ -53,14 +42,10 @@ import Testing
             #expect(web.requestsReceived == 2)
             #expect(await proxy.statistics().first?.retries == 0)
         }
-        await web.stop()
     }
 
     @Test func idleConnectionClosedByUpstreamIsNotUsedAgain() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             #expect(try await client.get("/").body == "web")
             web.closeIdleConnections()
             await web.wait { $0.openConnections.isEmpty }
@@ -70,17 +55,12 @@ import Testing
             }
             #expect(web.connectionsAccepted == 2)
         }
-        await web.stop()
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
-        let web = try await TestBackend.start(name: "web")
-        let api = try await TestBackend.start(name: "api")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(host: "a", path: "/"))
-            await proxy.configure(service: "api", route: RouteConfig(path: "/api"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
-            await proxy.switchTraffic(service: "api", to: api.upstream)
+        try await withProxyToWeb(backends: ["web", "api"], route: RouteConfig(host: "a", path: "/")) { proxy, client, backends async throws in
+            let (web, api) = (backends[0], backends[1])
+            await proxy.route("api", at: RouteConfig(path: "/api"), to: api.upstream)
             let text = try await RawHTTP.exchange(port: client.port, """
                 GET /delay/100 HTTP/1.1\r
                 Host: a\r
@@ -106,7 +86,5 @@ import Testing
             #expect(responses.map(\.body) == ["web", "api", "no service routes this request\n", "received 5"])
             #expect(web.uploadedBytes == 5)
         }
-        await web.stop()
-        await api.stop()
     }
 }

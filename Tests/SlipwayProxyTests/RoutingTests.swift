@@ -4,16 +4,10 @@ import Testing
 
 @Suite struct RoutingTests {
     @Test func routesByHostAndLongestPrefix() async throws {
-        let web = try await TestBackend.start(name: "web")
-        let api = try await TestBackend.start(name: "api")
-        let admin = try await TestBackend.start(name: "admin")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.configure(service: "api", route: RouteConfig(path: "/api"))
-            await proxy.configure(service: "admin", route: RouteConfig(host: "admin.test", path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
-            await proxy.switchTraffic(service: "api", to: api.upstream)
-            await proxy.switchTraffic(service: "admin", to: admin.upstream)
+        try await withProxyToWeb(backends: ["web", "api", "admin"]) { proxy, client, backends async throws in
+            let (api, admin) = (backends[1], backends[2])
+            await proxy.route("api", at: RouteConfig(path: "/api"), to: api.upstream)
+            await proxy.route("admin", at: RouteConfig(host: "admin.test", path: "/"), to: admin.upstream)
 
             #expect(try await client.get("/").body == "web")
             #expect(try await client.get("/apix").body == "web")
@@ -22,7 +16,6 @@ import Testing
             #expect(try await client.get("/api/x", host: "ADMIN.test:8080").body == "admin")
             #expect(try await client.get("/", host: "other.test").body == "web")
         }
-        for backend in [web, api, admin] { await backend.stop() }
     }
 
     @Test func unroutedRequestGets404() async throws {
@@ -59,8 +52,7 @@ import Testing
     @Test func refusedUpstreamGets502NamingTheService() async throws {
         let port = try await closedPort()
         try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: Upstream(host: "127.0.0.1", port: port, releaseID: "r1"))
+            await proxy.route("web", to: Upstream(host: "127.0.0.1", port: port, releaseID: "r1"))
             let response = try await client.get("/")
             #expect(response.status == 502)
             #expect(response.body == "service web is unreachable at 127.0.0.1:\(port): connection refused\n")
@@ -70,23 +62,16 @@ import Testing
     }
 
     @Test func upstreamClosingWithoutAnswerGets502() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let response = try await client.get("/drop")
             #expect(response.status == 502)
             #expect(response.body.hasPrefix("service web is unreachable at \(web.upstream):"))
             #expect(try await client.get("/").body == "web")
         }
-        await web.stop()
     }
 
     @Test func silentUpstreamGets504AfterTheUpstreamTimeout() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy(upstreamTimeout: .milliseconds(300)) { proxy, client in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb(upstreamTimeout: .milliseconds(300)) { proxy, client, web in
             // An answered request first, so the connection's timer re-arms for the silent one.
             #expect(try await client.get("/").status == 200)
             let response = try await client.get("/hold")
@@ -95,14 +80,10 @@ import Testing
             #expect(await proxy.statistics().first?.timeouts == 1)
             web.releaseHeld()
         }
-        await web.stop()
     }
 
     @Test func upgradeRequestGets501() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let text = try await RawHTTP.exchange(port: client.port, """
                 GET /chat HTTP/1.1\r
                 Host: web.test\r
@@ -117,14 +98,10 @@ import Testing
             #expect(text.hasSuffix("protocol upgrades (WebSocket) are not supported by the slipway proxy\n"))
             #expect(web.requestsReceived == 0)
         }
-        await web.stop()
     }
 
     @Test func h2cUpgradeOfferIsIgnored() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let text = try await RawHTTP.exchange(port: client.port, """
                 GET /headers HTTP/1.1\r
                 Host: web.test\r
@@ -138,7 +115,6 @@ import Testing
             #expect(!text.contains("upgrade:"))
             #expect(!text.contains("http2-settings:"))
         }
-        await web.stop()
     }
 
     /// A client that sent `Expect: 100-continue` and got a final answer may never send its body:

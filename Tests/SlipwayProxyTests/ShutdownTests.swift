@@ -13,8 +13,7 @@ import Testing
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .warning
         let proxy = ReverseProxy(listen: SocketAddressSpec(host: "127.0.0.1", port: 0), logger: logger)
-        await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-        await proxy.switchTraffic(service: "web", to: web.upstream)
+        await proxy.route("web", to: web.upstream)
 
         let running = Task { try await proxy.run() }
         let port = try await proxy.localAddress().port

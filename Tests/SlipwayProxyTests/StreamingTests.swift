@@ -13,10 +13,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(3)))
     func largeUploadStreamsThroughWithBoundedMemory() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let body = GeneratedBody(chunkSize: 256 * 1024, chunks: Self.largeBody / (256 * 1024))
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port)/upload")
             request.method = .POST
@@ -32,15 +29,11 @@ import Testing
             #expect(web.uploadedBytes == Self.largeBody)
             #expect(growth < Self.memoryBound, "resident set grew by \(growth >> 20) MiB")
         }
-        await web.stop()
     }
 
     @Test(.timeLimit(.minutes(3)))
     func largeDownloadStreamsThroughWithBoundedMemory() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port)/download/\(Self.largeBody)")
 
             var received = 0
@@ -53,14 +46,10 @@ import Testing
             #expect(received == Self.largeBody)
             #expect(growth < Self.memoryBound, "resident set grew by \(growth >> 20) MiB")
         }
-        await web.stop()
     }
 
     @Test func chunkedUploadOfUnknownLengthArrivesWhole() async throws {
-        let web = try await TestBackend.start(name: "web")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
             let body = GeneratedBody(chunkSize: 10_000, chunks: 300)
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port)/upload")
             request.method = .PUT
@@ -69,6 +58,5 @@ import Testing
             #expect(response.status == .ok)
             #expect(String(buffer: try await response.body.collect(upTo: 1024)) == "received 3000000")
         }
-        await web.stop()
     }
 }

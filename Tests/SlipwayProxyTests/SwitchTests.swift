@@ -8,11 +8,8 @@ import Testing
     /// no request fails and every response comes wholly from one backend.
     @Test(.timeLimit(.minutes(2)))
     func switchUnderKeepAliveLoadIsAtomicAndLosesNoRequest() async throws {
-        let blue = try await TestBackend.start(name: "blue")
-        let green = try await TestBackend.start(name: "green")
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: blue.upstream)
+        try await withProxyToWeb(backends: ["blue", "green"]) { proxy, client, backends async throws in
+            let (blue, green) = (backends[0], backends[1])
             let load = LoadRecord()
             let clients = 8
             let requestsPerClient = 150
@@ -51,18 +48,15 @@ import Testing
             #expect(blue.responsesCompleted > 0)
             #expect(green.responsesCompleted > 0)
         }
-        await blue.stop()
-        await green.stop()
     }
 
     /// Release after release under steady load: start the new backend, switch, drain the old
     /// one, stop it. No request may fail, including those racing the old backend's shutdown.
     @Test(.timeLimit(.minutes(2)))
     func cutoversUnderLoadLoseNoRequest() async throws {
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            var live = try await TestBackend.start(name: "v0")
-            await proxy.switchTraffic(service: "web", to: live.upstream)
+        // v0 is stopped by the first cutover; the helper's stop at the end finds it stopped already.
+        try await withProxyToWeb(backend: "v0") { proxy, client, first async throws in
+            var live = first
             let load = LoadRecord()
 
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -105,11 +99,8 @@ extension SwitchTests {
     /// proxy's reuse of them all the time; replaying idempotent requests hides every race.
     @Test(.timeLimit(.minutes(2)))
     func upstreamClosingIdleConnectionsUnderLoadLosesNoRequest() async throws {
-        let web = try await TestBackend.start(name: "web")
-        web.closeConnections(idleFor: .milliseconds(2))
-        try await withProxy { proxy, client async throws in
-            await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-            await proxy.switchTraffic(service: "web", to: web.upstream)
+        try await withProxyToWeb { proxy, client, web async throws in
+            web.closeConnections(idleFor: .milliseconds(2))
             let load = LoadRecord()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<8 {
@@ -130,7 +121,6 @@ extension SwitchTests {
             #expect(load.failures == [])
             #expect(web.connectionsAccepted > 8)
         }
-        await web.stop()
     }
 }
 

@@ -25,6 +25,9 @@ struct SQLiteDatabase: ScenarioDatabase {
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c;"
     }
 
+    /// Counting to a billion takes minutes: only the interrupt ends it.
+    static let endlessCount = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c;"
+
     func query(_ sql: String) async throws -> String { try await TestSQLite.query(path, sql) }
     func execute(_ sql: String) async throws { try await TestSQLite.execute(path, sql) }
     func tableExists(_ name: String) async throws -> Bool {

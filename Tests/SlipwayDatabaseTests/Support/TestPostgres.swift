@@ -16,6 +16,9 @@ enum TestPostgres {
 
     static var isCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
 
+    /// Why the PostgreSQL tests did not run.
+    static let notReachable: Comment = "PostgreSQL not reachable: run scripts/ensure-postgres.sh (with CI set, these fail instead)"
+
     /// Whether the PostgreSQL suites run: always under CI, else when the server answers.
     static let enabled: Bool = isCI || reachable
 

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 
 /// A project directory (what a git export would give) holding a static busybox root file system
 /// and a Dockerfile: images built `FROM scratch` with no registry. `httpd` serves `/www`, whose
@@ -15,11 +16,11 @@ struct BusyboxProject {
 
         """
 
-    let workspace: TestWorkspace
+    let workspace: TemporaryDirectory
     var root: String { workspace.path + "/project" }
 
     init(dockerfile: String = BusyboxProject.serving, version: String = "v1") throws {
-        workspace = try TestWorkspace()
+        workspace = try TemporaryDirectory(prefix: "slipway-docker")
         let bin = root + "/rootfs/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Self.busybox, toPath: bin + "/busybox")
@@ -32,7 +33,7 @@ struct BusyboxProject {
     }
 
     func write(_ text: String, to relative: String) throws {
-        try workspace.write(text, to: "project/" + relative)
+        try workspace.write("project/" + relative, text)
     }
 
     /// What `/version` answers in releases prepared from now on.

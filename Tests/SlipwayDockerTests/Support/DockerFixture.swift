@@ -1,7 +1,7 @@
 import Foundation
-import Logging
 @testable import SlipwayDocker
 import SlipwayModel
+import SlipwayTestSupport
 
 /// One test's service against the real engine: a unique service name, a busybox project, the
 /// builder and a runtime. Everything of that service (containers, images) is removed afterwards,
@@ -9,21 +9,19 @@ import SlipwayModel
 struct DockerFixture {
     let engine: DockerEngine
     let project: BusyboxProject
-    let releases: TestWorkspace
+    let releases: TemporaryDirectory
     let inner: DirectoryReleaseBuilder
     let builder: DockerReleaseBuilder
     let runtime: DockerRuntime
     let log = CollectedLog()
     var service: ServiceConfig
 
-    static let logger = Logger(label: "slipway.docker.tests") { _ in SwiftLogNoOpLogHandler() }
-
     static func run(dockerfile: String = BusyboxProject.serving, run: String = "", port: Int = 8080,
                     env: [String: String] = [:], volumes: [DockerVolume] = [], image: DockerImageSource? = nil,
                     _ body: (inout DockerFixture) async throws -> Void) async throws {
         try await withEngine { engine in
             let project = try BusyboxProject(dockerfile: dockerfile)
-            let releases = try TestWorkspace()
+            let releases = try TemporaryDirectory(prefix: "slipway-docker")
             let name = "t" + UUID().uuidString.prefix(8).lowercased()
             // Identical contexts build one image; each test's own file keeps its image its own, so
             // what one test removes is never what another runs.
@@ -31,8 +29,8 @@ struct DockerFixture {
             let inner = DirectoryReleaseBuilder(project: project.root, releasesRoot: releases.path)
             var fixture = DockerFixture(
                 engine: engine, project: project, releases: releases, inner: inner,
-                builder: DockerReleaseBuilder(inner: inner, engine: engine, logger: logger),
-                runtime: DockerRuntime(engine: engine, logger: logger, project: releases.path),
+                builder: DockerReleaseBuilder(inner: inner, engine: engine, logger: .quiet),
+                runtime: DockerRuntime(engine: engine, logger: .quiet, project: releases.path),
                 service: ServiceConfig(name: name, run: run, env: env, stopTimeout: .seconds(2), runtime: .docker,
                                        docker: DockerServiceConfig(image: image ?? .dockerfile("Dockerfile"),
                                                                    port: port, volumes: volumes)))

@@ -1,27 +1,28 @@
 import Foundation
-import Logging
 import SlipwayModel
+import SlipwayTestSupport
 @testable import SlipwayGit
 
 /// A real git repository and a releases directory in a temporary directory, removed at the end.
 /// Its git commands run through Foundation's `Process`, independent of the code under test.
 struct GitFixture: Sendable {
-    let root: String
+    let directory: TemporaryDirectory
     /// A fixed clock, so release ids are known in advance.
     static let date = Date(timeIntervalSince1970: 1_790_000_000)
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.path + "/slipway-git-\(UUID().uuidString.prefix(8))"
+        directory = try TemporaryDirectory(prefix: "slipway-git")
         try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
         try git("init", "-q", "-b", "main")
     }
 
+    var root: String { directory.path }
     var repository: String { root + "/repo" }
     var releases: String { root + "/releases" }
 
     func builder(releasesDirectory: String? = nil) -> GitReleaseBuilder {
         GitReleaseBuilder(repository: repository, releasesDirectory: releasesDirectory ?? releases,
-                          logger: Logger(label: "slipway.test") { _ in SwiftLogNoOpLogHandler() },
+                          logger: .quiet,
                           now: { GitFixture.date })
     }
 
@@ -67,7 +68,7 @@ struct GitFixture: Sendable {
     }
 
     func remove() {
-        try? FileManager.default.removeItem(atPath: root)
+        directory.remove()
     }
 }
 

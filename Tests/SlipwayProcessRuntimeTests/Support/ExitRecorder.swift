@@ -1,5 +1,6 @@
 import SlipwayCore
 import SlipwayModel
+import SlipwayTestSupport
 
 /// Collects a runtime's exit events, the stream's one consumer, so tests can wait for them.
 actor ExitRecorder {
@@ -15,7 +16,7 @@ actor ExitRecorder {
 
     /// The first exit reported for `instance`, waiting for it.
     func waitForExit(of instance: Instance, timeout: Duration = .seconds(15)) async throws -> InstanceExit {
-        try await eventually("the exit of pid \(instance.pid)", timeout: timeout) { !exits(of: instance).isEmpty }
+        try await waitUntil("the exit of pid \(instance.pid)", timeout: timeout) { !exits(of: instance).isEmpty }
         return exits(of: instance)[0]
     }
 }

@@ -1,19 +1,19 @@
 import Foundation
-import Logging
 import SlipwayCore
 import SlipwayModel
+import SlipwayTestSupport
 @testable import SlipwayProcessRuntime
 
 /// A runtime with its supervision loop running and its exits recorded, in a fresh workspace.
 /// Whatever a test started is stopped at the end, even when the test fails.
 struct RuntimeHarness: Sendable {
     let runtime: ProcessRuntime
-    let workspace: TestWorkspace
+    let workspace: ReleaseWorkspace
     let exits: ExitRecorder
 
     static func run(pollInterval: Duration = .milliseconds(20),
                     _ body: @Sendable (RuntimeHarness) async throws -> Void) async throws {
-        let workspace = try TestWorkspace()
+        let workspace = try ReleaseWorkspace()
         defer { workspace.remove() }
         let harness = RuntimeHarness(
             runtime: ProcessRuntime(logDirectory: workspace.logDirectory, logger: .quiet, pollInterval: pollInterval),
@@ -41,7 +41,7 @@ struct RuntimeHarness: Sendable {
 
     /// Waits until the instance's log holds `text`.
     func waitForLog(_ instance: Instance, containing text: String) async throws {
-        try await eventually("\"\(text)\" in \(instance.logFile)") {
+        try await waitUntil("\"\(text)\" in \(instance.logFile)") {
             await runtime.logTail(instance, lines: 200).contains(text)
         }
     }

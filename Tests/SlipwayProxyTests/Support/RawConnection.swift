@@ -42,7 +42,7 @@ final class RawConnection: Sendable {
     /// Until `count` complete responses (status lines followed by their bodies) have arrived.
     func waitForResponses(_ count: Int) async throws {
         while received.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 < count || !received.text.hasSuffix("web") {
-            guard channel.isActive else { throw TimedOut(limit: .zero) }
+            guard channel.isActive else { throw Closed(waitingFor: "\(count) responses") }
             try await Task.sleep(for: .milliseconds(5))
         }
     }
@@ -50,7 +50,7 @@ final class RawConnection: Sendable {
     /// Until what has arrived contains `text`.
     func waitUntilReceived(_ text: String) async throws {
         while !received.text.contains(text) {
-            guard channel.isActive else { throw TimedOut(limit: .zero) }
+            guard channel.isActive else { throw Closed(waitingFor: "\"\(text)\"") }
             try await Task.sleep(for: .milliseconds(5))
         }
     }
@@ -76,4 +76,10 @@ final class RawConnection: Sendable {
         try await channel.closeFuture.get()
         return received.count
     }
+}
+
+/// The connection closed while a test waited for more to arrive on it.
+struct Closed: Error, CustomStringConvertible {
+    var waitingFor: String
+    var description: String { "the connection closed while waiting for \(waitingFor)" }
 }

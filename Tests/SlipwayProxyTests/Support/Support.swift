@@ -38,17 +38,50 @@ func withProxy(
     }
 }
 
-/// `withProxy` with a fresh backend named `web` routed at `/`; `body` gets the proxy's port too.
+/// `withProxy` with a fresh backend (named `web` unless named otherwise) serving service `web` at
+/// `route`; it is stopped after `body`, even when `body` fails.
 func withProxyToWeb(
+    backend name: String = "web",
+    route: RouteConfig = RouteConfig(path: "/"),
+    upstreamTimeout: Duration = .seconds(60),
     clientIdleTimeout: Duration = .seconds(75),
-    _ body: (ReverseProxy, TestBackend, Int) async throws -> Void
+    _ body: (ReverseProxy, ProxyClient, TestBackend) async throws -> Void
 ) async throws {
-    let web = try await TestBackend.start(name: "web")
-    defer { Task { await web.stop() } }
-    try await withProxy(clientIdleTimeout: clientIdleTimeout) { proxy, _ in
-        await proxy.configure(service: "web", route: RouteConfig(path: "/"))
-        await proxy.switchTraffic(service: "web", to: web.upstream)
-        try await body(proxy, web, try await proxy.localAddress().port)
+    try await withProxyToWeb(backends: [name], route: route, upstreamTimeout: upstreamTimeout,
+                             clientIdleTimeout: clientIdleTimeout) { proxy, client, backends in
+        try await body(proxy, client, backends[0])
+    }
+}
+
+/// `withProxyToWeb` with several backends: the first serves service `web`, the others wait for the
+/// test to route or switch to them. All are stopped after `body`, even when `body` fails.
+func withProxyToWeb(
+    backends names: [String],
+    route: RouteConfig = RouteConfig(path: "/"),
+    upstreamTimeout: Duration = .seconds(60),
+    clientIdleTimeout: Duration = .seconds(75),
+    _ body: (ReverseProxy, ProxyClient, [TestBackend]) async throws -> Void
+) async throws {
+    var started: [TestBackend] = []
+    do {
+        for name in names { started.append(try await TestBackend.start(name: name)) }
+        let backends = started
+        try await withProxy(upstreamTimeout: upstreamTimeout, clientIdleTimeout: clientIdleTimeout) { proxy, client in
+            await proxy.route("web", at: route, to: backends[0].upstream)
+            try await body(proxy, client, backends)
+        }
+    } catch {
+        for backend in started { await backend.stop() }
+        throw error
+    }
+    for backend in started { await backend.stop() }
+}
+
+extension ReverseProxy {
+    /// Routes `service` at `route` and sends its traffic to `upstream`, as a first deploy does.
+    func route(_ service: String, at route: RouteConfig = RouteConfig(path: "/"), to upstream: Upstream) async {
+        await configure(service: service, route: route)
+        await switchTraffic(service: service, to: upstream)
     }
 }
 
