@@ -37,7 +37,14 @@ extension DeploymentRunner {
                 guard let event = await arrivals.next() else { break }
                 pending += machine.handle(event)
             }
-            // The stream ended without a finish: the machine is stuck, which is a bug, not a user's fault.
+            // The stream ends without a finish when the daemon stops (this task is cancelled): the
+            // record says so, as recovery says of a deployment a crash interrupted. Otherwise the
+            // machine is stuck, which is a bug of ours, not the user's.
+            if Task.isCancelled {
+                return await conclude(recorder, .interrupted, .deployFailed,
+                                      "interrupted: the daemon stopped while this deployment was \(machine.currentPhase.rawValue)",
+                                      action: .deployInterrupted)
+            }
             return await conclude(recorder, .failed, .deployFailed,
                                   "internal error: deployment \(plan.id) stopped in \(machine.currentPhase.rawValue)",
                                   action: plan.kind.isDeploy ? .deployFailed : .rollbackFailed)
