@@ -180,5 +180,9 @@ import Testing
         #expect(log.contains("******"))
         #expect(!(failed.message ?? "").contains("s3cr3t-token"))
         #expect(!failed.stages.contains { ($0.message ?? "").contains("s3cr3t-token") })
+        // The audit trail repeats how the deployment ended: redacted as well.
+        let audit = await h.store.audit(service: nil, limit: 100)
+        #expect(audit.contains { $0.action == .deployFailed })
+        #expect(!audit.contains { $0.detail.contains("s3cr3t-token") })
     }
 }

@@ -48,12 +48,13 @@ package struct ControllerDependencies: Sendable {
         self.changes = changes
     }
 
-    /// Appends a line to the audit trail; a store that cannot take it is logged, never thrown:
-    /// what is being audited has happened either way.
+    /// Appends a line to the audit trail, its detail redacted (it often repeats a failure's message,
+    /// which may quote a build's output); a store that cannot take it is logged, never thrown: what
+    /// is being audited has happened either way.
     func audit(_ action: AuditAction, service: ServiceKey?, deployment: String? = nil, actor: String = "slipway",
                _ detail: String) async {
         var entry = AuditEntry(at: now(), actor: actor, action: action, service: service?.service, deployment: deployment,
-                               detail: detail)
+                               detail: redactor.redact(detail))
         entry.environment = service?.storedEnvironment
         do {
             try await store.appendAudit(entry)

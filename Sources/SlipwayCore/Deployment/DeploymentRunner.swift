@@ -112,7 +112,7 @@ struct DeploymentRunner: Sendable {
             guard var record = try await deps.store.deployment(id: deploymentID) else { return }
             record.outcome = .rolledBack
             record.exitCode = .smokeFailedRolledBack
-            record.message = "rolled back automatically by \(rollbackID): \(reason)"
+            record.message = deps.redactor.redact("rolled back automatically by \(rollbackID): \(reason)")
             try await deps.store.saveDeployment(record)
         } catch {
             deps.logger.error("could not mark deployment rolled back", metadata: ["deployment": "\(deploymentID)", "error": "\(error)"])
