@@ -185,4 +185,13 @@ import Testing
         #expect(audit.contains { $0.action == .deployFailed })
         #expect(!audit.contains { $0.detail.contains("s3cr3t-token") })
     }
+
+    @Test func whatAReleasePrintsIsRedactedWhenShown() async throws {
+        let h = Harness(redactor: Redactor(secrets: ["s3cr3t-token"]))
+        h.world.state.withLock { $0.output = "connecting with s3cr3t-token" }
+        _ = try await h.deploy("v1")
+        let shown = try await h.controller.output(service: "web", lines: 20)
+        #expect(shown.contains("connecting with ******"))
+        #expect(!shown.contains("s3cr3t-token"))
+    }
 }

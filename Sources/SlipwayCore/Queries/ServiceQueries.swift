@@ -43,13 +43,14 @@ struct ServiceQueries: Sendable {
         return try await deps.store.log(deployment: id)
     }
 
-    /// The last lines the service's active release printed (its log file, or its container's logs).
+    /// The last lines the service's active release printed (its log file, or its container's
+    /// logs), redacted: a service that prints a secret it was given must not show it to `logs`.
     func output(service name: String, lines: Int) async throws -> String {
         let service = try table.config(name)
         guard let instance = await table.active(service.key)?.instance else {
             throw SlipwayError(.nothingToRollBack, "\(name) has no active release", context: ErrorContext(service: name))
         }
-        return await deps.runtime.logTail(instance, lines: lines)
+        return deps.redactor.redact(await deps.runtime.logTail(instance, lines: lines))
     }
 
     func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {

@@ -19,6 +19,8 @@ final class World: Sendable {
         var stopped: [Instance] = []
         var started: [Instance] = []
         var nextPid: Int32 = 1000
+        /// What every instance has printed.
+        var output = "fake log"
     }
     let state = Mutex(State())
     let exitHandler = Mutex<(@Sendable (InstanceExit) async -> Void)?>(nil)
@@ -76,7 +78,7 @@ struct FakeRuntime: Runtime {
     func isAlive(_ instance: Instance) async -> Bool { world.aliveInstances.contains(instance) }
     func adopt(_ instance: Instance) async {}
     var exits: AsyncStream<InstanceExit> { world.exits }
-    func logTail(_ instance: Instance, lines: Int) async -> String { "fake log of \(instance.releaseID)" }
+    func logTail(_ instance: Instance, lines: Int) async -> String { "\(world.state.withLock { $0.output }) of \(instance.releaseID)" }
     func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
         world.aliveInstances.filter { !recorded.contains($0) }.sorted { $0.pid < $1.pid }
     }
