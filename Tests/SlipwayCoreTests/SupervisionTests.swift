@@ -80,4 +80,22 @@ import Testing
         let entry = await h.store.audit(service: Harness.web, limit: 50).first { $0.action == .releaseUnrecordedStopped }
         #expect(entry?.detail.contains("pid \(lost.pid) of release r-lost") == true)
     }
+
+    @Test func aStateWithoutAnyRecordAdoptsWhatRunsInsteadOfStoppingIt() async throws {
+        let h = Harness()
+        _ = try await h.deploy("v1")
+        let live = try #require(h.world.aliveInstances.first)
+        // The daemon restarts over an empty state (state.db deleted): the release still serves.
+        let lost = InMemoryStore()
+        let router = FakeRouter()
+        let restarted = h.restartedController(router: router, store: lost)
+        try await restarted.recover()
+        #expect(h.world.aliveInstances == [live])
+        #expect(h.world.stoppedInstances.isEmpty)
+        #expect(await router.upstream(of: Harness.web) == live.upstream)
+        #expect(await lost.active(service: Harness.web)?.instance == live)
+        let audit = await lost.audit(service: Harness.web, limit: 10)
+        #expect(audit.map(\.action) == [.releaseAdoptedUnrecorded])
+        #expect(audit.first?.detail.contains("pid \(live.pid)") == true)
+    }
 }

@@ -158,6 +158,36 @@ import Testing
         #expect(audit.contains { $0.action == .releaseAdopted })
     }
 
+    /// Issue 13: with `.slipway/state.db*` gone, a restarted daemon used to stop every running
+    /// release as unrecorded and answer 503. A state that holds no record at all is new or lost:
+    /// what runs is adopted and said so, never stopped.
+    @Test func aLostStateDatabaseNeverStopsTheReleasesThatServe() async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        try repository.release("v1")
+        let cli = CLI(repository: repository)
+        let first = try await DaemonProcess.start(repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        let pid = try #require(try await cli.status().services.first?.pid)
+        first.kill9()
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: repository.root + "/.slipway/state.db" + suffix)
+        }
+
+        let second = try await DaemonProcess.start(repository)
+        defer { second.terminate() }
+        #expect(kill(pid, 0) == 0, "the release that served is still running")
+        #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v1\n")
+        #expect(try await cli.status().services.first?.pid == pid)
+        let audit = try await cli.json([AuditEntry].self, "audit")
+        #expect(audit.contains { $0.action == .releaseAdoptedUnrecorded && $0.detail.contains("pid \(pid)") })
+        #expect(!audit.contains { $0.action == .releaseUnrecordedStopped })
+        // What was adopted can be deployed over as usual.
+        try repository.release("v2")
+        #expect(try await cli.run("deploy", "web", "--ref", "v2").status == 0)
+        #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v2\n")
+    }
+
     @Test func deploymentInterruptedByADaemonCrashIsRecordedAndCleanedUp() async throws {
         let repository = try TestRepository(config: TestRepository.config(startTimeout: "60s"))
         defer { repository.remove() }

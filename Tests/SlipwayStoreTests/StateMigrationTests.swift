@@ -71,7 +71,7 @@ import Testing
         deployment.key = staging
         try await store.saveDeployment(deployment)
         try await store.setActive(ActiveRelease(service: "web", releaseID: release.id, instance: nil, previousReleaseID: nil,
-                                                switchedAt: Date()).withKey(staging))
+                                                switchedAt: Date()).keyed(staging))
         var entry = AuditEntry(at: Date(), actor: "alice", action: .deployStarted, service: "web", detail: "staging")
         entry.environment = "staging"
         try await store.appendAudit(entry)
@@ -88,13 +88,5 @@ import Testing
         let json = String(decoding: try APICoding.encoder().encode(try await store.deployments(service: Self.web, limit: 1)), as: UTF8.self)
         #expect(!json.contains("environment"))
         #expect(String(decoding: try APICoding.encoder().encode(deployment), as: UTF8.self).contains("\"environment\":\"staging\""))
-    }
-}
-
-extension ActiveRelease {
-    func withKey(_ key: ServiceKey) -> ActiveRelease {
-        var copy = self
-        copy.key = key
-        return copy
     }
 }

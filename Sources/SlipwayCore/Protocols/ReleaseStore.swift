@@ -59,3 +59,12 @@ package struct ActiveRelease: Sendable, Equatable, Codable, KeyedByService {
         self.warmUntil = warmUntil
     }
 }
+
+extension ActiveRelease {
+    /// This active release, in `key`'s environment.
+    package func keyed(_ key: ServiceKey) -> ActiveRelease {
+        var keyed = self
+        keyed.key = key
+        return keyed
+    }
+}

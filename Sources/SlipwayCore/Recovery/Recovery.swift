@@ -57,18 +57,62 @@ struct Recovery: Sendable {
                             "release \(active.releaseID) was not running after the daemon restarted; starting it again")
             }
         }
-        await stopUnrecorded(excluding: recorded)
+        let strays = await deps.runtime.unrecorded(excluding: recorded)
+        guard !strays.isEmpty else { return }
+        // A state database without a single record, beside releases of this project that run, is
+        // new or lost (deleted, replaced): what runs is what serves, so it is adopted, not stopped.
+        if recorded.isEmpty, try await deps.store.deployments(service: nil, limit: 1).isEmpty {
+            await adoptUnrecorded(strays)
+        } else {
+            await stopUnrecorded(strays)
+        }
     }
 
-    /// Instances still running that no record names (the daemon died between starting one and
-    /// recording it): stopped, so nothing runs on that no one will ever stop.
-    func stopUnrecorded(excluding recorded: [Instance]) async {
-        for stray in await deps.runtime.unrecorded(excluding: recorded) {
+    /// The state holds no record: each service's newest running release (release ids sort by
+    /// time) serves again, recorded as active; anything else found is left running, unrouted,
+    /// and named in the audit trail for someone to decide.
+    func adoptUnrecorded(_ strays: [Instance]) async {
+        let lost = "the state database holds no record at all (new, or lost: restore .slipway/state.db from a backup "
+            + "to get the history back)"
+        let byService = Dictionary(grouping: strays, by: \.key)
+        for key in byService.keys.sorted() {
+            let found = byService[key, default: []].sorted { ($0.releaseID, $0.pid) > ($1.releaseID, $1.pid) }
+            guard let serving = found.first, table.config(key) != nil else {
+                for stray in found { await auditLeftRunning(stray, lost) }
+                continue
+            }
+            let active = ActiveRelease(service: key.service, releaseID: serving.releaseID, instance: serving,
+                                       previousReleaseID: nil, switchedAt: deps.now()).keyed(key)
+            await deps.record(active)
+            await table.recovered(active, adopted: true)
+            await deps.runtime.adopt(serving)
+            await deps.router.switchTraffic(service: key, to: serving.upstream)
+            await deps.audit(.releaseAdoptedUnrecorded, service: key,
+                             "\(Self.what(serving)) of release \(serving.releaseID) was running but \(lost): adopted, it serves "
+                                + "\(key) again on port \(serving.port)")
+            for stray in found.dropFirst() { await auditLeftRunning(stray, lost) }
+        }
+    }
+
+    private func auditLeftRunning(_ stray: Instance, _ lost: String) async {
+        await deps.runtime.adopt(stray)
+        await deps.audit(.releaseAdoptedUnrecorded, service: stray.key,
+                         "\(Self.what(stray)) of release \(stray.releaseID) was running but \(lost): left running, unrouted; "
+                            + "stop it yourself once you know it is not needed")
+    }
+
+    private static func what(_ instance: Instance) -> String {
+        instance.containerID.map { "container \($0.prefix(12))" } ?? "pid \(instance.pid)"
+    }
+
+    /// Instances still running that no record names while others are recorded (the daemon died
+    /// between starting one and recording it): stopped, so nothing runs that no one will ever stop.
+    func stopUnrecorded(_ strays: [Instance]) async {
+        for stray in strays {
             let stopTimeout = table.config(stray.key)?.stopTimeout ?? .seconds(10)
             await deps.runtime.stop(stray, timeout: stopTimeout)
-            let what = stray.containerID.map { "container \($0.prefix(12))" } ?? "pid \(stray.pid)"
             await deps.audit(.releaseUnrecordedStopped, service: stray.key,
-                        "stopped \(what) of release \(stray.releaseID): it was running but no record named it "
+                        "stopped \(Self.what(stray)) of release \(stray.releaseID): it was running but no record named it "
                             + "(the daemon stopped between starting it and recording it)")
         }
     }

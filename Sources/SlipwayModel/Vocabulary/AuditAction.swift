@@ -34,6 +34,9 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     case releaseWarmExited = "release.warm_exited"
     /// Something ran that no record named (the daemon died between starting and recording it).
     case releaseUnrecordedStopped = "release.unrecorded_stopped"
+    /// Something of this project ran while the state database held no record at all (new or
+    /// lost): adopted and served, never stopped.
+    case releaseAdoptedUnrecorded = "release.adopted_unrecorded"
 
     package var description: String { rawValue }
 }

@@ -47,8 +47,9 @@ struct Harness {
 
     /// A new controller over the same store, world and clock, standing for the daemon after a
     /// restart; the world's exits go to it from now on.
-    func restartedController(router: FakeRouter = FakeRouter()) -> DeploymentController {
+    func restartedController(router: FakeRouter = FakeRouter(), store: InMemoryStore? = nil) -> DeploymentController {
         let clock = clock
+        let store = store ?? self.store
         let restarted = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: FakeRuntime(world: world), router: router,
