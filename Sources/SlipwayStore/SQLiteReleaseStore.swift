@@ -6,8 +6,17 @@ import SlipwayModel
 /// `ReleaseStore` on SQLite (`.slipway/state.db`) in WAL mode. Each write is one transaction;
 /// GRDB runs the blocking SQLite calls on its own queue, off the cooperative pool and event loops.
 /// Records are kept as JSON beside the columns that are queried.
+///
+/// One connection in exclusive locking mode, set before WAL is entered: SQLite then keeps the WAL
+/// index in its own memory and never maps `state.db-shm`, whose truncation or refusal by the file
+/// system would otherwise be a SIGBUS that takes the daemon (and its proxy) down. The daemon is the
+/// only process that opens the file (its flock on `daemon.lock` already says so), so nothing is
+/// lost by the exclusive lock. Every operation first checks that the file is still the one opened
+/// (`StateFileIdentity`): a state deleted or replaced under the daemon fails that operation with a
+/// clear error instead of writing into a file nobody will read again.
 package final class SQLiteReleaseStore: ReleaseStore {
-    private let pool: DatabasePool
+    private let queue: DatabaseQueue
+    private let identity: StateFileIdentity
     private let encoder = APICoding.encoder()
     private let decoder = APICoding.decoder()
 
@@ -17,24 +26,34 @@ package final class SQLiteReleaseStore: ReleaseStore {
                                                     withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try StateSchema.migrator.migrate(pool)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE")
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try StateSchema.migrator.migrate(queue)
+            // Refused at once when the file cannot be written: a daemon that could not record a
+            // deployment must not start one.
+            try queue.write { db in try db.execute(sql: "UPDATE grdb_migrations SET identifier = identifier WHERE 0") }
         } catch {
-            throw SlipwayError(.storeFailed, "cannot open the state database \(path): \(error)")
+            throw SlipwayError(.storeFailed, "cannot open the state database \(path) for writing: \(error)")
         }
+        identity = try StateFileIdentity(path: path)
     }
 
     private func encode<T: Encodable>(_ value: T) throws -> Data { try encoder.encode(value) }
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T { try decoder.decode(type, from: data) }
 
     private func write<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do { return try await pool.write(work) } catch let error as SlipwayError { throw error } catch {
+        try identity.check()
+        do { return try await queue.write(work) } catch let error as SlipwayError { throw error } catch {
             throw SlipwayError(.storeFailed, "state database write failed: \(error)")
         }
     }
 
     private func read<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do { return try await pool.read(work) } catch {
+        try identity.check()
+        do { return try await queue.read(work) } catch {
             throw SlipwayError(.storeFailed, "state database read failed: \(error)")
         }
     }

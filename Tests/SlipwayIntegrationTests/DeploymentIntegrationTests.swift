@@ -188,6 +188,27 @@ import Testing
         #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v2\n")
     }
 
+    /// Issue 13: with the state deleted under a running daemon, the next deploy used to succeed
+    /// silently into a file nobody would read again. Now it is refused, nothing changes, and the
+    /// site keeps serving; a restart adopts what runs.
+    @Test func aStateDeletedUnderTheDaemonRefusesTheNextDeployAndChangesNothing() async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        try repository.release("v1")
+        try repository.release("v2")
+        let cli = CLI(repository: repository)
+        let daemon = try await DaemonProcess.start(repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: repository.root + "/.slipway/state.db" + suffix)
+        }
+        let refused = try await cli.run("deploy", "web", "--ref", "v2")
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("was deleted while the daemon ran"))
+        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
+        daemon.terminate()
+    }
+
     @Test func deploymentInterruptedByADaemonCrashIsRecordedAndCleanedUp() async throws {
         let repository = try TestRepository(config: TestRepository.config(startTimeout: "60s"))
         defer { repository.remove() }

@@ -67,17 +67,29 @@ import Testing
     }
 
     @Test func auditTrailIsAppendOnly() async throws {
-        let store = try SQLiteReleaseStore(path: path)
-        try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deployStarted, service: "web", detail: "one"))
-        try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deploySucceeded, service: "web", detail: "two"))
-        let entries = try await store.audit(service: ServiceKey(service: "web"), limit: 10)
-        #expect(entries.map(\.action.rawValue) == ["deploy.started", "deploy.succeeded"])
-        #expect(entries.map(\.sequence) == [1, 2])
+        do {
+            let store = try SQLiteReleaseStore(path: path)
+            try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deployStarted, service: "web", detail: "one"))
+            try await store.appendAudit(AuditEntry(at: Date(), actor: "alice", action: .deploySucceeded, service: "web", detail: "two"))
+            let entries = try await store.audit(service: ServiceKey(service: "web"), limit: 10)
+            #expect(entries.map(\.action.rawValue) == ["deploy.started", "deploy.succeeded"])
+            #expect(entries.map(\.sequence) == [1, 2])
+            // While the store is open it holds the file alone: another connection cannot even read it.
+            #expect(throws: (any Error).self) {
+                try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit") }
+            }
+        }
         // Even with direct SQL access, a line cannot be changed or removed.
-        let queue = try DatabaseQueue(path: path)
-        #expect(throws: (any Error).self) { try queue.write { try $0.execute(sql: "UPDATE audit SET detail = 'x'") } }
-        #expect(throws: (any Error).self) { try queue.write { try $0.execute(sql: "DELETE FROM audit") } }
-        #expect(try await store.audit(service: nil, limit: 10).count == 2)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            #expect { try queue.write { try $0.execute(sql: "UPDATE audit SET detail = 'x'") } } throws: { error in
+                "\(error)".contains("the audit trail is append-only")
+            }
+            #expect { try queue.write { try $0.execute(sql: "DELETE FROM audit") } } throws: { error in
+                "\(error)".contains("the audit trail is append-only")
+            }
+        }
+        #expect(try await SQLiteReleaseStore(path: path).audit(service: nil, limit: 10).count == 2)
     }
 
     @Test func anUnwritableLocationIsAClearError() {

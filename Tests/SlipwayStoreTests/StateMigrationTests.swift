@@ -55,9 +55,18 @@ import Testing
         #expect(releases.map(\.version) == ["v3", "v2", "v1"])
         let active = try #require(try await store.active(service: Self.web))
         #expect(releases.first { $0.id == active.releaseID }?.version == "v2")
-        // The migrated trail stays append-only.
-        let pool = try DatabasePool(path: directory + "/state.db")
-        #expect(throws: (any Error).self) { try pool.write { try $0.execute(sql: "DELETE FROM audit") } }
+    }
+
+    @Test func theMigratedTrailStaysAppendOnly() async throws {
+        do { _ = try openedFixture() }
+        // The store (which holds the file exclusively while open) is closed: the file alone is checked.
+        let queue = try DatabaseQueue(path: directory + "/state.db")
+        #expect { try queue.write { try $0.execute(sql: "DELETE FROM audit") } } throws: { error in
+            "\(error)".contains("the audit trail is append-only")
+        }
+        #expect { try queue.write { try $0.execute(sql: "UPDATE audit SET detail = 'x'") } } throws: { error in
+            "\(error)".contains("the audit trail is append-only")
+        }
     }
 
     @Test func aMigratedDatabaseKeepsEachEnvironmentApart() async throws {

@@ -90,6 +90,17 @@ package final class DeploymentRecorder: Sendable {
         return record
     }
 
+    /// Writes the record for the first time, before the deployment is announced: a deployment
+    /// that could not be recorded is refused, so one announced is always found in `history`.
+    package func open() async throws {
+        try await store.saveDeployment(deployment)
+    }
+
+    /// Tells whoever started it that the deployment has an id.
+    package func emitAccepted() {
+        emit(DeploymentEvent(event: .accepted, deploymentID: id))
+    }
+
     /// Writes the record and any pending log lines. A store failure is logged, never thrown:
     /// the deployment itself must go on and end in a known state.
     package func persist() async {

@@ -20,8 +20,7 @@ struct DeploymentRunner: Sendable {
         record.trigger = request.trigger
         record.key = service.key
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
-        emit(DeploymentEvent(event: .accepted, deploymentID: id))
-        await recorder.persist()
+        try await open(recorder, service.key)
         await deps.audit(.deployStarted, service: service.key, deployment: id, actor: request.actor,
                          "deploy \(service.name) at \(request.ref)")
         let plan = DeploymentMachine.Plan(id: id, kind: .deploy(ref: request.ref), service: service, previous: previous)
@@ -44,14 +43,26 @@ struct DeploymentRunner: Sendable {
         record.key = service.key
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         recorder.update { $0.image = target.image }
-        emit(DeploymentEvent(event: .accepted, deploymentID: id))
-        await recorder.persist()
+        try await open(recorder, service.key)
         await deps.audit(.rollbackStarted, service: service.key, deployment: id, actor: request.actor,
                          "roll back \(service.name) to \(target.version) (release \(target.id))")
         let finished = await drive(DeploymentMachine.Plan(id: id, kind: .rollback(to: target), service: service, previous: active),
                                    recorder: recorder)
         await table.release(service.key)
         return finished
+    }
+
+    /// Records the deployment, then announces it; a store that cannot take the record refuses the
+    /// deployment (and frees the service) before anything changed.
+    private func open(_ recorder: DeploymentRecorder, _ service: ServiceKey) async throws {
+        do {
+            try await recorder.open()
+        } catch {
+            await table.release(service)
+            throw SlipwayError(.storeFailed, "the deployment could not be recorded, so it was not started: \(describe(error))",
+                               context: ErrorContext(service: service.service))
+        }
+        recorder.emitAccepted()
     }
 
     /// The release `rollback` goes to: the named one (id or version), else the one the active release replaced.
