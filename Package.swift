@@ -82,7 +82,7 @@ let package = Package(
         // The daemon: composes every service in one ServiceGroup; HTTP API on a unix socket.
         .target(name: "SlipwayServer", dependencies: [
             "SlipwayModel", "SlipwayCore", "SlipwayProxy",
-            "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore", "SlipwayDocker", "SlipwayDatabase", "SlipwayNotify",
+            "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore", "SlipwayDocker", "SlipwayDatabase", "SlipwayNotify", "SlipwayPOSIX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -14,14 +14,17 @@ package struct GitReleaseBuilder: ReleaseBuilder {
     let layout: ReleaseLayout
     let logger: Logger
     let now: @Sendable () -> Date
-    /// The daemon's environment, the base of a build's.
+    /// The daemon's environment, the base of a build's (with the stage mark when one is given).
     let environment: [String: String]
     /// For exporting a commit (`git archive`, `tar -x`).
     static let exportTimeout: Duration = .seconds(600)
 
+    /// `stageMarker`: the state directory, set in every build's environment (`StageMarker`) so a
+    /// later daemon can kill a build this one leaves running when it dies.
     package init(repository: String, releasesDirectory: String, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init) {
-        let base = ProcessInfo.processInfo.environment
+                now: @escaping @Sendable () -> Date = Date.init, stageMarker: String? = nil) {
+        var base = ProcessInfo.processInfo.environment
+        base[StageMarker.variable] = stageMarker
         let path = repository.hasPrefix("/") ? repository : FileManager.default.currentDirectoryPath + "/" + repository
         self.repository = GitRepository(path: (path as NSString).standardizingPath,
                                         environment: GitRepository.environment(from: base),

@@ -32,7 +32,7 @@ extension ProcessRuntime {
                                  + "on 127.0.0.1:\(port) at \(Date.now.ISO8601Format())", to: output)
             pid = try ChildSpawn.spawn(ChildSpawn.Plan(
                 executable: "/bin/sh", arguments: ["-c", ShellCommandLine.script(for: service.run)],
-                environment: ServiceEnvironment.compose(base: ProcessInfo.processInfo.environment,
+                environment: ServiceEnvironment.compose(base: ProcessInfo.processInfo.environment.filter { $0.key != StageMarker.variable },
                                                         release: release, service: service, port: port),
                 directory: release.directory,
                 stdout: output, stderr: output))

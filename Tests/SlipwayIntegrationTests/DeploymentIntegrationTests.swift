@@ -209,6 +209,43 @@ import Testing
         daemon.terminate()
     }
 
+    /// Issue 13: a build survived the daemon that started it, re-parented to init, in a staging
+    /// directory the next daemon deletes. The next daemon now kills it, and what it started.
+    @Test func aBuildADeadDaemonLeftRunningIsKilledByTheNextOne() async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        let pids = repository.root + "/build.pids"
+        try repository.write("slipway.yml", TestRepository.config(
+            build: "'echo $$ >> \(pids); sleep 300 & echo $! >> \(pids); wait'"))
+        try repository.release("v1")
+        let cli = CLI(repository: repository)
+        let first = try await DaemonProcess.start(repository)
+        async let deploying = cli.run("deploy", "web", "--ref", "v1")
+        func started() -> [pid_t] {
+            ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
+        }
+        try await waitUntil("the build and the process it started run") { started().count == 2 }
+        first.kill9()
+        _ = try? await deploying
+        let build = started()
+        #expect(build.allSatisfy(Self.isRunning), "the build outlives the daemon that started it")
+
+        let second = try await DaemonProcess.start(repository)
+        defer { second.terminate() }
+        try await waitUntil("the leftover build is gone") { !build.contains(where: Self.isRunning) }
+        let audit = try await cli.json([AuditEntry].self, "audit")
+        let killed = audit.filter { $0.action == .stageLeftoverKilled }
+        #expect(killed.count == 2)
+        #expect(killed.contains { $0.detail.contains("pid \(build[1]) (sleep 300)") })
+    }
+
+    /// Alive and not a zombie waiting for a parent that is not reaping it.
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
+
     @Test func deploymentInterruptedByADaemonCrashIsRecordedAndCleanedUp() async throws {
         let repository = try TestRepository(config: TestRepository.config(startTimeout: "60s"))
         defer { repository.remove() }

@@ -1,6 +1,7 @@
 import Foundation
 import SlipwayCore
 import SlipwayModel
+import SlipwayPOSIX
 
 /// Runs a pipeline's checks and smoke scripts through `/bin/sh -c` in a release directory, with the
 /// same process handling as builds: output streamed line by line, the whole process group killed
@@ -8,7 +9,11 @@ import SlipwayModel
 package struct ShellStageRunner: StageCommandRunner {
     private let baseEnvironment: [String: String]
 
-    package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// `stageMarker`: the state directory, set in every command's environment (`StageMarker`) so a
+    /// later daemon can kill a check or smoke script this one leaves running when it dies.
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment, stageMarker: String? = nil) {
+        var environment = environment
+        environment[StageMarker.variable] = stageMarker
         self.baseEnvironment = environment
     }
 

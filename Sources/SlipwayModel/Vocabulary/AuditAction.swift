@@ -38,5 +38,8 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     /// lost): adopted and served, never stopped.
     case releaseAdoptedUnrecorded = "release.adopted_unrecorded"
 
+    /// A build, check or smoke command a dead daemon left running was killed by the next one.
+    case stageLeftoverKilled = "stage.leftover_killed"
+
     package var description: String { rawValue }
 }

@@ -7,6 +7,7 @@ import SlipwayDatabase
 import SlipwayDocker
 import SlipwayGit
 import SlipwayNotify
+import SlipwayPOSIX
 import SlipwayModel
 import SlipwayProcessRuntime
 import SlipwayProxy
@@ -38,9 +39,18 @@ package final class Daemon: Sendable {
         try state.create()
         let lock = try state.lock()
         defer { close(lock) }
+        // Builds and checks a dead daemon left running (in staging directories about to be removed).
+        let leftovers = StageMarker.marked(state.path).map { ($0, StageMarker.commandLine(of: $0)) }
+        StageMarker.kill(leftovers.map(\.0))
         state.removeUnfinishedReleases()
 
         let store = try SQLiteReleaseStore(path: state.database)
+        for (pid, command) in leftovers {
+            logger.warning("killed a stage command a dead daemon left running", metadata: ["pid": "\(pid)"])
+            try? await store.appendAudit(AuditEntry(at: Date(), actor: "slipway", action: .stageLeftoverKilled,
+                                                    detail: "killed pid \(pid) (\(Redactor(secrets: config.secrets).redact(command))): "
+                                                        + "a build, check or smoke command the previous daemon left running when it died"))
+        }
         let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
         let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger, clientIdleTimeout: config.proxy.idleTimeout)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
@@ -73,7 +83,8 @@ package final class Daemon: Sendable {
     private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: ReverseProxy, probe: HTTPHealthProbe,
                      engine: DockerEngine?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
-        let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger)
+        let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
+                                    stageMarker: state.path)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
         let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
         let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
@@ -81,7 +92,7 @@ package final class Daemon: Sendable {
         let controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger,
-                                runner: ShellStageRunner(), migrator: DatabasePipelineMigrator(config: config, logger: logger),
+                                runner: ShellStageRunner(stageMarker: state.path), migrator: DatabasePipelineMigrator(config: config, logger: logger),
                                 notifier: ChannelNotifier(channels: config.notify, redactor: redactor), redactor: redactor,
                                 changes: GitChangeSource(repository: config.rootDirectory)))
         try await controller.recover()
