@@ -21,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await withDocumentedExit {
             let file = try DaemonClient.configFile(global)
             let config = try ConfigLoader.load(path: DaemonClient.displayPath(file))
+            DaemonLogging.bootstrap(secrets: config.secrets)
             var logger = Logger(label: "slipway")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             let daemon = Daemon(config: config, logger: logger)
