@@ -138,15 +138,22 @@ import Testing
         #expect(try await first.status == 0)
     }
 
-    @Test func daemonKilledWithSIGKILLServesAgainWithoutARedeploy() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
+    /// v1 deployed by a daemon that is then killed with SIGKILL: its release runs on, unsupervised.
+    /// Returns the pid v1 runs as.
+    static func v1LeftByAKilledDaemon(_ repository: TestRepository, _ cli: CLI) async throws -> Int32 {
         try repository.release("v1")
-        let cli = CLI(repository: repository)
         let first = try await DaemonProcess.start(repository)
         #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
         let pid = try #require(try await cli.status().services.first?.pid)
         first.kill9()
+        return pid
+    }
+
+    @Test func daemonKilledWithSIGKILLServesAgainWithoutARedeploy() async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        let cli = CLI(repository: repository)
+        let pid = try await Self.v1LeftByAKilledDaemon(repository, cli)
 
         let second = try await DaemonProcess.start(repository)
         defer { second.terminate() }
@@ -164,12 +171,8 @@ import Testing
     @Test func aLostStateDatabaseNeverStopsTheReleasesThatServe() async throws {
         let repository = try TestRepository(config: TestRepository.config())
         defer { repository.remove() }
-        try repository.release("v1")
         let cli = CLI(repository: repository)
-        let first = try await DaemonProcess.start(repository)
-        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        let pid = try #require(try await cli.status().services.first?.pid)
-        first.kill9()
+        let pid = try await Self.v1LeftByAKilledDaemon(repository, cli)
         for suffix in ["", "-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: repository.root + "/.slipway/state.db" + suffix)
         }
