@@ -98,36 +98,6 @@ struct APIRoutes: Sendable {
     }
 }
 
-/// Errors become `{code, message, exitCode}` with a status that fits.
-struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as SlipwayError {
-            let status: HTTPResponse.Status = switch error.code {
-            case .unknownService, .unknownDeployment, .unknownRelease: .notFound
-            case .deploymentInProgress: .conflict
-            case .badRequest, .configInvalid: .badRequest
-            default: .internalServerError
-            }
-            return try errorResponse(status, APIError(error))
-        } catch let error as HTTPError {
-            return try errorResponse(error.status, APIError(code: .badRequest,
-                                                            message: error.body ?? "\(error.status)", exitCode: .refused))
-        }
-    }
-}
-
-func apiError(_ error: any Error) -> APIError {
-    if let error = error as? SlipwayError { return APIError(error) }
-    return APIError(SlipwayError(.internalError, "\(error)"))
-}
-
-func errorResponse(_ status: HTTPResponse.Status, _ error: APIError) throws -> Response {
-    Response(status: status, headers: [.contentType: "application/json"],
-             body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(error))))
-}
-
 func json<T: Encodable>(_ value: T) throws -> Response {
     Response(status: .ok, headers: [.contentType: "application/json"],
              body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(value))))
