@@ -102,12 +102,3 @@ func json<T: Encodable>(_ value: T) throws -> Response {
     Response(status: .ok, headers: [.contentType: "application/json"],
              body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(value))))
 }
-
-func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
-    let buffer = try await request.body.collect(upTo: 1 << 20)
-    do {
-        return try APICoding.decoder().decode(type, from: Data(buffer.readableBytesView))
-    } catch {
-        throw SlipwayError(.badRequest, "the request body is not a valid \(type): \(error)")
-    }
-}
