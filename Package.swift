@@ -155,7 +155,10 @@ let package = Package(
             "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport",
             // Not imported: built so that the tests can run the real binaries.
             "slipway-example", "slipway",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], exclude: ["Support/receiver.py"]),
     ],
     swiftLanguageModes: [.v6]

@@ -29,19 +29,22 @@ package enum ConfigLoader {
         // `${VAR}` also reads `.slipway/secrets.env` beside the file; the environment wins.
         let variables = try SecretsFile.environment(besides: path, absoluteConfigPath: absolutePath,
                                                     overriddenBy: environment)
-        return try decode(yaml: yaml, shownAs: path, absolutePath: absolutePath, environment: variables)
+        return try decode(yaml: yaml, shownAs: path, absolutePath: absolutePath, environment: variables,
+                          repository: (absolutePath as NSString).deletingLastPathComponent)
     }
 
     /// Validates YAML text; `file` names it in errors and becomes the result's `file`.
-    /// `environment` supplies `${VAR}` references.
+    /// `environment` supplies `${VAR}` references. Paths into the repository are checked for their
+    /// form only: there is no repository to look in.
     ///
     /// - Throws: `ConfigIssues` listing every problem found.
     package static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws -> ProjectConfig {
-        try decode(yaml: yaml, shownAs: file, absolutePath: file, environment: environment)
+        try decode(yaml: yaml, shownAs: file, absolutePath: file, environment: environment, repository: nil)
     }
 
+    /// `repository`: the directory holding the file, where the directories it names must be.
     private static func decode(yaml: String, shownAs file: String, absolutePath: String,
-                               environment: [String: String]) throws -> ProjectConfig {
+                               environment: [String: String], repository: String?) throws -> ProjectConfig {
         let log = IssueLog(file: file)
         let document: ConfigDocument
         do {
@@ -51,7 +54,8 @@ package enum ConfigLoader {
                     at: error.position, path: .root)
             throw ConfigIssues(log.issues)
         }
-        let decoder = ProjectDecoder(reader: ConfigReader(document: document, log: log), environment: environment)
+        let decoder = ProjectDecoder(reader: ConfigReader(document: document, log: log), environment: environment,
+                                     repository: repository)
         guard let config = decoder.decode(file: absolutePath), log.isEmpty else {
             throw ConfigIssues(log.issues)
         }

@@ -141,7 +141,7 @@ import Testing
             #"slipway.yml:6:7: services.both.image.name: expected either dockerfile or name, not both"#,
             #"slipway.yml:10:5: services.neither.image: expected dockerfile: (built from the release) or name: (an image built elsewhere)"#,
             #"slipway.yml:18:7: services.pulled.image.args: args apply only to an image built from a dockerfile"#,
-            #"slipway.yml:19:7: services.pulled.image.tag: unknown key "tag"; expected one of: dockerfile, name, args"#,
+            #"slipway.yml:19:7: services.pulled.image.tag: unknown key "tag"; expected one of: dockerfile, name, args, context"#,
             #"slipway.yml:24:5: services.text.image: expected a mapping with dockerfile: or name:, got "api:v1""#,
         ])
     }

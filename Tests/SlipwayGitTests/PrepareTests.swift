@@ -110,7 +110,7 @@ struct PrepareTests {
         }
     }
 
-    @Test(arguments: ["v9", "-v", "--git-dir=/tmp", "HEAD:app.txt", ""])
+    @Test(arguments: ["v9", "-v", "--git-dir=/tmp", "HEAD:app.txt", "", "HEAD@{1000}", "@{upstream}"])
     func aRefThatNamesNoCommitThrowsRefNotFound(ref: String) async throws {
         try await withGitFixture { fixture in
             try fixture.write("app.txt", "one\n")

@@ -4,6 +4,9 @@ import SlipwayModel
 struct ProjectDecoder {
     let reader: ConfigReader
     let environment: [String: String]
+    /// The directory holding the file, when it was read from one: what `image.context` must name a
+    /// directory of.
+    let repository: String?
 
     static let keys = ["proxy", "services", "databases", "notify"]
 
@@ -57,7 +60,7 @@ struct ProjectDecoder {
             reader.log.add("expected at least one service", at: node)
             return []
         }
-        let decoder = ServiceDecoder(reader: reader)
+        let decoder = ServiceDecoder(reader: reader, repository: repository)
         let services = fields.entries.compactMap { entry in
             if !NameRules.isValidName(entry.key) {
                 reader.log.add("invalid service name \(ConfigNode.quoted(entry.key)): \(NameRules.nameRule)",

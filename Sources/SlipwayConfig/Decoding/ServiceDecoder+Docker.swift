@@ -3,7 +3,7 @@ import SlipwayModel
 /// `runtime:`, and for `runtime: docker` the `image:`, `port` and `volumes` of a service.
 extension ServiceDecoder {
     static let dockerKeys = ["image", "port", "volumes"]
-    static let imageKeys = ["dockerfile", "name", "args"]
+    static let imageKeys = ["dockerfile", "name", "args", "context"]
 
     /// `docker` or `process`; nil (reported) for anything else.
     func runtimeKind(_ node: ConfigNode) -> ServiceRuntime? {
@@ -22,7 +22,8 @@ extension ServiceDecoder {
             .flatMap { reader.integer($0, in: 1...65535, expected: "a port from 1 to 65535") }
         let volumes = fields["volumes"].map(volumes) ?? []
         guard let image, let port else { return nil }
-        return DockerServiceConfig(image: image.source, args: image.args, port: port, volumes: volumes)
+        return DockerServiceConfig(image: image.source, context: image.context, args: image.args, port: port,
+                                   volumes: volumes)
     }
 
     /// Container keys on a process service are mistakes, never silently ignored.
@@ -35,19 +36,29 @@ extension ServiceDecoder {
     }
 
     /// `image:`: exactly one of `dockerfile` (built from the release directory) and `name` (pulled),
-    /// and `args` for a build.
-    private func image(_ node: ConfigNode) -> (source: DockerImageSource, args: [String: String])? {
+    /// and `args` and `context` for a build.
+    private func image(_ node: ConfigNode) -> (source: DockerImageSource, context: String?, args: [String: String])? {
         guard let fields = reader.mapping(node, keys: Self.imageKeys,
                                           expected: "a mapping with dockerfile: or name:") else { return nil }
         let args = fields["args"].map { environment($0, what: "build argument") } ?? [:]
         switch (fields["dockerfile"], fields["name"]) {
         case (let dockerfile?, nil):
-            return dockerfilePath(dockerfile).map { (.dockerfile($0), args) }
+            let path = dockerfilePath(dockerfile)
+            // Nil for the repository's root, whether left out or written `.`.
+            var context: String?
+            if let contextNode = fields["context"] {
+                guard let directory = contextDirectory(contextNode) else { return nil }
+                context = directory.isEmpty ? nil : directory
+            }
+            return path.map { (.dockerfile($0), context, args) }
         case (nil, let name?):
             if let argsNode = fields["args"] {
                 reader.log.add("args apply only to an image built from a dockerfile", at: argsNode)
             }
-            return imageName(name).map { (.name($0), [:]) }
+            if let contextNode = fields["context"] {
+                reader.log.add("context applies only to an image built from a dockerfile", at: contextNode)
+            }
+            return imageName(name).map { (.name($0), nil, [:]) }
         case (_?, let name?):
             reader.log.add("expected either dockerfile or name, not both", at: name)
             return nil
@@ -58,7 +69,7 @@ extension ServiceDecoder {
         }
     }
 
-    /// A path inside the release directory, which is the build context.
+    /// A path inside the build context (the release directory, or `context` in it).
     private func dockerfilePath(_ node: ConfigNode) -> String? {
         let expected = "a path inside the release directory like services/api/Dockerfile"
         guard let text = reader.nonEmptyString(node, expected: expected) else { return nil }
@@ -68,6 +79,34 @@ extension ServiceDecoder {
             return nil
         }
         return text
+    }
+
+    /// `image.context`: a directory of the repository, relative to its root (`""` for the root
+    /// itself), as Docker Compose's `build.context` and Kamal's `builder.context`. Never absolute
+    /// nor through `..`: the build sees the deployed commit's files only. When the file was read
+    /// from a repository, the directory must be there, and not lead out of it through a link.
+    private func contextDirectory(_ node: ConfigNode) -> String? {
+        let expected = "a directory of the repository, relative to its root, like services/api"
+        guard let text = reader.nonEmptyString(node, expected: expected) else { return nil }
+        let components = text.split(separator: "/").filter { $0 != "." }
+        guard !text.hasPrefix("/"), !components.contains(".."), text.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
+            reader.log.add("expected \(expected), got \(node.found)", at: node)
+            return nil
+        }
+        let directory = components.joined(separator: "/")
+        guard let repository else { return directory }
+        switch RepositoryDirectory.check(directory, in: repository) {
+        case .success:
+            return directory
+        case .failure(.missing):
+            reader.log.add("no directory \(node.found) in the repository \(repository)", at: node)
+        case .failure(.notADirectory):
+            reader.log.add("\(node.found) is a file, not a directory, in the repository \(repository)", at: node)
+        case .failure(.outside(let target)):
+            reader.log.add("\(node.found) leads out of the repository \(repository) (to \(target)) through a symbolic link",
+                           at: node)
+        }
+        return nil
     }
 
     private func imageName(_ node: ConfigNode) -> String? {

@@ -16,6 +16,8 @@ struct DecodedService {
 /// One entry of `services:`. Every key left out keeps the default `ServiceConfig` gives it.
 struct ServiceDecoder {
     let reader: ConfigReader
+    /// The directory holding the file, when it was read from one (`image.context` is looked up there).
+    let repository: String?
 
     static let keys = [
         "run", "build", "build_timeout", "env", "route", "health",

@@ -3,7 +3,7 @@ import SlipwayModel
 import SlipwayPOSIX
 
 extension DockerReleaseBuilder {
-    /// `POST /build` with the release directory as the context; returns the image id.
+    /// `POST /build` with the release directory (or its `image.context`) as the context; returns the image id.
     func build(_ release: Release, service: ServiceConfig, docker: DockerServiceConfig, dockerfile: String,
                log: @escaping @Sendable (String) -> Void) async throws -> String {
         func failure(at step: String? = nil, _ reason: String) -> SlipwayError {
@@ -11,13 +11,8 @@ extension DockerReleaseBuilder {
                          + (step.map { " at \($0)" } ?? "") + ": " + reason,
                          context: ErrorContext(service: service.name))
         }
-        var isFile: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: release.directory + "/" + dockerfile, isDirectory: &isFile),
-              !isFile.boolValue else {
-            throw failure("\(dockerfile) (image.dockerfile) is not a file in commit \(release.commit.prefix(12)); "
-                          + "the path is relative to the repository root")
-        }
-        let root = release.directory
+        if let problem = Self.contextProblem(release, docker, dockerfile: dockerfile) { throw failure(problem) }
+        let root = Self.contextRoot(release, docker)
         let context = try await BlockingIO.run { try BuildContext.scan(root: root, dockerfile: dockerfile) }
         var request = EngineRequest(.post, "/build", query: [
             ("t", ImageNames.versionReference(release)),
@@ -34,7 +29,8 @@ extension DockerReleaseBuilder {
         request.body = .stream(BuildContextStream(context: context), length: .unknown)
         request.contentType = "application/x-tar"
         request.timeout = service.buildTimeout
-        log("docker build -f \(dockerfile) -t \(ImageNames.versionReference(release)) (\(context.entries.count) entries in the context)")
+        log("docker build -f \(dockerfile) -t \(ImageNames.versionReference(release))\(docker.context.map { " " + $0 } ?? "") "
+            + "(\(context.entries.count) entries in the context)")
 
         var output = BuildOutput()
         let started = ContinuousClock.now

@@ -13,9 +13,18 @@ struct GitRepository: Sendable {
         guard !ref.isEmpty, !ref.hasPrefix("-"), !ref.contains("\0"), !ref.contains("\n") else { return nil }
         let outcome = try await git(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"])
         if outcome.termination == .exited(1), !outcome.timedOut { return nil }
+        // git exits 128 both for a name it refuses outright (`HEAD@{99}` past the reflog's end,
+        // `@{u}` without an upstream) and for a repository it cannot read: when the repository
+        // answers, the name is what is wrong.
+        if outcome.termination == .exited(128), !outcome.timedOut, await isReadable() { return nil }
         try check(outcome, "rev-parse")
         let commit = outcome.outputText.trimmingTrailingNewlines
         return commit.isEmpty ? nil : commit
+    }
+
+    /// Whether git finds and reads the repository at all.
+    private func isReadable() async -> Bool {
+        (try? await git(["rev-parse", "--git-dir"]))?.succeeded ?? false
     }
 
     /// The tags on exactly this commit, highest version first.

@@ -19,6 +19,15 @@ package struct DeployRequest: Sendable, Codable, Equatable {
         self.actor = actor
         self.trigger = trigger
     }
+
+    /// As `init`: `ref` left out (or null) is `HEAD` (docs/API.md).
+    package init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(service: try fields.decode(String.self, forKey: .service),
+                  ref: try fields.decodeIfPresent(String.self, forKey: .ref) ?? "HEAD",
+                  actor: try fields.decode(String.self, forKey: .actor),
+                  trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
+    }
 }
 
 package struct RollbackRequest: Sendable, Codable, Equatable {

@@ -21,6 +21,16 @@ package struct RunRequest: Sendable, Codable, Equatable {
         self.actor = actor
         self.trigger = trigger
     }
+
+    /// As `init`: `to` left out (or null) is `HEAD` (docs/API.md).
+    package init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(from: try fields.decodeIfPresent(String.self, forKey: .from),
+                  to: try fields.decodeIfPresent(String.self, forKey: .to) ?? "HEAD",
+                  services: try fields.decodeIfPresent([String].self, forKey: .services),
+                  actor: try fields.decode(String.self, forKey: .actor),
+                  trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
+    }
 }
 
 /// The services a run deploys, in waves: a wave's services deploy in parallel, waves in order.

@@ -9,6 +9,10 @@ package enum ServiceRuntime: String, Sendable, Equatable, Hashable, Codable, Cas
 /// The `image:`, `port` and `volumes` of a service with `runtime: docker`.
 package struct DockerServiceConfig: Sendable, Equatable {
     package var image: DockerImageSource
+    /// `image.context`: the directory of the repository, relative to its root, that an image built
+    /// from a Dockerfile is built from (and whose `.dockerignore` applies), as Docker Compose's
+    /// `build.context`; nil for the root. The Dockerfile's path is relative to it.
+    package var context: String?
     /// `--build-arg`s of an image built from a Dockerfile.
     package var args: [String: String]
     /// The port the service listens on inside its container: where the proxy's traffic goes,
@@ -16,8 +20,10 @@ package struct DockerServiceConfig: Sendable, Equatable {
     package var port: Int
     package var volumes: [DockerVolume]
 
-    package init(image: DockerImageSource, args: [String: String] = [:], port: Int, volumes: [DockerVolume] = []) {
+    package init(image: DockerImageSource, context: String? = nil, args: [String: String] = [:], port: Int,
+                 volumes: [DockerVolume] = []) {
         self.image = image
+        self.context = context
         self.args = args
         self.port = port
         self.volumes = volumes
@@ -38,7 +44,8 @@ package struct DockerServiceConfig: Sendable, Equatable {
 
 /// Where a release's image comes from: exactly one of the two.
 package enum DockerImageSource: Sendable, Equatable, Hashable {
-    /// Built from the release directory with this Dockerfile (a path relative to that directory).
+    /// Built from the release directory with this Dockerfile (a path relative to the build
+    /// context: `DockerServiceConfig.context`, else the release directory).
     case dockerfile(String)
     /// Built elsewhere (`registry.example/api`, optionally with `:tag` or `@digest`) and pulled.
     case name(String)

@@ -10,6 +10,7 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
         case obsoleteLineFolding
         case invalidStatusLine
         case invalidRequestLine
+        case missingHost
         case multipleHost
         case transferEncodingInHTTP10
         case invalidHeaderName
@@ -39,6 +40,7 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
         case .obsoleteLineFolding: "folded header line"
         case .invalidStatusLine: "invalid status line"
         case .invalidRequestLine: "invalid request line"
+        case .missingHost: "HTTP/1.1 request without a Host header"
         case .multipleHost: "more than one Host header"
         case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 request"
         case .invalidHeaderName: "invalid header name"

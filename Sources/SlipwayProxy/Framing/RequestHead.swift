@@ -32,8 +32,9 @@ extension RequestHead {
     /// Parses a complete head (`HeadAccumulator` found its end and refused bare LFs). Request line
     /// as RFC 9112 §3: a token method, one space, a target of visible characters in one of the
     /// forms of §3.2, one space, `HTTP/1.0` or `HTTP/1.1`. Header rules: `MessageHeadFields`, plus
-    /// at most one Host, and no Transfer-Encoding from an HTTP/1.0 client (RFC 9112 §6.1: it can't
-    /// have meant it).
+    /// exactly one Host from an HTTP/1.1 client and at most one from an HTTP/1.0 one (RFC 9112
+    /// §3.2: a server MUST answer 400 otherwise; HTTP/1.0 had no Host), and no Transfer-Encoding
+    /// from an HTTP/1.0 client (RFC 9112 §6.1: it can't have meant it).
     static func parse(_ bytes: ByteBuffer) throws -> RequestHead {
         try bytes.withUnsafeReadableBytes { p in
             var i = 0
@@ -58,6 +59,7 @@ extension RequestHead {
             var fields = MessageHeadFields()
             try fields.read(p, from: v + 10, request: true)
             if fields.transferEncoding && minor == 0 { throw FramingError(.transferEncodingInHTTP10) }
+            if fields.host == nil && minor == 1 { throw FramingError(.missingHost) }
             let framing: BodyFraming
             if fields.chunked {
                 framing = .chunked

@@ -98,46 +98,7 @@ struct APIRoutes: Sendable {
     }
 }
 
-/// Errors become `{code, message, exitCode}` with a status that fits.
-struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as SlipwayError {
-            let status: HTTPResponse.Status = switch error.code {
-            case .unknownService, .unknownDeployment, .unknownRelease: .notFound
-            case .deploymentInProgress: .conflict
-            case .badRequest, .configInvalid: .badRequest
-            default: .internalServerError
-            }
-            return try errorResponse(status, APIError(error))
-        } catch let error as HTTPError {
-            return try errorResponse(error.status, APIError(code: .badRequest,
-                                                            message: error.body ?? "\(error.status)", exitCode: .refused))
-        }
-    }
-}
-
-func apiError(_ error: any Error) -> APIError {
-    if let error = error as? SlipwayError { return APIError(error) }
-    return APIError(SlipwayError(.internalError, "\(error)"))
-}
-
-func errorResponse(_ status: HTTPResponse.Status, _ error: APIError) throws -> Response {
-    Response(status: status, headers: [.contentType: "application/json"],
-             body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(error))))
-}
-
 func json<T: Encodable>(_ value: T) throws -> Response {
     Response(status: .ok, headers: [.contentType: "application/json"],
              body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(value))))
-}
-
-func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
-    let buffer = try await request.body.collect(upTo: 1 << 20)
-    do {
-        return try APICoding.decoder().decode(type, from: Data(buffer.readableBytesView))
-    } catch {
-        throw SlipwayError(.badRequest, "the request body is not a valid \(type): \(error)")
-    }
 }

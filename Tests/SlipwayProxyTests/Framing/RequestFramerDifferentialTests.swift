@@ -247,7 +247,7 @@ func deliberateDifference(_ message: FramedMessage, _ error: HTTPParserError?) -
 ///
 /// Where the framer is stricter than llhttp (500,000 streams over five seeds): a request line
 /// with two spaces, an empty line or a stray LF before a request (llhttp skips them), more than
-/// one Host, an empty `Transfer-Encoding` (llhttp reads no body), a Transfer-Encoding line other
+/// one Host, none in an HTTP/1.1 request (RFC 9112 §3.2), an empty `Transfer-Encoding` (llhttp reads no body), a Transfer-Encoding line other
 /// than one ending in `chunked` even if a later line ends so, Transfer-Encoding from an HTTP/1.0
 /// client, a chunk size of more than 15 digits (leading zeros included), a chunk extension with an
 /// empty name or value, a Content-Length of 19 digits.

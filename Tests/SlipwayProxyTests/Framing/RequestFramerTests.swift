@@ -72,8 +72,8 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
 
     @Test func keepAliveFollowsVersionAndConnection() throws {
         let cases: [(String, Bool)] = [
-            ("GET / HTTP/1.1\r\n\r\n", true),
-            ("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n", false),
+            ("GET / HTTP/1.1\r\nHost: a\r\n\r\n", true),
+            ("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n", false),
             ("GET / HTTP/1.0\r\n\r\n", false),
             ("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
         ]
@@ -83,7 +83,7 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
     }
 
     @Test func unknownMethodsAreKeptAsSent() throws {
-        let framed = try frameRequests(["PROPFIND /dav HTTP/1.1\r\n\r\n", "get / HTTP/1.1\r\n\r\n"])
+        let framed = try frameRequests(["PROPFIND /dav HTTP/1.1\r\nHost: a\r\n\r\n", "get / HTTP/1.1\r\nHost: a\r\n\r\n"])
         #expect(framed.heads.map(\.method) == [.RAW(value: "PROPFIND"), .RAW(value: "get")])
     }
 
@@ -122,6 +122,9 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
         ("GET / HTTP/1.1\r\nHost: a\r\n: 1\r\n\r\n", .invalidHeaderName),
         ("GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", .invalidHeaderName),
         ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .multipleHost),
+        ("GET / HTTP/1.1\r\n\r\n", .missingHost),
+        ("GET / HTTP/1.1\r\nX-Host: a\r\n\r\n", .missingHost),
+        ("GET http://a/ HTTP/1.1\r\n\r\n", .missingHost),
         ("GET  / HTTP/1.1\r\n\r\n", .invalidRequestLine),
         ("GET /  HTTP/1.1\r\n\r\n", .invalidRequestLine),
         ("GET / HTTP/1.1 \r\n\r\n", .invalidRequestLine),
@@ -189,9 +192,9 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
             }
         }
         let targets = ["/", "/a?b", "*", "http://h/x", "HTTPS://h:8/", "web+x.1-2://h"]
-        let framed = try frameRequests(targets.map { "OPTIONS \($0) HTTP/1.1\r\n\r\n" })
+        let framed = try frameRequests(targets.map { "OPTIONS \($0) HTTP/1.1\r\nHost: h\r\n\r\n" })
         #expect(framed.heads.map(\.target) == targets)
-        #expect(try frameRequests(["CONNECT h:443 HTTP/1.1\r\n\r\n"]).heads.first?.target == "h:443")
+        #expect(try frameRequests(["CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n"]).heads.first?.target == "h:443")
     }
 
     @Test func headLargerThanTheLimitIsRefused() {

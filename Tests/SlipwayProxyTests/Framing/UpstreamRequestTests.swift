@@ -52,11 +52,17 @@ import Testing
     }
 
     @Test func chunkedBodyIsDeclaredAndAbsentBodySaidExplicitly() throws {
-        let chunked = try forward("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
-        #expect(chunked == "POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\nhost: 127.0.0.1:9000\r\nx-forwarded-for: 192.0.2.1\r\nx-forwarded-proto: http\r\n\r\n")
+        let chunked = try forward("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
+        #expect(chunked == "POST / HTTP/1.1\r\nHost: a\r\ntransfer-encoding: chunked\r\nx-forwarded-for: 192.0.2.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
         let empty = try forward("POST / HTTP/1.1\r\nHost: a\r\n\r\n", clientAddress: nil)
         #expect(empty == "POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 0\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
         let length = try forward("PUT /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n", clientAddress: nil)
         #expect(length == "PUT /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
+    }
+
+    /// Only an HTTP/1.0 request may come without Host (RFC 9112 §3.2): the upstream gets its address.
+    @Test func requestWithoutHostGetsTheUpstreamAsHost() throws {
+        let text = try forward("POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\n")
+        #expect(text == "POST / HTTP/1.1\r\nContent-Length: 3\r\nhost: 127.0.0.1:9000\r\nx-forwarded-for: 192.0.2.1\r\nx-forwarded-proto: http\r\n\r\n")
     }
 }

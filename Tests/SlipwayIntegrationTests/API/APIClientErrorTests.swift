@@ -1,0 +1,56 @@
+import Foundation
+import SlipwayModel
+import SlipwayTestSupport
+import Testing
+
+/// A client's mistake is answered with a 4xx and the API's `{code, message, exitCode}`, never a
+/// 500 (docs/API.md: the status follows the code, as `ExitStatus.forError` does).
+@Suite(.serialized) struct APIClientErrorTests {
+    /// A repository with one release of `web` and its daemon, never deployed.
+    func withDaemon(_ body: (TestRepository, DaemonSocket) async throws -> Void) async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        try repository.release("v1")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        try await body(repository, DaemonSocket(repository))
+    }
+
+    @Test func planOfARefThatDoesNotResolveIsA404WithExit2() async throws {
+        try await withDaemon { repository, api in
+            let bodies = [
+                #"{"to": "nosuchref", "actor": "tester"}"#,
+                #"{"from": "nosuchref", "to": "HEAD", "actor": "tester"}"#,
+                // A name git refuses outright (the reflog has one entry) rather than fails to find.
+                #"{"to": "HEAD@{1000}", "actor": "tester"}"#,
+            ]
+            for body in bodies {
+                let answer = try await api.post("/v1/plans", body)
+                #expect(answer.status == 404, "\(body): \(answer.status) \(answer.body)")
+                #expect(answer.error?.code == .refNotFound, "\(body): \(answer.body)")
+                #expect(answer.error?.exitCode == .buildFailed, "\(body): \(answer.body)")
+            }
+            let named = try await api.post("/v1/plans", #"{"to": "HEAD", "services": ["nosuch"], "actor": "tester"}"#)
+            #expect(named.status == 404)
+            #expect(named.error?.code == .unknownService)
+
+            let cli = try await CLI(repository: repository).run("plan", "--to", "nosuchref")
+            #expect(cli.status == ExitStatus.buildFailed.rawValue, "\(cli.stdout)\(cli.stderr)")
+            #expect(cli.stderr.contains(#"ref "nosuchref" does not resolve to a commit"#), "\(cli.stderr)")
+        }
+    }
+
+    @Test func outputOfAServiceWithoutAnActiveReleaseIsA409WithExit6() async throws {
+        try await withDaemon { repository, api in
+            let answer = try await api.get("/v1/services/web/output")
+            #expect(answer.status == 409, "\(answer.status) \(answer.body)")
+            #expect(answer.error?.code == .nothingToRollBack)
+            #expect(answer.error?.exitCode == .refused)
+            #expect(try await api.get("/v1/services/nosuch/output").status == 404)
+
+            let cli = try await CLI(repository: repository).run("logs", "--service", "web")
+            #expect(cli.status == ExitStatus.refused.rawValue, "\(cli.stdout)\(cli.stderr)")
+            #expect(cli.stderr.contains("web has no active release"), "\(cli.stderr)")
+        }
+    }
+}
