@@ -44,6 +44,11 @@ struct ProjectDecoder {
                 reader.log.add("expected host:port like 127.0.0.1:8080 or [::1]:8080, got \(listen.found)", at: listen)
             case .failure(.portOutOfRange):
                 reader.log.add("expected a port from 0 to 65535, got \(listen.found)", at: listen)
+            case .failure(.malformedIPv4):
+                reader.log.add("expected an IPv4 address of four numbers from 0 to 255 like 127.0.0.1, got \(listen.found)",
+                               at: listen)
+            case .failure(.malformedIPv6):
+                reader.log.add("expected an IPv6 address in brackets like [::1]:8080, got \(listen.found)", at: listen)
             }
         }
         return proxy
