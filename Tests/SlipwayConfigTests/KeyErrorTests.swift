@@ -52,9 +52,9 @@ import Testing
         ])
     }
 
-    @Test func missingServicesIsReportedAtTheTop() {
+    @Test func missingServicesAndDatabasesAreReportedAtTheTop() {
         #expect(issueLines("proxy:\n  listen: 127.0.0.1:8080\n") == [
-            #"slipway.yml:1:1: missing required key "services""#,
+            #"slipway.yml:1:1: missing required key "services" or "databases""#,
         ])
     }
 

@@ -34,13 +34,13 @@ import Testing
 
     @Test func emptyFileSaysWhatItNeeds() {
         #expect(issueLines("# nothing yet\n") == [
-            "slipway.yml:1:1: the file is empty; it needs at least a services: mapping",
+            "slipway.yml:1:1: the file is empty; it needs a services: or databases: mapping",
         ])
     }
 
     @Test func topLevelListIsRefused() {
         #expect(issueLines("- web\n- api\n") == [
-            "slipway.yml:1:1: expected a mapping with a services: key, got a list",
+            "slipway.yml:1:1: expected a mapping with a services: or databases: key, got a list",
         ])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Testing
 
 /// `slipway db` as a user runs it, with no daemon: SQLite here (PostgreSQL is covered in
@@ -59,5 +60,35 @@ import Testing
         let validate = try await cli.run("db", "validate", "hr")
         #expect(validate.status == 1)
         #expect((validate.stdout + validate.stderr).contains("V1__employees.sql"))
+    }
+
+    /// Slipway as a Flyway replacement: a file with only `databases:` passes `check` and `db` works with it;
+    /// `serve` has nothing to serve and says so, pointing at `slipway db` (exit 8, no daemon left running).
+    @Test(.timeLimit(.minutes(2))) func fileWithOnlyDatabasesWorksWithoutADaemon() async throws {
+        let repository = try TestRepository(config: """
+            databases:
+              hr:
+                url: sqlite:data/hr.db
+                migrations: migrations
+            """)
+        defer { repository.remove() }
+        try FileManager.default.createDirectory(atPath: repository.root + "/migrations", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: repository.root + "/data", withIntermediateDirectories: true)
+        try repository.write("migrations/V1__employees.sql", "CREATE TABLE employees (id INTEGER PRIMARY KEY, name TEXT);\n")
+        let cli = CLI(repository: repository)
+
+        let check = try await cli.run("check")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("ok") && check.stdout.contains("1 database(s): hr"))
+        for verb in [["db", "migrate", "hr"], ["db", "info", "hr"], ["db", "validate", "hr"], ["db", "backup", "hr"]] {
+            let result = try await runProgram(Binaries.slipway, verb + ["--config", repository.configFile], in: repository.root)
+            #expect(result.status == 0, "\(verb): \(result.stdout)\(result.stderr)")
+        }
+
+        let serve = try await cli.run("serve")
+        #expect(serve.status == ExitStatus.configInvalid.rawValue)
+        #expect(serve.stderr.contains("nothing to serve"), "\(serve.stderr)")
+        #expect(serve.stderr.contains("slipway db"))
+        #expect(!FileManager.default.fileExists(atPath: repository.root + "/.slipway/slipway.sock"))
     }
 }

@@ -82,7 +82,15 @@ struct DaemonClient {
     }
 
     private func checked(_ response: HTTPClientResponse) async throws -> ByteBuffer {
-        let body = try await response.body.collect(upTo: 64 << 20)
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: 64 << 20)
+        } catch let error as NIOTooManyBytesError {
+            throw error
+        } catch {
+            throw SlipwayError(.daemonUnreachable, "lost the daemon while it answered (the connection broke: \(error)); "
+                               + "is it running? (`slipway serve`)")
+        }
         guard (200..<300).contains(response.status.code) else {
             if let error = try? APICoding.decoder().decode(APIError.self, from: Data(body.readableBytesView)) { throw error }
             throw SlipwayError(.internalError, "the daemon answered \(response.status): \(String(buffer: body))")
@@ -104,14 +112,26 @@ struct DaemonClient {
         String(buffer: try await checked(try await send(.GET, path, timeout: .seconds(30))))
     }
 
-    /// Posts a deploy or rollback and hands each streamed event to `onEvent`; returns the last one.
-    func stream(_ path: String, body: some Encodable, onEvent: (DeploymentEvent) -> Void) async throws -> DeploymentEvent {
+    /// Posts a deploy, rollback or run and hands each streamed event to `onEvent`; returns the last one, which
+    /// is of the kind `last` (or `refused`). A stream that breaks, or ends before that event, lost its daemon:
+    /// a `daemonUnreachable` error naming the deployments it announced.
+    func stream(_ path: String, body: some Encodable, last final: DeploymentEvent.Kind,
+                onEvent: (DeploymentEvent) -> Void) async throws -> DeploymentEvent {
         let response = try await send(.POST, path, body: body, timeout: .hours(24))
         guard response.status == .ok else { _ = try await checked(response); throw SlipwayError(.internalError, "unexpected answer") }
         let decoder = APICoding.decoder()
         var pending = Data()
         var last: DeploymentEvent?
-        for try await chunk in response.body {
+        var lost = LostDaemon()
+        var chunks = response.body.makeAsyncIterator()
+        while true {
+            let chunk: ByteBuffer?
+            do {
+                chunk = try await chunks.next()
+            } catch {
+                throw lost.error(cause: error)
+            }
+            guard let chunk else { break }
             pending.append(contentsOf: chunk.readableBytesView)
             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = pending[pending.startIndex..<newline]
@@ -119,12 +139,11 @@ struct DaemonClient {
                 guard !line.isEmpty else { continue }
                 let event = try decoder.decode(DeploymentEvent.self, from: Data(line))
                 last = event
+                lost.note(event)
                 onEvent(event)
             }
         }
-        guard let last else {
-            throw SlipwayError(.interrupted, "the daemon closed the stream before the deployment ended; see `slipway history`")
-        }
+        guard let last, last.event == final || last.event == .refused else { throw lost.error(cause: nil) }
         return last
     }
 }

@@ -31,7 +31,7 @@ struct CheckCommand: AsyncParsableCommand {
                 try Terminal.printJSON(Summary(file: file, valid: true, services: config.services.map(\.name),
                                                databases: config.databases.map(\.name), issues: []))
             } else {
-                print("\(DaemonClient.displayPath(file)): ok (\(config.services.count) service(s): \(config.services.map(\.name).joined(separator: ", ")))")
+                print("\(DaemonClient.displayPath(file)): ok (\(Self.contents(config)))")
             }
         } catch let issues as ConfigIssues {
             if global.json {
@@ -42,5 +42,17 @@ struct CheckCommand: AsyncParsableCommand {
             }
             throw ExitCode(ExitStatus.configInvalid.rawValue)
         }
+    }
+
+    /// "2 service(s): web, api; 1 database(s): hr": the services, and the databases when there are any.
+    static func contents(_ config: ProjectConfig) -> String {
+        var parts: [String] = []
+        if !config.services.isEmpty || config.databases.isEmpty {
+            parts.append("\(config.services.count) service(s): \(config.services.map(\.name).joined(separator: ", "))")
+        }
+        if !config.databases.isEmpty {
+            parts.append("\(config.databases.count) database(s): \(config.databases.map(\.name).joined(separator: ", "))")
+        }
+        return parts.joined(separator: "; ")
     }
 }

@@ -25,7 +25,7 @@ struct DeployCommand: AsyncParsableCommand {
             let printer = ProgressPrinter(quiet: global.json)
             guard let service else { return try await deployChanged(client, printer: printer) }
             let last = try await client.stream("/v1/deployments", body: DeployRequest(service: service, ref: ref, actor: currentActor()),
-                                               onEvent: printer.handle)
+                                               last: .finished, onEvent: printer.handle)
             return try conclude(last, printer: printer, json: global.json)
         }
     }
@@ -40,7 +40,7 @@ struct DeployCommand: AsyncParsableCommand {
 /// A `deploy --changed` run through the daemon: its plan and progress as they come, then its summary
 /// (or the summary as JSON). Returns the summary.
 func streamRun(_ request: RunRequest, client: DaemonClient, printer: ProgressPrinter, json: Bool) async throws -> RunSummary {
-    let last = try await client.stream("/v1/runs", body: request) { event in
+    let last = try await client.stream("/v1/runs", body: request, last: .summary) { event in
         if event.event == .plan, let plan = event.plan, !json {
             RunPrinter.printPlan(plan)
         } else {

@@ -34,7 +34,7 @@ struct LogsCommand: AsyncParsableCommand {
             if global.json {
                 try Terminal.printJSON(LogText(deployment: deployment, service: service, log: text))
             } else {
-                print(text, terminator: text.hasSuffix("\n") || text.isEmpty ? "" : "\n")
+                print(TerminalText.lines(text), terminator: text.hasSuffix("\n") || text.isEmpty ? "" : "\n")
             }
             return .success
         }

@@ -15,23 +15,27 @@ struct ShowCommand: AsyncParsableCommand {
                 try Terminal.printJSON(record)
                 return .success
             }
+            // Each field on its line, control characters shown: no value can forge a field of its own.
+            let field = TerminalText.line
+            let message = record.message.map { TerminalText.lines($0).replacingOccurrences(of: "\n", with: "\n            ") }
+            let notified = record.notifications.map { "\($0.channel) \($0.event.rawValue): \($0.delivered ? "delivered" : "failed")" }
             print("""
-                deployment  \(record.id) (\(record.kind.rawValue))
-                service     \(record.service)
-                by          \(record.actor)
-                ref         \(record.ref ?? "-")
-                version     \(record.version ?? "-")  commit \(record.commit ?? "-")
-                from        \(record.fromRelease ?? "-")
-                to          \(record.toRelease ?? "-")
+                deployment  \(field(record.id)) (\(record.kind.rawValue))
+                service     \(field(record.service))
+                by          \(field(record.actor))
+                ref         \(field(record.ref ?? "-"))
+                version     \(field(record.version ?? "-"))  commit \(field(record.commit ?? "-"))
+                from        \(field(record.fromRelease ?? "-"))
+                to          \(field(record.toRelease ?? "-"))
                 started     \(Terminal.time(record.startedAt))  duration \(Terminal.seconds(record.durationSeconds))
                 outcome     \(record.outcome.rawValue) (exit \(record.exitCode.map(\.description) ?? "-"))
-                message     \(record.message ?? "-")
+                message     \(message ?? "-")
                 trigger     \(record.trigger?.rawValue ?? "-")
-                image       \(record.image ?? "-")
-                backup      \(record.backup ?? "-")
-                migrations  \(record.migrations.isEmpty ? "-" : record.migrations.joined(separator: ", "))
+                image       \(field(record.image ?? "-"))
+                backup      \(field(record.backup ?? "-"))
+                migrations  \(record.migrations.isEmpty ? "-" : field(record.migrations.joined(separator: ", ")))
                 rollback by \(record.rollbackDeadline.map(Terminal.time) ?? "-")
-                notified    \(record.notifications.isEmpty ? "-" : record.notifications.map { "\($0.channel) \($0.event.rawValue): \($0.delivered ? "delivered" : "failed")" }.joined(separator: "; "))
+                notified    \(notified.isEmpty ? "-" : field(notified.joined(separator: "; ")))
 
                 """)
             let rows = record.stages.map { stage -> [String] in

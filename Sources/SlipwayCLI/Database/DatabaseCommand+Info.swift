@@ -37,7 +37,7 @@ extension DatabaseCommand {
             }
             var text = header + "\n" + Terminal.table(["VERSION", "DESCRIPTION", "TYPE", "STATE", "INSTALLED ON", "CHECKSUM"], rows)
             if !report.issues.isEmpty {
-                text += "\n" + report.issues.map { "✘ \($0.message)" }.joined(separator: "\n")
+                text += "\n" + report.issues.map { "✘ \(TerminalText.lines($0.message))" }.joined(separator: "\n")
             }
             return text
         }

@@ -24,7 +24,7 @@ extension DatabaseCommand {
                         print("\(report.database): valid (\(report.migrations.filter { $0.state == .applied }.count) applied, \(report.pending.count) pending)")
                     } else {
                         print("\(report.database): \(report.issues.count) problem(s)")
-                        for issue in report.issues { print("  ✘ \(issue.message)") }
+                        for issue in report.issues { print("  ✘ \(TerminalText.lines(issue.message))") }
                     }
                 }
                 if global.json { try Terminal.printJSON(reports) }

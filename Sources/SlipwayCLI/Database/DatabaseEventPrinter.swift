@@ -7,7 +7,7 @@ struct DatabaseEventPrinter: Sendable {
     var sink: DatabaseEventSink {
         { event in
             guard let line = Self.line(for: event) else { return }
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            FileHandle.standardError.write(Data((TerminalText.lines(line) + "\n").utf8))
         }
     }
 

@@ -4,16 +4,16 @@ import SlipwayModel
 enum RunPrinter {
     static func printPlan(_ plan: RunPlan) {
         guard !plan.waves.isEmpty else {
-            print("nothing to deploy at \(plan.to.prefix(12)): no service's paths changed")
+            print("nothing to deploy at \(TerminalText.line(String(plan.to.prefix(12)))): no service's paths changed")
             return
         }
-        print("deploy \(plan.to.prefix(12)):")
+        print("deploy \(TerminalText.line(String(plan.to.prefix(12)))):")
         for (index, wave) in plan.waves.enumerated() {
             print("  wave \(index + 1)\(wave.count > 1 ? " (in parallel)" : ""):")
             for entry in wave {
-                let why = entry.because.isEmpty ? "" : " because \(entry.because.prefix(3).joined(separator: ", "))"
+                let why = entry.because.isEmpty ? "" : " because \(entry.because.prefix(3).map(TerminalText.line).joined(separator: ", "))"
                     + (entry.because.count > 3 ? " and \(entry.because.count - 3) more" : "")
-                print("    \(entry.service)\(entry.from.map { " (from \($0.prefix(12)))" } ?? "")\(why)")
+                print("    \(TerminalText.line(entry.service))\(entry.from.map { " (from \(TerminalText.line(String($0.prefix(12)))))" } ?? "")\(why)")
                 print("      \(stageLine(entry.stages))")
             }
         }

@@ -8,8 +8,9 @@ enum Terminal {
         print(String(decoding: data, as: UTF8.self))
     }
 
+    /// Messages carry what users wrote (refs, names, the daemon's words about them): shown, not obeyed.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("error: " + TerminalText.lines(text) + "\n").utf8))
     }
 
     static func seconds(_ value: Double?) -> String {
@@ -23,9 +24,10 @@ enum Terminal {
         return formatter.string(from: date)
     }
 
-    /// Left-aligned columns separated by two spaces.
+    /// Left-aligned columns separated by two spaces; each cell on one line, its control characters shown
+    /// (`TerminalText.line`), so no cell can start a row of its own.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let all = [header] + rows
+        let all = [header] + rows.map { $0.map(TerminalText.line) }
         let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { index, cell in

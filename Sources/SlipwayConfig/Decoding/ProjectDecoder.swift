@@ -13,15 +13,15 @@ struct ProjectDecoder {
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
         guard let rootNode = reader.document.root else {
-            reader.log.add("the file is empty; it needs at least a services: mapping", at: .start, path: .root)
+            reader.log.add("the file is empty; it needs a services: or databases: mapping", at: .start, path: .root)
             return nil
         }
         let root = ConfigNode(node: rootNode, path: .root, position: SourcePosition(rootNode.mark) ?? .start)
-        guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: key") else {
-            return nil
-        }
+        guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: or databases: key")
+        else { return nil }
         let proxy = fields["proxy"].map(decodeProxy) ?? ProxyConfig()
-        let decoded = reader.required("services", in: fields).map(decodeServices) ?? []
+        requireServicesOrDatabases(in: fields)
+        let decoded = fields["services"].map(decodeServices) ?? []
         var services = decoded.map(\.config)
         let databases = fields["databases"].map(decodeDatabases) ?? []
         PipelineReferences.report(decoded.map { ($0.config.name, $0.references) }, services: services, databases: databases,
@@ -47,6 +47,11 @@ struct ProjectDecoder {
                 reader.log.add("expected host:port like 127.0.0.1:8080 or [::1]:8080, got \(listen.found)", at: listen)
             case .failure(.portOutOfRange):
                 reader.log.add("expected a port from 0 to 65535, got \(listen.found)", at: listen)
+            case .failure(.malformedIPv4):
+                reader.log.add("expected an IPv4 address of four numbers from 0 to 255 like 127.0.0.1, got \(listen.found)",
+                               at: listen)
+            case .failure(.malformedIPv6):
+                reader.log.add("expected an IPv6 address in brackets like [::1]:8080, got \(listen.found)", at: listen)
             }
         }
         return proxy
@@ -54,10 +59,6 @@ struct ProjectDecoder {
 
     private func decodeServices(_ node: ConfigNode) -> [DecodedService] {
         guard let fields = reader.mapping(node, expected: "a mapping of service names to their settings") else {
-            return []
-        }
-        guard !fields.entries.isEmpty else {
-            reader.log.add("expected at least one service", at: node)
             return []
         }
         let decoder = ServiceDecoder(reader: reader, repository: repository)
@@ -70,6 +71,29 @@ struct ProjectDecoder {
         }
         RouteConflicts.report(services, to: reader.log)
         return services
+    }
+
+    /// A file deploys services, or only migrates and backs up databases (Slipway as a Flyway replacement),
+    /// or both; with neither there is nothing to do. An empty section is an issue only when it is all there is.
+    private func requireServicesOrDatabases(in fields: MappingFields) {
+        let services = fields["services"]
+        let databases = fields["databases"]
+        guard services != nil || databases != nil else {
+            reader.log.add(#"missing required key "services" or "databases""#, at: fields.node)
+            return
+        }
+        if let services, isEmptyMapping(services), databases.map(isEmptyMapping) ?? true {
+            reader.log.add("expected at least one service", at: services)
+        } else if services == nil, let databases, isEmptyMapping(databases) {
+            reader.log.add("expected at least one database", at: databases)
+        }
+    }
+
+    /// A mapping with no entries, or nothing at all (`services:` with every entry commented out).
+    private func isEmptyMapping(_ node: ConfigNode) -> Bool {
+        if node.isNull { return true }
+        guard case .mapping(let mapping) = node.node else { return false }
+        return mapping.isEmpty
     }
 
     private func decodeDatabases(_ node: ConfigNode) -> [DatabaseConfig] {

@@ -36,6 +36,13 @@ package final class Daemon: Sendable {
     /// Runs until a graceful shutdown (a signal when `handleSignals`, or `shutdown()`).
     /// `onReady` is called once the proxy and the API accept connections.
     package func run(handleSignals: Bool = true, onReady: @escaping @Sendable (SocketAddressSpec) async -> Void = { _ in }) async throws {
+        // A file of databases alone (Slipway as a Flyway replacement) gives a daemon nothing to do: say so
+        // before anything listens or is written, and point at what works without one.
+        guard !config.services.isEmpty else {
+            throw SlipwayError(.configInvalid, "nothing to serve: the file declares no services, only databases, "
+                               + "and `slipway db` (migrate, info, validate, backup, restore, …) needs no daemon",
+                               context: ErrorContext(file: config.file))
+        }
         try state.create()
         let lock = try state.lock()
         defer { close(lock) }

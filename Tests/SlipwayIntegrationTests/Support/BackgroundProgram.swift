@@ -1,0 +1,50 @@
+import Dispatch
+import Foundation
+
+/// A program a test starts and goes on beside: its output can be read while it runs (to wait for a
+/// line it prints), then `finished()` gives the whole result. Pipes are read on dispatch threads, as in
+/// `runProgram`, so no thread of the cooperative pool blocks.
+final class BackgroundProgram: Sendable {
+    let stdout = OutputLog()
+    let stderr = OutputLog()
+    private let exits: AsyncStream<Int32>
+    private let closed: AsyncStream<Void>
+
+    init(_ path: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let (exits, exited) = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { exited.yield($0.terminationStatus); exited.finish() }
+        self.exits = exits
+        let (closed, close) = AsyncStream<Void>.makeStream()
+        self.closed = closed
+        try process.run()
+        let group = DispatchGroup()
+        for (handle, log) in [(out.fileHandleForReading, stdout), (err.fileHandleForReading, stderr)] {
+            DispatchQueue.global().async(group: group) {
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { return }
+                    log.append(String(decoding: data, as: UTF8.self))
+                }
+            }
+        }
+        group.notify(queue: .global()) { close.finish() }
+    }
+
+    /// Waits for the exit and the end of both outputs.
+    func finished() async -> CommandResult {
+        var status: Int32 = -1
+        for await code in exits { status = code }
+        for await _ in closed {}
+        return CommandResult(status: status, stdout: stdout.contents, stderr: stderr.contents)
+    }
+}
