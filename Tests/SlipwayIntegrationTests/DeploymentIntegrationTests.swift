@@ -283,21 +283,18 @@ import Testing
     }
 
     @Test func crashedReleaseIsRestartedWithBackoff() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        let daemon = try await DaemonProcess.start(repository)
-        defer { daemon.terminate() }
-        let cli = CLI(repository: repository)
-        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        _ = try? await LoopbackHTTP.get(daemon.url + "/crash", timeout: .seconds(2))
-        #expect(try await eventually {
-            let service = try await cli.status().services.first
-            return service?.restarts == 1 && service?.health == .healthy
-        })
-        #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
-        let audit = try await cli.json([AuditEntry].self, "audit", "web")
-        #expect(audit.contains { $0.action == .releaseCrashed })
+        try await withDaemonOverV1 { repository, daemon in
+            let cli = CLI(repository: repository)
+            #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+            _ = try? await LoopbackHTTP.get(daemon.url + "/crash", timeout: .seconds(2))
+            #expect(try await eventually {
+                let service = try await cli.status().services.first
+                return service?.restarts == 1 && service?.health == .healthy
+            })
+            #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v1\n")
+            let audit = try await cli.json([AuditEntry].self, "audit", "web")
+            #expect(audit.contains { $0.action == .releaseCrashed })
+        }
     }
 
     @Test func showAndLogsReportEveryStage() async throws {

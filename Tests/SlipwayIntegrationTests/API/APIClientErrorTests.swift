@@ -8,12 +8,9 @@ import Testing
 @Suite(.serialized) struct APIClientErrorTests {
     /// A repository with one release of `web` and its daemon, never deployed.
     func withDaemon(_ body: (TestRepository, DaemonSocket) async throws -> Void) async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        let daemon = try await DaemonProcess.start(repository)
-        defer { daemon.terminate() }
-        try await body(repository, DaemonSocket(repository))
+        try await withDaemonOverV1 { repository, daemon in
+            try await body(repository, DaemonSocket(repository))
+        }
     }
 
     @Test func planOfARefThatDoesNotResolveIsA404WithExit2() async throws {

@@ -23,24 +23,21 @@ import Testing
     ]
 
     @Test func malformedBodiesAreNamedInTheAPIsWords() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        let daemon = try await DaemonProcess.start(repository)
-        defer { daemon.terminate() }
-        let api = DaemonSocket(repository)
-        for (path, body, message) in Self.cases {
-            let answer = try await api.post(path, body)
-            #expect(answer.status == 400, "\(path) \(body): \(answer.status) \(answer.body)")
-            let error = try #require(answer.error, "\(path) \(body): \(answer.body)")
-            #expect(error.code == .badRequest)
-            #expect(error.exitCode == .refused)
-            #expect(error.message == message, "\(path) \(body)")
-            for swiftText in ["DecodingError", "CodingKeys", "debugDescription", "Swift."] {
-                #expect(!error.message.contains(swiftText), "\(path) \(body): \(error.message)")
+        try await withDaemonOverV1 { repository, daemon in
+            let api = DaemonSocket(repository)
+            for (path, body, message) in Self.cases {
+                let answer = try await api.post(path, body)
+                #expect(answer.status == 400, "\(path) \(body): \(answer.status) \(answer.body)")
+                let error = try #require(answer.error, "\(path) \(body): \(answer.body)")
+                #expect(error.code == .badRequest)
+                #expect(error.exitCode == .refused)
+                #expect(error.message == message, "\(path) \(body)")
+                for swiftText in ["DecodingError", "CodingKeys", "debugDescription", "Swift."] {
+                    #expect(!error.message.contains(swiftText), "\(path) \(body): \(error.message)")
+                }
             }
+            // Nothing was started by any of them.
+            #expect(try await CLI(repository: repository).json([Deployment].self, "history").isEmpty)
         }
-        // Nothing was started by any of them.
-        #expect(try await CLI(repository: repository).json([Deployment].self, "history").isEmpty)
     }
 }

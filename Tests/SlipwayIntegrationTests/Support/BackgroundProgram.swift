@@ -11,18 +11,7 @@ final class BackgroundProgram: Sendable {
     private let closed: AsyncStream<Void>
 
     init(_ path: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let (exits, exited) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.yield($0.terminationStatus); exited.finish() }
+        let (process, out, err, exits) = preparedProgram(path, arguments, in: directory, environment: environment)
         self.exits = exits
         let (closed, close) = AsyncStream<Void>.makeStream()
         self.closed = closed

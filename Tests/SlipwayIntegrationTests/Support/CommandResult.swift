@@ -12,6 +12,20 @@ struct CommandResult {
 /// the exit arrives through `terminationHandler`, so tests can run several programs at once.
 func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil,
                 environment: [String: String] = [:]) async throws -> CommandResult {
+    let (process, out, err, exits) = preparedProgram(path, arguments, in: directory, environment: environment)
+    try process.run()
+    async let stdout = readToEnd(out.fileHandleForReading)
+    async let stderr = readToEnd(err.fileHandleForReading)
+    var status: Int32 = -1
+    for await code in exits { status = code }
+    return CommandResult(status: status, stdout: String(decoding: await stdout, as: UTF8.self),
+                         stderr: String(decoding: await stderr, as: UTF8.self))
+}
+
+/// A program ready to run: the test's environment plus `environment`, stdin from /dev/null,
+/// stdout and stderr on pipes, its exit status delivered on `exits`.
+func preparedProgram(_ path: String, _ arguments: [String], in directory: String?, environment: [String: String])
+    -> (process: Process, stdout: Pipe, stderr: Pipe, exits: AsyncStream<Int32>) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -24,13 +38,7 @@ func runProgram(_ path: String, _ arguments: [String], in directory: String? = n
     process.standardInput = FileHandle.nullDevice
     let (exits, exited) = AsyncStream<Int32>.makeStream()
     process.terminationHandler = { exited.yield($0.terminationStatus); exited.finish() }
-    try process.run()
-    async let stdout = readToEnd(out.fileHandleForReading)
-    async let stderr = readToEnd(err.fileHandleForReading)
-    var status: Int32 = -1
-    for await code in exits { status = code }
-    return CommandResult(status: status, stdout: String(decoding: await stdout, as: UTF8.self),
-                         stderr: String(decoding: await stderr, as: UTF8.self))
+    return (process, out, err, exits)
 }
 
 private func readToEnd(_ handle: FileHandle) async -> Data {

@@ -70,3 +70,14 @@ final class OutputLog: Sendable {
     func append(_ chunk: String) { text.withLock { $0 += chunk } }
     var contents: String { text.withLock { $0 } }
 }
+
+/// A repository with v1 committed and a daemon running over it, both gone when `body` ends: what
+/// most daemon tests start from.
+func withDaemonOverV1<T>(_ body: (TestRepository, DaemonProcess) async throws -> T) async throws -> T {
+    let repository = try TestRepository(config: TestRepository.config())
+    defer { repository.remove() }
+    try repository.release("v1")
+    let daemon = try await DaemonProcess.start(repository)
+    defer { daemon.terminate() }
+    return try await body(repository, daemon)
+}
