@@ -97,7 +97,4 @@ extension DeploymentMachine {
         phase = .finished
         return [.finish(end.outcome, end.exit, end.message, audit: end.audit)]
     }
-
-    /// How the deployment ended, once it has.
-    package var outcome: End? { phase == .finished ? end : nil }
 }

@@ -23,9 +23,7 @@ struct Supervisor: Sendable {
             group.addTask {
                 await withDiscardingTaskGroup { work in
                     while !Task.isCancelled {
-                        for (service, job) in await table.takeDueJobs() {
-                            work.addTask { await perform(job, of: service) }
-                        }
+                        await startDueJobs(in: &work)
                         do { try await deps.clock.sleep(for: tick) } catch { break }
                     }
                 }
@@ -35,10 +33,13 @@ struct Supervisor: Sendable {
 
     /// Performs every job due now and returns when they have ended: one turn of the loop.
     func superviseOnce() async {
-        await withDiscardingTaskGroup { work in
-            for (service, job) in await table.takeDueJobs() {
-                work.addTask { await perform(job, of: service) }
-            }
+        await withDiscardingTaskGroup { work in await startDueJobs(in: &work) }
+    }
+
+    /// Each job due now, started beside the others: a restart's health gate must not hold up a probe.
+    private func startDueJobs(in work: inout DiscardingTaskGroup) async {
+        for (service, job) in await table.takeDueJobs() {
+            work.addTask { await perform(job, of: service) }
         }
     }
 

@@ -22,6 +22,8 @@ package final class Daemon: Sendable {
     package let config: ProjectConfig
     let logger: Logger
     let state: StateDirectory
+    /// The project's secrets: hidden in every record, notification and audit line the daemon writes.
+    let redactor: Redactor
     private let group = Mutex<ServiceGroup?>(nil)
     private let proxyAddress = Mutex<SocketAddressSpec?>(nil)
 
@@ -29,6 +31,7 @@ package final class Daemon: Sendable {
         self.config = config
         self.logger = logger
         self.state = StateDirectory(path: config.stateDirectory)
+        self.redactor = Redactor(secrets: config.secrets)
     }
 
     package var socketPath: String { state.socket }
@@ -55,7 +58,7 @@ package final class Daemon: Sendable {
         for (pid, command) in leftovers {
             logger.warning("killed a stage command a dead daemon left running", metadata: ["pid": "\(pid)"])
             try? await store.appendAudit(AuditEntry(at: Date(), actor: "slipway", action: .stageLeftoverKilled,
-                                                    detail: "killed pid \(pid) (\(Redactor(secrets: config.secrets).redact(command))): "
+                                                    detail: "killed pid \(pid) (\(redactor.redact(command))): "
                                                         + "a build, check or smoke command the previous daemon left running when it died"))
         }
         let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
@@ -95,7 +98,6 @@ package final class Daemon: Sendable {
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
         let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
         let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
-        let redactor = Redactor(secrets: config.secrets)
         let controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger,
