@@ -39,7 +39,8 @@ let package = Package(
         ]),
         // Adapters, each implementing Core's protocols.
         .target(name: "SlipwayProxy", dependencies: [
-            "SlipwayModel", "SlipwayCore",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -90,7 +91,7 @@ let package = Package(
         ]),
         // argument-parser verbs; clients of the daemon's API.
         .target(name: "SlipwayCLI", dependencies: [
-            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayDatabase", "SlipwayGit",
+            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayProxy", "SlipwayDatabase", "SlipwayGit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -132,7 +133,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: [
-            "SlipwayProcessRuntime", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
+            "SlipwayProcessRuntime", "SlipwayPOSIX", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
         ]),
         .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: [

@@ -1,3 +1,4 @@
+import SlipwayPOSIX
 import Glibc
 import SlipwayCore
 import SlipwayModel

@@ -1,3 +1,4 @@
+import SlipwayPOSIX
 import Foundation
 import Glibc
 import SlipwayModel

@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NIOCore
 import NIOPosix
@@ -8,30 +9,35 @@ extension ReverseProxy {
     /// Binds, serves until graceful shutdown, then stops accepting and lets in-flight exchanges
     /// finish (each connection closes after its current response). Cancellation closes everything at once.
     package func run() async throws {
-        let server: Channel
+        let address: SocketAddressSpec
         do {
-            server = try await bind()
+            address = try await startListening()
         } catch {
             let failure = SlipwayError(.internalError, "the proxy could not listen on \(listen): \(error)")
             resolveBinding(.failed(failure))
             throw failure
         }
-        let address = Self.spec(of: server.localAddress) ?? listen
-        resolveBinding(.bound(address, server))
+        resolveBinding(.bound(address))
         logger.info("proxy listening", metadata: ["address": "\(address)"])
         let sweeps = sweepIdleClients()
         defer { for sweep in sweeps { sweep.cancel() } }
 
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                try? await server.closeFuture.get()
+                await waitUntilStopRequested()
+                // A connection the listener accepted just before it closed may not be registered
+                // with its loop yet; after a hand-off there is time to let it arrive (and be served).
+                if self.lingeringShutdown.withLock({ $0 }) {
+                    try? await Task.sleep(for: .nanoseconds(ProxyRequestHandler.lingerWhenQuiesced.nanoseconds))
+                }
                 // However the listener closed, existing connections now finish and close.
                 await quiesceClientsAndWait()
             } onGracefulShutdown: {
                 self.beginShutdown()
             }
         } onCancel: {
-            server.close(promise: nil)
+            self.requestStop()
+            for channel in self.acceptors.withLock({ $0 }) { channel.close(promise: nil) }
             for box in self.loops.values {
                 box.eventLoop.execute {
                     box.value.clients.quiesceAll()
@@ -43,6 +49,7 @@ extension ReverseProxy {
             try? await box.eventLoop.submit { box.value.closeAllIdleConnections() }.get()
         }
         resolveBinding(.finished)
+        for fd in listeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
         logger.info("proxy stopped")
     }
 
@@ -68,7 +75,7 @@ extension ReverseProxy {
                     waiters.append(continuation)
                     binding = .waiting(waiters)
                     return nil
-                case .bound(let address, _):
+                case .bound(let address):
                     return .success(address)
                 case .failed(let error):
                     return .failure(error)
@@ -83,23 +90,28 @@ extension ReverseProxy {
     /// Stops accepting connections and asks open ones to close after their current exchange;
     /// `run` returns once all have. What a graceful shutdown of the service group triggers.
     package func beginShutdown() {
-        _ = closeListenerAndQuiesce()
+        _ = closeListenerAndQuiesce(lingering: false)
+    }
+
+    /// Stops accepting on this process's copies of the listening sockets (a successor holds its own
+    /// and accepts on) and lets each open connection finish: it closes after its next response, or
+    /// after a second idle (`LingeringQuiesceEvent`); `run` then returns.
+    package func handOffShutdown() {
+        lingeringShutdown.withLock { $0 = true }
+        _ = closeListenerAndQuiesce(lingering: true)
     }
 
     /// `beginShutdown`, returning once the listener is closed.
     package func stopAccepting() async {
-        try? await closeListenerAndQuiesce()?.get()
+        try? await closeListenerAndQuiesce(lingering: false)?.get()
     }
 
-    private func closeListenerAndQuiesce() -> EventLoopFuture<Void>? {
-        let server = binding.withLock { binding -> Channel? in
-            if case .bound(_, let server) = binding { return server }
-            return nil
-        }
-        let closed = server?.close()
+    private func closeListenerAndQuiesce(lingering: Bool) -> EventLoopFuture<Void>? {
+        let closed = closeAcceptors()
         for box in loops.values {
-            box.eventLoop.execute { box.value.clients.quiesceAll() }
+            box.eventLoop.execute { box.value.clients.quiesceAll(lingering: lingering) }
         }
+        requestStop()
         return closed
     }
 
@@ -113,34 +125,6 @@ extension ReverseProxy {
         }
     }
 
-    private func bind() async throws -> Channel {
-        let loops = self.loops
-        let logger = self.logger
-        let waterMark = settings.writeBufferWaterMark
-        // TCP_NODELAY: ServerBootstrap sets it on the listening socket and accepted sockets inherit
-        // it. (`.socketOption(.tcp_nodelay)`, set here before, is option 1 at the SOL_SOCKET level,
-        // SO_DEBUG: one useless system call per connection.) The write buffer's water mark is set in
-        // the initializer, synchronously: `childChannelOption` chains a future per option per connection.
-        return try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let loop = loops[ObjectIdentifier(channel.eventLoop)]?.value else {
-                        throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
-                    }
-                    try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
-                    // One handler: it frames requests and writes responses as bytes itself, and
-                    // does pipelining, quiescing and the 400 for a request it can't frame.
-                    let handler = ProxyRequestHandler(loop: loop, logger: logger)
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    loop.clients.opened(channel, handler: handler)
-                }
-            }
-            .bind(host: listen.host, port: listen.port)
-            .get()
-    }
-
     private func resolveBinding(_ next: Binding) {
         let waiters = binding.withLock { binding -> [CheckedContinuation<SocketAddressSpec, Error>] in
             guard case .waiting(let waiters) = binding else {
@@ -152,15 +136,10 @@ extension ReverseProxy {
         }
         for waiter in waiters {
             switch next {
-            case .bound(let address, _): waiter.resume(returning: address)
+            case .bound(let address): waiter.resume(returning: address)
             case .failed(let error): waiter.resume(throwing: error)
             case .waiting, .finished: waiter.resume(throwing: SlipwayError(.internalError, "the proxy has stopped"))
             }
         }
-    }
-
-    private static func spec(of address: SocketAddress?) -> SocketAddressSpec? {
-        guard let address, let host = address.ipAddress, let port = address.port else { return nil }
-        return SocketAddressSpec(host: host, port: port)
     }
 }

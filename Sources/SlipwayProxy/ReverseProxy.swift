@@ -21,10 +21,26 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     let router = Mutex(RouterState())
     let binding = Mutex(Binding.waiting([]))
     let shutdownRequested = Mutex(false)
+    /// Listening sockets received from a predecessor; empty: `run` binds `listen` itself.
+    let inherited: [CInt]
+    /// The listening sockets' descriptors while running, owned here (NIO holds duplicates).
+    let listeners = Mutex<[CInt]>([])
+    /// Set by `handOffShutdown`: connections linger, and `run` waits for late-registered ones.
+    let lingeringShutdown = Mutex(false)
+    /// The channels accepting on `listeners` (NIO owns duplicates of those descriptors); empty
+    /// while paused for a hand-off.
+    let acceptors = Mutex<[Channel]>([])
+    /// `run` waits for this before it drains and returns.
+    let stop = Mutex(StopRequest.notYet(nil))
+
+    enum StopRequest {
+        case notYet(CheckedContinuation<Void, Never>?)
+        case requested
+    }
 
     enum Binding {
         case waiting([CheckedContinuation<SocketAddressSpec, Error>])
-        case bound(SocketAddressSpec, Channel)
+        case bound(SocketAddressSpec)
         case failed(Error)
         case finished
     }
@@ -43,9 +59,11 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
         upstreamTimeout: Duration = .seconds(60),
         connectTimeout: Duration = .seconds(5),
         maxIdleConnectionsPerUpstream: Int = 128,
-        clientIdleTimeout: Duration = .seconds(75)
+        clientIdleTimeout: Duration = .seconds(75),
+        inheriting inherited: [CInt] = []
     ) {
         self.listen = listen
+        self.inherited = inherited
         self.group = eventLoopGroup
         self.logger = logger
         let settings = ProxySettings(
@@ -148,7 +166,7 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     // MARK: Internals
 
     /// Installs `state` on every event loop and returns once all of them run it.
-    private func publish(_ state: RouterState) async {
+    func publish(_ state: RouterState) async {
         for box in loops.values {
             try? await box.eventLoop.submit { box.value.apply(state) }.get()
         }

@@ -13,6 +13,7 @@ final class ClientConnections {
     private var channels: [ObjectIdentifier: Channel] = [:]
     private var handlers: [ObjectIdentifier: ProxyRequestHandler] = [:]
     private var quiescing = false
+    private var lingering = false
     private var waiters: [EventLoopPromise<Void>] = []
 
     init(eventLoop: EventLoop) {
@@ -23,7 +24,7 @@ final class ClientConnections {
     func opened(_ channel: Channel, handler: ProxyRequestHandler) {
         channels[ObjectIdentifier(channel)] = channel
         handlers[ObjectIdentifier(channel)] = handler
-        if quiescing { Self.quiesce(channel) }
+        if quiescing { Self.quiesce(channel, lingering: lingering) }
     }
 
     func closed(_ channel: Channel) {
@@ -32,11 +33,13 @@ final class ClientConnections {
         if quiescing && channels.isEmpty { succeedWaiters() }
     }
 
-    /// Asks every connection, now and later, to close once idle.
-    func quiesceAll() {
+    /// Asks every connection, now and later, to close once idle: at once, or, `lingering`, after its
+    /// next response or a second without one (`LingeringQuiesceEvent`).
+    func quiesceAll(lingering: Bool = false) {
         guard !quiescing else { return }
         quiescing = true
-        for channel in channels.values { Self.quiesce(channel) }
+        self.lingering = lingering
+        for channel in channels.values { Self.quiesce(channel, lingering: lingering) }
         if channels.isEmpty { succeedWaiters() }
     }
 
@@ -70,7 +73,14 @@ final class ClientConnections {
         for waiter in waiting { waiter.succeed() }
     }
 
-    private static func quiesce(_ channel: Channel) {
-        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+    private static func quiesce(_ channel: Channel, lingering: Bool) {
+        channel.pipeline.fireUserInboundEventTriggered(lingering ? LingeringQuiesceEvent() as Any : ChannelShouldQuiesceEvent())
     }
 }
+
+/// A quiesce for a hand-off to a successor process: the listening sockets stay open in the
+/// successor, so there is no hurry, and closing an idle keep-alive connection at once races with a
+/// client sending its next request on it (the request is lost: wrk counted about ten per reload
+/// under keep-alive load). Such a connection answers its next request with `Connection: close`, or
+/// closes after a second without one, as Envoy's drain does for HTTP/1.1.
+struct LingeringQuiesceEvent {}

@@ -3,6 +3,11 @@ import NIOCore
 // A client that holds its connection without progress: idle, or stalled in the middle of an
 // exchange. The per-loop sweep (`ClientConnections.closeStalled`) asks each connection.
 extension ProxyRequestHandler {
+    /// How long an idle connection stays open after a lingering quiesce: long enough that a client
+    /// that was about to send its next request has sent it (it is then answered with
+    /// `Connection: close`), short enough that the old process of a hand-off is soon gone.
+    static let lingerWhenQuiesced = TimeAmount.seconds(1)
+
     /// Closes the connection if its client has held it for `timeout` without progress, and says
     /// whether it did: nginx's `keepalive_timeout`, `client_header_timeout`, `client_body_timeout`
     /// and `send_timeout` in one, checked by the per-loop sweep (`ClientConnections.closeStalled`).
@@ -16,6 +21,10 @@ extension ProxyRequestHandler {
     func closeIfStalled(now: NIODeadline, timeout: TimeAmount) -> Bool {
         // Closing already: the sweep may look once more before the channel is gone.
         if case .closed = state { return false }
+        if lingering, case .idle = state, let since = idleSince, now - since >= Self.lingerWhenQuiesced {
+            closeClient()
+            return true
+        }
         if case .idle = state, let since = idleSince, now - since >= timeout {
             logger.debug("closing a client connection idle past the idle timeout")
             closeClient()

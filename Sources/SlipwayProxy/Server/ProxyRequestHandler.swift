@@ -46,6 +46,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     private var delivering = false
     /// Close after the current response: a graceful shutdown, or a request body that timed out.
     var quiescing = false
+    /// Quiescing for a hand-off: an idle connection is not closed at once (see `LingeringQuiesceEvent`).
+    var lingering = false
     /// Since when no request has been in progress (between requests, or while a head is still
     /// arriving); nil during an exchange. `closeIfStalled` closes the connection once
     /// this is older than the client idle timeout.
@@ -156,12 +158,19 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is ChannelShouldQuiesceEvent else {
+        let lingeringQuiesce = event is LingeringQuiesceEvent
+        guard event is ChannelShouldQuiesceEvent || lingeringQuiesce else {
             context.fireUserInboundEventTriggered(event)
             return
         }
         quiescing = true
         queued.removeAll()
+        if lingeringQuiesce {
+            // Its client may be sending the next request right now: closed by the sweep once idle
+            // for `lingerWhenQuiesced`, or after the response to that request.
+            lingering = true
+            return
+        }
         if case .idle = state { closeClient() }
     }
 

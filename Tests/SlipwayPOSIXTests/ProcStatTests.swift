@@ -1,5 +1,5 @@
 import Testing
-@testable import SlipwayProcessRuntime
+import SlipwayPOSIX
 
 @Suite("/proc/PID/stat")
 struct ProcStatTests {

@@ -1,24 +1,24 @@
 import Glibc
 
 /// The fields of `/proc/PID/stat` the runtime relies on (proc(5)).
-struct ProcStat: Equatable, Sendable {
+package struct ProcStat: Equatable, Sendable {
     /// Field 3: `R`, `S`, `D`, `Z` (zombie), ...
-    var state: Character
+    package var state: Character
     /// Field 4.
-    var parent: Int32
+    package var parent: Int32
     /// Field 5.
-    var processGroup: Int32
+    package var processGroup: Int32
     /// Field 6.
-    var session: Int32
+    package var session: Int32
     /// Field 22: clock ticks after boot at which the process started; with the pid, its identity.
-    var startTime: UInt64
+    package var startTime: UInt64
 
     /// An exited process not yet reaped still has a stat file; it is not alive.
-    var isExited: Bool { state == "Z" || state == "X" }
+    package var isExited: Bool { state == "Z" || state == "X" }
 
     /// nil when no such process exists. A procfs read is served from kernel memory and never
     /// blocks on a disk, so it is fine on the cooperative pool.
-    static func read(pid: Int32) -> ProcStat? {
+    package static func read(pid: Int32) -> ProcStat? {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -30,7 +30,7 @@ struct ProcStat: Equatable, Sendable {
 
     /// Parses the line after the last `)`: the command name in parentheses may itself contain
     /// spaces and parentheses.
-    static func parse(_ line: String) -> ProcStat? {
+    package static func parse(_ line: String) -> ProcStat? {
         guard let closing = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: closing)...].split(whereSeparator: { $0 == " " || $0 == "\n" })
         // fields[0] is field 3 of proc(5); field N is fields[N - 3].

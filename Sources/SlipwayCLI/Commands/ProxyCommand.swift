@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SlipwayConfig
+import SlipwayModel
+import SlipwayPOSIX
+import SlipwayProxy
+
+/// `slipway proxy`: the data plane, which `serve` runs as a process of its own so that traffic does
+/// not stop when the controller does.
+struct ProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proxy",
+        abstract: "The proxy process: replace it without dropping a connection, or see what it routes.",
+        discussion: """
+            `slipway serve` starts the proxy as a process of its own and adopts the one already running, so \
+            traffic keeps flowing while the daemon is stopped, killed or upgraded.
+            """,
+        subcommands: [ProxyReloadCommand.self, ProxyStatusCommand.self, ProxyRunCommand.self])
+}
+
+struct ProxyReloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reload",
+        abstract: "Start a new proxy process of this slipway binary and hand it the listening sockets.",
+        discussion: """
+            The running proxy keeps its connections until their exchanges end, then exits; new connections \
+            go to the new process. What an upgrade of Slipway does: no connection is refused.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await withDocumentedExit {
+            let config = try ConfigLoader.load(path: DaemonClient.displayPath(try DaemonClient.configFile(global)))
+            guard let executable = ExecutableIdentity.path() else {
+                throw SlipwayError(.internalError, "cannot tell where this slipway binary is (/proc/self/exe)")
+            }
+            let files = ProxyFiles(stateDirectory: config.stateDirectory)
+            let process = ProxyProcess(files: files, launch: .init(executable: executable, listen: config.proxy.listen,
+                                                                  idleTimeout: config.proxy.idleTimeout),
+                                       logger: Logger(label: "slipway.proxy"))
+            let status = try await process.reload()
+            print("slipway: proxy process \(status.pid) serves http://\(status.listen) with \(status.routes.count) route(s)")
+            return .success
+        }
+    }
+}
+
+struct ProxyStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "The running proxy process, its address and its route table.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await withDocumentedExit {
+            let config = try ConfigLoader.load(path: DaemonClient.displayPath(try DaemonClient.configFile(global)))
+            let client = ProxyControlClient(files: ProxyFiles(stateDirectory: config.stateDirectory))
+            let reply: ProxyControlReply
+            do {
+                reply = try await client.send(ProxyControlRequest(.status), timeout: .seconds(5))
+            } catch {
+                throw SlipwayError(.daemonUnreachable, "no proxy process answers in \(config.stateDirectory): \(error)")
+            }
+            guard let status = reply.status else { throw SlipwayError(.internalError, "the proxy process sent no status") }
+            if global.json {
+                try Terminal.printJSON(status)
+                return .success
+            }
+            print("proxy process \(status.pid) on http://\(status.listen)")
+            for route in status.routes {
+                let match = route.route.map { "\($0.host ?? "*")\($0.path)" } ?? "(no route)"
+                print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")")
+            }
+            return .success
+        }
+    }
+}
+
+/// What `serve` starts; run by hand only to debug.
+struct ProxyRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the proxy process in the foreground (what `slipway serve` starts).",
+        shouldDisplay: false)
+
+    @Option(name: .long, help: "The state directory whose control socket and route table it uses.") var stateDirectory: String
+    @Option(name: .long, help: "host:port to listen on.") var listen: String
+    @Option(name: .long, help: "Client idle timeout in milliseconds.") var idleTimeoutMs: Int = 75_000
+    @Flag(name: .long, help: "Take the listening sockets and routes of the proxy running now.") var takeOver = false
+
+    func run() async throws {
+        try await withDocumentedExit {
+            guard let address = SocketAddressSpec(parsing: listen) else {
+                throw SlipwayError(.badRequest, "--listen \(listen) is not host:port")
+            }
+            signal(SIGPIPE, SIG_IGN)
+            let host = ProxyHost(options: .init(files: ProxyFiles(stateDirectory: stateDirectory), listen: address,
+                                                idleTimeout: .milliseconds(idleTimeoutMs), takeOver: takeOver),
+                                 logger: Logger(label: "slipway.proxy"))
+            try await host.run()
+            return .success
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import SlipwayModel
+
+/// A request on the proxy process's control socket: one JSON object per line.
+package struct ProxyControlRequest: Codable, Sendable, Equatable {
+    package enum Operation: String, Codable, Sendable {
+        /// Declare a service's route (`service`, `route`).
+        case configure
+        /// Point a service at `upstream` (absent: none); the reply carries the one replaced.
+        case switchTraffic = "switch"
+        /// Wait for `upstream`'s requests to finish, at most `timeoutMilliseconds`.
+        case drain
+        /// The upstream a service routes to.
+        case upstream
+        /// Stop routing a service.
+        case remove
+        /// The process, its build and its route table.
+        case status
+        /// Stop accepting, finish in-flight exchanges, exit.
+        case stop
+        /// Send the listening sockets and the route table to the successor listening at `path`.
+        case handOff = "hand_off"
+    }
+
+    package var operation: Operation
+    package var service: ServiceKey?
+    package var route: ProxyRoute?
+    package var upstream: Upstream?
+    package var timeoutMilliseconds: Int?
+    package var path: String?
+
+    package init(_ operation: Operation, service: ServiceKey? = nil, route: ProxyRoute? = nil, upstream: Upstream? = nil,
+                 timeoutMilliseconds: Int? = nil, path: String? = nil) {
+        self.operation = operation
+        self.service = service
+        self.route = route
+        self.upstream = upstream
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.path = path
+    }
+}
+
+/// The answer to one request.
+package struct ProxyControlReply: Codable, Sendable, Equatable {
+    /// Set when the request failed; nothing changed.
+    package var error: String?
+    /// The proxy is handing off to a successor and takes no changes: ask again (the control
+    /// socket's path then leads to the successor).
+    package var handingOff: Bool?
+    package var upstream: Upstream?
+    package var inFlight: Int?
+    package var status: ProxyStatus?
+
+    package init(error: String? = nil, handingOff: Bool? = nil, upstream: Upstream? = nil, inFlight: Int? = nil,
+                 status: ProxyStatus? = nil) {
+        self.error = error
+        self.handingOff = handingOff
+        self.upstream = upstream
+        self.inFlight = inFlight
+        self.status = status
+    }
+}
+
+/// Who a proxy process is and what it routes: the `status` answer and the content of `proxy.json`.
+package struct ProxyStatus: Codable, Sendable, Equatable {
+    package var pid: Int32
+    /// With the pid, the process's identity (`/proc/PID/stat` field 22): a recycled pid is not it.
+    package var startTime: UInt64
+    /// The executable it runs (`ExecutableIdentity`): another build is replaced by a hand-off.
+    package var build: String
+    /// The address it listens on.
+    package var listen: String
+    package var routes: [ProxyRoute]
+
+    package init(pid: Int32, startTime: UInt64, build: String, listen: String, routes: [ProxyRoute]) {
+        self.pid = pid
+        self.startTime = startTime
+        self.build = build
+        self.listen = listen
+        self.routes = routes
+    }
+}

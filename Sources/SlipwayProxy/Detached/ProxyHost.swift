@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import SlipwayModel
+import SlipwayPOSIX
+import Synchronization
+
+/// `slipway proxy run`: the data plane as its own process. It serves the route table it last
+/// persisted (or received from the proxy it replaces) and changes it only when its controller says
+/// so over the control socket; it does not depend on the controller being alive, so killing,
+/// crashing or upgrading the controller drops no request.
+package final class ProxyHost: Sendable {
+    package struct Options: Sendable {
+        package var files: ProxyFiles
+        package var listen: SocketAddressSpec
+        package var idleTimeout: Duration
+        /// Take the listening sockets and routes of the proxy running now instead of binding.
+        package var takeOver: Bool
+
+        package init(files: ProxyFiles, listen: SocketAddressSpec, idleTimeout: Duration, takeOver: Bool) {
+            self.files = files
+            self.listen = listen
+            self.idleTimeout = idleTimeout
+            self.takeOver = takeOver
+        }
+    }
+
+    enum Phase {
+        case serving
+        /// Sending its sockets to a successor: changes are refused until it confirms or fails.
+        case handingOff
+        /// A successor serves; this process drains and exits.
+        case handedOff
+    }
+
+    let options: Options
+    let logger: Logger
+    let build = ExecutableIdentity.current()
+    let startTime = ProcStat.read(pid: getpid())?.startTime ?? 0
+    private let phase = Mutex(Phase.serving)
+    private let group = Mutex<ServiceGroup?>(nil)
+    /// Serializes changes with the writes of `proxy.json`, so the file never goes back in time.
+    private let changes = ChangeQueue()
+
+    package init(options: Options, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs until told to stop (`stop`, SIGTERM, SIGINT) or handed off, then drains and returns.
+    package func run() async throws {
+        var routes = options.files.readState()?.routes ?? []
+        var receipt: ProxyHandOff.Receipt?
+        if options.takeOver {
+            let received = try await ProxyHandOff.take(files: options.files)
+            routes = received.routes
+            receipt = received
+        }
+        let proxy = ReverseProxy(listen: options.listen, logger: logger, clientIdleTimeout: options.idleTimeout,
+                                 inheriting: receipt?.descriptors ?? [])
+        await proxy.restore(routes)
+        let control: ProxyControlServer
+        do {
+            control = try await ProxyControlServer(path: options.files.controlSocket, group: MultiThreadedEventLoopGroup.singleton,
+                                                   logger: logger) { [self] request in await self.handle(request, proxy: proxy) }
+        } catch {
+            receipt?.abandon()
+            throw error
+        }
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: [.init(service: proxy), .init(service: control)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        group.withLock { $0 = serviceGroup }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await serviceGroup.run() }
+            do {
+                let address = try await proxy.localAddress()
+                try await persist(proxy)
+                try control.publish()
+                try receipt?.confirm()
+                logger.info("proxy process serving", metadata: [
+                    "pid": "\(getpid())", "address": "\(address)", "routes": "\(routes.count)",
+                    "tookOver": "\(receipt != nil)",
+                ])
+            } catch {
+                receipt?.abandon()
+                await serviceGroup.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+            try await tasks.waitForAll()
+        }
+        if phase.withLock({ $0 }) != .handedOff {
+            control.unpublish(state: options.files)
+        }
+        logger.info("proxy process stopped", metadata: ["pid": "\(getpid())"])
+    }
+
+    func handle(_ request: ProxyControlRequest, proxy: ReverseProxy) async -> ProxyControlReply {
+        switch request.operation {
+        case .status:
+            return ProxyControlReply(status: status(proxy))
+        case .upstream:
+            guard let service = request.service else { return missing("service") }
+            return ProxyControlReply(upstream: await proxy.upstream(of: service))
+        case .drain:
+            guard let upstream = request.upstream else { return missing("upstream") }
+            let inFlight = await proxy.drain(upstream, timeout: .milliseconds(request.timeoutMilliseconds ?? 30_000))
+            return ProxyControlReply(inFlight: inFlight)
+        case .stop:
+            let serviceGroup = group.withLock { $0 }
+            Task { await serviceGroup?.triggerGracefulShutdown() }
+            return ProxyControlReply()
+        case .configure, .switchTraffic, .remove:
+            guard phase.withLock({ $0 }) == .serving else { return ProxyControlReply(handingOff: true) }
+            return await changes.run { await self.change(request, proxy: proxy) }
+        case .handOff:
+            guard let path = request.path else { return missing("path") }
+            return await changes.run { await self.handOff(to: path, proxy: proxy) }
+        }
+    }
+
+    private func change(_ request: ProxyControlRequest, proxy: ReverseProxy) async -> ProxyControlReply {
+        guard phase.withLock({ $0 }) == .serving else { return ProxyControlReply(handingOff: true) }
+        guard let service = request.service else { return missing("service") }
+        var reply = ProxyControlReply()
+        switch request.operation {
+        case .configure:
+            guard let route = request.route?.route else { return missing("route") }
+            await proxy.configure(service: service, route: route)
+        case .switchTraffic:
+            reply.upstream = await proxy.switchTraffic(service: service, to: request.upstream)
+        default:
+            await proxy.removeService(service)
+        }
+        do {
+            try await persist(proxy)
+        } catch {
+            // Traffic already follows the change; only a restart of this process would lose it.
+            logger.error("cannot persist the route table", metadata: ["error": "\(error)"])
+        }
+        return reply
+    }
+
+    private func handOff(to path: String, proxy: ReverseProxy) async -> ProxyControlReply {
+        guard phase.withLock({ current in
+            guard current == .serving else { return false }
+            current = .handingOff
+            return true
+        }) else { return ProxyControlReply(error: "this proxy is already handing off") }
+        // The successor accepts on these sockets as soon as it has them; this process stops first
+        // (connections wait in the listen queue meanwhile), so no two processes accept at once.
+        await proxy.pauseAccepting()
+        do {
+            try await ProxyHandOff.give(descriptors: proxy.listeningDescriptors(), routes: proxy.routeSnapshot(), to: path)
+        } catch {
+            do {
+                try await proxy.resumeAccepting()
+            } catch {
+                logger.critical("cannot accept again after a failed hand-off", metadata: ["error": "\(error)"])
+            }
+            phase.withLock { $0 = .serving }
+            logger.error("hand-off failed; serving on", metadata: ["error": "\(error)"])
+            return ProxyControlReply(error: "\(error)")
+        }
+        phase.withLock { $0 = .handedOff }
+        logger.info("handed off to a new proxy process; draining")
+        proxy.handOffShutdown()
+        let serviceGroup = group.withLock { $0 }
+        Task { await serviceGroup?.triggerGracefulShutdown() }
+        return ProxyControlReply()
+    }
+
+    private func persist(_ proxy: ReverseProxy) async throws {
+        let status = status(proxy)
+        let files = options.files
+        try await BlockingIO.run { () throws in try files.writeState(status) }
+    }
+
+    private func status(_ proxy: ReverseProxy) -> ProxyStatus {
+        ProxyStatus(pid: getpid(), startTime: startTime, build: build, listen: boundAddress(proxy), routes: proxy.routeSnapshot())
+    }
+
+    private func boundAddress(_ proxy: ReverseProxy) -> String {
+        proxy.boundAddress()?.description ?? options.listen.description
+    }
+
+    private func missing(_ field: String) -> ProxyControlReply {
+        ProxyControlReply(error: "the request has no \(field)")
+    }
+}
+
+/// Runs one change at a time, in arrival order.
+private actor ChangeQueue {
+    private var tail: Task<Void, Never>?
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T {
+        let previous = tail
+        let task = Task { () -> T in
+            await previous?.value
+            return await work()
+        }
+        tail = Task { _ = await task.value }
+        return await task.value
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import SlipwayModel
+import SlipwayPOSIX
+
+/// The proxy process as the controller sees it: started (`slipway proxy run`, its own session, like
+/// a release), adopted when one already serves this state directory (pid and start time, as
+/// releases are adopted), replaced through a hand-off when it runs another build, started again
+/// when it died. One at a time: an actor, so a supervision tick and a failed request never start
+/// two.
+package actor ProxyProcess {
+    package struct Launch: Sendable {
+        /// The `slipway` executable to run as `slipway proxy run`.
+        package var executable: String
+        package var listen: SocketAddressSpec
+        package var idleTimeout: Duration
+
+        package init(executable: String, listen: SocketAddressSpec, idleTimeout: Duration) {
+            self.executable = executable
+            self.listen = listen
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    /// How `start` found the proxy.
+    package enum Start: Equatable, Sendable {
+        case started
+        case adopted
+        /// It ran another build: replaced by a hand-off, no connection refused.
+        case reloaded
+        /// It listened elsewhere: a new one was started on the configured address and the old stopped.
+        case moved
+    }
+
+    package let files: ProxyFiles
+    let launch: Launch
+    let logger: Logger
+    let client: ProxyControlClient
+    /// Children this process spawned and has not reaped yet.
+    private var children: Set<Int32> = []
+    private(set) package var current: ProxyStatus?
+
+    package init(files: ProxyFiles, launch: Launch, logger: Logger) {
+        self.files = files
+        self.launch = launch
+        self.logger = logger
+        self.client = ProxyControlClient(files: files)
+    }
+
+    /// Adopts the proxy serving this state directory, replacing it if it runs another build or
+    /// listens elsewhere, or starts one.
+    package func start() async throws -> Start {
+        reapChildren()
+        guard let running = await runningProxy() else {
+            current = try await spawn(takeOver: false)
+            return .started
+        }
+        if running.listen != launch.listen.description && launch.listen.port != 0 {
+            current = try await spawn(takeOver: false)
+            try? await stop(running)
+            return .moved
+        }
+        if running.build != ExecutableIdentity.of(path: launch.executable) {
+            current = try await spawn(takeOver: true)
+            return .reloaded
+        }
+        current = running
+        return .adopted
+    }
+
+    /// Replaces the running proxy by a new process of `launch.executable`, handing it the listening
+    /// sockets (`slipway proxy reload`, or an upgrade). Starts one if none runs.
+    package func reload() async throws -> ProxyStatus {
+        reapChildren()
+        let status = try await spawn(takeOver: await runningProxy() != nil)
+        current = status
+        return status
+    }
+
+    /// Starts a proxy again if the one serving this directory is gone (crashed, killed). Returns
+    /// the new one's status when it did.
+    package func restartIfGone() async -> ProxyStatus? {
+        reapChildren()
+        if let status = files.readState(), Self.isAlive(status) {
+            current = status
+            return nil
+        }
+        do {
+            logger.warning("the proxy process is gone; starting it again with its last route table")
+            let status = try await spawn(takeOver: false)
+            current = status
+            return status
+        } catch {
+            logger.error("cannot start the proxy process", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Stops the serving proxy: it stops accepting, finishes its exchanges and exits.
+    package func stop() async {
+        reapChildren()
+        guard let running = files.readState(), Self.isAlive(running) else { return }
+        try? await stop(running)
+    }
+
+    private func stop(_ status: ProxyStatus) async throws {
+        _ = try await client.send(ProxyControlRequest(.stop), timeout: .seconds(5), handOffPatience: .zero)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while Self.isAlive(status) && ContinuousClock.now < deadline {
+            reapChildren()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The proxy `proxy.json` names, if that process is alive and answers on the control socket.
+    /// One that is alive but does not answer is hung: it is killed, so a new one can bind.
+    private func runningProxy() async -> ProxyStatus? {
+        guard let recorded = files.readState(), Self.isAlive(recorded) else { return nil }
+        guard let reply = try? await client.send(ProxyControlRequest(.status), timeout: .seconds(5)),
+              let status = reply.status, status.pid == recorded.pid else {
+            logger.warning("a proxy process is alive but does not answer on its control socket; killing it",
+                           metadata: ["pid": "\(recorded.pid)"])
+            kill(recorded.pid, SIGKILL)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while Self.isAlive(recorded) && ContinuousClock.now < deadline {
+                reapChildren()
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return nil
+        }
+        return status
+    }
+
+    /// Starts `slipway proxy run` and returns once it serves and answers (its pid in `proxy.json`).
+    private func spawn(takeOver: Bool) async throws -> ProxyStatus {
+        let log = open(files.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard log >= 0 else {
+            throw SlipwayError(.internalError, "cannot open \(files.log): \(String(cString: strerror(errno)))")
+        }
+        defer { close(log) }
+        var arguments = ["proxy", "run", "--state-directory", files.stateDirectory,
+                         "--listen", launch.listen.description,
+                         "--idle-timeout-ms", "\(launch.idleTimeout.milliseconds)"]
+        if takeOver { arguments.append("--take-over") }
+        let environment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR", "LANG"].contains($0.key) }
+        let pid = try ChildSpawn.spawn(.init(executable: launch.executable, arguments: arguments, environment: environment,
+                                             directory: files.stateDirectory, stdout: log, stderr: log))
+        children.insert(pid)
+        let deadline = ContinuousClock.now + .seconds(takeOver ? 75 : 15)
+        while ContinuousClock.now < deadline {
+            if let status = files.readState(), status.pid == pid {
+                logger.info("proxy process serving", metadata: ["pid": "\(pid)", "address": "\(status.listen)",
+                                                               "tookOver": "\(takeOver)"])
+                return status
+            }
+            if Self.hasExited(pid) {
+                reapChildren()
+                throw SlipwayError(.internalError, "the proxy process exited at start; see \(files.log)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw SlipwayError(.internalError, "the proxy process did not start serving within \(takeOver ? 75 : 15) s; see \(files.log)")
+    }
+
+    private func reapChildren() {
+        for pid in children {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result == -1 && errno == ECHILD) { children.remove(pid) }
+        }
+    }
+
+    private static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = ProcStat.read(pid: pid) else { return true }
+        return stat.isExited
+    }
+
+    static func isAlive(_ status: ProxyStatus) -> Bool {
+        guard let stat = ProcStat.read(pid: status.pid) else { return false }
+        return !stat.isExited && stat.startTime == status.startTime
+    }
+}

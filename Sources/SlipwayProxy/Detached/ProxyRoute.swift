@@ -1,0 +1,22 @@
+import SlipwayModel
+
+/// One service's line of the proxy's route table as it crosses a process boundary: in a control
+/// message, in `proxy.json`, in a hand-off to a successor.
+package struct ProxyRoute: Codable, Sendable, Equatable {
+    package var service: ServiceKey
+    /// Host and path prefix; nil path: the service has an upstream but no declared route yet.
+    package var host: String?
+    package var path: String?
+    package var upstream: Upstream?
+
+    package init(service: ServiceKey, route: RouteConfig?, upstream: Upstream?) {
+        self.service = service
+        self.host = route?.host
+        self.path = route?.path
+        self.upstream = upstream
+    }
+
+    package var route: RouteConfig? {
+        path.map { RouteConfig(host: host, path: $0) }
+    }
+}

@@ -1,0 +1,33 @@
+import SlipwayModel
+
+extension ReverseProxy {
+    /// The whole route table, sorted by service: what a proxy process persists after every change
+    /// and hands to its successor.
+    package func routeSnapshot() -> [ProxyRoute] {
+        router.withLock { state in
+            state.services.map { ProxyRoute(service: $0.key, route: $0.value.route, upstream: $0.value.upstream) }
+        }.sorted { $0.service < $1.service }
+    }
+
+    /// Replaces the route table with `routes` (a restarted or successor proxy's first table) and
+    /// returns once every event loop runs it.
+    package func restore(_ routes: [ProxyRoute]) async {
+        let state = router.withLock { state in
+            state.services = Dictionary(routes.map { ($0.service, RouterState.Service(route: $0.route, upstream: $0.upstream)) },
+                                        uniquingKeysWith: { _, last in last })
+            state.version += 1
+            return state
+        }
+        await publish(state)
+    }
+}
+
+extension ReverseProxy {
+    /// Where the proxy listens once bound; nil before.
+    package func boundAddress() -> SocketAddressSpec? {
+        binding.withLock { binding in
+            if case .bound(let address) = binding { return address }
+            return nil
+        }
+    }
+}
