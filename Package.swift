@@ -117,7 +117,7 @@ let package = Package(
 
         .testTarget(name: "SlipwayTestSupportTests", dependencies: ["SlipwayTestSupport", "SlipwayCore"]),
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
-        .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX"]),
+        .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", "SlipwayTestSupport", .product(name: "Logging", package: "swift-log"),

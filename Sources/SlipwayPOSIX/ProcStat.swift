@@ -13,6 +13,14 @@ package struct ProcStat: Equatable, Sendable {
     /// Field 22: clock ticks after boot at which the process started; with the pid, its identity.
     package var startTime: UInt64
 
+    package init(state: Character, parent: Int32, processGroup: Int32, session: Int32, startTime: UInt64) {
+        self.state = state
+        self.parent = parent
+        self.processGroup = processGroup
+        self.session = session
+        self.startTime = startTime
+    }
+
     /// An exited process not yet reaped still has a stat file; it is not alive.
     package var isExited: Bool { state == "Z" || state == "X" }
 

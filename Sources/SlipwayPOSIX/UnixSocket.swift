@@ -3,7 +3,8 @@ import Glibc
 /// A blocking unix stream socket: what the controller and the proxy process use to talk on the
 /// state directory's control socket, and to hand a proxy's listening sockets to its successor.
 /// Every call blocks its thread; run it through `BlockingIO`.
-package final class UnixSocket {
+/// Sendable: its one mutable field changes only in `close`, and each socket is used by one task at a time.
+package final class UnixSocket: @unchecked Sendable {
     package private(set) var descriptor: Int32
 
     private init(descriptor: Int32) {

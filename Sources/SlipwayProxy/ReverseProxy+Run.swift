@@ -106,8 +106,11 @@ extension ReverseProxy {
         try? await closeListenerAndQuiesce(lingering: false)?.get()
     }
 
+    /// Closes this process's listening descriptors too: after a hand-off the successor holds its
+    /// own, so the socket listens on; otherwise new connections are refused from now on.
     private func closeListenerAndQuiesce(lingering: Bool) -> EventLoopFuture<Void>? {
         let closed = closeAcceptors()
+        for fd in listeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
         for box in loops.values {
             box.eventLoop.execute { box.value.clients.quiesceAll(lingering: lingering) }
         }

@@ -41,5 +41,11 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     /// A build, check or smoke command a dead daemon left running was killed by the next one.
     case stageLeftoverKilled = "stage.leftover_killed"
 
+    /// The daemon found the proxy process serving (a previous daemon was killed or upgraded) and
+    /// adopted it, replaced it by a hand-off (another build), or moved it (another address).
+    case proxyAdopted = "proxy.adopted"
+    /// The proxy process was gone (crashed, killed) and was started again with its last route table.
+    case proxyRestarted = "proxy.restarted"
+
     package var description: String { rawValue }
 }

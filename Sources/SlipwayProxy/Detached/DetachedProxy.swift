@@ -9,11 +9,14 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     package let process: ProxyProcess
     let client: ProxyControlClient
     let logger: Logger
+    /// Told when a request found the proxy gone and it was started again.
+    let restarted: @Sendable (ProxyStatus) async -> Void
 
-    package init(process: ProxyProcess, logger: Logger) {
+    package init(process: ProxyProcess, logger: Logger, restarted: @escaping @Sendable (ProxyStatus) async -> Void = { _ in }) {
         self.process = process
         self.client = ProxyControlClient(files: process.files)
         self.logger = logger
+        self.restarted = restarted
     }
 
     package func configure(service: ServiceKey, route: RouteConfig) async {
@@ -38,7 +41,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     /// Watches the proxy process until cancelled, starting it again when it is gone.
     package func supervise(every interval: Duration = .milliseconds(250)) async {
         while !Task.isCancelled {
-            _ = await process.restartIfGone()
+            if let status = await process.restartIfGone() { await restarted(status) }
             try? await Task.sleep(for: interval)
         }
     }
@@ -53,7 +56,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
             } catch {
                 lastError = error
                 if attempt > 0 { try? await Task.sleep(for: .milliseconds(500)) }
-                _ = await process.restartIfGone()
+                if let status = await process.restartIfGone() { await restarted(status) }
             }
         }
         logger.error("the proxy process did not take a change", metadata: [

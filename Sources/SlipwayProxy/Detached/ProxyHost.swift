@@ -17,12 +17,16 @@ package final class ProxyHost: Sendable {
         package var idleTimeout: Duration
         /// Take the listening sockets and routes of the proxy running now instead of binding.
         package var takeOver: Bool
+        /// SIGTERM and SIGINT stop it gracefully (a process of its own; not a test).
+        package var handleSignals: Bool
 
-        package init(files: ProxyFiles, listen: SocketAddressSpec, idleTimeout: Duration, takeOver: Bool) {
+        package init(files: ProxyFiles, listen: SocketAddressSpec, idleTimeout: Duration, takeOver: Bool,
+                     handleSignals: Bool = true) {
             self.files = files
             self.listen = listen
             self.idleTimeout = idleTimeout
             self.takeOver = takeOver
+            self.handleSignals = handleSignals
         }
     }
 
@@ -70,7 +74,7 @@ package final class ProxyHost: Sendable {
         }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: [.init(service: proxy), .init(service: control)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: options.handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         group.withLock { $0 = serviceGroup }
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -87,7 +87,9 @@ package actor ProxyProcess {
         }
         do {
             logger.warning("the proxy process is gone; starting it again with its last route table")
-            let status = try await spawn(takeOver: false)
+            // On the port it had: with `listen: …:0` a new one would bind another port.
+            let previous = files.readState().flatMap { SocketAddressSpec(parsing: $0.listen) }
+            let status = try await spawn(takeOver: false, listen: launch.listen.port == 0 ? previous : nil)
             current = status
             return status
         } catch {
@@ -132,14 +134,14 @@ package actor ProxyProcess {
     }
 
     /// Starts `slipway proxy run` and returns once it serves and answers (its pid in `proxy.json`).
-    private func spawn(takeOver: Bool) async throws -> ProxyStatus {
+    private func spawn(takeOver: Bool, listen: SocketAddressSpec? = nil) async throws -> ProxyStatus {
         let log = open(files.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard log >= 0 else {
             throw SlipwayError(.internalError, "cannot open \(files.log): \(String(cString: strerror(errno)))")
         }
         defer { close(log) }
         var arguments = ["proxy", "run", "--state-directory", files.stateDirectory,
-                         "--listen", launch.listen.description,
+                         "--listen", (listen ?? launch.listen).description,
                          "--idle-timeout-ms", "\(launch.idleTimeout.milliseconds)"]
         if takeOver { arguments.append("--take-over") }
         let environment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR", "LANG"].contains($0.key) }

@@ -14,10 +14,12 @@ import SlipwayProxy
 import SlipwayStore
 import Synchronization
 
-/// `slipway serve`: the proxy, the controller, the runtime's supervisor and the API, composed in one
-/// `ServiceGroup` that shuts down gracefully on SIGTERM/SIGINT. The proxy stops accepting first; the
-/// controller then stops the releases it runs (they are started again at the next start); a daemon
-/// killed outright leaves them running, and the next daemon re-adopts them.
+/// `slipway serve`: the controller, the runtime's supervisor and the API, composed in one
+/// `ServiceGroup` that shuts down gracefully on SIGTERM/SIGINT, and the proxy as a process of its own
+/// (`slipway proxy run`), adopted when one already serves. At a graceful shutdown the proxy stops
+/// accepting first; the controller then stops the releases it runs (they are started again at the
+/// next start); a daemon killed outright leaves the proxy and the releases running, and the next
+/// daemon re-adopts them.
 package final class Daemon: Sendable {
     package let config: ProjectConfig
     let logger: Logger
@@ -62,7 +64,7 @@ package final class Daemon: Sendable {
                                                         + "a build, check or smoke command the previous daemon left running when it died"))
         }
         let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
-        let proxy = ReverseProxy(listen: config.proxy.listen, logger: logger, clientIdleTimeout: config.proxy.idleTimeout)
+        let proxy = try await startProxy(store: store)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
         var engine: DockerEngine?
         if config.services.contains(where: { $0.runtime == .docker }) {
@@ -90,7 +92,36 @@ package final class Daemon: Sendable {
         try ended.get()
     }
 
-    private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: ReverseProxy, probe: HTTPHealthProbe,
+    /// Adopts the proxy process serving this state directory (a daemon that was killed or upgraded
+    /// left it serving), replaces it by a hand-off when it runs another build, or starts one.
+    private func startProxy(store: SQLiteReleaseStore) async throws -> DetachedProxy {
+        guard let executable = ExecutableIdentity.path() else {
+            throw SlipwayError(.internalError, "cannot tell where this slipway binary is (/proc/self/exe), to start the proxy from it")
+        }
+        let process = ProxyProcess(files: ProxyFiles(stateDirectory: state.path),
+                                   launch: .init(executable: executable, listen: config.proxy.listen, idleTimeout: config.proxy.idleTimeout),
+                                   logger: logger)
+        let start = try await process.start()
+        let current = await process.current
+        let pid = current.map { "\($0.pid)" } ?? "?"
+        let detail: String? = switch start {
+        case .started: nil
+        case .adopted: "adopted the proxy process \(pid) that was serving \(current?.listen ?? "?"): no connection was interrupted"
+        case .reloaded: "replaced the proxy process of another slipway build by \(pid), handing it the listening socket: no connection was refused"
+        case .moved: "the proxy moved to \(current?.listen ?? "?") (process \(pid)); the one on the old address was stopped"
+        }
+        if let detail {
+            logger.notice("proxy process", metadata: ["detail": "\(detail)"])
+            try? await store.appendAudit(AuditEntry(at: Date(), actor: "slipway", action: .proxyAdopted, detail: detail))
+        }
+        return DetachedProxy(process: process, logger: logger) { restarted in
+            try? await store.appendAudit(AuditEntry(
+                at: Date(), actor: "slipway", action: .proxyRestarted,
+                detail: "the proxy process was gone; started it again (process \(restarted.pid)) with its last route table"))
+        }
+    }
+
+    private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: DetachedProxy, probe: HTTPHealthProbe,
                      engine: DockerEngine?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
@@ -118,7 +149,7 @@ package final class Daemon: Sendable {
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "slipway"),
             onServerRunning: { [self] _ in
                 chmod(socket, 0o600)
-                guard let address = try? await proxy.localAddress() else { return }
+                guard let address = await proxy.process.current.flatMap({ SocketAddressSpec(parsing: $0.listen) }) else { return }
                 self.proxyAddress.withLock { $0 = address }
                 await onReady(address)
             },
@@ -131,7 +162,9 @@ package final class Daemon: Sendable {
             LoopService(name: "runtime", body: { await runtime.run() }),
             LoopService(name: "controller", body: { await controller.run() }, onShutdown: { await controller.stopAll() }),
             LoopService(name: "deployments", body: { await queue.serve() }, onShutdown: { queue.close() }),
-            proxy,
+            // Watches the proxy process (started again if it dies); a graceful shutdown of the daemon
+            // stops it, as it stops the releases. A daemon killed outright leaves it serving.
+            LoopService(name: "proxy", body: { await proxy.supervise() }, onShutdown: { await proxy.process.stop() }),
             api,
         ]
         let serviceGroup = ServiceGroup(configuration: .init(

@@ -14,9 +14,10 @@ final class DaemonProcess: Sendable {
     }
 
     /// Starts the daemon and waits for its "proxy on http://…" line.
-    static func start(_ repository: TestRepository) async throws -> DaemonProcess {
+    /// `executable`: another copy of the binary (an upgrade), by default the one built.
+    static func start(_ repository: TestRepository, executable: String = Binaries.slipway) async throws -> DaemonProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.slipway)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve", "--config", repository.configFile, "--log-level", "warning"]
         process.currentDirectoryURL = URL(fileURLWithPath: repository.root)
         let pipe = Pipe()

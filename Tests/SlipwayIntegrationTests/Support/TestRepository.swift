@@ -64,8 +64,25 @@ struct TestRepository {
         if process.terminationStatus != 0 { throw TestFailure("git \(arguments) failed") }
     }
 
+    /// Removes the repository, and kills the proxy process a daemon killed by the test left serving it.
     func remove() {
+        killLeftProxy()
         try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// The proxy process `.slipway/proxy.json` names, if it still runs over this repository.
+    var proxyPID: Int32? {
+        guard let data = FileManager.default.contents(atPath: root + "/.slipway/proxy.json"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let pid = (object["pid"] as? NSNumber)?.int32Value,
+              let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+              String(decoding: commandLine, as: UTF8.self).contains(root + "/.slipway") else { return nil }
+        return pid
+    }
+
+    private func killLeftProxy() {
+        guard let pid = proxyPID else { return }
+        kill(pid, SIGKILL)
     }
 }
 

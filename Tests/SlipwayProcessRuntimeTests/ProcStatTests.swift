@@ -1,5 +1,6 @@
 import Testing
 import SlipwayPOSIX
+@testable import SlipwayProcessRuntime
 
 @Suite("/proc/PID/stat")
 struct ProcStatTests {

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Benchmark 6: the controller killed under load (issue 13).
+
+The real daemon runs the example service; a load generator (loadgen.py: keep-alive connections at
+a fixed rate, one record per request) and wrk with a new connection per request (`Connection:
+close`) send traffic through the proxy the whole time, while the script kills `slipway serve` with
+SIGKILL every `--every` seconds for `--seconds` seconds and starts it again each time (the new
+daemon adopts the proxy process and the release that kept serving). Afterwards it deploys v1 and
+v0 again to show that deployments work. It reports every failed request by kind (goal: 0), the
+proxy process ids seen (one: it was never restarted), and how long each daemon took to be back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib as b  # noqa: E402
+from cutover import example_repository, start_load, stop_load  # noqa: E402
+from loadgen import read_records  # noqa: E402
+
+
+def proxy_pid(repo: Path) -> int | None:
+    try:
+        return json.loads((repo / ".slipway" / "proxy.json").read_text())["pid"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--every", type=float, default=2.0)
+    parser.add_argument("--rate", type=float, default=1000, help="keep-alive load, requests per second")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--close-connections", type=int, default=8, help="wrk connections, a new one per request (0: none)")
+    args = parser.parse_args()
+    argv = sys.argv[1:]
+
+    b.raise_fd_limit()
+    root = b.temp_root("slipway-bench-kill-")
+    b.log(f"working in {root}")
+    proxy_port = b.free_port()
+    repo = root / "repo"
+    example_repository(repo, proxy_port, 2, "1s")
+    daemon = b.Daemon(repo, root / "daemon-0.log").start()
+    load = wrk = None
+    pids, back = set(), []
+    kills = 0
+    try:
+        assert b.run_timed(repo, ["deploy", "web", "--ref", "v0"]).returncode == 0
+        print(b.machine_line())
+        pids.add(proxy_pid(repo))
+        load = start_load(proxy_port, root / "records.tsv", args.connections, args.rate)
+        script = b.wrk_script(root / "report.lua")
+        if args.close_connections:
+            wrk_seconds = args.seconds + 5
+            wrk = subprocess.Popen(["wrk", "-t", "1", "-c", str(args.close_connections), "-d", f"{wrk_seconds:g}s",
+                                    "--timeout", "5s", "-s", str(script), "-H", "Connection: close",
+                                    f"http://127.0.0.1:{proxy_port}/"], stdout=subprocess.PIPE, text=True)
+        time.sleep(2)
+        end = time.monotonic() + args.seconds
+        while time.monotonic() < end:
+            time.sleep(args.every)
+            daemon.process.send_signal(signal.SIGKILL)
+            daemon.process.wait()
+            kills += 1
+            started = time.monotonic()
+            daemon = b.Daemon(repo, root / f"daemon-{kills}.log").start()
+            back.append((time.monotonic() - started) * 1000)
+            pids.add(proxy_pid(repo))
+        deploys = [b.run_timed(repo, ["deploy", "web", "--ref", ref]).returncode for ref in ("v1", "v0")]
+        time.sleep(1)
+        stop_load(load)
+        load = None
+        wrk_result = None
+        if wrk:
+            wrk.send_signal(signal.SIGINT)  # wrk prints its summary when interrupted
+            out, _ = wrk.communicate(timeout=120)
+            line = next((l for l in out.splitlines() if l.startswith("WRKJSON ")), None)
+            wrk_result = json.loads(line[len("WRKJSON "):]) if line else None
+            wrk = None
+        rows = read_records(root / "records.tsv")
+        failures: dict[str, int] = {}
+        for r in rows:
+            if r[3] != "ok":
+                failures[r[3]] = failures.get(r[3], 0) + 1
+        print()
+        print(f"## The controller killed every {args.every:g} s for {args.seconds:g} s under load")
+        print()
+        rows_table = [["keep-alive (loadgen)", len(rows), sum(failures.values()),
+                       ", ".join(f"{k} {v}" for k, v in sorted(failures.items())) or "-"]]
+        if wrk_result:
+            errors = {k: wrk_result[k] for k in ("connect", "read", "write", "status", "timeout") if wrk_result[k]}
+            rows_table.append(["new connection per request (wrk)", wrk_result["requests"], sum(errors.values()),
+                               ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "-"])
+        print(b.table(["load", "requests", "failed", "by kind"], rows_table))
+        print()
+        back.sort()
+        print(f"daemons killed with SIGKILL: {kills}; proxy processes seen: {len(pids - {None})} (pids {sorted(pids - {None})})")
+        print(f"a new daemon answering `slipway status` after the kill: p50 {b.fmt(b.percentile(back, 50))} ms, "
+              f"max {b.fmt(back[-1] if back else None)} ms")
+        print(f"deploys afterwards (v1, then v0): exit {deploys}")
+        print()
+        print(f"reproduce: {b.reproduce_line('controller_kill.py', argv)}")
+    finally:
+        if load:
+            stop_load(load)
+        if wrk:
+            wrk.kill()
+        daemon.stop()
+
+
+if __name__ == "__main__":
+    main()
