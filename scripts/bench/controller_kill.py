@@ -60,7 +60,7 @@ def main() -> None:
         load = start_load(proxy_port, root / "records.tsv", args.connections, args.rate)
         script = b.wrk_script(root / "report.lua")
         if args.close_connections:
-            wrk_seconds = args.seconds + 5
+            wrk_seconds = int(args.seconds) + 60  # ended by SIGINT once the deploys are done
             wrk = subprocess.Popen(["wrk", "-t", "1", "-c", str(args.close_connections), "-d", f"{wrk_seconds:g}s",
                                     "--timeout", "5s", "-s", str(script), "-H", "Connection: close",
                                     f"http://127.0.0.1:{proxy_port}/"], stdout=subprocess.PIPE, text=True)
@@ -84,6 +84,8 @@ def main() -> None:
             wrk.send_signal(signal.SIGINT)  # wrk prints its summary when interrupted
             out, _ = wrk.communicate(timeout=120)
             line = next((l for l in out.splitlines() if l.startswith("WRKJSON ")), None)
+            if line is None:
+                b.log(f"wrk printed no result: {out[-500:]!r}")
             wrk_result = json.loads(line[len("WRKJSON "):]) if line else None
             wrk = None
         rows = read_records(root / "records.tsv")
