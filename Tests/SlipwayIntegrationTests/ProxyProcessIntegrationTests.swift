@@ -129,6 +129,60 @@ import Testing
         #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("another slipway build") })
     }
 
+    /// A daemon whose slipway.yml now sets another idle timeout replaces the proxy it finds by a
+    /// hand-off (the new settings, the same socket); one that sets another address starts a proxy
+    /// there and stops the old one.
+    @Test func aDaemonWithOtherProxySettingsReplacesTheProxyItFinds() async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        try repository.release("v1")
+        let cli = CLI(repository: repository)
+        let first = try await DaemonProcess.start(repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        let old = try #require(repository.proxyPID)
+        first.kill9()
+
+        let port = first.url.split(separator: ":").last.map(String.init) ?? "0"
+        try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
+            of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(port)\n  idle_timeout: 30s"))
+        let second = try await DaemonProcess.start(repository)
+        #expect(second.url == first.url)
+        #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v1\n")
+        #expect(repository.proxyPID != old)
+        let status = try await cli.run("proxy", "status", "--json")
+        #expect(status.stdout.contains("\"idleTimeoutMilliseconds\" : 30000"), "\(status.stdout)")
+        var audit = try await cli.json([AuditEntry].self, "audit")
+        #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("configured idle timeout") })
+        let reconfigured = try #require(repository.proxyPID)
+        second.kill9()
+
+        let elsewhere = try Self.freePort()
+        try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
+            of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(elsewhere)"))
+        let moved = try await DaemonProcess.start(repository)
+        defer { moved.terminate() }
+        #expect(moved.url == "http://127.0.0.1:\(elsewhere)")
+        #expect(try await LoopbackHTTP.get(moved.url + "/").body == "hello from v1\n")
+        #expect(await eventually { Self.hasExited(reconfigured) }, "the proxy on the old address was stopped")
+        audit = try await cli.json([AuditEntry].self, "audit")
+        #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("the proxy moved to 127.0.0.1:\(elsewhere)") })
+    }
+
+    /// A loopback port nothing listens on (bound, read, released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TestFailure("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// Gone, or a zombie nobody reaps (its parent, the killed daemon, is gone too).
     static func hasExited(_ pid: Int32) -> Bool {
         guard let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return true }

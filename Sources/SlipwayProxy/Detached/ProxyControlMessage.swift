@@ -69,13 +69,16 @@ package struct ProxyStatus: Codable, Sendable, Equatable {
     package var build: String
     /// The address it listens on.
     package var listen: String
+    /// Its client idle timeout: a daemon configured otherwise replaces it by a hand-off.
+    package var idleTimeoutMilliseconds: Int64?
     package var routes: [ProxyRoute]
 
-    package init(pid: Int32, startTime: UInt64, build: String, listen: String, routes: [ProxyRoute]) {
+    package init(pid: Int32, startTime: UInt64, build: String, listen: String, idleTimeoutMilliseconds: Int64?, routes: [ProxyRoute]) {
         self.pid = pid
         self.startTime = startTime
         self.build = build
         self.listen = listen
+        self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
         self.routes = routes
     }
 }

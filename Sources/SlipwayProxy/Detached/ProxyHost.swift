@@ -184,7 +184,8 @@ package final class ProxyHost: Sendable {
     }
 
     private func status(_ proxy: ReverseProxy) -> ProxyStatus {
-        ProxyStatus(pid: getpid(), startTime: startTime, build: build, listen: boundAddress(proxy), routes: proxy.routeSnapshot())
+        ProxyStatus(pid: getpid(), startTime: startTime, build: build, listen: boundAddress(proxy),
+                    idleTimeoutMilliseconds: options.idleTimeout.milliseconds, routes: proxy.routeSnapshot())
     }
 
     private func boundAddress(_ proxy: ReverseProxy) -> String {

@@ -30,6 +30,8 @@ package actor ProxyProcess {
         case reloaded
         /// It listened elsewhere: a new one was started on the configured address and the old stopped.
         case moved
+        /// It ran with another idle timeout: replaced by a hand-off to one with the configured one.
+        case reconfigured
     }
 
     package let files: ProxyFiles
@@ -63,6 +65,10 @@ package actor ProxyProcess {
         if running.build != ExecutableIdentity.of(path: launch.executable) {
             current = try await spawn(takeOver: true)
             return .reloaded
+        }
+        if running.idleTimeoutMilliseconds != launch.idleTimeout.milliseconds {
+            current = try await spawn(takeOver: true)
+            return .reconfigured
         }
         current = running
         return .adopted

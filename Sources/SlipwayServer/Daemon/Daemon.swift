@@ -109,6 +109,7 @@ package final class Daemon: Sendable {
         case .adopted: "adopted the proxy process \(pid) that was serving \(current?.listen ?? "?"): no connection was interrupted"
         case .reloaded: "replaced the proxy process of another slipway build by \(pid), handing it the listening socket: no connection was refused"
         case .moved: "the proxy moved to \(current?.listen ?? "?") (process \(pid)); the one on the old address was stopped"
+        case .reconfigured: "replaced the proxy process by \(pid) with the configured idle timeout, handing it the listening socket: no connection was refused"
         }
         if let detail {
             logger.notice("proxy process", metadata: ["detail": "\(detail)"])
