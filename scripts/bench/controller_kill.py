@@ -4,9 +4,11 @@
 The real daemon runs the example service; a load generator (loadgen.py: keep-alive connections at
 a fixed rate, one record per request) and wrk with a new connection per request (`Connection:
 close`) send traffic through the proxy the whole time, while the script kills `slipway serve` with
-SIGKILL every `--every` seconds for `--seconds` seconds and starts it again each time (the new
-daemon adopts the proxy process and the release that kept serving). Afterwards it deploys v1 and
-v0 again to show that deployments work. It reports every failed request by kind (goal: 0), the
+SIGKILL every `--every` seconds (at most) for `--seconds` seconds and starts it again each time (the new
+daemon adopts the proxy process and the release that kept serving). With `--deploys` (the
+default) each new daemon is at once given a deploy of the other version, which the next kill
+usually interrupts mid-way (build, health gate, switch or drain): the next daemon must recover
+it without failing a request. Afterwards it deploys v1 and v0 again to show that deployments work. It reports every failed request by kind (goal: 0), the
 proxy process ids seen (one: it was never restarted), and how long each daemon took to be back.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import signal
 import subprocess
 import sys
@@ -40,6 +43,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000, help="keep-alive load, requests per second")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--close-connections", type=int, default=8, help="wrk connections, a new one per request (0: none)")
+    parser.add_argument("--no-deploys", dest="deploys", action="store_false",
+                        help="do not start a deploy after each restart (kills then land on an idle daemon)")
     args = parser.parse_args()
     argv = sys.argv[1:]
 
@@ -53,6 +58,9 @@ def main() -> None:
     load = wrk = None
     pids, back = set(), []
     kills = 0
+    interrupted = []
+    deploy = None
+    rng = random.Random(13)
     try:
         assert b.run_timed(repo, ["deploy", "web", "--ref", "v0"]).returncode == 0
         print(b.machine_line())
@@ -67,9 +75,17 @@ def main() -> None:
         time.sleep(2)
         end = time.monotonic() + args.seconds
         while time.monotonic() < end:
-            time.sleep(args.every)
+            if args.deploys:
+                ref = "v1" if kills % 2 == 0 else "v0"
+                deploy = subprocess.Popen([b.slipway_bin(), "deploy", "web", "--ref", ref], cwd=repo,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # With a deploy running, the kill lands at a random moment of it (seeded: repeatable).
+            time.sleep(rng.uniform(0.2, args.every) if args.deploys else args.every)
             daemon.process.send_signal(signal.SIGKILL)
             daemon.process.wait()
+            if deploy:
+                interrupted.append(deploy.wait())
+                deploy = None
             kills += 1
             started = time.monotonic()
             daemon = b.Daemon(repo, root / f"daemon-{kills}.log").start()
@@ -108,6 +124,10 @@ def main() -> None:
         print(f"daemons killed with SIGKILL: {kills}; proxy processes seen: {len(pids - {None})} (pids {sorted(pids - {None})})")
         print(f"a new daemon answering `slipway status` after the kill: p50 {b.fmt(b.percentile(back, 50))} ms, "
               f"max {b.fmt(back[-1] if back else None)} ms")
+        if args.deploys:
+            print(f"deploys started right after each restart: {len(interrupted)}; their exit codes "
+                  f"(7: the daemon was killed under them; 0: done before the kill): "
+                  f"{ {c: interrupted.count(c) for c in sorted(set(interrupted))} }")
         print(f"deploys afterwards (v1, then v0): exit {deploys}")
         print()
         print(f"reproduce: {b.reproduce_line('controller_kill.py', argv)}")
@@ -116,6 +136,8 @@ def main() -> None:
             stop_load(load)
         if wrk:
             wrk.kill()
+        if deploy:
+            deploy.kill()
         daemon.stop()
 
 
