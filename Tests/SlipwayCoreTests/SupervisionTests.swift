@@ -23,6 +23,22 @@ import Testing
         #expect(actions.contains("release.restarted"))
     }
 
+    /// Noticed in issue 13: a restart whose record could not be written left the new instance
+    /// running, unrouted and named by no record.
+    @Test func aRestartThatCannotBeRecordedStopsTheInstanceItStarted() async throws {
+        let h = Harness()
+        _ = try await h.deploy("v1")
+        let original = try #require(h.world.aliveInstances.first)
+        await h.world.crash(original)
+        await h.store.failSetActive(true)
+        try await h.supervise(after: .milliseconds(500))
+        #expect(h.world.startedInstances.count == 2, "it was started")
+        #expect(h.world.aliveInstances.isEmpty, "and stopped again")
+        #expect(await h.router.upstream(of: Harness.web) == nil)
+        let audit = await h.store.audit(service: Harness.web, limit: 100)
+        #expect(audit.contains { $0.action == .releaseRestartFailed && $0.detail.contains("could not be recorded") })
+    }
+
     @Test func recoveryReadoptsLiveInstancesAndClosesInterruptedDeployments() async throws {
         let h = Harness()
         let v1 = try await h.deploy("v1")

@@ -132,7 +132,7 @@ import Testing
         _ = try await h.deploy("v2")
         var active = try #require(await h.store.active(service: Harness.web))
         active.warmUntil = h.clock.date.addingTimeInterval(-1)
-        await h.store.setActive(active)
+        try await h.store.setActive(active)
 
         let restarted = h.restartedController()
         try await restarted.recover()

@@ -25,7 +25,16 @@ extension Supervisor {
             case .none:
                 var restarted = active
                 restarted.instance = instance
-                try await deps.store.setActive(restarted)
+                do {
+                    try await deps.store.setActive(restarted)
+                } catch {
+                    // Not recorded, it would run on unrouted and named by nothing.
+                    await deps.runtime.stop(instance, timeout: config.stopTimeout)
+                    await table.restartFailed(service)
+                    await deps.audit(.releaseRestartFailed, service: service,
+                                     "release \(release.id) came back but could not be recorded, so it was stopped: \(describe(error))")
+                    return
+                }
                 await deps.router.switchTraffic(service: service, to: instance.upstream)
                 await table.restarted(service, as: restarted, startedAt: startedAt)
                 await deps.audit(.releaseRestarted, service: service,

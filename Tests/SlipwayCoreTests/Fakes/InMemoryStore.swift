@@ -34,7 +34,13 @@ actor InMemoryStore: ReleaseStore {
     func runningDeployments() -> [Deployment] { deploymentsByID.values.filter { $0.outcome == .running } }
     func appendLog(deployment: String, text: String) { logs[deployment, default: ""] += text }
     func log(deployment: String) -> String { logs[deployment] ?? "" }
-    func setActive(_ active: ActiveRelease) { actives[active.key] = active }
+    /// Makes `setActive` fail, as a state file that went away or a full disk does.
+    var failsSetActive = false
+    func failSetActive(_ fails: Bool) { failsSetActive = fails }
+    func setActive(_ active: ActiveRelease) throws {
+        if failsSetActive { throw SlipwayError(.storeFailed, "the state database refused the write") }
+        actives[active.key] = active
+    }
     func clearActive(service: ServiceKey) { actives[service] = nil }
     func active(service: ServiceKey) -> ActiveRelease? { actives[service] }
     func allActive() -> [ActiveRelease] { Array(actives.values) }
