@@ -73,6 +73,24 @@ import Testing
         }
     }
 
+    /// A proxy process that is alive but answers nothing (stopped here with SIGSTOP; a deadlock
+    /// looks the same) is killed after two unanswered pings and started again.
+    @Test(.timeLimit(.minutes(2))) func aHungProxyIsKilledAndStartedAgain() async throws {
+        try await withDaemonOverV1 { repository, daemon in
+            let cli = CLI(repository: repository)
+            #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+            let hung = try #require(repository.proxyPID)
+            kill(hung, SIGSTOP)
+            #expect(await eventually(timeout: .seconds(45)) {
+                (try? await LoopbackHTTP.get(daemon.url + "/", timeout: .seconds(1)).body) == "hello from v1\n"
+            })
+            #expect(Self.hasExited(hung))
+            #expect(repository.proxyPID != hung)
+            let audit = try await cli.json([AuditEntry].self, "audit")
+            #expect(audit.contains { $0.action == .proxyRestarted })
+        }
+    }
+
     /// `slipway proxy reload` starts a new proxy process and hands it the listening socket: under
     /// load, five reloads in a row refuse and fail nothing, and the daemon drives the new process.
     @Test func proxyReloadUnderLoadDropsNothing() async throws {

@@ -38,10 +38,29 @@ package final class DetachedProxy: TrafficRouter, Sendable {
         await send(ProxyControlRequest(.upstream, service: service))?.upstream
     }
 
-    /// Watches the proxy process until cancelled, starting it again when it is gone.
-    package func supervise(every interval: Duration = .milliseconds(250)) async {
+    /// Watches the proxy process until cancelled, starting it again when it is gone, and asking it
+    /// for its status every `pingEvery`: one that is alive but has not answered twice in a row is
+    /// hung (its connections are stuck too), so it is killed and started again.
+    package func supervise(every interval: Duration = .milliseconds(250), pingEvery: Duration = .seconds(5)) async {
+        var sincePing = Duration.zero
+        var unanswered = 0
         while !Task.isCancelled {
             if let status = await process.restartIfGone() { await restarted(status) }
+            sincePing += interval
+            if sincePing >= pingEvery {
+                sincePing = .zero
+                do {
+                    _ = try await client.send(ProxyControlRequest(.status), timeout: pingEvery, handOffPatience: .zero)
+                    unanswered = 0
+                } catch {
+                    unanswered += 1
+                    if unanswered >= 2, await process.killIfHung() {
+                        logger.error("the proxy process stopped answering; killed it", metadata: ["error": "\(error)"])
+                        unanswered = 0
+                        continue
+                    }
+                }
+            }
             try? await Task.sleep(for: interval)
         }
     }

@@ -104,6 +104,15 @@ package actor ProxyProcess {
         }
     }
 
+    /// Kills the proxy `proxy.json` names if it is alive (it does not answer: hung), so that the
+    /// next `restartIfGone` starts it again. Says whether it did.
+    package func killIfHung() -> Bool {
+        guard let status = files.readState(), Self.isAlive(status) else { return false }
+        kill(status.pid, SIGKILL)
+        reapChildren()
+        return true
+    }
+
     /// Stops the serving proxy: it stops accepting, finishes its exchanges and exits.
     package func stop() async {
         reapChildren()
