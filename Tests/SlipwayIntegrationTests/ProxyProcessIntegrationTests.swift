@@ -25,31 +25,27 @@ import Testing
     /// Before: 224 of 1,332 requests refused while the daemon was down. Now the proxy serves on
     /// through a SIGKILL of the daemon, the next daemon adopts it (same process), and deploys work.
     @Test func killingTheDaemonDropsNoRequestAndTheNextOneAdoptsTheProxy() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        try repository.release("v2")
-        let cli = CLI(repository: repository)
-        let first = try await DaemonProcess.start(repository)
-        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        let proxy = try #require(repository.proxyPID)
-        var second: DaemonProcess?
-        defer { second?.terminate() }
+        try await withV1Deployed { repository, cli, first in
+            try repository.release("v2")
+            let proxy = try #require(repository.proxyPID)
+            var second: DaemonProcess?
+            defer { second?.terminate() }
 
-        let counts = try await underLoad(first.url + "/") { load in
-            first.kill9()
-            // The daemon is gone; the site is not.
-            let served = load.snapshot.served
-            #expect(await eventually { load.snapshot.served > served + 100 })
-            second = try await DaemonProcess.start(repository)
-            #expect(try await cli.run("deploy", "web", "--ref", "v2").status == 0)
+            let counts = try await underLoad(first.url + "/") { load in
+                first.kill9()
+                // The daemon is gone; the site is not.
+                let served = load.snapshot.served
+                #expect(await eventually { load.snapshot.served > served + 100 })
+                second = try await DaemonProcess.start(repository)
+                #expect(try await cli.run("deploy", "web", "--ref", "v2").status == 0)
+            }
+            #expect(counts.failed == 0, "failures: \(counts.failures)")
+            #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
+            #expect(second?.url == first.url)
+            #expect(repository.proxyPID == proxy, "adopted, not restarted")
+            let audit = try await cli.json([AuditEntry].self, "audit")
+            #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("adopted the proxy process \(proxy)") })
         }
-        #expect(counts.failed == 0, "failures: \(counts.failures)")
-        #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
-        #expect(second?.url == first.url)
-        #expect(repository.proxyPID == proxy, "adopted, not restarted")
-        let audit = try await cli.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("adopted the proxy process \(proxy)") })
     }
 
     /// A proxy process that dies is started again by the daemon with the route table it persisted:
@@ -122,68 +118,60 @@ import Testing
     /// An upgrade of Slipway: a daemon of another build (here the same code at another path, so
     /// another file) finds the proxy of the old one serving, and replaces it by a hand-off.
     @Test func aDaemonOfAnotherBuildReplacesTheProxyWithoutDroppingARequest() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        let cli = CLI(repository: repository)
-        let first = try await DaemonProcess.start(repository)
-        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        let old = try #require(repository.proxyPID)
-        let directory = try TemporaryDirectory(prefix: "slipway-upgrade")
-        let upgraded = directory.path("slipway")
-        try FileManager.default.copyItem(atPath: Binaries.slipway, toPath: upgraded)
-        var second: DaemonProcess?
-        defer { second?.terminate() }
+        try await withV1Deployed { repository, cli, first in
+            let old = try #require(repository.proxyPID)
+            let directory = try TemporaryDirectory(prefix: "slipway-upgrade")
+            let upgraded = directory.path("slipway")
+            try FileManager.default.copyItem(atPath: Binaries.slipway, toPath: upgraded)
+            var second: DaemonProcess?
+            defer { second?.terminate() }
 
-        let counts = try await underLoad(first.url + "/") { _ in
-            first.kill9()
-            second = try await DaemonProcess.start(repository, executable: upgraded)
+            let counts = try await underLoad(first.url + "/") { _ in
+                first.kill9()
+                second = try await DaemonProcess.start(repository, executable: upgraded)
+            }
+            #expect(counts.failed == 0, "failures: \(counts.failures)")
+            let new = try #require(repository.proxyPID)
+            #expect(new != old)
+            #expect(await eventually { Self.hasExited(old) }, "the old proxy drained and exited")
+            let audit = try await cli.json([AuditEntry].self, "audit")
+            #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("another slipway build") })
         }
-        #expect(counts.failed == 0, "failures: \(counts.failures)")
-        let new = try #require(repository.proxyPID)
-        #expect(new != old)
-        #expect(await eventually { Self.hasExited(old) }, "the old proxy drained and exited")
-        let audit = try await cli.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("another slipway build") })
     }
 
     /// A daemon whose slipway.yml now sets another idle timeout replaces the proxy it finds by a
     /// hand-off (the new settings, the same socket); one that sets another address starts a proxy
     /// there and stops the old one.
     @Test func aDaemonWithOtherProxySettingsReplacesTheProxyItFinds() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        let cli = CLI(repository: repository)
-        let first = try await DaemonProcess.start(repository)
-        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        let old = try #require(repository.proxyPID)
-        first.kill9()
+        try await withV1Deployed { repository, cli, first in
+            let old = try #require(repository.proxyPID)
+            first.kill9()
 
-        let port = first.url.split(separator: ":").last.map(String.init) ?? "0"
-        try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
-            of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(port)\n  idle_timeout: 30s"))
-        let second = try await DaemonProcess.start(repository)
-        #expect(second.url == first.url)
-        #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v1\n")
-        #expect(repository.proxyPID != old)
-        let status = try await cli.run("proxy", "status", "--json")
-        #expect(status.stdout.contains("\"idleTimeoutMilliseconds\" : 30000"), "\(status.stdout)")
-        var audit = try await cli.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("configured idle timeout") })
-        let reconfigured = try #require(repository.proxyPID)
-        second.kill9()
+            let port = first.url.split(separator: ":").last.map(String.init) ?? "0"
+            try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
+                of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(port)\n  idle_timeout: 30s"))
+            let second = try await DaemonProcess.start(repository)
+            #expect(second.url == first.url)
+            #expect(try await LoopbackHTTP.get(second.url + "/").body == "hello from v1\n")
+            #expect(repository.proxyPID != old)
+            let status = try await cli.run("proxy", "status", "--json")
+            #expect(status.stdout.contains("\"idleTimeoutMilliseconds\" : 30000"), "\(status.stdout)")
+            var audit = try await cli.json([AuditEntry].self, "audit")
+            #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("configured idle timeout") })
+            let reconfigured = try #require(repository.proxyPID)
+            second.kill9()
 
-        let elsewhere = try Self.freePort()
-        try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
-            of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(elsewhere)"))
-        let moved = try await DaemonProcess.start(repository)
-        defer { moved.terminate() }
-        #expect(moved.url == "http://127.0.0.1:\(elsewhere)")
-        #expect(try await LoopbackHTTP.get(moved.url + "/").body == "hello from v1\n")
-        #expect(await eventually { Self.hasExited(reconfigured) }, "the proxy on the old address was stopped")
-        audit = try await cli.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("the proxy moved to 127.0.0.1:\(elsewhere)") })
+            let elsewhere = try Self.freePort()
+            try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
+                of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(elsewhere)"))
+            let moved = try await DaemonProcess.start(repository)
+            defer { moved.terminate() }
+            #expect(moved.url == "http://127.0.0.1:\(elsewhere)")
+            #expect(try await LoopbackHTTP.get(moved.url + "/").body == "hello from v1\n")
+            #expect(await eventually { Self.hasExited(reconfigured) }, "the proxy on the old address was stopped")
+            audit = try await cli.json([AuditEntry].self, "audit")
+            #expect(audit.contains { $0.action == .proxyAdopted && $0.detail.contains("the proxy moved to 127.0.0.1:\(elsewhere)") })
+        }
     }
 
     /// A loopback port nothing listens on (bound, read, released).

@@ -14,29 +14,25 @@ import Testing
     }
 
     @Test func aStateDatabaseItCannotWriteIsRefusedAtStartAndWhatRunsKeepsServing() async throws {
-        let repository = try TestRepository(config: TestRepository.config())
-        defer { repository.remove() }
-        try repository.release("v1")
-        let cli = CLI(repository: repository)
-        let first = try await DaemonProcess.start(repository)
-        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
-        let release = try #require(try await cli.status().services.first?.pid)
-        first.kill9()
+        try await withV1Deployed { repository, cli, first in
+            let release = try #require(try await cli.status().services.first?.pid)
+            first.kill9()
 
-        let database = repository.root + "/.slipway/state.db"
-        try await chattr("+i", database)
-        defer { Task { try? await chattr("-i", database) } }
-        let refused = try await runProgram(Binaries.slipway, ["serve", "--config", repository.configFile], in: repository.root)
-        try await chattr("-i", database)
-        #expect(refused.status != 0)
-        #expect(refused.stderr.contains("cannot open the state database \(database) for writing"), "\(refused.stderr)")
-        // Nothing was stopped: the release and the proxy the killed daemon left serve on.
-        #expect(kill(release, 0) == 0)
-        #expect(try await LoopbackHTTP.get(first.url + "/").body == "hello from v1\n")
+            let database = repository.root + "/.slipway/state.db"
+            try await chattr("+i", database)
+            defer { Task { try? await chattr("-i", database) } }
+            let refused = try await runProgram(Binaries.slipway, ["serve", "--config", repository.configFile], in: repository.root)
+            try await chattr("-i", database)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("cannot open the state database \(database) for writing"), "\(refused.stderr)")
+            // Nothing was stopped: the release and the proxy the killed daemon left serve on.
+            #expect(kill(release, 0) == 0)
+            #expect(try await LoopbackHTTP.get(first.url + "/").body == "hello from v1\n")
 
-        // With the file writable again, a daemon adopts both.
-        let second = try await DaemonProcess.start(repository)
-        defer { second.terminate() }
-        #expect(try await cli.status().services.first?.pid == release)
+            // With the file writable again, a daemon adopts both.
+            let second = try await DaemonProcess.start(repository)
+            defer { second.terminate() }
+            #expect(try await cli.status().services.first?.pid == release)
+        }
     }
 }

@@ -555,3 +555,46 @@ def static_upstream_repository(directory: Path, proxy_port: int, services: int =
     }
     make_repository(directory, config, files, ["v1", "v2"], per_version={"upstream.conf.in": UPSTREAM_CONF.replace("{", "{{").replace("}", "}}").replace("{{version}}", "{version}")})
     return names
+
+
+# MARK: load that must not fail (the proxy process benchmarks)
+
+def start_close_wrk(port: int, connections: int, script: Path) -> subprocess.Popen:
+    """wrk with a new connection per request (`Connection: close`), running until `stop_close_wrk`."""
+    return subprocess.Popen(["wrk", "-t", "1", "-c", str(connections), "-d", "3600s", "--timeout", "5s",
+                             "-s", str(script), "-H", "Connection: close", f"http://127.0.0.1:{port}/"],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def stop_close_wrk(process: subprocess.Popen) -> dict | None:
+    """Interrupts wrk (it prints its summary on SIGINT) and returns its WRKJSON result."""
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=120)
+    line = next((l for l in out.splitlines() if l.startswith("WRKJSON ")), None)
+    if line is None:
+        log(f"wrk printed no result: {out[-500:]!r}")
+        return None
+    return json.loads(line[len("WRKJSON "):])
+
+
+def failures_table(records, wrk_result: dict | None) -> str:
+    """Requests and failures by kind: loadgen's records (keep-alive) and wrk's result (new connections)."""
+    failures: dict[str, int] = {}
+    for record in records:
+        if record[3] != "ok":
+            failures[record[3]] = failures.get(record[3], 0) + 1
+    rows = [["keep-alive (loadgen)", len(records), sum(failures.values()),
+             ", ".join(f"{k} {v}" for k, v in sorted(failures.items())) or "-"]]
+    if wrk_result:
+        errors = {k: wrk_result[k] for k in ("connect", "read", "write", "status", "timeout") if wrk_result[k]}
+        rows.append(["new connection per request (wrk)", wrk_result["requests"], sum(errors.values()),
+                     ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "-"])
+    return table(["load", "requests", "failed", "by kind"], rows)
+
+
+def proxy_pid(repository: Path) -> int | None:
+    """The proxy process `.slipway/proxy.json` names."""
+    try:
+        return json.loads((repository / ".slipway" / "proxy.json").read_text())["pid"]
+    except (OSError, ValueError, KeyError):
+        return None

@@ -26,13 +26,6 @@ from cutover import example_repository, start_load, stop_load  # noqa: E402
 from loadgen import read_records  # noqa: E402
 
 
-def proxy_pid(repo: Path) -> int | None:
-    try:
-        return json.loads((repo / ".slipway" / "proxy.json").read_text())["pid"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reloads", type=int, default=20)
@@ -55,49 +48,31 @@ def main() -> None:
     try:
         assert b.run_timed(repo, ["deploy", "web", "--ref", "v0"]).returncode == 0
         print(b.machine_line())
-        pids.add(proxy_pid(repo))
+        pids.add(b.proxy_pid(repo))
         load = start_load(proxy_port, root / "records.tsv", args.connections, args.rate)
         script = b.wrk_script(root / "report.lua")
         if args.close_connections:
-            wrk_seconds = int(args.reloads * (args.every + 0.5)) + 60  # ended by SIGINT once the reloads are done
-            wrk = subprocess.Popen(["wrk", "-t", "1", "-c", str(args.close_connections), "-d", f"{wrk_seconds:g}s",
-                                    "--timeout", "5s", "-s", str(script), "-H", "Connection: close",
-                                    f"http://127.0.0.1:{proxy_port}/"], stdout=subprocess.PIPE, text=True)
+            wrk = b.start_close_wrk(proxy_port, args.close_connections, script)
         time.sleep(2)
         for _ in range(args.reloads):
             time.sleep(args.every)
             started = time.monotonic()
             daemon.cli("proxy", "reload")
             took.append((time.monotonic() - started) * 1000)
-            pids.add(proxy_pid(repo))
+            pids.add(b.proxy_pid(repo))
         deploys = [b.run_timed(repo, ["deploy", "web", "--ref", ref]).returncode for ref in ("v1", "v0")]
         time.sleep(1)
         stop_load(load)
         load = None
         wrk_result = None
         if wrk:
-            wrk.send_signal(signal.SIGINT)  # wrk prints its summary when interrupted
-            out, _ = wrk.communicate(timeout=120)
-            line = next((l for l in out.splitlines() if l.startswith("WRKJSON ")), None)
-            if line is None:
-                b.log(f"wrk printed no result: {out[-500:]!r}")
-            wrk_result = json.loads(line[len("WRKJSON "):]) if line else None
+            wrk_result = b.stop_close_wrk(wrk)
             wrk = None
         rows = read_records(root / "records.tsv")
-        failures: dict[str, int] = {}
-        for r in rows:
-            if r[3] != "ok":
-                failures[r[3]] = failures.get(r[3], 0) + 1
         print()
         print(f"## `slipway proxy reload` {args.reloads} times, {args.every:g} s apart, under load")
         print()
-        rows_table = [["keep-alive (loadgen)", len(rows), sum(failures.values()),
-                       ", ".join(f"{k} {v}" for k, v in sorted(failures.items())) or "-"]]
-        if wrk_result:
-            errors = {k: wrk_result[k] for k in ("connect", "read", "write", "status", "timeout") if wrk_result[k]}
-            rows_table.append(["new connection per request (wrk)", wrk_result["requests"], sum(errors.values()),
-                               ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "-"])
-        print(b.table(["load", "requests", "failed", "by kind"], rows_table))
+        print(b.failures_table(rows, wrk_result))
         print()
         took.sort()
         print(f"reloads: {len(took)}; proxy processes seen: {len(pids - {None})}")

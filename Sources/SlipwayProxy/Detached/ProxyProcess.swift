@@ -120,8 +120,10 @@ package actor ProxyProcess {
         try? await stop(running)
     }
 
+    /// By signal, not over the control socket: after a move, the socket's path leads to the new one.
     private func stop(_ status: ProxyStatus) async throws {
-        _ = try await client.send(ProxyControlRequest(.stop), timeout: .seconds(5), handOffPatience: .zero)
+        guard Self.isAlive(status) else { return }
+        kill(status.pid, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(30)
         while Self.isAlive(status) && ContinuousClock.now < deadline {
             reapChildren()

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Synchronization
 
 /// `slipway serve` as a real child process of the test, with its announced proxy address.
@@ -81,4 +82,18 @@ func withDaemonOverV1<T>(_ body: (TestRepository, DaemonProcess) async throws ->
     let daemon = try await DaemonProcess.start(repository)
     defer { daemon.terminate() }
     return try await body(repository, daemon)
+}
+
+/// A repository with v1 committed and deployed by a running daemon; the repository is removed when
+/// `body` ends, and the daemon stopped unless `body` killed it: what the tests of a daemon's death start from.
+func withV1Deployed<T>(_ body: (TestRepository, CLI, DaemonProcess) async throws -> T) async throws -> T {
+    let repository = try TestRepository(config: TestRepository.config())
+    defer { repository.remove() }
+    try repository.release("v1")
+    let cli = CLI(repository: repository)
+    let daemon = try await DaemonProcess.start(repository)
+    defer { daemon.terminate() }
+    let deployed = try await cli.run("deploy", "web", "--ref", "v1")
+    try #require(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
+    return try await body(repository, cli, daemon)
 }
