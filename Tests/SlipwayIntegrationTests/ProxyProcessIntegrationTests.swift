@@ -174,6 +174,32 @@ import Testing
         }
     }
 
+    /// An address another program holds: `serve` says so and exits, as it did when the proxy ran
+    /// inside it, instead of pointing at a log.
+    @Test func anAddressInUseIsReportedByServe() async throws {
+        let repository = try TestRepository(config: TestRepository.config())
+        defer { repository.remove() }
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, $0, &length) == 0
+            }
+        }
+        try #require(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        try repository.write("slipway.yml", TestRepository.config().replacingOccurrences(
+            of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(port)"))
+        let serve = try await runProgram(Binaries.slipway, ["serve", "--config", repository.configFile], in: repository.root)
+        #expect(serve.status != 0)
+        #expect(serve.stderr.contains("could not listen on 127.0.0.1:\(port)"), "\(serve.stderr)")
+        #expect(serve.stderr.contains("Address already in use"), "\(serve.stderr)")
+    }
+
     /// A loopback port nothing listens on (bound, read, released).
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -157,6 +157,7 @@ package actor ProxyProcess {
             throw SlipwayError(.internalError, "cannot open \(files.log): \(String(cString: strerror(errno)))")
         }
         defer { close(log) }
+        let logStart = lseek(log, 0, SEEK_END)
         var arguments = ["proxy", "run", "--state-directory", files.stateDirectory,
                          "--listen", (listen ?? launch.listen).description,
                          "--idle-timeout-ms", "\(launch.idleTimeout.milliseconds)"]
@@ -174,11 +175,21 @@ package actor ProxyProcess {
             }
             if Self.hasExited(pid) {
                 reapChildren()
-                throw SlipwayError(.internalError, "the proxy process exited at start; see \(files.log)")
+                throw SlipwayError(.internalError, "the proxy process exited at start: \(lastError(since: logStart) ?? "no reason given"); see \(files.log)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw SlipwayError(.internalError, "the proxy process did not start serving within \(takeOver ? 75 : 15) s; see \(files.log)")
+    }
+
+    /// The last `error:` line the proxy wrote to its log after `offset` (what `slipway proxy run`
+    /// prints when it cannot start: an address in use, say).
+    private func lastError(since offset: off_t) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: files.log) else { return nil }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(max(offset, 0)))
+        let text = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        return text.split(separator: "\n").last { $0.hasPrefix("error: ") }.map { String($0.dropFirst("error: ".count)) }
     }
 
     private func reapChildren() {
