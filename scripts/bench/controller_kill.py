@@ -6,8 +6,8 @@ a fixed rate, one record per request) and wrk with a new connection per request 
 close`) send traffic through the proxy the whole time, while the script kills `slipway serve` with
 SIGKILL every `--every` seconds (at most) for `--seconds` seconds and starts it again each time (the new
 daemon adopts the proxy process and the release that kept serving). With `--deploys` (the
-default) each new daemon is at once given a deploy of the other version, which the next kill
-usually interrupts mid-way (build, health gate, switch or drain): the next daemon must recover
+default) a deploy of the other version starts shortly before each kill (up to `--deploy-window`
+seconds), so that the kill usually interrupts it mid-way (build, health gate, switch or drain): the next daemon must recover
 it without failing a request. Afterwards it deploys v1 and v0 again to show that deployments work. It reports every failed request by kind (goal: 0), the
 proxy process ids seen (one: it was never restarted), and how long each daemon took to be back.
 """
@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000, help="keep-alive load, requests per second")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--close-connections", type=int, default=8, help="wrk connections, a new one per request (0: none)")
+    parser.add_argument("--deploy-window", type=float, default=0.6,
+                        help="the deploy starts up to this many seconds before the kill (default 0.6)")
     parser.add_argument("--no-deploys", dest="deploys", action="store_false",
                         help="do not start a deploy after each restart (kills then land on an idle daemon)")
     args = parser.parse_args()
@@ -66,11 +68,16 @@ def main() -> None:
         end = time.monotonic() + args.seconds
         while time.monotonic() < end:
             if args.deploys:
+                # The deploy starts a random moment (seeded: repeatable) before the kill, so that the
+                # kill lands in its export, build, start, health gate, switch or drain.
+                head_start = rng.uniform(0.02, args.deploy_window)
+                time.sleep(max(args.every - head_start, 0))
                 ref = "v1" if kills % 2 == 0 else "v0"
                 deploy = subprocess.Popen([b.slipway_bin(), "deploy", "web", "--ref", ref], cwd=repo,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            # With a deploy running, the kill lands at a random moment of it (seeded: repeatable).
-            time.sleep(rng.uniform(0.2, args.every) if args.deploys else args.every)
+                time.sleep(head_start)
+            else:
+                time.sleep(args.every)
             daemon.process.send_signal(signal.SIGKILL)
             daemon.process.wait()
             if deploy:
@@ -100,7 +107,7 @@ def main() -> None:
         print(f"a new daemon answering `slipway status` after the kill: p50 {b.fmt(b.percentile(back, 50))} ms, "
               f"max {b.fmt(back[-1] if back else None)} ms")
         if args.deploys:
-            print(f"deploys started right after each restart: {len(interrupted)}; their exit codes "
+            print(f"deploys started shortly before each kill: {len(interrupted)}; their exit codes "
                   f"(7: the daemon was killed under them; 0: done before the kill): "
                   f"{ {c: interrupted.count(c) for c in sorted(set(interrupted))} }")
         print(f"deploys afterwards (v1, then v0): exit {deploys}")
