@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// The proxy writes its table just after answering a change; one that dies in between comes
+    /// back without that change, and the daemon sends it again. Here its file is emptied (with the
+    /// proxy stopped, so it cannot write it back) before it is killed.
+    @Test func aRestartedProxyGetsWhatItMissedFromTheDaemon() async throws {
+        try await withDaemonOverV1 { repository, daemon in
+            let cli = CLI(repository: repository)
+            #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+            let proxy = try #require(repository.proxyPID)
+            kill(proxy, SIGSTOP)
+            let file = repository.root + "/.slipway/proxy.json"
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let emptied = text.replacingOccurrences(of: #""routes":\[.*\]"#, with: #""routes":[]"#, options: .regularExpression)
+            #expect(emptied != text)
+            try emptied.write(toFile: file, atomically: true, encoding: .utf8)
+            kill(proxy, SIGKILL)
+            #expect(await eventually {
+                (try? await LoopbackHTTP.get(daemon.url + "/", timeout: .seconds(1)).body) == "hello from v1\n"
+            })
+            let status = try await cli.run("proxy", "status")
+            #expect(status.stdout.contains("web"), "\(status.stdout)")
+        }
+    }
+
     /// A proxy process that is alive but answers nothing (stopped here with SIGSTOP; a deadlock
     /// looks the same) is killed after two unanswered pings and started again.
     @Test(.timeLimit(.minutes(2))) func aHungProxyIsKilledAndStartedAgain() async throws {

@@ -46,8 +46,10 @@ import Testing
         let client = ProxyClient(port: port)
         defer { Task { try? await client.http.shutdown() } }
         #expect(try await client.get("/").body == "v1")
+        // Written just after the answer.
+        let expected = [ProxyRoute(service: web, route: RouteConfig(path: "/"), upstream: backend.upstream)]
+        #expect(await eventually { files.readState()?.routes == expected })
         let persisted = try #require(files.readState())
-        #expect(persisted.routes == [ProxyRoute(service: web, route: RouteConfig(path: "/"), upstream: backend.upstream)])
         #expect(persisted.pid == getpid())
         #expect(!FileManager.default.fileExists(atPath: files.stateFile + ".tmp-\(getpid())"), "written through a temporary file, renamed")
 

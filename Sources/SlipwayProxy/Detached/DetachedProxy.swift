@@ -1,6 +1,7 @@
 import Logging
 import SlipwayCore
 import SlipwayModel
+import Synchronization
 
 /// The controller's `TrafficRouter` when the proxy is its own process: every call is a request on
 /// the control socket. A proxy that is gone is started again (with the route table it persisted)
@@ -11,6 +12,9 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     let logger: Logger
     /// Told when a request found the proxy gone and it was started again.
     let restarted: @Sendable (ProxyStatus) async -> Void
+    /// What this daemon last told the proxy, per service. A proxy started anew serves the table it
+    /// persisted, which is written after each answer; whatever it missed is sent to it again.
+    private let told = Mutex<[ServiceKey: ProxyRoute]>([:])
 
     package init(process: ProxyProcess, logger: Logger, restarted: @escaping @Sendable (ProxyStatus) async -> Void = { _ in }) {
         self.process = process
@@ -20,12 +24,22 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     }
 
     package func configure(service: ServiceKey, route: RouteConfig) async {
-        _ = await send(ProxyControlRequest(.configure, service: service, route: ProxyRoute(service: service, route: route, upstream: nil)))
+        guard await send(ProxyControlRequest(.configure, service: service, route: ProxyRoute(service: service, route: route, upstream: nil))) != nil
+        else { return }
+        told.withLock { told in
+            let upstream = told[service]?.upstream
+            told[service] = ProxyRoute(service: service, route: route, upstream: upstream)
+        }
     }
 
     @discardableResult
     package func switchTraffic(service: ServiceKey, to upstream: Upstream?) async -> Upstream? {
-        await send(ProxyControlRequest(.switchTraffic, service: service, upstream: upstream))?.upstream
+        guard let reply = await send(ProxyControlRequest(.switchTraffic, service: service, upstream: upstream)) else { return nil }
+        told.withLock { told in
+            let route = told[service]?.route
+            told[service] = ProxyRoute(service: service, route: route, upstream: upstream)
+        }
+        return reply.upstream
     }
 
     package func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
@@ -45,7 +59,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
         var sincePing = Duration.zero
         var unanswered = 0
         while !Task.isCancelled {
-            if let status = await process.restartIfGone() { await restarted(status) }
+            if let status = await process.restartIfGone() { await started(status) }
             sincePing += interval
             if sincePing >= pingEvery {
                 sincePing = .zero
@@ -65,6 +79,24 @@ package final class DetachedProxy: TrafficRouter, Sendable {
         }
     }
 
+    /// A proxy was started anew: sends it what it missed, then says so.
+    private func started(_ status: ProxyStatus) async {
+        let missed = told.withLock { $0 }.values.filter { !status.routes.contains($0) }.sorted { $0.service < $1.service }
+        for route in missed {
+            do {
+                if route.path != nil {
+                    _ = try await client.send(ProxyControlRequest(.configure, service: route.service, route: route))
+                }
+                _ = try await client.send(ProxyControlRequest(.switchTraffic, service: route.service, upstream: route.upstream))
+            } catch {
+                logger.error("cannot send the proxy process a route it missed", metadata: [
+                    "service": "\(route.service)", "error": "\(error)",
+                ])
+            }
+        }
+        await restarted(status)
+    }
+
     /// Sends `request`; when the proxy cannot be reached, makes sure one runs and tries again, for
     /// up to about ten seconds. nil (logged) when it never answered.
     private func send(_ request: ProxyControlRequest, timeout: Duration = .seconds(10)) async -> ProxyControlReply? {
@@ -75,7 +107,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
             } catch {
                 lastError = error
                 if attempt > 0 { try? await Task.sleep(for: .milliseconds(500)) }
-                if let status = await process.restartIfGone() { await restarted(status) }
+                if let status = await process.restartIfGone() { await started(status) }
             }
         }
         logger.error("the proxy process did not take a change", metadata: [

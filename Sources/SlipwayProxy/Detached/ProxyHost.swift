@@ -44,12 +44,15 @@ package final class ProxyHost: Sendable {
     let startTime = ProcStat.read(pid: getpid())?.startTime ?? 0
     private let phase = Mutex(Phase.serving)
     private let group = Mutex<ServiceGroup?>(nil)
-    /// Serializes changes with the writes of `proxy.json`, so the file never goes back in time.
+    /// Runs changes one at a time, in arrival order.
     private let changes = ChangeQueue()
+    /// Writes `proxy.json` in the background, the latest table last.
+    private let persister: StatePersister
 
     package init(options: Options, logger: Logger) {
         self.options = options
         self.logger = logger
+        self.persister = StatePersister(files: options.files, logger: logger)
     }
 
     /// Runs until told to stop (`stop`, SIGTERM, SIGINT) or handed off, then drains and returns.
@@ -96,6 +99,7 @@ package final class ProxyHost: Sendable {
             }
             try await tasks.waitForAll()
         }
+        try? await persister.flush()
         if phase.withLock({ $0 }) != .handedOff {
             control.unpublish(state: options.files)
         }
@@ -139,12 +143,10 @@ package final class ProxyHost: Sendable {
         default:
             await proxy.removeService(service)
         }
-        do {
-            try await persist(proxy)
-        } catch {
-            // Traffic already follows the change; only a restart of this process would lose it.
-            logger.error("cannot persist the route table", metadata: ["error": "\(error)"])
-        }
+        // Written after the answer, not before: the change already holds for the next request, and
+        // the file only matters to a proxy started after this one dies (whose controller, if alive,
+        // sends it its routes again). Writes are in order and coalesced.
+        persister.write(status(proxy))
         return reply
     }
 
@@ -178,9 +180,8 @@ package final class ProxyHost: Sendable {
     }
 
     private func persist(_ proxy: ReverseProxy) async throws {
-        let status = status(proxy)
-        let files = options.files
-        try await BlockingIO.run { () throws in try files.writeState(status) }
+        persister.write(status(proxy))
+        try await persister.flush()
     }
 
     private func status(_ proxy: ReverseProxy) -> ProxyStatus {
@@ -194,6 +195,79 @@ package final class ProxyHost: Sendable {
 
     private func missing(_ field: String) -> ProxyControlReply {
         ProxyControlReply(error: "the request has no \(field)")
+    }
+}
+
+/// Writes the proxy's state file off the request path: the newest status wins, one write at a
+/// time, none lost at the end (`flush`).
+private final class StatePersister: Sendable {
+    private struct State {
+        var pending: ProxyStatus?
+        var writing = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var lastError: String?
+    }
+
+    private let files: ProxyFiles
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(files: ProxyFiles, logger: Logger) {
+        self.files = files
+        self.logger = logger
+    }
+
+    func write(_ status: ProxyStatus) {
+        let start = state.withLock { state -> Bool in
+            state.pending = status
+            guard !state.writing else { return false }
+            state.writing = true
+            return true
+        }
+        if start { DispatchQueue.global().async { self.drain() } }
+    }
+
+    /// Returns once everything written so far is on disk; throws the last write's error, if any.
+    func flush() async throws {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Bool in
+                guard state.writing else { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        if let error = state.withLock({ $0.lastError }) {
+            throw SlipwayError(.internalError, "cannot persist the route table: \(error)")
+        }
+    }
+
+    /// Runs on a Dispatch thread (blocking file I/O) until nothing is pending; then wakes the
+    /// flushes that waited (what they waited for is written).
+    private func drain() {
+        while true {
+            let (next, waiters) = state.withLock { state -> (ProxyStatus?, [CheckedContinuation<Void, Never>]) in
+                if let pending = state.pending {
+                    state.pending = nil
+                    return (pending, [])
+                }
+                state.writing = false
+                defer { state.waiters = [] }
+                return (nil, state.waiters)
+            }
+            guard let next else {
+                for waiter in waiters { waiter.resume() }
+                return
+            }
+            do {
+                try files.writeState(next)
+                state.withLock { $0.lastError = nil }
+            } catch {
+                // Traffic already follows the change; only a restart of this process would lose it.
+                logger.error("cannot persist the route table", metadata: ["error": "\(error)"])
+                state.withLock { $0.lastError = "\(error)" }
+            }
+        }
     }
 }
 
