@@ -412,6 +412,59 @@ http {{
                 self.process.wait()
 
 
+class HAProxy:
+    """An HAProxy of our own (its own config), in the foreground (`-db`) so its pid is ours. Two
+    threads, as Slipway's proxy runs one event loop per core; upstream connections kept alive and
+    shared between clients (`http-reuse always`); `X-Forwarded-*` set as Slipway and nginx set them."""
+
+    def __init__(self, directory: Path, port: int, upstream: int, threads: int = 2):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.port = port
+        self.config = directory / "haproxy.cfg"
+        self.config.write_text(f"""
+global
+    nbthread {threads}
+    maxconn 8000
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+    timeout http-keep-alive 300s
+    option http-keep-alive
+    http-reuse always
+frontend bench
+    bind 127.0.0.1:{port} backlog 4096
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    default_backend upstream
+backend upstream
+    server static 127.0.0.1:{upstream} maxconn 1000
+""")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "HAProxy":
+        binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+        self.process = subprocess.Popen([binary, "-db", "-f", str(self.config)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        return self
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGUSR1)  # soft stop: finishes its connections
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 # MARK: wrk
 
 
