@@ -126,14 +126,17 @@ package final class Daemon: Sendable {
                      engine: DockerEngine?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
-                                    stageMarker: state.path)
+                                    stageMarker: state.path, redactor: redactor)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
         let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
-        let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
+        let builder: any ReleaseBuilder = engine.map {
+            DockerReleaseBuilder(inner: git, engine: $0, logger: logger, redactor: redactor)
+        } ?? git
         let controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger,
-                                runner: ShellStageRunner(stageMarker: state.path), migrator: DatabasePipelineMigrator(config: config, logger: logger),
+                                runner: ShellStageRunner(stageMarker: state.path, redactor: redactor),
+                                migrator: DatabasePipelineMigrator(config: config, logger: logger),
                                 notifier: ChannelNotifier(channels: config.notify, redactor: redactor), redactor: redactor,
                                 changes: GitChangeSource(repository: config.rootDirectory)))
         try await controller.recover()
