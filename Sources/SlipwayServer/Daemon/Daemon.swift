@@ -63,7 +63,8 @@ package final class Daemon: Sendable {
                                                     detail: "killed pid \(pid) (\(redactor.redact(command))): "
                                                         + "a build, check or smoke command the previous daemon left running when it died"))
         }
-        let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
+        // Each release's output goes through a relay of this very binary, which redacts it.
+        let processes = ProcessRuntime(logDirectory: state.logs, logger: logger, relay: .thisExecutable, redactor: redactor)
         let proxy = try await startProxy(store: store)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
         var engine: DockerEngine?
