@@ -153,6 +153,11 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .testTarget(name: "SlipwayServerTests", dependencies: [
+            "SlipwayServer", "SlipwayModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
             "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport",

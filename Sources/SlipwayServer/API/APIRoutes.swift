@@ -8,6 +8,8 @@ import SlipwayModel
 struct APIRoutes: Sendable {
     let controller: DeploymentController
     let queue: DeploymentQueue
+    /// Hides secrets in the errors a deployment stream ends with (`refused`).
+    let redactor: Redactor
     /// The address the proxy is bound to (with its real port when the config says port 0).
     let proxyAddress: @Sendable () -> SocketAddressSpec?
 
@@ -25,7 +27,7 @@ struct APIRoutes: Sendable {
                     let record = try await controller.deploy(body, emit: emit)
                     emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
                 } catch {
-                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
                 }
             }
         }
@@ -36,7 +38,7 @@ struct APIRoutes: Sendable {
                     let record = try await controller.rollback(body, emit: emit)
                     emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
                 } catch {
-                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
                 }
             }
         }
@@ -51,7 +53,7 @@ struct APIRoutes: Sendable {
                     let summary = try await controller.run(body, emit: emit)
                     emit(DeploymentEvent(event: .summary, summary: summary))
                 } catch {
-                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
                 }
             }
         }

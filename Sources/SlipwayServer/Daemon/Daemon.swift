@@ -144,8 +144,9 @@ package final class Daemon: Sendable {
 
         let queue = DeploymentQueue()
         let router = Router()
-        router.add(middleware: APIErrorMiddleware())
-        APIRoutes(controller: controller, queue: queue, proxyAddress: { [self] in self.proxyAddress.withLock { $0 } })
+        router.add(middleware: APIErrorMiddleware(redactor: redactor))
+        APIRoutes(controller: controller, queue: queue, redactor: redactor,
+                  proxyAddress: { [self] in self.proxyAddress.withLock { $0 } })
             .register(on: router)
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket
