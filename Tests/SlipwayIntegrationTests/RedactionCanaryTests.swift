@@ -261,4 +261,16 @@ import Testing
         }
         #expect(leaks.isEmpty, "\(leaks.count) leaks:\n\(leaks.map(\.description).joined(separator: "\n"))")
     }
+
+    /// `.slipway/` holds `secrets.env`, the state and the logs: a `git add -A` must not commit it
+    /// (a committed `secrets.env` would also be exported into every release).
+    @Test func theStateDirectoryKeepsItselfOutOfGit() async throws {
+        try await withDaemonOverV1 { repository, _ in
+            let status = try await runProgram("/usr/bin/env", ["git", "status", "--porcelain", "--untracked-files=all"],
+                                              in: repository.root)
+            #expect(status.status == 0)
+            #expect(!status.stdout.contains(".slipway"), "\(status.stdout)")
+            #expect(FileManager.default.fileExists(atPath: repository.root + "/.slipway/.gitignore"))
+        }
+    }
 }
