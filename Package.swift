@@ -91,7 +91,7 @@ let package = Package(
         ]),
         // argument-parser verbs; clients of the daemon's API.
         .target(name: "SlipwayCLI", dependencies: [
-            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayProxy", "SlipwayDatabase", "SlipwayGit",
+            "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayProxy", "SlipwayDatabase", "SlipwayGit", "SlipwayProcessRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -134,6 +134,8 @@ let package = Package(
         ]),
         .testTarget(name: "SlipwayProcessRuntimeTests", dependencies: [
             "SlipwayProcessRuntime", "SlipwayPOSIX", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
+            // Not imported: built so that the runtime can start `slipway log-relay` beside each instance.
+            "slipway",
         ]),
         .testTarget(name: "SlipwayGitTests", dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: [
@@ -150,6 +152,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SlipwayServerTests", dependencies: [
+            "SlipwayServer", "SlipwayModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [

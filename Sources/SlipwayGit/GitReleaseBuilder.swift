@@ -16,13 +16,15 @@ package struct GitReleaseBuilder: ReleaseBuilder {
     let now: @Sendable () -> Date
     /// The daemon's environment, the base of a build's (with the stage mark when one is given).
     let environment: [String: String]
+    /// Hides secrets in a build's output as it is read, before it is cut into lines.
+    let redactor: Redactor
     /// For exporting a commit (`git archive`, `tar -x`).
     static let exportTimeout: Duration = .seconds(600)
 
     /// `stageMarker`: the state directory, set in every build's environment (`StageMarker`) so a
     /// later daemon can kill a build this one leaves running when it dies.
     package init(repository: String, releasesDirectory: String, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init, stageMarker: String? = nil) {
+                now: @escaping @Sendable () -> Date = Date.init, stageMarker: String? = nil, redactor: Redactor = Redactor()) {
         var base = ProcessInfo.processInfo.environment
         base[StageMarker.variable] = stageMarker
         let path = repository.hasPrefix("/") ? repository : FileManager.default.currentDirectoryPath + "/" + repository
@@ -33,6 +35,7 @@ package struct GitReleaseBuilder: ReleaseBuilder {
         self.logger = logger
         self.now = now
         self.environment = base
+        self.redactor = redactor
     }
 
     package func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {

@@ -2,9 +2,9 @@ import Glibc
 
 /// Starts a child with `posix_spawnp`: its own session and process group (so a stop or a timeout
 /// signals everything it started, and a SIGKILLed daemon does not take it down), stdin from
-/// `/dev/null`, stdout and stderr onto the given descriptors, no other descriptor of the daemon,
-/// default signal dispositions (the daemon ignores SIGTERM/SIGPIPE for its own handling; a child
-/// must not inherit that) and an empty signal mask.
+/// `/dev/null` unless a descriptor is given, stdout and stderr onto the given descriptors, no other
+/// descriptor of the daemon, default signal dispositions (the daemon ignores SIGTERM/SIGPIPE for
+/// its own handling; a child must not inherit that) and an empty signal mask.
 package enum ChildSpawn {
     package struct Plan: Sendable {
         /// A path, used as is, or a name without a slash, looked up in the daemon's own `PATH`
@@ -18,15 +18,21 @@ package enum ChildSpawn {
         /// Become the child's stdout and stderr; the same descriptor for both merges them.
         package var stdout: Int32
         package var stderr: Int32
+        /// Becomes the child's stdin; nil: `/dev/null`.
+        package var stdin: Int32?
+        /// `argv[0]`, what `ps` shows; nil: `executable`.
+        package var name: String?
 
         package init(executable: String, arguments: [String], environment: [String: String], directory: String,
-                     stdout: Int32, stderr: Int32) {
+                     stdout: Int32, stderr: Int32, stdin: Int32? = nil, name: String? = nil) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
             self.directory = directory
             self.stdout = stdout
             self.stderr = stderr
+            self.stdin = stdin
+            self.name = name
         }
     }
 
@@ -51,6 +57,7 @@ package enum ChildSpawn {
         }
         let stdout = try aboveStandardStreams(plan.stdout)
         let stderr = plan.stderr == plan.stdout ? stdout : try aboveStandardStreams(plan.stderr)
+        let stdin = try plan.stdin.map { fd throws(SpawnError) in try aboveStandardStreams(fd) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -59,7 +66,11 @@ package enum ChildSpawn {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
 
-        try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen")
+        if let stdin {
+            try check(posix_spawn_file_actions_adddup2(&actions, stdin, 0), "posix_spawn_file_actions_adddup2")
+        } else {
+            try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen")
+        }
         try check(posix_spawn_file_actions_adddup2(&actions, stdout, 1), "posix_spawn_file_actions_adddup2")
         try check(posix_spawn_file_actions_adddup2(&actions, stderr, 2), "posix_spawn_file_actions_adddup2")
         if let addCloseFrom = SpawnExtensions.addCloseFrom {
@@ -76,7 +87,7 @@ package enum ChildSpawn {
         let flags = Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF) | SpawnExtensions.setSessionFlag
         try check(posix_spawnattr_setflags(&attributes, Int16(flags)), "posix_spawnattr_setflags")
 
-        let argv = [plan.executable] + plan.arguments
+        let argv = [plan.name ?? plan.executable] + plan.arguments
         let environment = plan.environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         // posix_spawnp uses a path with a slash as is, so the runtime's `/bin/sh` runs exactly as

@@ -26,16 +26,31 @@ extension ProcessRuntime {
         let pid: pid_t
         do {
             port = try freePort()
-            let output = try LogFile.openForAppend(logFile)
-            defer { close(output) }
+            let log = try LogFile.openForAppend(logFile)
+            defer { close(log) }
             LogFile.appendMarker("==> slipway: starting \(service.name) release \(release.id) (\(release.version)) "
-                                 + "on 127.0.0.1:\(port) at \(Date.now.ISO8601Format())", to: output)
+                                 + "on 127.0.0.1:\(port) at \(Date.now.ISO8601Format())", to: log)
+            // The release writes into a pipe, never into its log: its relay redacts what it reads.
+            let output = try ChildSpawn.makePipe()
+            defer { close(output.write) }
+            let relayPID: pid_t
+            do {
+                relayPID = try startRelay(reading: output.read, into: log)
+            } catch {
+                close(output.read)
+                throw SpawnError("cannot start its log relay: \(error)")
+            }
+            close(output.read)
+            // Reaped from now on (0: no instance yet); should the release not start, the relay ends
+            // with the pipe all the same.
+            relays[relayPID] = 0
             pid = try ChildSpawn.spawn(ChildSpawn.Plan(
                 executable: "/bin/sh", arguments: ["-c", ShellCommandLine.script(for: service.run)],
                 environment: ServiceEnvironment.compose(base: ProcessInfo.processInfo.environment.filter { $0.key != StageMarker.variable },
                                                         release: release, service: service, port: port),
                 directory: release.directory,
-                stdout: output, stderr: output))
+                stdout: output.write, stderr: output.write))
+            relays[relayPID] = pid
         } catch {
             throw failure(String(describing: error))
         }

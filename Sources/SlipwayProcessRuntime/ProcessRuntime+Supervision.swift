@@ -8,6 +8,11 @@ extension ProcessRuntime {
         case exited(WaitStatus)
         /// `waitpid` says it is not our child (someone else reaped it): its status is lost.
         case reapedElsewhere
+
+        var isRunning: Bool {
+            if case .running = self { return true }
+            return false
+        }
     }
 
     /// Reaps a child of this process without blocking.

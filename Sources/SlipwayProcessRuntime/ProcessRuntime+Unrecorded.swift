@@ -5,17 +5,29 @@ import SlipwayModel
 
 extension ProcessRuntime {
     /// Processes this runtime started that no record names: session leaders whose standard output
-    /// is a log file under this runtime's log directory (`<logDirectory>/<service>/<release>.log`,
-    /// which only this runtime's children write to), other than the recorded and watched ones.
+    /// goes to a log file under this runtime's log directory (`<logDirectory>/<service>/<release>.log`,
+    /// which only this runtime's instances write to), through their relay or, started before relays,
+    /// straight, other than the recorded and watched ones. A relay itself (its stdin a pipe, its
+    /// stdout the log) is never one: it ends with its instance.
     package func unrecorded(excluding recorded: [Instance]) async -> [Instance] {
         let known = Set(recorded.map { ProcessKey(pid: $0.pid, startToken: $0.startToken) })
             .union(watched.values.map { ProcessKey(pid: $0.instance.pid, startToken: $0.instance.startToken) })
         let prefix = logDirectory + "/"
-        var found: [Instance] = []
+        var leaders: [(pid: Int32, stat: ProcStat, outputs: [String])] = []
+        var logsByPipe: [String: String] = [:]
         for pid in Self.processIDs() where pid != getpid() {
-            guard let stat = ProcStat.read(pid: pid), stat.session == pid, !stat.isExited,
-                  !known.contains(ProcessKey(pid: pid, startToken: stat.startTime)),
-                  let log = Self.outputFile(of: pid), log.hasPrefix(prefix) else { continue }
+            guard let stat = ProcStat.read(pid: pid), stat.session == pid, !stat.isExited else { continue }
+            let outputs = [1, 2].compactMap { Self.descriptorTarget(of: pid, fd: $0) }
+            if let input = Self.descriptorTarget(of: pid, fd: 0), input.hasPrefix("pipe:"),
+               let log = outputs.first, log.hasPrefix(prefix) {
+                logsByPipe[input] = log
+            } else {
+                leaders.append((pid, stat, outputs))
+            }
+        }
+        var found: [Instance] = []
+        for (pid, stat, outputs) in leaders where !known.contains(ProcessKey(pid: pid, startToken: stat.startTime)) {
+            guard let log = outputs.lazy.compactMap({ $0.hasPrefix(prefix) ? $0 : logsByPipe[$0] }).first else { continue }
             let parts = log.dropFirst(prefix.count).split(separator: "/")
             guard parts.count == 2, parts[1].hasSuffix(".log") else { continue }
             let release = String(parts[1].dropLast(".log".count))
@@ -34,13 +46,14 @@ extension ProcessRuntime {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
     }
 
-    /// Where the process's standard output (else its standard error) goes.
+    /// The file the process's standard output (else its standard error) is.
     static func outputFile(of pid: Int32) -> String? {
-        for fd in [1, 2] {
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
-               target.hasPrefix("/") { return target }
-        }
-        return nil
+        [1, 2].lazy.compactMap { descriptorTarget(of: pid, fd: $0) }.first { $0.hasPrefix("/") }
+    }
+
+    /// What a descriptor of the process is: a path, or `pipe:[inode]` for a pipe (proc(5)).
+    static func descriptorTarget(of pid: Int32, fd: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")
     }
 
     /// The `PORT` the runtime gave the process, from its initial environment.

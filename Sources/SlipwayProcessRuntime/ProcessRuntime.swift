@@ -8,9 +8,11 @@ import SlipwayPOSIX
 /// Runs releases as supervised local processes.
 ///
 /// Each instance is `/bin/sh -c "exec <run>"` in its release directory, leading its own session
-/// (so its own process group) on a free loopback port, with its output appended to
+/// (so its own process group) on a free loopback port. Its stdout and stderr are a pipe to its
+/// `OutputRelay`, a process of its own that redacts what it reads and appends it to
 /// `<logDirectory>/<service>/<releaseID>.log`. Processes outlive the daemon on purpose: after a
-/// restart, `isAlive` and `adopt` pick them up again so traffic resumes without a redeploy.
+/// restart, `isAlive` and `adopt` pick them up again so traffic resumes without a redeploy; a
+/// relay needs nobody, and ends when its instance's output does.
 ///
 /// `run()` is the supervision loop: it reaps this runtime's children and polls adopted instances,
 /// and reports every exit on `exits`. The daemon runs it for as long as it runs.
@@ -21,20 +23,33 @@ package actor ProcessRuntime: Runtime {
     let logDirectory: String
     let logger: Logger
     let pollInterval: Duration
+    /// What starts each instance's output relay, and the secrets it hides.
+    let relay: OutputRelay.Command
+    let redactor: Redactor
+    /// How long `logTail` waits for the relay of an instance that has exited to write its last
+    /// output (it ends when nothing holds the pipe; something the release left running may).
+    let relayDrainLimit: Duration = .milliseconds(500)
     /// How long `stop` waits for a process group after SIGKILL before giving up on it (only a
     /// process stuck in the kernel survives that long).
     let killGrace: Duration = .seconds(10)
 
     /// Instances whose exit this runtime reports, by pid.
     var watched: [pid_t: WatchedProcess] = [:]
+    /// The relays this runtime started and has not reaped yet: relay pid → its instance's pid.
+    var relays: [pid_t: pid_t] = [:]
 
-    package init(logDirectory: String, logger: Logger, pollInterval: Duration = .milliseconds(50)) {
+    /// `relay`: an executable with `slipway log-relay` (`OutputRelay.Command.thisExecutable` in the
+    /// daemon; the built `slipway` in tests, which run inside a test bundle).
+    package init(logDirectory: String, logger: Logger, relay: OutputRelay.Command, redactor: Redactor = Redactor(),
+                 pollInterval: Duration = .milliseconds(50)) {
         (exits, exitSink) = AsyncStream.makeStream(of: InstanceExit.self)
         // Instances record their log path and outlive the daemon; it must not depend on a cwd.
         self.logDirectory = logDirectory.hasPrefix("/")
             ? logDirectory
             : FileManager.default.currentDirectoryPath + "/" + logDirectory
         self.logger = logger
+        self.relay = relay
+        self.redactor = redactor
         self.pollInterval = pollInterval
     }
 
@@ -48,6 +63,7 @@ package actor ProcessRuntime: Runtime {
             for pid in Array(watched.keys) {
                 checkExit(pid: pid)
             }
+            reapRelays()
             do {
                 try await Task.sleep(for: pollInterval)
             } catch {
@@ -72,7 +88,8 @@ package actor ProcessRuntime: Runtime {
         logger.info("adopted instance", metadata: Self.metadata(instance))
     }
 
-    package nonisolated func logTail(_ instance: Instance, lines: Int) async -> String {
+    package func logTail(_ instance: Instance, lines: Int) async -> String {
+        await waitForRelay(of: instance)
         let path = instance.logFile
         return await BlockingIO.run { LogTail.read(path: path, lines: lines) }
     }

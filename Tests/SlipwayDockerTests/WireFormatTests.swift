@@ -42,6 +42,18 @@ import Testing
         #expect(lines == ["error: make failed: exit 2"])
     }
 
+    @Test func buildOutputMasksASecretTheEngineSendsInTwoMessages() {
+        func stream(_ text: String) -> ProgressMessage {
+            ProgressMessage(stream: text, status: nil, progress: nil, id: nil, error: nil, errorDetail: nil, aux: nil)
+        }
+        var output = BuildOutput(redactor: Redactor(secrets: ["CANARY-7k3q9x"]))
+        var lines = output.take(stream("Step 1/1 : RUN ./build\n"))
+        lines += output.take(stream("token CANARY-"))
+        lines += output.take(stream("7k3q9x\nends with CANARY-7k3q9x"))
+        lines += output.finish()
+        #expect(lines == ["Step 1/1 : RUN ./build", "token ******", "ends with ******"])
+    }
+
     @Test(arguments: [
         ("./app --port 8080", ["./app", "--port", "8080"]),
         ("  sh -c 'echo $PORT; exec app'  ", ["sh", "-c", "echo $PORT; exec app"]),

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayGit
+import SlipwayModel
 import Synchronization
 import Testing
 
@@ -19,6 +20,29 @@ import Testing
         let output = lines.all.withLock { $0 }
         #expect(output.contains { $0.hasSuffix(URL(fileURLWithPath: directory).lastPathComponent) })
         #expect(output.contains("url=http://127.0.0.1:1"))
+    }
+
+    /// The output is redacted as a stream before it is cut into lines: a secret split across two
+    /// writes, or across the 64 KiB pieces of a longer line, or at the end without a newline, is
+    /// masked whole, never left in two halves that no line-by-line redaction would find.
+    @Test func secretsAreMaskedBeforeTheOutputIsCutIntoLines() async throws {
+        let secret = "CANARY-7k3q9x"
+        let lines = Lines()
+        let script = """
+            printf 'split: CANARY-'; sleep 0.1; printf '7k3q9x\\n'
+            head -c 65527 /dev/zero | tr '\\0' y; printf '%s\\n' "$S"
+            printf 'last: %s' "$S"
+            """
+        let outcome = try await ShellStageRunner(redactor: Redactor(secrets: [secret])).run(
+            script, in: "/tmp", environment: ["S": secret], timeout: .seconds(10),
+            log: { line in lines.all.withLock { $0.append(line) } })
+        #expect(outcome.status == 0)
+        let output = lines.all.withLock { $0 }
+        #expect(output.first == "split: ******")
+        // Cut at 64 KiB, this line would have ended in "CANARY-7k" and its next piece begun with "3q9x".
+        #expect(output.dropFirst().first == String(repeating: "y", count: 65_527) + "******")
+        #expect(output.last == "last: ******")
+        #expect(!output.joined().contains("CANARY") && !output.joined().contains("3q9x"))
     }
 
     @Test func pastItsTimeoutTheWholeProcessGroupIsKilled() async throws {

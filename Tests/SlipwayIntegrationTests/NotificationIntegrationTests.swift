@@ -6,33 +6,10 @@ import Testing
 /// Notifications from the real daemon to a local receiver standing in for Slack and a webhook
 /// endpoint: they arrive for each event, the webhook's signature verifies, and no secret is in them.
 @Suite(.serialized) struct NotificationIntegrationTests {
-    struct Received: Decodable {
-        var path: String
-        var headers: [String: String]
-        var body: String
-        var raw: Data { Data(base64Encoded: body) ?? Data() }
-    }
-
     @Test func deploymentsNotifyWithSignedWebhooksAndNoSecrets() async throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-received-\(UUID().uuidString).jsonl").path
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/receiver.py").path
-        receiver.arguments = ["python3", script, log]
-        let portPipe = Pipe()
-        receiver.standardOutput = portPipe
-        // Not the test's own stderr: a receiver left behind must never hold the runner's output open.
-        receiver.standardError = FileHandle.nullDevice
-        try receiver.run()
-        defer {
-            // SIGKILL: the test process may ignore SIGTERM, and its children inherit that.
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: log)
-        }
-        let port = try await Task.detached {
-            String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }.value
+        let receiver = try await NotificationReceiver()
+        defer { receiver.stop() }
+        let port = receiver.port
 
         let secret = "whsec-0123456789abcdef-do-not-leak"
         let slackPath = "/slack/T000/B000/slack-path-secret"
@@ -58,8 +35,7 @@ import Testing
         let failed = try await cli.json(Deployment.self, "deploy", "web", "--ref", "v2")
         #expect(failed.exitCode == .deployFailed)
 
-        let received = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
-            .map { try JSONDecoder().decode(Received.self, from: Data($0.utf8)) }
+        let received = try receiver.received()
         let slack = received.filter { $0.path == slackPath }
         let hooks = received.filter { $0.path == "/hook" }
         // Slack hears every event (started, succeeded, started, failed); the webhook only failures.

@@ -22,7 +22,7 @@ struct UnrecordedTests {
                 ProcessRuntime.outputFile(of: other.pid) == "/dev/null"
             }
 
-            let restarted = ProcessRuntime(logDirectory: first.workspace.logDirectory, logger: .quiet)
+            let restarted = ProcessRuntime(logDirectory: first.workspace.logDirectory, logger: .quiet, relay: RuntimeHarness.relay)
             let found = await restarted.unrecorded(excluding: [recorded])
             #expect(found.map(\.pid) == [lost.pid])
             let stray = try #require(found.first)

@@ -172,6 +172,29 @@ import Testing
         }
     }
 
+    /// llhttp reads `chunked` followed by a tab as not chunked; an upstream that does would take the
+    /// chunk data for the next request. Refused before anything reaches the upstream.
+    @Test func aTabAfterChunkedGets400AndNeverReachesTheUpstream() async throws {
+        try await withUpstream({ _ in
+            .init(pieces: ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])
+        }) { _, client, upstream async throws in
+            let text = try await RawHTTP.exchange(port: client.port, """
+                POST / HTTP/1.1\r
+                Host: a\r
+                Transfer-Encoding: chunked\t\r
+                \r
+                0\r
+                \r
+                GET /admin HTTP/1.1\r
+                Host: a\r
+                \r
+
+                """)
+            #expect(text == "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+            #expect(upstream.requestsReceived == 0)
+        }
+    }
+
     @Test func refusalBehindPipelinedRequestsComesAfterTheirResponses() async throws {
         try await withUpstream({ _ in
             .init(pieces: ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])

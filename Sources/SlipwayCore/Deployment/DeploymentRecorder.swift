@@ -115,7 +115,8 @@ package final class DeploymentRecorder: Sendable {
                 try await store.appendLog(deployment: record.id, text: lines.joined(separator: "\n") + "\n")
             }
         } catch {
-            emit(DeploymentEvent(event: .log, deploymentID: record.id, line: "warning: could not record the deployment: \(error)"))
+            emit(DeploymentEvent(event: .log, deploymentID: record.id,
+                                 line: redactor.redact("warning: could not record the deployment: \(error)")))
         }
     }
 }

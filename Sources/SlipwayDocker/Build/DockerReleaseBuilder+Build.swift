@@ -32,7 +32,7 @@ extension DockerReleaseBuilder {
         log("docker build -f \(dockerfile) -t \(ImageNames.versionReference(release))\(docker.context.map { " " + $0 } ?? "") "
             + "(\(context.entries.count) entries in the context)")
 
-        var output = BuildOutput()
+        var output = BuildOutput(redactor: redactor)
         let started = ContinuousClock.now
         do {
             try await engine.streamMessages(request) { message, raw in
@@ -49,6 +49,7 @@ extension DockerReleaseBuilder {
             throw failure(at: output.step, "it did not finish within \(DurationText.format(service.buildTimeout)) "
                           + "(build_timeout)")
         }
+        for line in output.finish() { log(line) }
         if let reason = output.failure { throw failure(at: output.step, reason) }
 
         guard let image = try await engine.inspectImage(ImageNames.releaseReference(release)) else {

@@ -14,11 +14,14 @@ package struct DockerReleaseBuilder: ReleaseBuilder {
     let inner: any ReleaseBuilder
     let engine: DockerEngine
     let logger: Logger
+    /// Hides secrets in the build's output as it streams, before it is cut into lines.
+    let redactor: Redactor
 
-    package init(inner: any ReleaseBuilder, engine: DockerEngine, logger: Logger) {
+    package init(inner: any ReleaseBuilder, engine: DockerEngine, logger: Logger, redactor: Redactor = Redactor()) {
         self.inner = inner
         self.engine = engine
         self.logger = logger
+        self.redactor = redactor
     }
 
     package func export(service: ServiceConfig, ref: String, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {

@@ -15,7 +15,7 @@ extension Command {
     /// SIGKILL. Whatever it leaves running in its group is killed when it exits.
     ///
     /// With `lines`, stdout and stderr are merged in the order written and handed over line by
-    /// line; without, each is captured.
+    /// line, redacted; without, each is captured as is.
     func run(lines: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
         let output = try Self.makePipe()
         let errors = lines == nil ? try Self.makePipe() : nil
@@ -31,7 +31,8 @@ extension Command {
         close(output.write)
         if let errors { close(errors.write) }
 
-        var outputReader = PipeReader(fd: output.read, lines: lines, keptLines: Self.keptLines, captureLimit: Self.captureLimit)
+        var outputReader = PipeReader(fd: output.read, lines: lines, keptLines: Self.keptLines, captureLimit: Self.captureLimit,
+                                      redactor: redactor)
         var errorReader = errors.map { PipeReader(fd: $0.read, lines: nil, keptLines: 0, captureLimit: Self.captureLimit) }
         defer {
             outputReader.close()

@@ -8,6 +8,10 @@ struct Command: Sendable {
     var environment: [String: String]
     var directory: String
     var timeout: Duration
+    /// Hides secrets in the lines handed to `run(lines:)`, redacting the byte stream before it is cut
+    /// into lines: a secret split across reads, or across the pieces of a line too long to keep
+    /// whole, is still masked whole.
+    var redactor = Redactor()
 
     enum Termination: Equatable, Sendable {
         case exited(Int32)

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayModel
 import SlipwayPOSIX
 
 /// The read end of a child's output pipe, non-blocking: `drain` takes what is there and returns.
@@ -10,6 +11,8 @@ struct PipeReader {
     /// Receives the output line by line when set; otherwise it is captured.
     private let handler: (@Sendable (String) -> Void)?
     private var lines = LineSplitter()
+    /// Before `lines`: a secret is masked before any cut into lines or pieces can split it.
+    private var redaction: RedactingStream
     /// The last `keptLines` lines handed to `handler`, for an error message.
     private(set) var lastLines: [String] = []
     let keptLines: Int
@@ -17,8 +20,10 @@ struct PipeReader {
     private(set) var isAtEnd = false
     let captureLimit: Int
 
-    init(fd: Int32, lines handler: (@Sendable (String) -> Void)?, keptLines: Int, captureLimit: Int) {
+    init(fd: Int32, lines handler: (@Sendable (String) -> Void)?, keptLines: Int, captureLimit: Int,
+         redactor: Redactor = Redactor()) {
         self.fd = fd
+        self.redaction = RedactingStream(redactor)
         self.handler = handler
         self.keptLines = keptLines
         self.captureLimit = captureLimit
@@ -46,8 +51,10 @@ struct PipeReader {
         return total > 0
     }
 
-    /// Hands over a last line that had no newline.
+    /// Hands over what was held back: a last line that had no newline, the start of what might have
+    /// been a secret.
     mutating func finish() {
+        if handler != nil { hand(lines.append(redaction.finish())) }
         if let line = lines.finish() { hand([line]) }
     }
 
@@ -58,7 +65,7 @@ struct PipeReader {
 
     private mutating func deliver(_ bytes: ArraySlice<UInt8>) {
         if handler != nil {
-            hand(lines.append(bytes))
+            hand(lines.append(redaction.append(bytes)))
         } else if captured.count < captureLimit {
             captured += bytes.prefix(captureLimit - captured.count)
         }

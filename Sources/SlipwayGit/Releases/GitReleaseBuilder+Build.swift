@@ -8,7 +8,7 @@ extension GitReleaseBuilder {
                   log: @escaping @Sendable (String) -> Void) async throws -> Double {
         let command = Command(executable: "/bin/sh", arguments: ["-c", script],
                               environment: buildEnvironment(release: release, service: service),
-                              directory: directory, timeout: service.buildTimeout)
+                              directory: directory, timeout: service.buildTimeout, redactor: redactor)
         log("$ \(script)")
         let started = ContinuousClock.now
         let outcome: Command.Outcome

@@ -19,6 +19,7 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
         case conflictingContentLength
         case contentLengthWithTransferEncoding
         case unsupportedTransferEncoding
+        case tabInTransferEncoding
         case invalidChunkSize
         case invalidChunkFraming
         case switchingProtocols
@@ -49,6 +50,7 @@ struct FramingError: Error, Equatable, CustomStringConvertible {
         case .conflictingContentLength: "a second Content-Length (a differing one in a response)"
         case .contentLengthWithTransferEncoding: "both Content-Length and Transfer-Encoding"
         case .unsupportedTransferEncoding: "Transfer-Encoding other than a final chunked"
+        case .tabInTransferEncoding: "a tab in Transfer-Encoding"
         case .invalidChunkSize: "invalid chunk size"
         case .invalidChunkFraming: "invalid chunk framing"
         case .switchingProtocols: "101 Switching Protocols to a request without an upgrade"

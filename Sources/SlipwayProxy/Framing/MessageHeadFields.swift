@@ -1,7 +1,7 @@
 /// The header fields framing and forwarding read, found in one pass over a head's lines; the
 /// lines themselves stay where they are. Strict as llhttp without its lenient flags: no obs-fold,
 /// no control characters, token names, one Content-Length value (one line in a request),
-/// Transfer-Encoding only with a final `chunked` and never with Content-Length.
+/// Transfer-Encoding only with a final `chunked`, never with a tab, and never with Content-Length.
 struct MessageHeadFields {
     var contentLength: Int?
     var transferEncoding = false
@@ -40,7 +40,13 @@ struct MessageHeadFields {
             i += 2
             switch HeaderName.classify(bytes: name) {
             case .contentLength: try readContentLength(value, request: request)
-            case .transferEncoding: try readTransferEncoding(value)
+            case .transferEncoding:
+                // llhttp reads `chunked` followed by a tab as not chunked (a space is fine), so an
+                // upstream may frame such a request otherwise than we would; where else a tab stands
+                // in the list, parsers differ too. Nothing legitimate sends one: refused anywhere in
+                // the value, leading and trailing whitespace included.
+                if p[valueStart..<i].contains(HTTPSyntax.tab) { throw FramingError(.tabInTransferEncoding) }
+                try readTransferEncoding(value)
             case .connection: readConnection(value)
             case .host where request:
                 guard host == nil else { throw FramingError(.multipleHost) }

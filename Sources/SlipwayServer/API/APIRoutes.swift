@@ -8,6 +8,8 @@ import SlipwayModel
 struct APIRoutes: Sendable {
     let controller: DeploymentController
     let queue: DeploymentQueue
+    /// Hides secrets in the errors a deployment stream ends with (`refused`).
+    let redactor: Redactor
     /// The address the proxy is bound to (with its real port when the config says port 0).
     let proxyAddress: @Sendable () -> SocketAddressSpec?
 
@@ -25,7 +27,7 @@ struct APIRoutes: Sendable {
                     let record = try await controller.deploy(body, emit: emit)
                     emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
                 } catch {
-                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
                 }
             }
         }
@@ -36,7 +38,7 @@ struct APIRoutes: Sendable {
                     let record = try await controller.rollback(body, emit: emit)
                     emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
                 } catch {
-                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
                 }
             }
         }
@@ -51,14 +53,14 @@ struct APIRoutes: Sendable {
                     let summary = try await controller.run(body, emit: emit)
                     emit(DeploymentEvent(event: .summary, summary: summary))
                 } catch {
-                    emit(DeploymentEvent(event: .refused, error: apiError(error)))
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
                 }
             }
         }
         api.get("deployments") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
-            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 20
-            return try await json(controller.history(service: service, limit: max(1, min(limit, 1000))))
+            let limit = try request.count("limit", default: 20, maximum: 1000)
+            return try await json(controller.history(service: service, limit: limit))
         }
         api.get("deployments/:id") { _, context in
             try await json(controller.deployment(id: context.parameters.require("id")))
@@ -69,15 +71,15 @@ struct APIRoutes: Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         api.get("services/:name/output") { request, context in
-            let lines = request.uri.queryParameters["lines"].flatMap { Int(String($0)) } ?? 100
-            let text = try await controller.output(service: context.parameters.require("name"), lines: max(1, min(lines, 100_000)))
+            let lines = try request.count("lines", default: 100, maximum: 100_000)
+            let text = try await controller.output(service: context.parameters.require("name"), lines: lines)
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         api.get("audit") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
-            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100
-            return try await json(controller.auditTrail(service: service, limit: max(1, min(limit, 10_000))))
+            let limit = try request.count("limit", default: 100, maximum: 10_000)
+            return try await json(controller.auditTrail(service: service, limit: limit))
         }
     }
 

@@ -63,7 +63,8 @@ package final class Daemon: Sendable {
                                                     detail: "killed pid \(pid) (\(redactor.redact(command))): "
                                                         + "a build, check or smoke command the previous daemon left running when it died"))
         }
-        let processes = ProcessRuntime(logDirectory: state.logs, logger: logger)
+        // Each release's output goes through a relay of this very binary, which redacts it.
+        let processes = ProcessRuntime(logDirectory: state.logs, logger: logger, relay: .thisExecutable, redactor: redactor)
         let proxy = try await startProxy(store: store)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
         var engine: DockerEngine?
@@ -126,22 +127,26 @@ package final class Daemon: Sendable {
                      engine: DockerEngine?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
-                                    stageMarker: state.path)
+                                    stageMarker: state.path, redactor: redactor)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
         let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
-        let builder: any ReleaseBuilder = engine.map { DockerReleaseBuilder(inner: git, engine: $0, logger: logger) } ?? git
+        let builder: any ReleaseBuilder = engine.map {
+            DockerReleaseBuilder(inner: git, engine: $0, logger: logger, redactor: redactor)
+        } ?? git
         let controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger,
-                                runner: ShellStageRunner(stageMarker: state.path), migrator: DatabasePipelineMigrator(config: config, logger: logger),
+                                runner: ShellStageRunner(stageMarker: state.path, redactor: redactor),
+                                migrator: DatabasePipelineMigrator(config: config, logger: logger),
                                 notifier: ChannelNotifier(channels: config.notify, redactor: redactor), redactor: redactor,
                                 changes: GitChangeSource(repository: config.rootDirectory)))
         try await controller.recover()
 
         let queue = DeploymentQueue()
         let router = Router()
-        router.add(middleware: APIErrorMiddleware())
-        APIRoutes(controller: controller, queue: queue, proxyAddress: { [self] in self.proxyAddress.withLock { $0 } })
+        router.add(middleware: APIErrorMiddleware(redactor: redactor))
+        APIRoutes(controller: controller, queue: queue, redactor: redactor,
+                  proxyAddress: { [self] in self.proxyAddress.withLock { $0 } })
             .register(on: router)
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket

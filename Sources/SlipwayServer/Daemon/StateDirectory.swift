@@ -20,6 +20,13 @@ struct StateDirectory: Sendable {
             for directory in [releases, logs] {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+            // It sits in the repository beside slipway.yml and holds secrets.env, the state and the
+            // logs: a `git add -A` must not commit it (a committed secrets.env would also be
+            // exported into every release). Ignored from within, as Python's and Ruff's caches are.
+            let ignore = path + "/.gitignore"
+            if !FileManager.default.fileExists(atPath: ignore) {
+                try "# Written by slipway: nothing here belongs in git.\n*\n".write(toFile: ignore, atomically: true, encoding: .utf8)
+            }
         } catch {
             throw SlipwayError(.internalError, "cannot create the state directory \(path): \(error.localizedDescription)")
         }

@@ -50,4 +50,25 @@ import Testing
             #expect(cli.stderr.contains("web has no active release"), "\(cli.stderr)")
         }
     }
+
+    /// A number in the query that is not one is refused, never read as the default (docs/API.md).
+    @Test func aQueryNumberThatIsNotAPositiveWholeNumberIsA400() async throws {
+        try await withDaemon { _, api in
+            let refused = [
+                ("/v1/deployments?limit=abc", "limit"), ("/v1/deployments?limit=", "limit"), ("/v1/deployments?limit=0", "limit"),
+                ("/v1/deployments?limit=2.5", "limit"), ("/v1/audit?limit=abc", "limit"), ("/v1/audit?limit=-3", "limit"),
+                ("/v1/services/web/output?lines=abc", "lines"), ("/v1/services/web/output?lines=0", "lines"),
+            ]
+            for (uri, name) in refused {
+                let answer = try await api.get(uri)
+                #expect(answer.status == 400, "\(uri): \(answer.status) \(answer.body)")
+                #expect(answer.error?.code == .badRequest, "\(uri): \(answer.body)")
+                #expect(answer.error?.message.contains("`\(name)`") == true, "\(uri): \(answer.body)")
+                #expect(answer.error?.exitCode == .refused, "\(uri): \(answer.body)")
+            }
+            // Above the maximum is the maximum, as documented ("at most").
+            #expect(try await api.get("/v1/deployments?limit=5000").status == 200)
+            #expect(try await api.get("/v1/audit?limit=20").status == 200)
+        }
+    }
 }

@@ -14,13 +14,17 @@ final class DaemonProcess: Sendable {
         self.output = output
     }
 
-    /// Starts the daemon and waits for its "proxy on http://…" line.
-    /// `executable`: another copy of the binary (an upgrade), by default the one built.
-    static func start(_ repository: TestRepository, executable: String = Binaries.slipway) async throws -> DaemonProcess {
+    /// Starts the daemon and waits for its "proxy on http://…" line. `executable`: another copy of
+    /// the binary (an upgrade), by default the one built; `environment` is added to the test's own.
+    static func start(_ repository: TestRepository, executable: String = Binaries.slipway,
+                      environment: [String: String] = [:], logLevel: String = "warning") async throws -> DaemonProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--config", repository.configFile, "--log-level", "warning"]
+        process.arguments = ["serve", "--config", repository.configFile, "--log-level", logLevel]
         process.currentDirectoryURL = URL(fileURLWithPath: repository.root)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -11,12 +11,17 @@ struct RuntimeHarness: Sendable {
     let workspace: ReleaseWorkspace
     let exits: ExitRecorder
 
-    static func run(pollInterval: Duration = .milliseconds(20),
+    /// The built `slipway` (a dependency of this test target) relays the instances' output: the
+    /// test bundle itself has no `log-relay`.
+    static let relay = OutputRelay.Command(executable: BuiltProducts.path("slipway"))
+
+    static func run(pollInterval: Duration = .milliseconds(20), redactor: Redactor = Redactor(),
                     _ body: @Sendable (RuntimeHarness) async throws -> Void) async throws {
         let workspace = try ReleaseWorkspace()
         defer { workspace.remove() }
         let harness = RuntimeHarness(
-            runtime: ProcessRuntime(logDirectory: workspace.logDirectory, logger: .quiet, pollInterval: pollInterval),
+            runtime: ProcessRuntime(logDirectory: workspace.logDirectory, logger: .quiet, relay: relay, redactor: redactor,
+                                    pollInterval: pollInterval),
             workspace: workspace, exits: ExitRecorder())
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await harness.runtime.run() }

@@ -106,6 +106,13 @@ func frameRequests(_ reads: [String]) throws -> FramedRequests {
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", .unsupportedTransferEncoding),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n", .unsupportedTransferEncoding),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: \"chunked\"\r\n\r\n", .unsupportedTransferEncoding),
+        // A tab after the final `chunked`, which llhttp reads as not chunked (so an upstream may too),
+        // or anywhere in the value, where parsers differ.
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n", .tabInTransferEncoding),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked \t \r\n\r\n0\r\n\r\n", .tabInTransferEncoding),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\t\r\n\r\n0\r\n\r\n", .tabInTransferEncoding),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip,\tchunked\r\n\r\n0\r\n\r\n", .tabInTransferEncoding),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\tchunked\r\n\r\n0\r\n\r\n", .tabInTransferEncoding),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncodingInHTTP10),
         ("POST / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n", .invalidHeaderName),
         ("POST / HTTP/1.1\r\nContent-Length : 5\r\n\r\n", .invalidHeaderName),

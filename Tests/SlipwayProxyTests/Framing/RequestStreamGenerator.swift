@@ -150,6 +150,7 @@ struct RequestStreamGenerator {
                 "Chunked", "CHUNKED", "chunked, chunked", "gzip, chunked", "chunked, gzip", "identity", "identity, chunked",
                 " chunked", "chunked ", "\tchunked", "xchunked", "chunkedx", "chunked;q=1", ",chunked", "chunked,",
                 "\"chunked\"", "", "chunk ed", "gzip,chunked", "chunked,,", "chunked\u{0}",
+                "chunked\t", "chunked \t", "gzip, chunked\t", "gzip,\tchunked",
             ])
             : "chunked"
         var headers = ["\(name): \(value)"]
