@@ -58,7 +58,14 @@ extension ProcessRuntime {
 
     /// The `PORT` the runtime gave the process, from its initial environment.
     static func environmentPort(of pid: Int32) -> Int? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+        // A process in the middle of an `execve` (a release's `sh -c` exec'ing its command) reads
+        // as an empty environment for an instant; a live process never has one otherwise.
+        var read = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
+        for _ in 0..<20 where read?.isEmpty == true {
+            usleep(5_000)
+            read = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
+        }
+        guard let data = read else { return nil }
         for entry in data.split(separator: 0) where entry.starts(with: Array("PORT=".utf8)) {
             return Int(String(decoding: entry.dropFirst(5), as: UTF8.self))
         }

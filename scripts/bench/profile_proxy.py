@@ -6,7 +6,8 @@ virtualized CPUs expose no hardware counters; `perf stat -e instructions true` s
     profile_proxy.py [--seconds 10] [--connections 10] [--path /100b] [--close] [--top 40]
 
 Same setup as proxy_vs_nginx.py: the real daemon in front of a static nginx upstream. perf attaches
-to the daemon's pid only; the data file is kept for `perf report -i`.
+to the proxy process's pid only (`.slipway/proxy.json`; the daemon's with a build from before issue
+13); the data file is kept for `perf report -i`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{proxy_port}{args.path}"
         b.wrk(url, args.connections, 2, script, close=args.close)  # warm-up
         data = root / "perf.data"
-        perf = ["perf", "record", "-e", "cpu-clock", "-F", "1999", "-p", str(daemon.pid), "-o", str(data)]
+        perf = ["perf", "record", "-e", "cpu-clock", "-F", "1999", "-p", str(b.proxy_pid(repo) or daemon.pid), "-o", str(data)]
         if args.call_graph:
             perf += ["--call-graph", args.call_graph]
         recorder = subprocess.Popen(perf + ["--", "sleep", str(args.seconds)], stdout=subprocess.DEVNULL,
