@@ -3,24 +3,49 @@ import NIOCore
 import NIOPosix
 import SlipwayModel
 
-// The listening sockets and the channels accepting on them. The proxy owns the descriptors (bound
-// here, or received from the proxy process it replaces) and gives NIO duplicates, so accepting can
-// pause while a successor takes them over and resume if the successor fails: two processes never
-// accept on one socket at the same time (NIO asserts that a readable listener yields a connection,
-// which another process may have taken first).
+// The listening sockets (one per event loop, `ListeningSocket`) and the channels accepting on them.
+// The proxy owns the descriptors (bound here, or received from the proxy process it replaces) and
+// gives NIO duplicates, so accepting can pause while a successor takes them over and resume if the
+// successor fails: two processes never accept on one socket at the same time (NIO asserts that a
+// readable listener yields a connection, which another process may have taken first). Within the
+// process, too, each socket has one channel accepting on it.
 extension ReverseProxy {
     /// The listening sockets' descriptors while the proxy runs: what a successor receives.
     package func listeningDescriptors() -> [CInt] {
         listeners.withLock { $0 }
     }
 
-    /// Binds `listen` (or takes the inherited sockets) and starts accepting. Returns the address.
+    /// Binds `listen` with one socket per event loop (or takes the inherited sockets) and starts
+    /// accepting. Returns the address.
     func startListening() async throws -> SocketAddressSpec {
-        let descriptors = try inherited.isEmpty ? [ListeningSocket.bind(listen)] : inherited
+        let count = eventLoops.count
+        let descriptors = try inherited.isEmpty ? ListeningSocket.bind(listen, count: count) : adoptInherited(count: count)
         listeners.withLock { $0 = descriptors }
-        try await resumeAccepting()
+        do {
+            try await resumeAccepting()
+        } catch {
+            for fd in listeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
+            throw error
+        }
         let first = acceptors.withLock { $0.first }
         return Self.spec(of: first?.localAddress) ?? listen
+    }
+
+    /// The inherited sockets, and for the loops they leave without one, new `SO_REUSEPORT` sockets
+    /// beside them (a successor with more loops than its predecessor). They are this proxy's from
+    /// here on: on failure they are closed.
+    private func adoptInherited(count: Int) throws -> [CInt] {
+        var descriptors = inherited
+        do {
+            for fd in inherited { try ListeningSocket.check(inherited: fd) }
+            while descriptors.count < count {
+                descriptors.append(try ListeningSocket.bind(beside: inherited[0]))
+            }
+        } catch {
+            for fd in descriptors { close(fd) }
+            throw error
+        }
+        return descriptors
     }
 
     /// Stops accepting, keeping the listening sockets open: connections wait in their listen
@@ -43,12 +68,20 @@ extension ReverseProxy {
         try? await closeAcceptors()?.get()
     }
 
-    /// Accepts again on the listening sockets after `pauseAccepting` (a hand-off that failed).
+    /// Accepts again on the listening sockets after `pauseAccepting` (a hand-off that failed). Each
+    /// socket is accepted on by one loop, which serves what it accepts; with more sockets than
+    /// loops (handed over by a proxy with more), a loop takes several.
     package func resumeAccepting() async throws {
         guard acceptors.withLock({ $0.isEmpty }) else { return }
+        let loops = eventLoops
         var channels: [Channel] = []
-        for fd in listeners.withLock({ $0 }) {
-            channels.append(try await accept(on: fd))
+        do {
+            for (index, fd) in listeners.withLock({ $0 }).enumerated() {
+                channels.append(try await accept(on: fd, loop: loops[index % loops.count]))
+            }
+        } catch {
+            for channel in channels { channel.close(promise: nil) }
+            throw error
         }
         acceptors.withLock { $0 = channels }
     }
@@ -84,30 +117,35 @@ extension ReverseProxy {
         waiter?.resume()
     }
 
-    private func accept(on listener: CInt) async throws -> Channel {
-        let loops = self.loops
+    /// A channel that accepts on `listener` from `loop` and serves each connection there: no
+    /// connection is handed to another thread, and the initializer holds `loop`'s state directly.
+    private func accept(on listener: CInt, loop: EventLoop) async throws -> Channel {
+        let box = loops[ObjectIdentifier(loop)]!
         let logger = self.logger
         let waterMark = settings.writeBufferWaterMark
         // TCP_NODELAY is set on the listening socket (ListeningSocket) and accepted sockets inherit
         // it. The write buffer's water mark is set in the initializer, synchronously:
         // `childChannelOption` chains a future per option per connection.
-        return try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: loop)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let loop = loops[ObjectIdentifier(channel.eventLoop)]?.value else {
-                        throw SlipwayError(.internalError, "a connection arrived on an event loop outside the proxy's group")
-                    }
+                    let state = box.value
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
                     // One handler: it frames requests and writes responses as bytes itself, and
                     // does pipelining, quiescing and the 400 for a request it can't frame.
-                    let handler = ProxyRequestHandler(loop: loop, logger: logger)
+                    let handler = ProxyRequestHandler(loop: state, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(handler)
-                    loop.clients.opened(channel, handler: handler)
+                    state.clients.opened(channel, handler: handler)
                 }
             }
             .withBoundSocket(ListeningSocket.duplicate(listener))
             .get()
+        ListeningSocket.restoreBacklog(listener)
+        return channel
     }
+
+    /// The group's loops, in the group's order.
+    var eventLoops: [EventLoop] { Array(group.makeIterator()) }
 
     static func spec(of address: SocketAddress?) -> SocketAddressSpec? {
         guard let address, let host = address.ipAddress, let port = address.port else { return nil }

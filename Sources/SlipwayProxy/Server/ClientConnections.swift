@@ -15,6 +15,8 @@ final class ClientConnections {
     private var quiescing = false
     private var lingering = false
     private var waiters: [EventLoopPromise<Void>] = []
+    /// Connections this loop has accepted since the proxy started.
+    private(set) var accepted = 0
 
     init(eventLoop: EventLoop) {
         self.eventLoop = eventLoop
@@ -22,6 +24,7 @@ final class ClientConnections {
 
     /// A new connection; asked at once to close when idle if a shutdown has begun.
     func opened(_ channel: Channel, handler: ProxyRequestHandler) {
+        accepted += 1
         channels[ObjectIdentifier(channel)] = channel
         handlers[ObjectIdentifier(channel)] = handler
         if quiescing { Self.quiesce(channel, lingering: lingering) }
