@@ -27,6 +27,26 @@ import Testing
         return try #require(status.flatMap { SocketAddressSpec(parsing: $0.listen) }?.port)
     }
 
+    /// A proxy host on a fresh state directory, serving `web` from a fresh backend `v1`: what most
+    /// tests start from. The caller stops the backend.
+    struct Routed {
+        let directory: TemporaryDirectory
+        let files: ProxyFiles
+        let backend: TestBackend
+        let running: Task<Void, Error>
+        let port: Int
+    }
+
+    func startRoutedHost() async throws -> Routed {
+        let directory = try TemporaryDirectory(prefix: "slipway-proxy-host")
+        let files = ProxyFiles(stateDirectory: directory.path)
+        let backend = try await TestBackend.start(name: "v1")
+        let running = Task { try await host(files).run() }
+        let port = try await servingPort(files)
+        try await route(files, to: backend)
+        return Routed(directory: directory, files: files, backend: backend, running: running, port: port)
+    }
+
     func route(_ files: ProxyFiles, to backend: TestBackend) async throws {
         let client = ProxyControlClient(files: files)
         _ = try await client.send(ProxyControlRequest(.configure, service: web, route: ProxyRoute(service: web, route: RouteConfig(path: "/"), upstream: nil)))
@@ -35,14 +55,10 @@ import Testing
     }
 
     @Test func everyChangeIsPersistedAndARestartedProxyServesTheSameRoutes() async throws {
-        let directory = try TemporaryDirectory(prefix: "slipway-proxy-host")
-        let files = ProxyFiles(stateDirectory: directory.path)
-        let backend = try await TestBackend.start(name: "v1")
+        let routed = try await startRoutedHost()
+        defer { withExtendedLifetime(routed) {} }  // its directory is the proxy's state directory
+        let (files, backend, first, port) = (routed.files, routed.backend, routed.running, routed.port)
         defer { Task { await backend.stop() } }
-
-        let first = Task { try await host(files).run() }
-        let port = try await servingPort(files)
-        try await route(files, to: backend)
         let client = ProxyClient(port: port)
         defer { Task { try? await client.http.shutdown() } }
         #expect(try await client.get("/").body == "v1")
@@ -66,13 +82,10 @@ import Testing
     }
 
     @Test func aSuccessorTakesTheListeningSocketAndTheRoutesAndThePredecessorExits() async throws {
-        let directory = try TemporaryDirectory(prefix: "slipway-proxy-host")
-        let files = ProxyFiles(stateDirectory: directory.path)
-        let backend = try await TestBackend.start(name: "v1")
+        let routed = try await startRoutedHost()
+        defer { withExtendedLifetime(routed) {} }  // its directory is the proxy's state directory
+        let (files, backend, first, port) = (routed.files, routed.backend, routed.running, routed.port)
         defer { Task { await backend.stop() } }
-        let first = Task { try await host(files).run() }
-        let port = try await servingPort(files)
-        try await route(files, to: backend)
         // A connection opened before the hand-off is served by the predecessor and then closed.
         let client = ProxyClient(port: port)
         #expect(try await client.get("/").body == "v1")
@@ -93,13 +106,10 @@ import Testing
     }
 
     @Test func aHandOffToNobodyLeavesTheProxyServingAndTakingChanges() async throws {
-        let directory = try TemporaryDirectory(prefix: "slipway-proxy-host")
-        let files = ProxyFiles(stateDirectory: directory.path)
-        let backend = try await TestBackend.start(name: "v1")
-        defer { Task { await backend.stop() } }
-        let running = Task { try await host(files).run() }
-        let port = try await servingPort(files)
-        try await route(files, to: backend)
+        let routed = try await startRoutedHost()
+        defer { withExtendedLifetime(routed) {} }  // its directory is the proxy's state directory
+        let (directory, files, running, port) = (routed.directory, routed.files, routed.running, routed.port)
+        defer { Task { await routed.backend.stop() } }
 
         let control = ProxyControlClient(files: files)
         await #expect(throws: SlipwayError.self) {

@@ -651,3 +651,14 @@ def proxy_pid(repository: Path) -> int | None:
         return json.loads((repository / ".slipway" / "proxy.json").read_text())["pid"]
     except (OSError, ValueError, KeyError):
         return None
+
+
+def deploy_then_stop_loads(repository: Path, load, wrk, records: Path, stop_load) -> tuple[list[int], list, dict | None]:
+    """After the disturbance: deploys v1 then v0 (they must still work), stops both loads, and
+    returns the deploys' exit codes, loadgen's records and wrk's result."""
+    deploys = [run_timed(repository, ["deploy", "web", "--ref", ref]).returncode for ref in ("v1", "v0")]
+    time.sleep(1)
+    stop_load(load)
+    wrk_result = stop_close_wrk(wrk) if wrk else None
+    from loadgen import read_records
+    return deploys, read_records(records), wrk_result

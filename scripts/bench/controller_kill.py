@@ -15,7 +15,6 @@ proxy process ids seen (one: it was never restarted), and how long each daemon t
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import signal
 import subprocess
@@ -26,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
 from cutover import example_repository, start_load, stop_load  # noqa: E402
-from loadgen import read_records  # noqa: E402
 
 
 def main() -> None:
@@ -88,15 +86,8 @@ def main() -> None:
             daemon = b.Daemon(repo, root / f"daemon-{kills}.log").start()
             back.append((time.monotonic() - started) * 1000)
             pids.add(b.proxy_pid(repo))
-        deploys = [b.run_timed(repo, ["deploy", "web", "--ref", ref]).returncode for ref in ("v1", "v0")]
-        time.sleep(1)
-        stop_load(load)
-        load = None
-        wrk_result = None
-        if wrk:
-            wrk_result = b.stop_close_wrk(wrk)
-            wrk = None
-        rows = read_records(root / "records.tsv")
+        deploys, rows, wrk_result = b.deploy_then_stop_loads(repo, load, wrk, root / "records.tsv", stop_load)
+        load = wrk = None
         print()
         print(f"## The controller killed every {args.every:g} s for {args.seconds:g} s under load")
         print()

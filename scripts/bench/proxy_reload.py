@@ -13,9 +13,6 @@ the proxy processes seen, and how long each reload command took.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
 from cutover import example_repository, start_load, stop_load  # noqa: E402
-from loadgen import read_records  # noqa: E402
 
 
 def main() -> None:
@@ -60,15 +56,8 @@ def main() -> None:
             daemon.cli("proxy", "reload")
             took.append((time.monotonic() - started) * 1000)
             pids.add(b.proxy_pid(repo))
-        deploys = [b.run_timed(repo, ["deploy", "web", "--ref", ref]).returncode for ref in ("v1", "v0")]
-        time.sleep(1)
-        stop_load(load)
-        load = None
-        wrk_result = None
-        if wrk:
-            wrk_result = b.stop_close_wrk(wrk)
-            wrk = None
-        rows = read_records(root / "records.tsv")
+        deploys, rows, wrk_result = b.deploy_then_stop_loads(repo, load, wrk, root / "records.tsv", stop_load)
+        load = wrk = None
         print()
         print(f"## `slipway proxy reload` {args.reloads} times, {args.every:g} s apart, under load")
         print()
