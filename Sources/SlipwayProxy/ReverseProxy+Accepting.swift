@@ -32,15 +32,13 @@ extension ReverseProxy {
     }
 
     /// The inherited sockets, and for the loops they leave without one, new `SO_REUSEPORT` sockets
-    /// beside them (a successor with more loops than its predecessor). A socket without
-    /// `SO_REUSEPORT` (from a build that listened on one socket) can have none beside it: then the
-    /// loops share what it accepts (`resumeAccepting`). They are this proxy's from here on: on
-    /// failure they are closed.
+    /// beside them (a successor with more loops than its predecessor). They are this proxy's from
+    /// here on: on failure they are closed.
     private func adoptInherited(count: Int) throws -> [CInt] {
         var descriptors = inherited
         do {
             for fd in inherited { try ListeningSocket.check(inherited: fd) }
-            while descriptors.count < count && ListeningSocket.reusesPort(inherited[0]) {
+            while descriptors.count < count {
                 descriptors.append(try ListeningSocket.bind(beside: inherited[0]))
             }
         } catch {
@@ -53,9 +51,9 @@ extension ReverseProxy {
     /// Stops accepting, keeping the listening sockets open: connections wait in their listen
     /// queues, refused by no one, until this process or a successor accepts again.
     ///
-    /// NIO sets a connection up in the same loop task that accepted it, but on another loop when
-    /// connections are spread (`resumeAccepting`); a connection whose set-up returns to a closed
-    /// listener is closed (AcceptHandler), which its client sees as a reset. So accepting stops first (`autoRead` off), every loop finishes what it was
+    /// NIO accepts on the listener's loop and sets the connection up on another; a connection
+    /// whose set-up returns to a closed listener is closed (AcceptHandler), which its client sees
+    /// as a reset. So accepting stops first (`autoRead` off), every loop finishes what it was
     /// doing, and only then are the channels closed.
     package func pauseAccepting() async {
         let channels = acceptors.withLock { $0 }
@@ -72,17 +70,14 @@ extension ReverseProxy {
 
     /// Accepts again on the listening sockets after `pauseAccepting` (a hand-off that failed). Each
     /// socket is accepted on by one loop, which serves what it accepts; with more sockets than
-    /// loops (handed over by a proxy with more), a loop takes several. With fewer (an inherited
-    /// socket without `SO_REUSEPORT`), the connections are spread over all loops, as NIO does.
+    /// loops (handed over by a proxy with more), a loop takes several.
     package func resumeAccepting() async throws {
         guard acceptors.withLock({ $0.isEmpty }) else { return }
         let loops = eventLoops
-        let descriptors = listeners.withLock { $0 }
-        let spreading = descriptors.count < loops.count
         var channels: [Channel] = []
         do {
-            for (index, fd) in descriptors.enumerated() {
-                channels.append(try await accept(on: fd, loop: loops[index % loops.count], spreading: spreading))
+            for (index, fd) in listeners.withLock({ $0 }).enumerated() {
+                channels.append(try await accept(on: fd, loop: loops[index % loops.count]))
             }
         } catch {
             for channel in channels { channel.close(promise: nil) }
@@ -124,19 +119,17 @@ extension ReverseProxy {
 
     /// A channel that accepts on `listener` from `loop` and serves each connection there: no
     /// connection is handed to another thread, and the initializer holds `loop`'s state directly.
-    /// `spreading`: each connection goes to the group's next loop instead.
-    private func accept(on listener: CInt, loop: EventLoop, spreading: Bool) async throws -> Channel {
-        let loops = self.loops
-        let own = loops[ObjectIdentifier(loop)]!
+    private func accept(on listener: CInt, loop: EventLoop) async throws -> Channel {
+        let box = loops[ObjectIdentifier(loop)]!
         let logger = self.logger
         let waterMark = settings.writeBufferWaterMark
         // TCP_NODELAY is set on the listening socket (ListeningSocket) and accepted sockets inherit
         // it. The write buffer's water mark is set in the initializer, synchronously:
         // `childChannelOption` chains a future per option per connection.
-        let channel = try await ServerBootstrap(group: loop, childGroup: spreading ? group : loop)
+        let channel = try await ServerBootstrap(group: loop)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let state = (spreading ? loops[ObjectIdentifier(channel.eventLoop)]! : own).value
+                    let state = box.value
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
                     // One handler: it frames requests and writes responses as bytes itself, and
                     // does pipelining, quiescing and the 400 for a request it can't frame.

@@ -63,23 +63,6 @@ import Testing
         try await secondGroup.shutdownGracefully()
     }
 
-    /// A build before this one listened on one socket without SO_REUSEPORT, so nothing can bind
-    /// beside the socket it hands over: the successor's loops share what that socket accepts.
-    @Test(.timeLimit(.minutes(1)))
-    func successorOfASingleSocketProxySpreadsItsConnectionsOverItsLoops() async throws {
-        let listener = try plainListener()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        try await withRunningProxy(on: group, routingTo: "web", inheriting: [listener]) { proxy, port, _ in
-            #expect(proxy.listeningDescriptors() == [listener])
-            try await expectEveryRequestServed(port: port, connections: 16, by: "web")
-            let accepted = try await proxy.acceptedPerLoop()
-            #expect(accepted.reduce(0, +) == 16)
-            // NIO hands accepted connections to the group's loops in turn.
-            #expect(accepted.allSatisfy { $0 > 0 }, "accepted per loop: \(accepted)")
-        }
-        try await group.shutdownGracefully()
-    }
-
     /// SO_REUSEPORT lets any socket of the same user bind beside the proxy's; the proxy's own
     /// probe makes a second proxy on the same address fail instead of taking a share of its
     /// connections.
@@ -161,19 +144,6 @@ private func expectEveryRequestServed(port: Int, connections: Int, by backend: S
     #expect(answers.count == connections)
     let served = answers.filter { $0.hasPrefix("HTTP/1.1 200 OK\r\n") && $0.hasSuffix("\r\n\r\n\(backend)") }
     #expect(served.count == connections, "first answer not from \(backend): \(answers.first { !$0.hasSuffix(backend) } ?? "")")
-}
-
-/// A socket listening on 127.0.0.1 with a port of the kernel's choice, without SO_REUSEPORT.
-private func plainListener() throws -> CInt {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard fd >= 0, bound == 0, listen(fd, 128) == 0 else { throw IOError(errnoCode: errno, reason: "plain listener") }
-    return fd
 }
 
 private func hasReusePort(_ descriptor: CInt) -> Bool {

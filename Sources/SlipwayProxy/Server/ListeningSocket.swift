@@ -67,13 +67,6 @@ enum ListeningSocket {
         }
     }
 
-    /// Whether `fd` has `SO_REUSEPORT`: sockets can bind beside it.
-    static func reusesPort(_ fd: CInt) -> Bool {
-        var value: CInt = 0
-        var size = socklen_t(MemoryLayout<CInt>.size)
-        return getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &value, &size) == 0 && value != 0
-    }
-
     /// A copy of `fd` for NIO to own.
     static func duplicate(_ fd: CInt) throws -> CInt {
         let copy = fcntl(fd, F_DUPFD_CLOEXEC, 3)
