@@ -86,6 +86,42 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def wait_until_listening(process: subprocess.Popen, port: int, timeout: float = 20.0) -> None:
+    """Until `process` itself listens on 127.0.0.1:`port`. Something else answering there (a port
+    picked free and then taken) would otherwise be measured in its place; then `process` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"pid {process.pid} exited ({process.returncode}) instead of listening on {port}")
+        if listening_inode(port) in socket_inodes([process.pid] + children_of(process.pid)):
+            return
+        time.sleep(0.01)
+    raise RuntimeError(f"pid {process.pid} does not listen on 127.0.0.1:{port} after {timeout}s")
+
+
+def listening_inode(port: int) -> str | None:
+    """The inode of the socket listening on 127.0.0.1:`port` (/proc/net/tcp, state 0A)."""
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":
+                return fields[9]
+    return None
+
+
+def socket_inodes(pids: list[int]) -> set[str]:
+    inodes = set()
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[len("socket:["):-1])
+        except OSError:
+            continue
+    return inodes
+
+
 def http_get(port: int, path: str, timeout: float = 2.0) -> tuple[int, dict[str, str], bytes]:
     """One GET on a fresh connection; (status, lowercased headers, body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
@@ -385,7 +421,7 @@ http {{
         self.process = subprocess.Popen([NGINX, "-p", str(self.directory) + "/", "-c", str(self.config),
                                          "-g", "daemon off;", "-e", str(self.directory / "logs" / "error.log")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(port)
+        wait_until_listening(self.process, port)
         return self
 
     @property
@@ -448,7 +484,7 @@ backend upstream
         binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
         self.process = subprocess.Popen([binary, "-db", "-f", str(self.config)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
+        wait_until_listening(self.process, self.port)
         return self
 
     @property

@@ -75,7 +75,7 @@ def main() -> None:
     b.raise_fd_limit()
     root = b.temp_root("slipway-bench-proxy-")
     b.log(f"working in {root}")
-    proxy_port, nginx_port, haproxy_port = b.free_port(), b.free_port(), b.free_port()
+    proxy_port = b.free_port()
     repo = root / "repo"
     b.static_upstream_repository(repo, proxy_port)
     daemon = b.Daemon(repo, root / "daemon.log")
@@ -87,6 +87,8 @@ def main() -> None:
         record = daemon.deploy_json("static", "v1")
         upstream = record["instance"]["port"]
         b.log(f"upstream nginx on {upstream}, Slipway's proxy on {proxy_port}")
+        # Picked once the upstream listens: a port picked before could be the one it then took.
+        nginx_port, haproxy_port = b.free_port(), b.free_port()
         nginx = b.Nginx(root / "nginx-proxy", NGINX_PROXY.format(upstream=upstream, port=nginx_port),
                         workers=args.nginx_workers).start(nginx_port)
         systems = {"direct": upstream, "nginx": nginx_port, "slipway": proxy_port}
