@@ -2,9 +2,16 @@
 package struct ProjectConfig: Sendable, Equatable {
     /// Absolute path of the file this was loaded from.
     package var file: String
+    /// The default environment's proxy (`proxy:`); with `environments:`, the defaults each
+    /// environment's own `proxy:` starts from.
     package var proxy: ProxyConfig
-    /// Services in the order the file declares them.
+    /// Every service in every environment, each with the settings it has there (`environment`
+    /// set, overlays applied): environments in the order the file declares them, and within each,
+    /// services in the order of `services:`. Without `environments:`, each service once, in `default`.
     package var services: [ServiceConfig]
+    /// The environments in the order the file declares them; without `environments:`, one: `default`
+    /// with the top-level proxy.
+    package var environments: [EnvironmentConfig]
     /// `databases:` in the order the file declares them.
     package var databases: [DatabaseConfig]
     /// `notify:` in the order the file declares them.
@@ -14,10 +21,11 @@ package struct ProjectConfig: Sendable, Equatable {
     package var secrets: [String]
 
     package init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = [],
-                notify: [NotifyChannel] = [], secrets: [String] = []) {
+                notify: [NotifyChannel] = [], secrets: [String] = [], environments: [EnvironmentConfig]? = nil) {
         self.file = file
         self.proxy = proxy
         self.services = services
+        self.environments = environments ?? [EnvironmentConfig(name: ServiceKey.defaultEnvironment, proxy: proxy)]
         self.databases = databases
         self.notify = notify
         self.secrets = secrets
@@ -27,8 +35,28 @@ package struct ProjectConfig: Sendable, Equatable {
         databases.first { $0.name == name }
     }
 
+    /// The service in the first environment that has it (the only one without `environments:`).
     package func service(named name: String) -> ServiceConfig? {
         services.first { $0.name == name }
+    }
+
+    /// The service as configured in its environment.
+    package func service(_ key: ServiceKey) -> ServiceConfig? {
+        services.first { $0.key == key }
+    }
+
+    package func environment(named name: String) -> EnvironmentConfig? {
+        environments.first { $0.name == name }
+    }
+
+    /// The services of one environment, in the file's order.
+    package func services(in environment: String) -> [ServiceConfig] {
+        services.filter { $0.environment == environment }
+    }
+
+    /// Whether the file declares `environments:` (else everything lives in `default`).
+    package var declaresEnvironments: Bool {
+        !(environments.count == 1 && environments[0].isDefault)
     }
 
     /// The directory holding `slipway.yml`: the git repository releases are exported from.
