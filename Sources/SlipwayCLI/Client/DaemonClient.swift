@@ -48,10 +48,19 @@ struct DaemonClient {
     }
 
     /// `/v1/deployments?limit=20&service=web`: a listing's path, the service percent-encoded.
-    static func listing(_ path: String, service: String?, limit: Int) -> String {
+    static func listing(_ path: String, service: String?, environment: String? = nil, limit: Int) -> String {
         var query = "\(path)?limit=\(limit)"
-        if let service { query += "&service=\(service.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? service)" }
-        return query
+        if let service { query += "&service=\(escaped(service))" }
+        return query + environmentQuery(environment)
+    }
+
+    /// `&environment=NAME`, or nothing.
+    static func environmentQuery(_ environment: String?) -> String {
+        environment.map { "&environment=\(escaped($0))" } ?? ""
+    }
+
+    private static func escaped(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
     }
 
     private func url(_ path: String) throws -> String {

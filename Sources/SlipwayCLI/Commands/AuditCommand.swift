@@ -9,10 +9,11 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Only this service.") var service: String?
     @Option(name: .long, help: "How many of the newest entries to show.") var limit = 100
+    @Option(name: .customLong("env"), help: "The environment (needed when slipway.yml declares several).") var environment: String?
 
     func run() async throws {
         try await withDocumentedExit {
-            let path = DaemonClient.listing("/v1/audit", service: service, limit: limit)
+            let path = DaemonClient.listing("/v1/audit", service: service, environment: environment, limit: limit)
             let entries = try await DaemonClient(options: global).get([AuditEntry].self, path)
             if global.json {
                 try Terminal.printJSON(entries)

@@ -10,6 +10,7 @@ struct DeployCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The service to deploy (omit with --changed).") var service: String?
     @Option(name: .long, help: "A git ref (tag, branch, commit) in the repository holding slipway.yml.") var ref = "HEAD"
+    @Option(name: .customLong("env"), help: "The environment (needed when slipway.yml declares several).") var environment: String?
     @Flag(name: .long, help: "Deploy every service whose paths changed, in dependency order.") var changed = false
     @Option(name: .long, help: "With --changed: diff from this commit (default: each service's last deployed commit).") var from: String?
     @Option(name: .long, help: "With --changed: the commit to deploy.") var to = "HEAD"
@@ -24,14 +25,14 @@ struct DeployCommand: AsyncParsableCommand {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
             guard let service else { return try await deployChanged(client, printer: printer) }
-            let last = try await client.stream("/v1/deployments", body: DeployRequest(service: service, ref: ref, actor: currentActor()),
+            let last = try await client.stream("/v1/deployments", body: DeployRequest(service: service, environment: environment, ref: ref, actor: currentActor()),
                                                last: .finished, onEvent: printer.handle)
             return try conclude(last, printer: printer, json: global.json)
         }
     }
 
     private func deployChanged(_ client: DaemonClient, printer: ProgressPrinter) async throws -> ExitStatus {
-        let summary = try await streamRun(RunRequest(from: from, to: to, actor: currentActor()), client: client,
+        let summary = try await streamRun(RunRequest(from: from, to: to, environment: environment, actor: currentActor()), client: client,
                                           printer: printer, json: global.json)
         return summary.exitCode
     }

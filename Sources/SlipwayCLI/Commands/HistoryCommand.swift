@@ -9,10 +9,11 @@ struct HistoryCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Only this service.") var service: String?
     @Option(name: .long, help: "How many to show.") var limit = 20
+    @Option(name: .customLong("env"), help: "The environment (needed when slipway.yml declares several).") var environment: String?
 
     func run() async throws {
         try await withDocumentedExit {
-            let path = DaemonClient.listing("/v1/deployments", service: service, limit: limit)
+            let path = DaemonClient.listing("/v1/deployments", service: service, environment: environment, limit: limit)
             let deployments = try await DaemonClient(options: global).get([Deployment].self, path)
             if global.json {
                 try Terminal.printJSON(deployments)

@@ -11,6 +11,7 @@ struct LogsCommand: AsyncParsableCommand {
     @Argument(help: "A deployment id.") var deployment: String?
     @Option(name: .long, help: "Instead of a deployment: the active release of this service.") var service: String?
     @Option(name: .long, help: "With --service: how many of the last lines.") var lines = 100
+    @Option(name: .customLong("env"), help: "The environment (needed when slipway.yml declares several).") var environment: String?
 
     func validate() throws {
         if (deployment == nil) == (service == nil) { throw ValidationError("give a deployment id or --service, not both") }
@@ -27,7 +28,7 @@ struct LogsCommand: AsyncParsableCommand {
             let client = try DaemonClient(options: global)
             let text: String
             if let service {
-                text = try await client.getText("/v1/services/\(service)/output?lines=\(lines)")
+                text = try await client.getText("/v1/services/\(service)/output?lines=\(lines)" + DaemonClient.environmentQuery(environment))
             } else {
                 text = try await client.getText("/v1/deployments/\(deployment ?? "")/logs")
             }

@@ -29,6 +29,7 @@ struct ProxyReloadCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("env"), help: "Only this environment's proxy (default: every environment's).") var environment: String?
 
     func run() async throws {
         try await withDocumentedExit {
@@ -36,12 +37,15 @@ struct ProxyReloadCommand: AsyncParsableCommand {
             guard let executable = ExecutableIdentity.path() else {
                 throw SlipwayError(.internalError, "cannot tell where this slipway binary is (/proc/self/exe)")
             }
-            let files = ProxyFiles(stateDirectory: config.stateDirectory)
-            let process = ProxyProcess(files: files, launch: .init(executable: executable, listen: config.proxy.listen,
-                                                                  idleTimeout: config.proxy.idleTimeout),
-                                       logger: Logger(label: "slipway.proxy"))
-            let status = try await process.reload()
-            print("slipway: proxy process \(status.pid) serves http://\(status.listen) with \(status.routes.count) route(s)")
+            for environment in try proxyEnvironments(config, named: environment) {
+                let files = ProxyFiles(stateDirectory: config.stateDirectory, environment: environment.name)
+                let process = ProxyProcess(files: files, launch: .init(executable: executable, listen: environment.proxy.listen,
+                                                                      idleTimeout: environment.proxy.idleTimeout),
+                                           logger: Logger(label: "slipway.proxy"))
+                let status = try await process.reload()
+                let which = environment.isDefault ? "" : " (\(environment.name))"
+                print("slipway: proxy process\(which) \(status.pid) serves http://\(status.listen) with \(status.routes.count) route(s)")
+            }
             return .success
         }
     }
@@ -53,30 +57,48 @@ struct ProxyStatusCommand: AsyncParsableCommand {
         abstract: "The running proxy process, its address and its route table.")
 
     @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("env"), help: "Only this environment's proxy (default: every environment's).") var environment: String?
 
     func run() async throws {
         try await withDocumentedExit {
             let config = try ConfigLoader.load(path: DaemonClient.displayPath(try DaemonClient.configFile(global)))
-            let client = ProxyControlClient(files: ProxyFiles(stateDirectory: config.stateDirectory))
-            let reply: ProxyControlReply
-            do {
-                reply = try await client.send(ProxyControlRequest(.status), timeout: .seconds(5))
-            } catch {
-                throw SlipwayError(.daemonUnreachable, "no proxy process answers in \(config.stateDirectory): \(error)")
+            var statuses: [ProxyStatus] = []
+            for environment in try proxyEnvironments(config, named: environment) {
+                let files = ProxyFiles(stateDirectory: config.stateDirectory, environment: environment.name)
+                let reply: ProxyControlReply
+                do {
+                    reply = try await ProxyControlClient(files: files).send(ProxyControlRequest(.status), timeout: .seconds(5))
+                } catch {
+                    throw SlipwayError(.daemonUnreachable, "no proxy process answers on \(files.controlSocket): \(error)")
+                }
+                guard let status = reply.status else { throw SlipwayError(.internalError, "the proxy process sent no status") }
+                statuses.append(status)
             }
-            guard let status = reply.status else { throw SlipwayError(.internalError, "the proxy process sent no status") }
             if global.json {
-                try Terminal.printJSON(status)
+                // One environment (a file without `environments:`, or --env): the status itself, as before.
+                if statuses.count == 1 { try Terminal.printJSON(statuses[0]) } else { try Terminal.printJSON(statuses) }
                 return .success
             }
-            print("proxy process \(status.pid) on http://\(status.listen)")
-            for route in status.routes {
-                let match = route.route.map { "\($0.host ?? "*")\($0.path)" } ?? "(no route)"
-                print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")")
+            for status in statuses {
+                print("proxy process \(status.pid) on http://\(status.listen)")
+                for route in status.routes {
+                    let match = route.route.map { "\($0.host ?? "*")\($0.path)" } ?? "(no route)"
+                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")")
+                }
             }
             return .success
         }
     }
+}
+
+/// The environments a `proxy` verb acts on: the named one, or all.
+private func proxyEnvironments(_ config: ProjectConfig, named name: String?) throws -> [EnvironmentConfig] {
+    guard let name else { return config.environments }
+    guard let environment = config.environment(named: name) else {
+        throw SlipwayError(.unknownService, "no environment named \"\(name)\" in \(config.file) "
+                           + "(environments: \(config.environments.map(\.name).joined(separator: ", ")))")
+    }
+    return [environment]
 }
 
 /// What `serve` starts; run by hand only to debug.
@@ -88,6 +110,8 @@ struct ProxyRunCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The state directory whose control socket and route table it uses.") var stateDirectory: String
     @Option(name: .long, help: "host:port to listen on.") var listen: String
+    @Option(name: .long, help: "The environment whose proxy this is (its files carry the name).")
+    var environment: String = ServiceKey.defaultEnvironment
     @Option(name: .long, help: "Client idle timeout in milliseconds.") var idleTimeoutMs: Int = 75_000
     @Flag(name: .long, help: "Take the listening sockets and routes of the proxy running now.") var takeOver = false
 
@@ -97,7 +121,7 @@ struct ProxyRunCommand: AsyncParsableCommand {
                 throw SlipwayError(.badRequest, "--listen \(listen) is not host:port")
             }
             signal(SIGPIPE, SIG_IGN)
-            let host = ProxyHost(options: .init(files: ProxyFiles(stateDirectory: stateDirectory), listen: address,
+            let host = ProxyHost(options: .init(files: ProxyFiles(stateDirectory: stateDirectory, environment: environment), listen: address,
                                                 idleTimeout: .milliseconds(idleTimeoutMs), takeOver: takeOver),
                                  logger: Logger(label: "slipway.proxy"))
             try await host.run()

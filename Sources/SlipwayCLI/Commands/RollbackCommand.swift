@@ -10,12 +10,13 @@ struct RollbackCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The service to roll back.") var service: String
     @Option(name: .long, help: "A retained release id or version label.") var to: String?
+    @Option(name: .customLong("env"), help: "The environment (needed when slipway.yml declares several).") var environment: String?
 
     func run() async throws {
         try await withDocumentedExit {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
-            let last = try await client.stream("/v1/rollbacks", body: RollbackRequest(service: service, to: to, actor: currentActor()),
+            let last = try await client.stream("/v1/rollbacks", body: RollbackRequest(service: service, environment: environment, to: to, actor: currentActor()),
                                                last: .finished, onEvent: printer.handle)
             return try conclude(last, printer: printer, json: global.json)
         }

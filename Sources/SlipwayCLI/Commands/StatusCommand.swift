@@ -6,24 +6,47 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status", abstract: "Each service: its active release, health and upstreams.")
 
     @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("env"), help: "Only this environment.") var environment: String?
 
     func run() async throws {
         try await withDocumentedExit {
-            let status = try await DaemonClient(options: global).get(StatusResponse.self, "/v1/status")
+            var status = try await DaemonClient(options: global).get(StatusResponse.self, "/v1/status")
+            if let environment {
+                guard let listed = status.environments, let chosen = listed.first(where: { $0.name == environment }) else {
+                    let names = status.environments?.map(\.name).joined(separator: ", ") ?? ServiceKey.defaultEnvironment
+                    throw SlipwayError(.unknownService, "no environment named \"\(environment)\" (environments: \(names))")
+                }
+                status.environments = [chosen]
+                status.proxy = chosen.proxy
+                status.services = status.services.filter { $0.environment == environment }
+            }
             if global.json {
                 try Terminal.printJSON(status)
                 return .success
             }
-            print("proxy listening on \(status.proxy)\n")
-            let rows = status.services.map { service -> [String] in
-                [service.name, service.route, service.activeRelease?.version ?? "-", service.activeRelease?.id ?? "-",
-                 service.health.rawValue, service.upstreams.joined(separator: ","), service.pid.map(String.init) ?? "-",
-                 "\(service.restarts)", service.deploying ?? "-", Self.warm(service)]
+            guard let environments = status.environments else {
+                print("proxy listening on \(status.proxy)\n")
+                print(Self.table(status.services, environments: false))
+                return .success
             }
-            print(Terminal.table(["SERVICE", "ROUTE", "VERSION", "RELEASE", "HEALTH", "UPSTREAM", "PID", "RESTARTS", "DEPLOYING",
-                                  "WARM (ROLLBACK IS A SWITCH)"], rows))
+            for environment in environments {
+                print("\(TerminalText.line(environment.name)): proxy listening on \(environment.proxy)")
+            }
+            print("")
+            print(Self.table(status.services, environments: true))
             return .success
         }
+    }
+
+    static func table(_ services: [ServiceStatus], environments: Bool) -> String {
+        let rows = services.map { service -> [String] in
+            (environments ? [service.environment ?? ServiceKey.defaultEnvironment] : [])
+                + [service.name, service.route, service.activeRelease?.version ?? "-", service.activeRelease?.id ?? "-",
+                 service.health.rawValue, service.upstreams.joined(separator: ","), service.pid.map(String.init) ?? "-",
+                 "\(service.restarts)", service.deploying ?? "-", Self.warm(service)]
+        }
+        return Terminal.table((environments ? ["ENVIRONMENT"] : []) + ["SERVICE", "ROUTE", "VERSION", "RELEASE", "HEALTH", "UPSTREAM",
+                                                                      "PID", "RESTARTS", "DEPLOYING", "WARM (ROLLBACK IS A SWITCH)"], rows)
     }
 
     /// "20260101-ab (pid 123) for 42s": the replaced release still running, until the watch ends.

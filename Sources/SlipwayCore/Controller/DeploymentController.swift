@@ -26,7 +26,9 @@ package final class DeploymentController: Sendable {
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
         supervisor = Supervisor(deps: dependencies, table: table, runner: runner, tick: tick)
         recovery = Recovery(deps: dependencies, table: table)
-        queries = ServiceQueries(deps: dependencies, table: table, proxy: config.proxy.listen.description)
+        queries = ServiceQueries(deps: dependencies, table: table, proxy: config.environments[0].proxy.listen.description,
+                                 environments: config.declaresEnvironments
+                                     ? config.environments.map { EnvironmentStatus(name: $0.name, proxy: $0.proxy.listen.description) } : nil)
     }
 
     /// Builds `request.ref` and moves the service's traffic to it: start beside the old release,
@@ -67,18 +69,18 @@ package final class DeploymentController: Sendable {
 
     package func status() async throws -> StatusResponse { try await queries.status() }
 
-    package func history(service: String?, limit: Int) async throws -> [Deployment] {
-        try await queries.history(service: service, limit: limit)
+    package func history(service: String?, environment: String? = nil, limit: Int) async throws -> [Deployment] {
+        try await queries.history(service: service, environment: environment, limit: limit)
     }
 
     package func deployment(id: String) async throws -> Deployment { try await queries.deployment(id: id) }
     package func logs(deployment id: String) async throws -> String { try await queries.logs(deployment: id) }
 
-    package func output(service name: String, lines: Int) async throws -> String {
-        try await queries.output(service: name, lines: lines)
+    package func output(service name: String, environment: String? = nil, lines: Int) async throws -> String {
+        try await queries.output(service: name, environment: environment, lines: lines)
     }
 
-    package func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
-        try await queries.auditTrail(service: service, limit: limit)
+    package func auditTrail(service: String?, environment: String? = nil, limit: Int) async throws -> [AuditEntry] {
+        try await queries.auditTrail(service: service, environment: environment, limit: limit)
     }
 }

@@ -11,7 +11,7 @@ struct DeploymentRunner: Sendable {
     /// Builds `request.ref` and moves the service's traffic to it. Throws only when refused before
     /// it began (unknown service, busy); every other failure is in the returned record.
     func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
-        let service = try table.config(request.service)
+        let service = try table.config(request.service, environment: request.environment)
         let id = Identifiers.deploymentID(at: deps.now())
         try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
         let previous = await table.active(service.key)
@@ -32,7 +32,7 @@ struct DeploymentRunner: Sendable {
     /// Moves a service back to a retained release (by default the one the active release replaced)
     /// through the same health-gated switch as a deploy, without rebuilding.
     func rollback(_ request: RollbackRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
-        let service = try table.config(request.service)
+        let service = try table.config(request.service, environment: request.environment)
         let target = try await rollbackTarget(service.key, to: request.to)
         let id = Identifiers.deploymentID(at: deps.now())
         try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "rollback"))

@@ -13,15 +13,17 @@ struct ChangedServicesRun: Sendable {
         guard let changes = deps.changes else {
             throw SlipwayError(.badRequest, "this daemon cannot diff commits: no change source is configured")
         }
+        let environment = try table.environment(request.environment)
+        let services = table.services(in: environment)
         let to = try await changes.resolve(request.to)
         var selected: [String: (from: String?, because: [String])] = [:]
         if let names = request.services {
-            for name in names { _ = try table.config(name); selected[name] = (nil, []) }
+            for name in names { _ = try table.config(name, environment: environment); selected[name] = (nil, []) }
         } else {
             var explicitFrom: String?
             if let from = request.from { explicitFrom = try await changes.resolve(from) }
             var diffs: [String: [String]] = [:]
-            for service in table.services {
+            for service in services {
                 var from = explicitFrom
                 if from == nil { from = try await lastDeployedCommit(service.key) }
                 guard let from else {
@@ -35,10 +37,10 @@ struct ChangedServicesRun: Sendable {
                 if !hits.isEmpty { selected[service.name] = (from, Array(hits.prefix(20))) }
             }
         }
-        let ordered = try DeploymentPlan.forServices(Array(selected.keys), services: table.services)
+        let ordered = try DeploymentPlan.forServices(Array(selected.keys), services: services)
         return RunPlan(to: to, waves: try ordered.waves.map { wave in
             try wave.map { entry in
-                let service = try table.config(entry.service)
+                let service = try table.config(entry.service, environment: environment)
                 return RunPlan.Entry(service: entry.service, from: selected[entry.service]?.from,
                                      because: selected[entry.service]?.because ?? [], stages: Self.stages(of: service))
             }
@@ -66,12 +68,13 @@ struct ChangedServicesRun: Sendable {
     /// failed is skipped. The run's exit code is the worst of its services'.
     func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
         let plan = try await self.plan(request)
+        let environment = try table.environment(request.environment)
         emit(DeploymentEvent(event: .plan, plan: plan))
         var results: [String: RunSummary.Result] = [:]
         for wave in plan.waves {
             let outcomes = await withTaskGroup(of: RunSummary.Result.self) { group in
                 for entry in wave {
-                    let failedDependency = (try? table.config(entry.service))?.dependsOn.first { dependency in
+                    let failedDependency = (try? table.config(entry.service, environment: environment))?.dependsOn.first { dependency in
                         results[dependency].map { $0.exitCode != .success } ?? false
                     }
                     group.addTask {
@@ -79,7 +82,7 @@ struct ChangedServicesRun: Sendable {
                             return RunSummary.Result(service: entry.service, deploymentID: nil, outcome: .skipped, exitCode: .success,
                                                      message: "skipped: \(failedDependency), which it depends on, failed")
                         }
-                        return await deployForRun(entry.service, commit: plan.to, actor: request.actor,
+                        return await deployForRun(entry.service, in: environment, commit: plan.to, actor: request.actor,
                                                        trigger: request.trigger ?? .changed, emit: emit)
                     }
                 }
@@ -94,10 +97,11 @@ struct ChangedServicesRun: Sendable {
         return RunSummary(plan: plan, results: ordered, exitCode: worst)
     }
 
-    private func deployForRun(_ service: String, commit: String, actor: String, trigger: Trigger,
+    private func deployForRun(_ service: String, in environment: String, commit: String, actor: String, trigger: Trigger,
                               emit: @escaping @Sendable (DeploymentEvent) -> Void) async -> RunSummary.Result {
         do {
-            let record = try await runner.deploy(DeployRequest(service: service, ref: commit, actor: actor, trigger: trigger)) { event in
+            let record = try await runner.deploy(DeployRequest(service: service, environment: environment, ref: commit, actor: actor,
+                                                                trigger: trigger)) { event in
                 var event = event
                 event.service = service
                 emit(event)

@@ -6,6 +6,8 @@ struct ServiceQueries: Sendable {
     let deps: ControllerDependencies
     let table: ServiceTable
     let proxy: String
+    /// Each environment's proxy, when the file declares environments.
+    let environments: [EnvironmentStatus]?
 
     func status() async throws -> StatusResponse {
         var statuses: [ServiceStatus] = []
@@ -17,17 +19,17 @@ struct ServiceQueries: Sendable {
             let upstream = await deps.router.upstream(of: service.key)
             let route = (service.route.host ?? "*") + service.route.path
             statuses.append(ServiceStatus(
-                name: service.name, route: route, activeRelease: active, health: entry.life.healthStatus,
+                name: service.name, environment: service.key.storedEnvironment, route: route, activeRelease: active, health: entry.life.healthStatus,
                 upstreams: upstream.map { ["\($0)"] } ?? [],
                 pid: served?.instance?.pid, restarts: entry.life.restarts,
                 deploying: entry.lock?.deploymentID, retainedReleases: releases.map(\.id),
                 warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil))
         }
-        return StatusResponse(proxy: proxy, services: statuses)
+        return StatusResponse(proxy: proxy, environments: environments, services: statuses)
     }
 
-    func history(service: String?, limit: Int) async throws -> [Deployment] {
-        let key = try service.map { try table.config($0).key }
+    func history(service: String?, environment: String? = nil, limit: Int) async throws -> [Deployment] {
+        let key = try service.map { try table.config($0, environment: environment).key }
         return try await deps.store.deployments(service: key, limit: limit)
     }
 
@@ -45,16 +47,18 @@ struct ServiceQueries: Sendable {
 
     /// The last lines the service's active release printed (its log file, or its container's
     /// logs), redacted: a service that prints a secret it was given must not show it to `logs`.
-    func output(service name: String, lines: Int) async throws -> String {
-        let service = try table.config(name)
+    func output(service name: String, environment: String? = nil, lines: Int) async throws -> String {
+        let service = try table.config(name, environment: environment)
         guard let instance = await table.active(service.key)?.instance else {
             throw SlipwayError(.nothingToRollBack, "\(name) has no active release", context: ErrorContext(service: name))
         }
         return deps.redactor.redact(await deps.runtime.logTail(instance, lines: lines))
     }
 
-    func auditTrail(service: String?, limit: Int) async throws -> [AuditEntry] {
+    func auditTrail(service: String?, environment: String? = nil, limit: Int) async throws -> [AuditEntry] {
+        guard let service else { return try await deps.store.audit(service: nil, limit: limit) }
         // An unknown name is not refused: the trail keeps lines of services since removed from slipway.yml.
-        try await deps.store.audit(service: service.map { ServiceKey(service: $0) }, limit: limit)
+        let key = ServiceKey(environment: try table.environment(environment), service: service)
+        return try await deps.store.audit(service: key, limit: limit)
     }
 }

@@ -25,8 +25,10 @@ actor ServiceTable {
 
     private var entries: [ServiceKey: Entry]
     private let file: String
-    /// In the order `slipway.yml` lists them.
+    /// In the order `slipway.yml` lists them: environment by environment.
     let services: [ServiceConfig]
+    /// The environments' names, in the file's order (`default` alone without `environments:`).
+    let environments: [String]
     private let clock: any MonotonicClock
     private let date: @Sendable () -> Date
 
@@ -36,19 +38,43 @@ actor ServiceTable {
         self.entries = entries
         self.file = config.file
         self.services = config.services
+        self.environments = config.environments.map(\.name)
         self.clock = clock
         self.date = date
     }
 
-    /// The configuration of the service a request names (in the default environment until
-    /// environments exist).
-    nonisolated func config(_ name: String) throws -> ServiceConfig {
-        guard let service = services.first(where: { $0.key == ServiceKey(service: name) }) else {
-            let known = services.map(\.name).joined(separator: ", ")
-            throw SlipwayError(.unknownService, "no service named \"\(name)\" in \(file) (services: \(known))",
+    /// The configuration of the service a request names, in the environment it names: left out,
+    /// the only environment there is (a file without `environments:` has one, `default`).
+    nonisolated func config(_ name: String, environment: String? = nil) throws -> ServiceConfig {
+        let environment = try self.environment(environment)
+        guard let service = services.first(where: { $0.key == ServiceKey(environment: environment, service: name) }) else {
+            let known = services.filter { $0.environment == environment }.map(\.name).joined(separator: ", ")
+            let place = environment == ServiceKey.defaultEnvironment ? "" : " of environment \(environment)"
+            throw SlipwayError(.unknownService, "no service named \"\(name)\"\(place) in \(file) (services: \(known))",
                                context: ErrorContext(service: name))
         }
         return service
+    }
+
+    /// The environment a request names, checked; nil names the only one, and is refused when
+    /// there are several.
+    nonisolated func environment(_ name: String?) throws -> String {
+        guard let name else {
+            guard environments.count == 1 else {
+                throw SlipwayError(.badRequest, "\(file) declares \(environments.count) environments (\(environments.joined(separator: ", "))): "
+                                   + "name one with --env")
+            }
+            return environments[0]
+        }
+        guard environments.contains(name) else {
+            throw SlipwayError(.unknownService, "no environment named \"\(name)\" in \(file) (environments: \(environments.joined(separator: ", ")))")
+        }
+        return name
+    }
+
+    /// The services of one environment, in the file's order.
+    nonisolated func services(in environment: String) -> [ServiceConfig] {
+        services.filter { $0.environment == environment }
     }
 
     nonisolated func config(_ key: ServiceKey) -> ServiceConfig? { services.first { $0.key == key } }

@@ -8,13 +8,16 @@ package enum API {
 
 package struct DeployRequest: Sendable, Codable, Equatable {
     package var service: String
+    /// The environment to deploy into; nil: the only one (refused when there are several).
+    package var environment: String?
     package var ref: String
     package var actor: String
     /// How it was started (`changed`, `push`); recorded on the deployment.
     package var trigger: Trigger?
 
-    package init(service: String, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
+    package init(service: String, environment: String? = nil, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
         self.service = service
+        self.environment = environment
         self.ref = ref
         self.actor = actor
         self.trigger = trigger
@@ -24,6 +27,7 @@ package struct DeployRequest: Sendable, Codable, Equatable {
     package init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: CodingKeys.self)
         self.init(service: try fields.decode(String.self, forKey: .service),
+                  environment: try fields.decodeIfPresent(String.self, forKey: .environment),
                   ref: try fields.decodeIfPresent(String.self, forKey: .ref) ?? "HEAD",
                   actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
@@ -32,12 +36,15 @@ package struct DeployRequest: Sendable, Codable, Equatable {
 
 package struct RollbackRequest: Sendable, Codable, Equatable {
     package var service: String
+    /// The environment whose release rolls back; nil: the only one (refused when there are several).
+    package var environment: String?
     /// A release id or a version label; nil means the release the current one replaced.
     package var to: String?
     package var actor: String
 
-    package init(service: String, to: String? = nil, actor: String) {
+    package init(service: String, environment: String? = nil, to: String? = nil, actor: String) {
         self.service = service
+        self.environment = environment
         self.to = to
         self.actor = actor
     }
@@ -106,12 +113,27 @@ package struct APIError: Sendable, Codable, Equatable, Error {
 }
 
 package struct StatusResponse: Sendable, Codable, Equatable {
+    /// The first environment's proxy address (the only one without `environments:`).
     package var proxy: String
+    /// Each environment's proxy address, in the file's order; nil without `environments:`.
+    package var environments: [EnvironmentStatus]?
     package var services: [ServiceStatus]
 
-    package init(proxy: String, services: [ServiceStatus]) {
+    package init(proxy: String, environments: [EnvironmentStatus]? = nil, services: [ServiceStatus]) {
         self.proxy = proxy
+        self.environments = environments
         self.services = services
+    }
+}
+
+/// One environment in `status`: where its proxy listens.
+package struct EnvironmentStatus: Sendable, Codable, Equatable {
+    package var name: String
+    package var proxy: String
+
+    package init(name: String, proxy: String) {
+        self.name = name
+        self.proxy = proxy
     }
 }
 
@@ -126,6 +148,8 @@ package struct ServiceStatus: Sendable, Codable, Equatable {
     }
 
     package var name: String
+    /// Nil in the default environment (a file without `environments:`).
+    package var environment: String?
     package var route: String
     package var activeRelease: Release?
     package var health: Health
@@ -140,9 +164,10 @@ package struct ServiceStatus: Sendable, Codable, Equatable {
     package var warmPid: Int32?
     package var warmUntil: Date?
 
-    package init(name: String, route: String, activeRelease: Release?, health: Health, upstreams: [String],
+    package init(name: String, environment: String? = nil, route: String, activeRelease: Release?, health: Health, upstreams: [String],
                 pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String],
                 warmRelease: String? = nil, warmPid: Int32? = nil, warmUntil: Date? = nil) {
+        self.environment = environment
         self.warmRelease = warmRelease
         self.warmPid = warmPid
         self.warmUntil = warmUntil

@@ -9,15 +9,19 @@ package struct RunRequest: Sendable, Codable, Equatable {
     package var to: String
     /// Instead of a diff: exactly these services, in dependency order.
     package var services: [String]?
+    /// The environment deployed into; nil: the only one (refused when there are several).
+    package var environment: String?
     package var actor: String
     /// What the deployment records say started them: `changed` (nil) for `deploy --changed`, `push`
     /// for the post-receive hook.
     package var trigger: Trigger?
 
-    package init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: Trigger? = nil) {
+    package init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, environment: String? = nil,
+                actor: String, trigger: Trigger? = nil) {
         self.from = from
         self.to = to
         self.services = services
+        self.environment = environment
         self.actor = actor
         self.trigger = trigger
     }
@@ -28,6 +32,7 @@ package struct RunRequest: Sendable, Codable, Equatable {
         self.init(from: try fields.decodeIfPresent(String.self, forKey: .from),
                   to: try fields.decodeIfPresent(String.self, forKey: .to) ?? "HEAD",
                   services: try fields.decodeIfPresent([String].self, forKey: .services),
+                  environment: try fields.decodeIfPresent(String.self, forKey: .environment),
                   actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
     }

@@ -3,17 +3,27 @@ import SlipwayModel
 
 /// Where a proxy process and its controller meet, in the state directory: the control socket,
 /// `proxy.json` (the running proxy's identity and route table, rewritten atomically after every
-/// change) and the proxy's own log.
+/// change) and the proxy's own log. Each environment has its own proxy process: the default
+/// environment's files are `proxy.sock`, `proxy.json` and `logs/proxy.log`; another's carry its
+/// name (`proxy-staging.sock`, …).
 package struct ProxyFiles: Sendable {
     package let stateDirectory: String
+    /// The environment whose proxy this is.
+    package let environment: String
 
-    package init(stateDirectory: String) {
+    package init(stateDirectory: String, environment: String = ServiceKey.defaultEnvironment) {
         self.stateDirectory = stateDirectory
+        self.environment = environment
     }
 
-    package var controlSocket: String { stateDirectory + "/proxy.sock" }
-    package var stateFile: String { stateDirectory + "/proxy.json" }
-    package var log: String { stateDirectory + "/logs/proxy.log" }
+    /// `proxy`, or `proxy-NAME` outside the default environment.
+    private var stem: String {
+        environment == ServiceKey.defaultEnvironment ? "proxy" : "proxy-\(environment)"
+    }
+
+    package var controlSocket: String { stateDirectory + "/\(stem).sock" }
+    package var stateFile: String { stateDirectory + "/\(stem).json" }
+    package var log: String { stateDirectory + "/logs/\(stem).log" }
 
     /// Where a successor with pid `pid` waits for its predecessor's sockets.
     package func handOffSocket(pid: Int32) -> String { stateDirectory + "/proxy-handoff-\(pid).sock" }

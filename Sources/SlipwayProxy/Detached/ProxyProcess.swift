@@ -161,6 +161,7 @@ package actor ProxyProcess {
         var arguments = ["proxy", "run", "--state-directory", files.stateDirectory,
                          "--listen", (listen ?? launch.listen).description,
                          "--idle-timeout-ms", "\(launch.idleTimeout.milliseconds)"]
+        if files.environment != ServiceKey.defaultEnvironment { arguments += ["--environment", files.environment] }
         if takeOver { arguments.append("--take-over") }
         let environment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR", "LANG"].contains($0.key) }
         let pid = try ChildSpawn.spawn(.init(executable: launch.executable, arguments: arguments, environment: environment,

@@ -10,14 +10,23 @@ struct APIRoutes: Sendable {
     let queue: DeploymentQueue
     /// Hides secrets in the errors a deployment stream ends with (`refused`).
     let redactor: Redactor
-    /// The address the proxy is bound to (with its real port when the config says port 0).
-    let proxyAddress: @Sendable () -> SocketAddressSpec?
+    /// The address each environment's proxy is bound to (with its real port when the config says
+    /// port 0), in the file's order.
+    let proxyAddresses: @Sendable () async -> [(environment: String, address: SocketAddressSpec)]
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("v1")
         api.get("status") { _, _ in
             var status = try await controller.status()
-            if let address = proxyAddress() { status.proxy = address.description }
+            let bound = await proxyAddresses()
+            if let first = bound.first { status.proxy = first.address.description }
+            status.environments = status.environments?.map { environment in
+                var environment = environment
+                if let address = bound.first(where: { $0.environment == environment.name })?.address {
+                    environment.proxy = address.description
+                }
+                return environment
+            }
             return try json(status)
         }
         api.post("deployments") { request, context in
@@ -60,7 +69,7 @@ struct APIRoutes: Sendable {
         api.get("deployments") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 20, maximum: 1000)
-            return try await json(controller.history(service: service, limit: limit))
+            return try await json(controller.history(service: service, environment: request.environment, limit: limit))
         }
         api.get("deployments/:id") { _, context in
             try await json(controller.deployment(id: context.parameters.require("id")))
@@ -72,14 +81,15 @@ struct APIRoutes: Sendable {
         }
         api.get("services/:name/output") { request, context in
             let lines = try request.count("lines", default: 100, maximum: 100_000)
-            let text = try await controller.output(service: context.parameters.require("name"), lines: lines)
+            let text = try await controller.output(service: context.parameters.require("name"), environment: request.environment,
+                                                   lines: lines)
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         api.get("audit") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 100, maximum: 10_000)
-            return try await json(controller.auditTrail(service: service, limit: limit))
+            return try await json(controller.auditTrail(service: service, environment: request.environment, limit: limit))
         }
     }
 

@@ -13,3 +13,10 @@ extension Request {
         return min(value, maximum)
     }
 }
+
+extension Request {
+    /// `?environment=NAME`: which environment a query is about; nil: the only one.
+    var environment: String? {
+        uri.queryParameters["environment"].map(String.init)
+    }
+}

@@ -27,7 +27,6 @@ package final class Daemon: Sendable {
     /// The project's secrets: hidden in every record, notification and audit line the daemon writes.
     let redactor: Redactor
     private let group = Mutex<ServiceGroup?>(nil)
-    private let proxyAddress = Mutex<SocketAddressSpec?>(nil)
 
     package init(config: ProjectConfig, logger: Logger) {
         self.config = config
@@ -65,7 +64,7 @@ package final class Daemon: Sendable {
         }
         // Each release's output goes through a relay of this very binary, which redacts it.
         let processes = ProcessRuntime(logDirectory: state.logs, logger: logger, relay: .thisExecutable, redactor: redactor)
-        let proxy = try await startProxy(store: store)
+        let proxy = try await startProxies(store: store)
         // Docker only when a service runs on it; then an absent engine stops the daemon at once, clearly.
         var engine: DockerEngine?
         if config.services.contains(where: { $0.runtime == .docker }) {
@@ -93,24 +92,36 @@ package final class Daemon: Sendable {
         try ended.get()
     }
 
-    /// Adopts the proxy process serving this state directory (a daemon that was killed or upgraded
-    /// left it serving), replaces it by a hand-off when it runs another build, or starts one.
-    private func startProxy(store: SQLiteReleaseStore) async throws -> DetachedProxy {
+    /// Each environment's proxy process (`startProxy`), as the controller's one `TrafficRouter`.
+    private func startProxies(store: SQLiteReleaseStore) async throws -> EnvironmentProxies {
+        var proxies: [(environment: String, proxy: DetachedProxy)] = []
+        for environment in config.environments {
+            proxies.append((environment.name, try await startProxy(for: environment, store: store)))
+        }
+        return EnvironmentProxies(proxies)
+    }
+
+    /// Adopts the environment's proxy process serving this state directory (a daemon that was killed
+    /// or upgraded left it serving), replaces it by a hand-off when it runs another build, or starts one.
+    private func startProxy(for environment: EnvironmentConfig, store: SQLiteReleaseStore) async throws -> DetachedProxy {
         guard let executable = ExecutableIdentity.path() else {
             throw SlipwayError(.internalError, "cannot tell where this slipway binary is (/proc/self/exe), to start the proxy from it")
         }
-        let process = ProxyProcess(files: ProxyFiles(stateDirectory: state.path),
-                                   launch: .init(executable: executable, listen: config.proxy.listen, idleTimeout: config.proxy.idleTimeout),
+        let process = ProxyProcess(files: ProxyFiles(stateDirectory: state.path, environment: environment.name),
+                                   launch: .init(executable: executable, listen: environment.proxy.listen,
+                                                 idleTimeout: environment.proxy.idleTimeout),
                                    logger: logger)
         let start = try await process.start()
         let current = await process.current
         let pid = current.map { "\($0.pid)" } ?? "?"
+        // Named only when there are environments: a single proxy's audit reads as it always did.
+        let which = environment.isDefault ? "the proxy" : "the \(environment.name) proxy"
         let detail: String? = switch start {
         case .started: nil
-        case .adopted: "adopted the proxy process \(pid) that was serving \(current?.listen ?? "?"): no connection was interrupted"
-        case .reloaded: "replaced the proxy process of another slipway build by \(pid), handing it the listening socket: no connection was refused"
-        case .moved: "the proxy moved to \(current?.listen ?? "?") (process \(pid)); the one on the old address was stopped"
-        case .reconfigured: "replaced the proxy process by \(pid) with the configured idle timeout, handing it the listening socket: no connection was refused"
+        case .adopted: "adopted \(which) process \(pid) that was serving \(current?.listen ?? "?"): no connection was interrupted"
+        case .reloaded: "replaced \(which) process of another slipway build by \(pid), handing it the listening socket: no connection was refused"
+        case .moved: "\(which) moved to \(current?.listen ?? "?") (process \(pid)); the one on the old address was stopped"
+        case .reconfigured: "replaced \(which) process by \(pid) with the configured idle timeout, handing it the listening socket: no connection was refused"
         }
         if let detail {
             logger.notice("proxy process", metadata: ["detail": "\(detail)"])
@@ -119,11 +130,11 @@ package final class Daemon: Sendable {
         return DetachedProxy(process: process, logger: logger) { restarted in
             try? await store.appendAudit(AuditEntry(
                 at: Date(), actor: "slipway", action: .proxyRestarted,
-                detail: "the proxy process was gone; started it again (process \(restarted.pid)) with its last route table"))
+                detail: "\(which) process was gone; started it again (process \(restarted.pid)) with its last route table"))
         }
     }
 
-    private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: DetachedProxy, probe: HTTPHealthProbe,
+    private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: EnvironmentProxies, probe: HTTPHealthProbe,
                      engine: DockerEngine?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
@@ -146,7 +157,7 @@ package final class Daemon: Sendable {
         let router = Router()
         router.add(middleware: APIErrorMiddleware(redactor: redactor))
         APIRoutes(controller: controller, queue: queue, redactor: redactor,
-                  proxyAddress: { [self] in self.proxyAddress.withLock { $0 } })
+                  proxyAddresses: { await proxy.addresses() })
             .register(on: router)
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket
@@ -155,8 +166,7 @@ package final class Daemon: Sendable {
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "slipway"),
             onServerRunning: { [self] _ in
                 chmod(socket, 0o600)
-                guard let address = await proxy.process.current.flatMap({ SocketAddressSpec(parsing: $0.listen) }) else { return }
-                self.proxyAddress.withLock { $0 = address }
+                guard let address = await proxy.addresses().first?.address else { return }
                 await onReady(address)
             },
             logger: logger)
@@ -170,7 +180,7 @@ package final class Daemon: Sendable {
             LoopService(name: "deployments", body: { await queue.serve() }, onShutdown: { queue.close() }),
             // Watches the proxy process (started again if it dies); a graceful shutdown of the daemon
             // stops it, as it stops the releases. A daemon killed outright leaves it serving.
-            LoopService(name: "proxy", body: { await proxy.supervise() }, onShutdown: { await proxy.process.stop() }),
+            LoopService(name: "proxy", body: { await proxy.supervise() }, onShutdown: { await proxy.stop() }),
             api,
         ]
         let serviceGroup = ServiceGroup(configuration: .init(
