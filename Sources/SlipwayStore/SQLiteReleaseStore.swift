@@ -167,6 +167,26 @@ package final class SQLiteReleaseStore: ReleaseStore {
         return try rows.map { try decode(ActiveRelease.self, $0) }
     }
 
+    // MARK: freezes
+
+    package func setFreeze(_ freeze: Freeze) async throws {
+        let data = try encode(freeze)
+        try await write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO freeze (environment, record) VALUES (?, ?)", arguments: [freeze.environment, data])
+        }
+    }
+
+    package func clearFreeze(environment: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM freeze WHERE environment = ?", arguments: [environment])
+        }
+    }
+
+    package func freezes() async throws -> [Freeze] {
+        let rows = try await read { db in try Data.fetchAll(db, sql: "SELECT record FROM freeze ORDER BY environment") }
+        return try rows.map { try decode(Freeze.self, $0) }
+    }
+
     // MARK: audit
 
     package func appendAudit(_ entry: AuditEntry) async throws {
@@ -174,7 +194,7 @@ package final class SQLiteReleaseStore: ReleaseStore {
             try db.execute(sql: """
                 INSERT INTO audit (at, actor, action, environment, service, deployment, detail) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action.rawValue,
-                                 entry.key?.environment ?? ServiceKey.defaultEnvironment, entry.service, entry.deployment, entry.detail])
+                                 entry.environment ?? ServiceKey.defaultEnvironment, entry.service, entry.deployment, entry.detail])
         }
     }
 

@@ -73,6 +73,13 @@ enum StateSchema {
                 CREATE INDEX audit_on_environment_service ON audit(environment, service);
                 """)
         }
+        // Freezes of environments (`slipway freeze`): one row per frozen environment, so a freeze
+        // survives restarts; `unfreeze` deletes it (the audit trail keeps both).
+        migrator.registerMigration("v3-freezes") { db in
+            try db.execute(sql: """
+                CREATE TABLE freeze (environment TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 }

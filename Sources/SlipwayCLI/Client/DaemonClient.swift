@@ -117,6 +117,10 @@ struct DaemonClient {
         return try APICoding.decoder().decode(type, from: Data(answer.readableBytesView))
     }
 
+    func delete(_ path: String) async throws {
+        _ = try await checked(try await send(.DELETE, path, timeout: .seconds(30)))
+    }
+
     func getText(_ path: String) async throws -> String {
         String(buffer: try await checked(try await send(.GET, path, timeout: .seconds(30))))
     }

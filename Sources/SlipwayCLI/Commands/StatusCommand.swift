@@ -24,6 +24,10 @@ struct StatusCommand: AsyncParsableCommand {
                 try Terminal.printJSON(status)
                 return .success
             }
+            for freeze in status.freezes ?? [] where environment == nil || freeze.environment == environment {
+                print("FROZEN: \(TerminalText.line(freeze.environment)) since \(Terminal.time(freeze.at)) by "
+                      + "\(TerminalText.line(freeze.actor)): \(TerminalText.line(freeze.reason))")
+            }
             guard let environments = status.environments else {
                 print("proxy listening on \(status.proxy)\n")
                 print(Self.table(status.services, environments: false))

@@ -18,11 +18,13 @@ package final class DeploymentController: Sendable {
     let supervisor: Supervisor
     let recovery: Recovery
     let queries: ServiceQueries
+    let gates: EnvironmentGates
 
     /// `tick`: how often the supervision loop looks for due probes, restarts and retirements.
     package init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
         let table = ServiceTable(config: config, clock: dependencies.clock, now: dependencies.now)
-        runner = DeploymentRunner(deps: dependencies, table: table)
+        gates = EnvironmentGates(deps: dependencies, environments: config.environments)
+        runner = DeploymentRunner(deps: dependencies, table: table, gates: gates)
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
         supervisor = Supervisor(deps: dependencies, table: table, runner: runner, tick: tick)
         recovery = Recovery(deps: dependencies, table: table)
@@ -79,6 +81,13 @@ package final class DeploymentController: Sendable {
     package func output(service name: String, environment: String? = nil, lines: Int) async throws -> String {
         try await queries.output(service: name, environment: environment, lines: lines)
     }
+
+    /// `slipway freeze ENV --reason`: refuses every new deploy and promotion into ENV until `unfreeze`.
+    package func freeze(_ request: FreezeRequest) async throws -> Freeze { try await gates.freeze(request) }
+    package func unfreeze(environment: String, actor: String) async throws {
+        try await gates.unfreeze(environment: environment, actor: actor)
+    }
+    package func freezes() async throws -> [Freeze] { try await gates.freezes() }
 
     package func auditTrail(service: String?, environment: String? = nil, limit: Int) async throws -> [AuditEntry] {
         try await queries.auditTrail(service: service, environment: environment, limit: limit)

@@ -78,7 +78,7 @@ extension DeploymentMachine {
                                        previousReleaseID: plan.previous?.releaseID, switchedAt: at, warm: replacedInstance,
                                        warmUntil: replacedInstance.map { _ in
                                            at.addingTimeInterval(keepsReplacedWarm ? service.watch.seconds : 0)
-                                       })
+                                       }).keyed(service.key)
             // The release an earlier deploy kept warm, as the controller knew it at the switch.
             olderWarm = warmNow.flatMap { $0 == instance ? nil : $0 }
             let moved = replaced.map { "traffic moved from \($0) to \(instance.upstream)" }

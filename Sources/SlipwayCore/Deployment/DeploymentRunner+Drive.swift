@@ -78,7 +78,8 @@ extension DeploymentRunner {
         case .recordInstance(let instance):
             recorder.update { $0.instance = instance }
         case .recordRollbackDeadline:
-            recorder.update { $0.rollbackDeadline = deps.now().addingTimeInterval(deps.rollbackWindow.seconds) }
+            let window = gates.rollbackWindow(of: service.environment)
+            recorder.update { $0.rollbackDeadline = deps.now().addingTimeInterval(window.seconds) }
 
         case .export(let ref):
             do {

@@ -7,11 +7,15 @@ import SlipwayModel
 struct DeploymentRunner: Sendable {
     let deps: ControllerDependencies
     let table: ServiceTable
+    let gates: EnvironmentGates
 
     /// Builds `request.ref` and moves the service's traffic to it. Throws only when refused before
-    /// it began (unknown service, busy); every other failure is in the returned record.
-    func deploy(_ request: DeployRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
+    /// it began (unknown service, busy, its environment's gates); every other failure is in the
+    /// returned record. `admitted`: a run has passed the gates for all its deployments already.
+    func deploy(_ request: DeployRequest, admitted: Bool = false,
+                emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
         let service = try table.config(request.service, environment: request.environment)
+        if !admitted { try await gates.admitDeploy(into: service.environment, ref: request.ref) }
         let id = Identifiers.deploymentID(at: deps.now())
         try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
         let previous = await table.active(service.key)
@@ -22,7 +26,7 @@ struct DeploymentRunner: Sendable {
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         try await open(recorder, service.key)
         await deps.audit(.deployStarted, service: service.key, deployment: id, actor: request.actor,
-                         "deploy \(service.name) at \(request.ref)")
+                         "deploy \(service.key) at \(request.ref)")
         let plan = DeploymentMachine.Plan(id: id, kind: .deploy(ref: request.ref), service: service, previous: previous)
         let finished = await drive(plan, recorder: recorder)
         await table.release(service.key)
@@ -34,6 +38,9 @@ struct DeploymentRunner: Sendable {
     func rollback(_ request: RollbackRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
         let service = try table.config(request.service, environment: request.environment)
         let target = try await rollbackTarget(service.key, to: request.to)
+        let override = request.override ?? false
+        let overridden = try await gates.admitRollback(service.key, active: await table.active(service.key), override: override,
+                                                       reason: request.reason)
         let id = Identifiers.deploymentID(at: deps.now())
         try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "rollback"))
         let active = await table.active(service.key)
@@ -41,11 +48,15 @@ struct DeploymentRunner: Sendable {
                                 toRelease: target.id, version: target.version, commit: target.commit, actor: request.actor,
                                 startedAt: deps.now())
         record.key = service.key
+        if overridden != nil { record.override = request.reason }
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         recorder.update { $0.image = target.image }
         try await open(recorder, service.key)
+        if let overridden {
+            await deps.audit(.rollbackOverride, service: service.key, deployment: id, actor: request.actor, overridden)
+        }
         await deps.audit(.rollbackStarted, service: service.key, deployment: id, actor: request.actor,
-                         "roll back \(service.name) to \(target.version) (release \(target.id))")
+                         "roll back \(service.key) to \(target.version) (release \(target.id))")
         let finished = await drive(DeploymentMachine.Plan(id: id, kind: .rollback(to: target), service: service, previous: active),
                                    recorder: recorder)
         await table.release(service.key)

@@ -67,8 +67,11 @@ struct ChangedServicesRun: Sendable {
     /// Deploys a plan: waves in order, a wave's services in parallel; a service whose dependency
     /// failed is skipped. The run's exit code is the worst of its services'.
     func run(_ request: RunRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> RunSummary {
-        let plan = try await self.plan(request)
         let environment = try table.environment(request.environment)
+        // The environment's gates judge the run as a whole, by the ref it names: its deployments
+        // name the commit that ref resolved to.
+        try await runner.gates.admitDeploy(into: environment, ref: request.to)
+        let plan = try await self.plan(request)
         emit(DeploymentEvent(event: .plan, plan: plan))
         var results: [String: RunSummary.Result] = [:]
         for wave in plan.waves {
@@ -101,7 +104,7 @@ struct ChangedServicesRun: Sendable {
                               emit: @escaping @Sendable (DeploymentEvent) -> Void) async -> RunSummary.Result {
         do {
             let record = try await runner.deploy(DeployRequest(service: service, environment: environment, ref: commit, actor: actor,
-                                                                trigger: trigger)) { event in
+                                                                trigger: trigger), admitted: true) { event in
                 var event = event
                 event.service = service
                 emit(event)

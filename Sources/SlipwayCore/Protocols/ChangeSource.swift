@@ -4,6 +4,8 @@ import SlipwayModel
 package protocol ChangeSource: Sendable {
     /// The full commit a ref names; throws `SlipwayError(.refNotFound)`.
     func resolve(_ ref: String) async throws -> String
+    /// Whether `name` is a tag in the repository.
+    func isTag(_ name: String) async throws -> Bool
     /// Files added, modified, deleted or renamed (both names) between two commits, repository-relative.
     func changedFiles(from: String, to: String) async throws -> [String]
 }

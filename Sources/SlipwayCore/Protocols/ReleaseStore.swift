@@ -26,6 +26,11 @@ package protocol ReleaseStore: Sendable {
     func active(service: ServiceKey) async throws -> ActiveRelease?
     func allActive() async throws -> [ActiveRelease]
 
+    /// Freezes, one per frozen environment (`slipway freeze`).
+    func setFreeze(_ freeze: Freeze) async throws
+    func clearFreeze(environment: String) async throws
+    func freezes() async throws -> [Freeze]
+
     func appendAudit(_ entry: AuditEntry) async throws
     /// Oldest first.
     func audit(service: ServiceKey?, limit: Int) async throws -> [AuditEntry]

@@ -25,7 +25,8 @@ struct ServiceQueries: Sendable {
                 deploying: entry.lock?.deploymentID, retainedReleases: releases.map(\.id),
                 warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil))
         }
-        return StatusResponse(proxy: proxy, environments: environments, services: statuses)
+        let freezes = try await deps.store.freezes()
+        return StatusResponse(proxy: proxy, environments: environments, services: statuses, freezes: freezes.isEmpty ? nil : freezes)
     }
 
     func history(service: String?, environment: String? = nil, limit: Int) async throws -> [Deployment] {

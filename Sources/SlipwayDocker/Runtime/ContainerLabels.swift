@@ -5,6 +5,8 @@ import SlipwayModel
 /// (secrets among them) go in `Env`, which `docker inspect` shows only to who may run containers.
 enum ContainerLabels {
     static let service = "slipway.service"
+    /// Set outside the default environment only, so containers started before environments existed read as they did.
+    static let environment = "slipway.environment"
     static let release = "slipway.release"
     static let deployment = "slipway.deployment"
     static let version = "slipway.version"
@@ -20,6 +22,7 @@ enum ContainerLabels {
             version: release.version,
             port: String(containerPort),
         ]
+        if let environment = release.environment { labels[self.environment] = environment }
         if let deployment { labels[self.deployment] = deployment }
         if let project { labels[self.project] = project }
         return labels

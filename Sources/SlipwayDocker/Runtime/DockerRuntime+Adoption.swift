@@ -33,8 +33,10 @@ extension DockerRuntime {
         guard let service = labels[ContainerLabels.service], let release = labels[ContainerLabels.release],
               let containerPort = labels[ContainerLabels.port].flatMap({ Int($0) }),
               let port = details.hostPort(for: containerPort) else { return nil }
-        return Instance(service: service, releaseID: release, pid: details.state.pid, port: port, startToken: 0,
-                        logFile: "", containerID: details.id)
+        var instance = Instance(service: service, releaseID: release, pid: details.state.pid, port: port, startToken: 0,
+                                logFile: "", containerID: details.id)
+        instance.environment = labels[ContainerLabels.environment]
+        return instance
     }
 
     /// This project's running containers (by their `slipway.project` label) that are neither

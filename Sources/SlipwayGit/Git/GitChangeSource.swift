@@ -20,6 +20,10 @@ package struct GitChangeSource: ChangeSource {
         return commit
     }
 
+    package func isTag(_ name: String) async throws -> Bool {
+        try await repository.isTag(name)
+    }
+
     package func changedFiles(from: String, to: String) async throws -> [String] {
         try await repository.changedFiles(from: from, to: to)
     }

@@ -27,6 +27,15 @@ struct GitRepository: Sendable {
         (try? await git(["rev-parse", "--git-dir"]))?.succeeded ?? false
     }
 
+    /// Whether `name` is a tag (`refs/tags/NAME`) of the repository.
+    func isTag(_ name: String) async throws -> Bool {
+        guard !name.isEmpty, !name.hasPrefix("-"), !name.contains("\0"), !name.contains("\n") else { return false }
+        let outcome = try await git(["show-ref", "--verify", "--quiet", "refs/tags/\(name)"])
+        if outcome.termination == .exited(1), !outcome.timedOut { return false }
+        try check(outcome, "show-ref")
+        return true
+    }
+
     /// The tags on exactly this commit, highest version first.
     func tags(pointingAt commit: String) async throws -> [String] {
         let outcome = try await git(["tag", "--points-at", commit, "--sort=-version:refname"])

@@ -41,10 +41,16 @@ package struct RollbackRequest: Sendable, Codable, Equatable {
     /// A release id or a version label; nil means the release the current one replaced.
     package var to: String?
     package var actor: String
+    /// Past the rollback window: an admin's override, with why (`--override --reason`).
+    package var override: Bool?
+    package var reason: String?
 
-    package init(service: String, environment: String? = nil, to: String? = nil, actor: String) {
+    package init(service: String, environment: String? = nil, to: String? = nil, actor: String, override: Bool? = nil,
+                reason: String? = nil) {
         self.service = service
         self.environment = environment
+        self.override = override
+        self.reason = reason
         self.to = to
         self.actor = actor
     }
@@ -118,11 +124,14 @@ package struct StatusResponse: Sendable, Codable, Equatable {
     /// Each environment's proxy address, in the file's order; nil without `environments:`.
     package var environments: [EnvironmentStatus]?
     package var services: [ServiceStatus]
+    /// The frozen environments (`slipway freeze`); nil when none is.
+    package var freezes: [Freeze]?
 
-    package init(proxy: String, environments: [EnvironmentStatus]? = nil, services: [ServiceStatus]) {
+    package init(proxy: String, environments: [EnvironmentStatus]? = nil, services: [ServiceStatus], freezes: [Freeze]? = nil) {
         self.proxy = proxy
         self.environments = environments
         self.services = services
+        self.freezes = freezes
     }
 }
 

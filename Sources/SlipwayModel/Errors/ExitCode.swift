@@ -7,7 +7,8 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
     case smokeFailedRolledBack = 4
     case rollbackFailed = 5
     /// The request was refused before anything changed: another deployment of the service runs,
-    /// an unknown service or release, nothing to roll back to.
+    /// an unknown service or release, nothing to roll back to, a frozen environment, a rollback
+    /// past its window.
     case refused = 6
     /// The daemon could not be reached through the state directory's socket.
     case daemonUnreachable = 7
@@ -20,12 +21,12 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
     package var meaning: String {
         switch self {
         case .success: "success"
-        case .checksFailed: "checks failed, nothing deployed"
+        case .checksFailed: "checks failed or the environment's policy refused the ref, nothing deployed"
         case .buildFailed: "build failed (ref did not resolve, export or build command failed)"
         case .deployFailed: "deploy failed, the previous release still serves"
         case .smokeFailedRolledBack: "smoke tests or post-switch health failed and the release was rolled back"
         case .rollbackFailed: "rollback itself failed (critical)"
-        case .refused: "refused: another deployment is running, or an unknown service/release"
+        case .refused: "refused: another deployment is running, an unknown service/release, a frozen environment or a closed rollback window"
         case .daemonUnreachable: "the daemon is not running or not reachable"
         case .configInvalid: "configuration missing or invalid"
         }
@@ -36,6 +37,8 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
     package static func forError(_ code: SlipwayError.Code) -> ExitStatus {
         switch code {
         case .refNotFound, .buildFailed: .buildFailed
+        case .policyRefused: .checksFailed
+        case .frozen, .rollbackWindowClosed: .refused
         case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed, .dockerUnavailable: .deployFailed
         case .rollbackFailed: .rollbackFailed
         case .deploymentInProgress, .unknownService, .unknownRelease, .unknownDeployment,

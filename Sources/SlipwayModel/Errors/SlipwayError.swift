@@ -14,6 +14,12 @@ package struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible
         case badRequest = "bad_request"
         case deploymentInProgress = "deployment_in_progress"
         case nothingToRollBack = "nothing_to_roll_back"
+        /// The environment is frozen (`slipway freeze`): no deploy or promotion until `unfreeze`.
+        case frozen
+        /// The ref or release is not one the environment accepts (its tag policy, `promote_from`).
+        case policyRefused = "policy_refused"
+        /// A manual rollback past the deployment's rollback window, without an admin's override.
+        case rollbackWindowClosed = "rollback_window_closed"
         case daemonUnreachable = "daemon_unreachable"
 
         // Deployments.

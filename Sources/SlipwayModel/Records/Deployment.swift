@@ -51,8 +51,11 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
     package var backup: String?
     /// The migrations this deployment applied, in order (`V2__add_employee_timezone.sql`).
     package var migrations: [String] = []
-    /// Until when a manual rollback of this deployment is expected (60 minutes after its success).
+    /// Until when a manual rollback of this deployment is allowed without an override: its success
+    /// plus the environment's `rollback_window` (60 minutes, and not enforced, when it has none).
     package var rollbackDeadline: Date?
+    /// A rollback past the rollback window: the reason the admin who overrode it gave.
+    package var override: String?
 
     package init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,

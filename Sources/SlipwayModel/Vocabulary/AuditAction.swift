@@ -47,5 +47,11 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     /// The proxy process was gone (crashed, killed) and was started again with its last route table.
     case proxyRestarted = "proxy.restarted"
 
+    /// `slipway freeze`: no deploy or promotion into the environment until `unfreeze`.
+    case environmentFrozen = "environment.frozen"
+    case environmentUnfrozen = "environment.unfrozen"
+    /// An admin rolled back past the deployment's rollback window (`--override --reason`).
+    case rollbackOverride = "rollback.override"
+
     package var description: String { rawValue }
 }

@@ -14,8 +14,10 @@ extension SlipwayError.Code {
             .badRequest
         case .unknownService, .unknownRelease, .unknownDeployment, .refNotFound, .unknownDatabase, .unknownBackup:
             .notFound
-        case .deploymentInProgress, .nothingToRollBack, .baselineRefused:
+        case .deploymentInProgress, .nothingToRollBack, .baselineRefused, .frozen, .rollbackWindowClosed:
             .conflict
+        case .policyRefused:
+            .unprocessableContent
         case .configNotFound, .daemonUnreachable, .buildFailed, .startFailed, .unhealthy, .rollbackFailed,
              .dockerUnavailable, .storeFailed, .interrupted, .internalError, .databaseURLInvalid, .databaseFailed,
              .validationFailed, .migrationFailed, .lockTimeout, .migrationTimeout, .backupTimeout, .backupFailed,

@@ -86,6 +86,18 @@ struct APIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        api.get("freezes") { _, _ in
+            try await json(controller.freezes())
+        }
+        api.post("freezes") { request, context in
+            let body = try await decode(FreezeRequest.self, request, context)
+            return try await json(controller.freeze(body))
+        }
+        api.delete("freezes/:environment") { request, context in
+            let actor = request.uri.queryParameters["actor"].map(String.init) ?? "unknown"
+            try await controller.unfreeze(environment: context.parameters.require("environment"), actor: actor)
+            return Response(status: .noContent)
+        }
         api.get("audit") { request, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 100, maximum: 10_000)

@@ -15,8 +15,9 @@ struct FakeBuilder: ReleaseBuilder {
         log("exporting \(ref)")
         if ref == "missing" { throw SlipwayError(.refNotFound, "ref \"missing\" does not resolve to a commit") }
         let commit = ref  // the fake change source treats refs as commits
-        let release = Release(id: "r-\(ref)-\(UUID().uuidString.prefix(6))", service: service.name, ref: ref, commit: commit,
+        var release = Release(id: "r-\(ref)-\(UUID().uuidString.prefix(6))", service: service.name, ref: ref, commit: commit,
                               version: ref, directory: "/releases/\(ref)", createdAt: Date(), buildSeconds: 0)
+        release.key = service.key
         return StagedRelease(release: release, directory: "/releases/.tmp-\(ref)")
     }
 

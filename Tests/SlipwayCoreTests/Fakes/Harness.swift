@@ -22,16 +22,21 @@ struct Harness {
          services: [String] = ["web"], changes: [String: [String]]? = nil,
          runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
          notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
+         environments: [EnvironmentConfig]? = nil, tags: Set<String> = [],
          configure: (inout ServiceConfig) -> Void = { _ in }) {
         let health = HealthCheckConfig(path: "/health", interval: .milliseconds(10), timeout: .milliseconds(50),
                                        healthyThreshold: 2, unhealthyThreshold: 2, startTimeout: .milliseconds(300))
+        let names = environments?.map(\.name) ?? [ServiceKey.defaultEnvironment]
         config = ProjectConfig(file: "/repo/slipway.yml", proxy: ProxyConfig(),
-                               services: services.map {
-                                   var service = ServiceConfig(name: $0, run: "true", health: health, drainTimeout: .seconds(1),
-                                                               stopTimeout: .seconds(1), watch: watch, retain: retain)
-                                   configure(&service)
-                                   return service
-                               })
+                               services: names.flatMap { environment in
+                                   services.map {
+                                       var service = ServiceConfig(name: $0, run: "true", health: health, drainTimeout: .seconds(1),
+                                                                   stopTimeout: .seconds(1), watch: watch, retain: retain)
+                                       service.environment = environment
+                                       configure(&service)
+                                       return service
+                                   }
+                               }, environments: environments)
         let clock = clock
         controller = DeploymentController(
             config: config,
@@ -40,7 +45,7 @@ struct Harness {
                                 builder: FakeBuilder(world: world, gate: gate, buildGate: buildGate),
                                 clock: clock, now: { clock.date }, logger: Logger(label: "test"), runner: runner,
                                 migrator: migrator, notifier: notifier, redactor: redactor,
-                                changes: changes.map { FakeChangeSource(changes: $0) }))
+                                changes: changes.map { FakeChangeSource(changes: $0, tags: tags) }))
         let controller = controller
         world.exitHandler.withLock { $0 = { await controller.handle($0) } }
     }
@@ -115,7 +120,9 @@ struct Harness {
 /// Commits are refs themselves here; the files changed between two are set by the test.
 struct FakeChangeSource: ChangeSource {
     let changes: [String: [String]]
+    var tags: Set<String> = []
 
     func resolve(_ ref: String) async throws -> String { ref }
+    func isTag(_ name: String) async throws -> Bool { tags.contains(name) }
     func changedFiles(from: String, to: String) async throws -> [String] { changes["\(from)..\(to)"] ?? [] }
 }

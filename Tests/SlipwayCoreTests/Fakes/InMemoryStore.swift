@@ -8,6 +8,7 @@ actor InMemoryStore: ReleaseStore {
     var logs: [String: String] = [:]
     var actives: [ServiceKey: ActiveRelease] = [:]
     var auditEntries: [AuditEntry] = []
+    var frozen: [String: Freeze] = [:]
 
     func saveRelease(_ release: Release) { releasesByService[release.key, default: []].insert(release, at: 0) }
     func releases(service: ServiceKey) -> [Release] { releasesByService[service] ?? [] }
@@ -44,6 +45,9 @@ actor InMemoryStore: ReleaseStore {
     func clearActive(service: ServiceKey) { actives[service] = nil }
     func active(service: ServiceKey) -> ActiveRelease? { actives[service] }
     func allActive() -> [ActiveRelease] { Array(actives.values) }
+    func setFreeze(_ freeze: Freeze) { frozen[freeze.environment] = freeze }
+    func clearFreeze(environment: String) { frozen[environment] = nil }
+    func freezes() -> [Freeze] { frozen.values.sorted { $0.environment < $1.environment } }
     func appendAudit(_ entry: AuditEntry) {
         var entry = entry
         entry.sequence = Int64(auditEntries.count + 1)
