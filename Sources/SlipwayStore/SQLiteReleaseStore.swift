@@ -124,6 +124,14 @@ package final class SQLiteReleaseStore: ReleaseStore {
         return try rows.map { try decode(Deployment.self, $0) }
     }
 
+    package func pendingDeployments() async throws -> [Deployment] {
+        let rows = try await read { db in
+            try Data.fetchAll(db, sql: "SELECT record FROM deployment WHERE outcome = ? ORDER BY started_at",
+                              arguments: [Deployment.Outcome.pending.rawValue])
+        }
+        return try rows.map { try decode(Deployment.self, $0) }
+    }
+
     package func appendLog(deployment: String, text: String) async throws {
         try await write { db in
             try db.execute(sql: "INSERT INTO deployment_log (deployment, text) VALUES (?, ?)", arguments: [deployment, text])

@@ -19,12 +19,14 @@ package final class DeploymentController: Sendable {
     let recovery: Recovery
     let queries: ServiceQueries
     let gates: EnvironmentGates
+    let pending: PendingDeployments
 
     /// `tick`: how often the supervision loop looks for due probes, restarts and retirements.
     package init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
         let table = ServiceTable(config: config, clock: dependencies.clock, now: dependencies.now)
         gates = EnvironmentGates(deps: dependencies, environments: config.environments)
-        runner = DeploymentRunner(deps: dependencies, table: table, gates: gates)
+        pending = PendingDeployments(deps: dependencies, table: table, gates: gates)
+        runner = DeploymentRunner(deps: dependencies, table: table, gates: gates, pending: pending)
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
         supervisor = Supervisor(deps: dependencies, table: table, runner: runner, tick: tick)
         recovery = Recovery(deps: dependencies, table: table)
@@ -64,7 +66,10 @@ package final class DeploymentController: Sendable {
     package func superviseOnce() async { await supervisor.superviseOnce() }
 
     /// At daemon start: declare routes, close interrupted deployments, bring back active releases.
-    package func recover() async throws { try await recovery.recover() }
+    package func recover() async throws {
+        try await recovery.recover()
+        try await pending.load()
+    }
 
     /// At graceful daemon shutdown: stop every active and warm release.
     package func stopAll() async { await recovery.stopAll() }
@@ -80,6 +85,17 @@ package final class DeploymentController: Sendable {
 
     package func output(service name: String, environment: String? = nil, lines: Int) async throws -> String {
         try await queries.output(service: name, environment: environment, lines: lines)
+    }
+
+    /// `slipway approve ID`: one approval of a pending deployment; it starts (in the supervision
+    /// loop) once it has enough and its wait timer has passed.
+    package func approve(_ id: String, _ approval: ApprovalRequest) async throws -> Deployment {
+        try await pending.approve(id, approval)
+    }
+
+    /// `slipway reject ID --reason`: ends a pending deployment, `rejected`.
+    package func reject(_ id: String, _ rejection: ApprovalRequest) async throws -> Deployment {
+        try await pending.reject(id, rejection)
     }
 
     /// `slipway freeze ENV --reason`: refuses every new deploy and promotion into ENV until `unfreeze`.

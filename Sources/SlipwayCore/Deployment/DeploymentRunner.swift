@@ -8,6 +8,7 @@ struct DeploymentRunner: Sendable {
     let deps: ControllerDependencies
     let table: ServiceTable
     let gates: EnvironmentGates
+    let pending: PendingDeployments
 
     /// Builds `request.ref` and moves the service's traffic to it. Throws only when refused before
     /// it began (unknown service, busy, its environment's gates); every other failure is in the
@@ -15,7 +16,13 @@ struct DeploymentRunner: Sendable {
     func deploy(_ request: DeployRequest, admitted: Bool = false,
                 emit: @escaping @Sendable (DeploymentEvent) -> Void) async throws -> Deployment {
         let service = try table.config(request.service, environment: request.environment)
-        if !admitted { try await gates.admitDeploy(into: service.environment, ref: request.ref) }
+        let hotfix = request.hotfix ?? false
+        if !admitted { try await gates.admitDeploy(into: service.environment, ref: request.ref, hotfix: hotfix, reason: request.reason) }
+        if ApprovalRules.mustWait(in: gates.config(service.environment), hotfix: hotfix) {
+            let record = try await pending.request(request, service: service, hotfix: hotfix)
+            emit(DeploymentEvent(event: .accepted, deploymentID: record.id, deployment: record))
+            return record
+        }
         let id = Identifiers.deploymentID(at: deps.now())
         try await table.acquire(service.key, ServiceLock(deploymentID: id, actor: request.actor, what: "deployment"))
         let previous = await table.active(service.key)
@@ -61,6 +68,35 @@ struct DeploymentRunner: Sendable {
                                    recorder: recorder)
         await table.release(service.key)
         return finished
+    }
+
+    /// Starts a deployment that waited (approvals, a wait timer, a freeze) and is due now; the
+    /// service's lock is already taken for it (`PendingDeployments.claimDue`).
+    func startApproved(_ waited: Deployment) async {
+        let key = waited.key
+        guard let service = table.config(key), let ref = waited.ref else {
+            await table.release(key)
+            return
+        }
+        let previous = await table.active(key)
+        var record = waited
+        record.outcome = .running
+        record.startedAt = deps.now()
+        record.fromRelease = previous?.releaseID
+        record.message = nil
+        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
+        do {
+            try await open(recorder, key)
+        } catch {
+            deps.logger.error("a deployment that waited could not be started", metadata: ["deployment": "\(waited.id)", "error": "\(error)"])
+            return
+        }
+        let approvedBy = waited.approvals.map(\.actor)
+        await deps.audit(.deployStarted, service: key, deployment: waited.id, actor: waited.actor,
+                         "deploy \(key) at \(ref)" + (approvedBy.isEmpty ? "" : " (approved by \(approvedBy.joined(separator: ", ")))"))
+        let plan = DeploymentMachine.Plan(id: waited.id, kind: .deploy(ref: ref), service: service, previous: previous)
+        _ = await drive(plan, recorder: recorder)
+        await table.release(key)
     }
 
     /// Records the deployment, then announces it; a store that cannot take the record refuses the

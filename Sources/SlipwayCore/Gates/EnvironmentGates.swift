@@ -47,9 +47,18 @@ struct EnvironmentGates: Sendable {
 
     // MARK: what a deployment must pass
 
-    /// Refuses a deploy of `ref` into `environment` that the environment does not take now.
-    func admitDeploy(into environment: String, ref: String) async throws {
-        if let freeze = try await freeze(of: environment) {
+    /// Refuses a deploy of `ref` into `environment` that the environment does not take now. A
+    /// hotfix (with its reason) passes a freeze where the environment has a hotfix path.
+    func admitDeploy(into environment: String, ref: String, hotfix: Bool = false, reason: String? = nil) async throws {
+        if hotfix {
+            guard config(environment)?.hotfix != nil else {
+                throw SlipwayError(.policyRefused, "\(environment) has no hotfix path (`hotfix:` in its environment): --hotfix is refused")
+            }
+            guard !(reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw SlipwayError(.badRequest, "--hotfix needs --reason: a hotfix is recorded with why")
+            }
+        }
+        if !hotfix, let freeze = try await freeze(of: environment) {
             throw SlipwayError(.frozen, "\(environment) is frozen since \(Self.time(freeze.at)) by \(freeze.actor): \(freeze.reason); "
                                + "no deployment or promotion until `slipway unfreeze \(environment)` (rollbacks stay allowed)")
         }

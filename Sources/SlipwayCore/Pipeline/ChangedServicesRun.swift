@@ -110,7 +110,8 @@ struct ChangedServicesRun: Sendable {
                 emit(event)
             }
             return RunSummary.Result(service: service, deploymentID: record.id, outcome: .init(record.outcome),
-                                     exitCode: record.exitCode ?? .deployFailed, message: record.message ?? "")
+                                     exitCode: record.exitCode ?? (record.outcome == .pending ? .success : .deployFailed),
+                                     message: record.message ?? "")
         } catch {
             let status = (error as? SlipwayError).map { ExitStatus.forError($0.code) } ?? .deployFailed
             return RunSummary.Result(service: service, deploymentID: nil, outcome: .refused, exitCode: status,

@@ -16,6 +16,8 @@ package protocol ReleaseStore: Sendable {
     func deployments(service: ServiceKey?, limit: Int) async throws -> [Deployment]
     /// Deployments whose outcome is still `running` (after a crash: the interrupted ones).
     func runningDeployments() async throws -> [Deployment]
+    /// Deployments that wait for approvals, a wait timer or the end of a freeze, oldest first.
+    func pendingDeployments() async throws -> [Deployment]
 
     func appendLog(deployment: String, text: String) async throws
     func log(deployment: String) async throws -> String

@@ -41,6 +41,10 @@ struct Supervisor: Sendable {
         for (service, job) in await table.takeDueJobs() {
             work.addTask { await perform(job, of: service) }
         }
+        // Deployments that waited for approvals, a wait timer or a freeze and are due now.
+        for waited in await runner.pending.claimDue() {
+            work.addTask { await runner.startApproved(waited) }
+        }
     }
 
     func perform(_ job: ServiceLife.Job, of service: ServiceKey) async {

@@ -14,6 +14,9 @@ package struct DeployRequest: Sendable, Codable, Equatable {
     package var actor: String
     /// How it was started (`changed`, `push`); recorded on the deployment.
     package var trigger: Trigger?
+    /// `--hotfix --reason`: passes a freeze, with the environment's hotfix approvals instead of its own.
+    package var hotfix: Bool?
+    package var reason: String?
 
     package init(service: String, environment: String? = nil, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
         self.service = service
@@ -31,6 +34,8 @@ package struct DeployRequest: Sendable, Codable, Equatable {
                   ref: try fields.decodeIfPresent(String.self, forKey: .ref) ?? "HEAD",
                   actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
+        hotfix = try fields.decodeIfPresent(Bool.self, forKey: .hotfix)
+        reason = try fields.decodeIfPresent(String.self, forKey: .reason)
     }
 }
 

@@ -80,6 +80,10 @@ package struct RunSummary: Sendable, Codable, Equatable {
             case skipped
             /// Refused before a deployment began (busy, unknown service).
             case refused
+            /// Recorded and waiting for the environment's approvals (a push into a gated environment).
+            case pending
+            case rejected
+            case expired
 
             package var description: String { rawValue }
 
@@ -91,6 +95,9 @@ package struct RunSummary: Sendable, Codable, Equatable {
                 case .failed, .running: self = .failed
                 case .rolledBack: self = .rolledBack
                 case .interrupted: self = .interrupted
+                case .pending: self = .pending
+                case .rejected: self = .rejected
+                case .expired: self = .expired
                 }
             }
         }

@@ -38,7 +38,7 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
         switch code {
         case .refNotFound, .buildFailed: .buildFailed
         case .policyRefused: .checksFailed
-        case .frozen, .rollbackWindowClosed: .refused
+        case .frozen, .rollbackWindowClosed, .approvalRefused: .refused
         case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed, .dockerUnavailable: .deployFailed
         case .rollbackFailed: .rollbackFailed
         case .deploymentInProgress, .unknownService, .unknownRelease, .unknownDeployment,

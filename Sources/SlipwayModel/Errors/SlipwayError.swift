@@ -20,6 +20,9 @@ package struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible
         case policyRefused = "policy_refused"
         /// A manual rollback past the deployment's rollback window, without an admin's override.
         case rollbackWindowClosed = "rollback_window_closed"
+        /// An approval or rejection that does not count: the requester's own, a second one by the
+        /// same actor, an actor outside the environment's approvers, a deployment not pending.
+        case approvalRefused = "approval_refused"
         case daemonUnreachable = "daemon_unreachable"
 
         // Deployments.

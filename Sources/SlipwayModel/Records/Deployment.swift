@@ -17,6 +17,20 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
         case rolledBack = "rolled_back"
         /// The daemon stopped while it ran; found and closed at the next start.
         case interrupted
+        /// Recorded, not started: it waits for approvals, its wait timer, or the end of a freeze.
+        case pending
+        /// An approver rejected it before it started.
+        case rejected
+        /// Not approved within the environment's `approval_timeout`.
+        case expired
+
+        /// Whether it has ended (a pending or running deployment has not).
+        package var isFinal: Bool {
+            switch self {
+            case .running, .pending: false
+            case .succeeded, .failed, .rolledBack, .interrupted, .rejected, .expired: true
+            }
+        }
     }
 
     package var id: String
@@ -56,6 +70,20 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
     package var rollbackDeadline: Date?
     /// A rollback past the rollback window: the reason the admin who overrode it gave.
     package var override: String?
+    /// When it was asked for, if it had to wait (approvals, a wait timer): `startedAt` is when it started.
+    package var requestedAt: Date?
+    /// Distinct approvals it needs before it starts; nil when it needs none.
+    package var approvalsRequired: Int?
+    /// The approvals it got, in order.
+    package var approvals: [Approval] = []
+    /// Who rejected it, when and why (`reason` in `comment`).
+    package var rejection: Approval?
+    /// No start before this (the environment's `wait_timer` after the request).
+    package var notBefore: Date?
+    /// Not approved by then: it expires (`approval_timeout`).
+    package var expiresAt: Date?
+    /// A hotfix (`--hotfix --reason`): the reason; it passes a freeze and needs the hotfix path's approvals.
+    package var hotfix: String?
 
     package init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,

@@ -47,6 +47,14 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     /// The proxy process was gone (crashed, killed) and was started again with its last route table.
     case proxyRestarted = "proxy.restarted"
 
+    /// A deployment into an environment with approvals was recorded and waits for them.
+    case deployPending = "deploy.pending"
+    case deployApproved = "deploy.approved"
+    case deployRejected = "deploy.rejected"
+    /// Not approved within the environment's `approval_timeout`.
+    case deployExpired = "deploy.expired"
+    /// A deployment passed a freeze as a hotfix (`--hotfix --reason`).
+    case deployHotfix = "deploy.hotfix"
     /// `slipway freeze`: no deploy or promotion into the environment until `unfreeze`.
     case environmentFrozen = "environment.frozen"
     case environmentUnfrozen = "environment.unfrozen"

@@ -18,6 +18,8 @@ extension SlipwayError.Code {
             .conflict
         case .policyRefused:
             .unprocessableContent
+        case .approvalRefused:
+            .forbidden
         case .configNotFound, .daemonUnreachable, .buildFailed, .startFailed, .unhealthy, .rollbackFailed,
              .dockerUnavailable, .storeFailed, .interrupted, .internalError, .databaseURLInvalid, .databaseFailed,
              .validationFailed, .migrationFailed, .lockTimeout, .migrationTimeout, .backupTimeout, .backupFailed,

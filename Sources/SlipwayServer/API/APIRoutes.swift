@@ -86,6 +86,14 @@ struct APIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        api.post("deployments/:id/approvals") { request, context in
+            let body = try await decode(ApprovalRequest.self, request, context)
+            return try await json(controller.approve(context.parameters.require("id"), body))
+        }
+        api.post("deployments/:id/rejections") { request, context in
+            let body = try await decode(ApprovalRequest.self, request, context)
+            return try await json(controller.reject(context.parameters.require("id"), body))
+        }
         api.get("freezes") { _, _ in
             try await json(controller.freezes())
         }

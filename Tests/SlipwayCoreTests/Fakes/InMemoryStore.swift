@@ -33,6 +33,9 @@ actor InMemoryStore: ReleaseStore {
             .sorted { $0.startedAt > $1.startedAt }.prefix(limit))
     }
     func runningDeployments() -> [Deployment] { deploymentsByID.values.filter { $0.outcome == .running } }
+    func pendingDeployments() -> [Deployment] {
+        deploymentsByID.values.filter { $0.outcome == .pending }.sorted { $0.startedAt < $1.startedAt }
+    }
     func appendLog(deployment: String, text: String) { logs[deployment, default: ""] += text }
     func log(deployment: String) -> String { logs[deployment] ?? "" }
     /// Makes `setActive` fail, as a state file that went away or a full disk does.
