@@ -35,7 +35,8 @@ package enum ConfigLoader {
 
     /// Validates YAML text; `file` names it in errors and becomes the result's `file`.
     /// `environment` supplies `${VAR}` references. Paths into the repository are checked for their
-    /// form only: there is no repository to look in.
+    /// form only: there is no repository to look in. An environment's `secrets:` file is still read
+    /// (its values are what the references resolve to), relative to the directory `file` names.
     ///
     /// - Throws: `ConfigIssues` listing every problem found.
     package static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws -> ProjectConfig {
@@ -55,7 +56,8 @@ package enum ConfigLoader {
             throw ConfigIssues(log.issues)
         }
         let decoder = ProjectDecoder(reader: ConfigReader(document: document, log: log), environment: environment,
-                                     repository: repository)
+                                     repository: repository,
+                                     configDirectory: (absolute(absolutePath) as NSString).deletingLastPathComponent)
         guard let config = decoder.decode(file: absolutePath), log.isEmpty else {
             throw ConfigIssues(log.issues)
         }

@@ -7,8 +7,11 @@ struct ProjectDecoder {
     /// The directory holding the file, when it was read from one: what `image.context` must name a
     /// directory of.
     let repository: String?
+    /// The absolute directory of the file (or, for text that names no real file, of the name it
+    /// is given): what an environment's `secrets:` is relative to.
+    let configDirectory: String
 
-    static let keys = ["proxy", "services", "databases", "notify"]
+    static let keys = ["proxy", "services", "environments", "databases", "notify"]
 
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
@@ -19,42 +22,39 @@ struct ProjectDecoder {
         let root = ConfigNode(node: rootNode, path: .root, position: SourcePosition(rootNode.mark) ?? .start)
         guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: or databases: key")
         else { return nil }
-        let proxy = fields["proxy"].map(decodeProxy) ?? ProxyConfig()
+        let proxy = fields["proxy"].map { ProxyDecoder(reader: reader).decode($0).proxy } ?? ProxyConfig()
         requireServicesOrDatabases(in: fields)
-        let decoded = fields["services"].map(decodeServices) ?? []
-        var services = decoded.map(\.config)
-        let databases = fields["databases"].map(decodeDatabases) ?? []
-        PipelineReferences.report(decoded.map { ($0.config.name, $0.references) }, services: services, databases: databases,
-                                  databasesWritten: fields["databases"] != nil, to: reader.log)
+        let layout: ServiceLayout
+        let databases: [DatabaseConfig]
+        if let environmentsNode = fields["environments"] {
+            databases = fields["databases"].map(decodeDatabases) ?? []
+            layout = decodeEnvironments(environmentsNode, services: fields["services"], proxy: proxy,
+                                        databases: databases, databasesWritten: fields["databases"] != nil)
+        } else {
+            let decoded = fields["services"].map(decodeServices) ?? []
+            var services = decoded.map(\.config)
+            databases = fields["databases"].map(decodeDatabases) ?? []
+            PipelineReferences.report(decoded.map { ($0.config.name, $0.references) }, services: services,
+                                      databases: databases, databasesWritten: fields["databases"] != nil, to: reader.log)
+            let secrets = SecretReferences(reader: reader, environment: environment)
+                .expandServiceEnvironments(fields["services"], in: &services)
+            layout = ServiceLayout(services: services, environments: nil, secrets: secrets)
+        }
         let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
         let references = SecretReferences(reader: reader, environment: environment)
-        let secrets = references.databaseSecrets(fields["databases"])
-            + references.expandServiceEnvironments(fields["services"], in: &services) + (notify?.secrets ?? [])
+        let secrets = references.databaseSecrets(fields["databases"]) + layout.secrets + (notify?.secrets ?? [])
         guard reader.log.isEmpty else { return nil }
-        return ProjectConfig(file: file, proxy: proxy, services: services, databases: databases,
-                             notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets))
+        return ProjectConfig(file: file, proxy: proxy, services: layout.services, databases: databases,
+                             notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets),
+                             environments: layout.environments)
     }
 
-    private func decodeProxy(_ node: ConfigNode) -> ProxyConfig {
-        var proxy = ProxyConfig()
-        guard let fields = reader.mapping(node, keys: ["listen", "idle_timeout"]) else { return proxy }
-        if let idle = fields["idle_timeout"].flatMap({ reader.duration($0, positive: true) }) { proxy.idleTimeout = idle }
-        if let listen = fields["listen"], let text = reader.string(listen, expected: "host:port like 127.0.0.1:8080") {
-            switch ListenAddress.parse(text) {
-            case .success(let address):
-                proxy.listen = address
-            case .failure(.notHostAndPort):
-                reader.log.add("expected host:port like 127.0.0.1:8080 or [::1]:8080, got \(listen.found)", at: listen)
-            case .failure(.portOutOfRange):
-                reader.log.add("expected a port from 0 to 65535, got \(listen.found)", at: listen)
-            case .failure(.malformedIPv4):
-                reader.log.add("expected an IPv4 address of four numbers from 0 to 255 like 127.0.0.1, got \(listen.found)",
-                               at: listen)
-            case .failure(.malformedIPv6):
-                reader.log.add("expected an IPv6 address in brackets like [::1]:8080, got \(listen.found)", at: listen)
-            }
-        }
-        return proxy
+    /// The services of every environment, the environments (nil: the one default), and the values
+    /// the services' `${VAR}` references brought in.
+    struct ServiceLayout {
+        let services: [ServiceConfig]
+        let environments: [EnvironmentConfig]?
+        let secrets: [String]
     }
 
     private func decodeServices(_ node: ConfigNode) -> [DecodedService] {

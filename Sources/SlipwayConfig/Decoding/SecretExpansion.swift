@@ -6,6 +6,10 @@ import SlipwayModel
 struct SecretExpansion {
     let reader: ConfigReader
     let environment: [String: String]
+    /// Where the variables were looked for besides the daemon's environment, for the message about
+    /// one that is not set (` for environment "staging" (nor in secrets/staging.env)`); empty
+    /// outside environments.
+    var scope = ""
 
     struct Value {
         let text: String
@@ -36,7 +40,7 @@ struct SecretExpansion {
         case .failure(.undefined(let names)):
             let list = names.map { "${\($0)}" }.joined(separator: ", ")
             let verb = names.count == 1 ? "variable \(names[0]) is" : "variables \(names.joined(separator: ", ")) are"
-            reader.log.add("environment \(verb) not set (referenced as \(list))", at: node)
+            reader.log.add("environment \(verb) not set (referenced as \(list))\(scope)", at: node)
             return nil
         case .failure(.malformed(let reference)):
             reader.log.add("invalid variable reference \(ConfigNode.quoted(reference)); write ${NAME}", at: node)

@@ -10,29 +10,37 @@ import SlipwayModel
 struct SecretReferences {
     let reader: ConfigReader
     let environment: [String: String]
+    /// See `SecretExpansion.scope`.
+    var scope = ""
 
     private var quiet: ConfigReader {
-        ConfigReader(document: reader.document, log: IssueLog(file: reader.log.file))
+        ConfigReader(document: reader.document, log: IssueLog(file: reader.log.file), overlayPaths: reader.overlayPaths)
     }
 
     /// Expands the `env:` values of `services` (those their decoder accepted) in place; returns
     /// the values their references brought in.
     func expandServiceEnvironments(_ servicesNode: ConfigNode?, in services: inout [ServiceConfig]) -> [String] {
         guard let servicesNode, let entries = quiet.mapping(servicesNode)?.entries else { return [] }
-        let expansion = SecretExpansion(reader: reader, environment: environment)
         var secrets: [String] = []
         for entry in entries {
-            guard let index = services.firstIndex(where: { $0.name == entry.key }),
-                  let envNode = quiet.mapping(entry.value)?["env"],
-                  let variables = quiet.mapping(envNode)?.entries else { continue }
-            for variable in variables {
-                guard let written = services[index].env[variable.key], variable.value.scalarText == written else {
-                    continue
-                }
-                if let value = expansion.expand(written, at: variable.value) {
-                    services[index].env[variable.key] = value.text
-                    secrets += value.secrets
-                }
+            guard let index = services.firstIndex(where: { $0.name == entry.key }) else { continue }
+            secrets += expandEnvironment(of: entry.value, in: &services[index])
+        }
+        return secrets
+    }
+
+    /// Expands the `env:` values of the one service decoded from `serviceNode`.
+    func expandEnvironment(of serviceNode: ConfigNode, in service: inout ServiceConfig) -> [String] {
+        guard let envNode = quiet.mapping(serviceNode)?["env"], let variables = quiet.mapping(envNode)?.entries else {
+            return []
+        }
+        let expansion = SecretExpansion(reader: reader, environment: environment, scope: scope)
+        var secrets: [String] = []
+        for variable in variables {
+            guard let written = service.env[variable.key], variable.value.scalarText == written else { continue }
+            if let value = expansion.expand(written, at: variable.value) {
+                service.env[variable.key] = value.text
+                secrets += value.secrets
             }
         }
         return secrets

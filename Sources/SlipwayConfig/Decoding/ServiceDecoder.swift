@@ -2,7 +2,7 @@ import SlipwayModel
 
 /// A decoded service and where its route is written, for reporting route conflicts.
 struct DecodedService {
-    let config: ServiceConfig
+    var config: ServiceConfig
     /// False when the route was written wrong: that is already reported, and a conflict
     /// computed from the default in its place would be noise.
     let routeIsValid: Bool

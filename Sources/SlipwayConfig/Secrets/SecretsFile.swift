@@ -32,7 +32,10 @@ enum SecretsFile {
 
     /// The file's text; nil when there is no file. The mode is checked on the descriptor that is
     /// read, so the file cannot be swapped between the check and the read.
-    private static func read(_ path: String, shownAs shown: String) throws -> String? {
+    ///
+    /// - Throws: `ConfigIssues` with one issue naming `shown`: group or others may read or write the
+    ///   file, it is not a regular file, or it cannot be read.
+    static func read(_ path: String, shownAs shown: String) throws -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno

@@ -10,7 +10,7 @@ extension ConfigReader {
     /// The pairs the merge brings in, earlier sources first: where they repeat a key, the earlier wins,
     /// as the YAML merge spec says. Positions are those of the anchored text the pairs come from.
     func mergedPairs(_ value: Node, into path: KeyPath, keyPosition: SourcePosition?)
-        -> [(key: String, position: SourcePosition?, value: Node)] {
+        -> [(key: String, keyNode: Node, position: SourcePosition?, value: Node)] {
         let sources: [Node]
         switch value {
         case .mapping: sources = [value]
@@ -21,11 +21,11 @@ extension ConfigReader {
                     at: SourcePosition(value.mark) ?? keyPosition, path: path.appending("<<"))
             return []
         }
-        var pairs: [(key: String, position: SourcePosition?, value: Node)] = []
+        var pairs: [(key: String, keyNode: Node, position: SourcePosition?, value: Node)] = []
         for case .mapping(let mapping) in sources {
             for (key, value) in mapping {
                 guard let name = document.keyName(of: key), !pairs.contains(where: { $0.key == name }) else { continue }
-                pairs.append((name, SourcePosition(key.mark), value))
+                pairs.append((name, key, SourcePosition(key.mark), value))
             }
         }
         return pairs

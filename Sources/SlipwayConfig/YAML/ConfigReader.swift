@@ -5,6 +5,10 @@ import Yams
 struct ConfigReader {
     let document: ConfigDocument
     let log: IssueLog
+    /// The true key path of each key an environment's overlay brought into a merged mapping, by the
+    /// key's position (`ServiceOverlay`): an issue in it names the overlay's own path, not the
+    /// service's. Empty outside environments.
+    var overlayPaths: [SourcePosition: KeyPath] = [:]
 
     /// The entries of a mapping. With `keys`, any other key is an unknown-key issue (with the closest
     /// known key as a suggestion); without, any key is allowed (user-chosen names such as services).
@@ -21,23 +25,27 @@ struct ConfigReader {
         var entries: [MappingFields.Entry] = []
         var seen: [String: SourcePosition?] = [:]
 
-        func accept(_ key: String, at keyPosition: SourcePosition?, value: Node) {
-            let path = node.path.appending(key)
+        func path(of key: String, at keyPosition: SourcePosition?) -> KeyPath {
+            keyPosition.flatMap { overlayPaths[$0] } ?? node.path.appending(key)
+        }
+
+        func accept(_ key: String, at keyPosition: SourcePosition?, keyNode: Node, value: Node) {
+            let path = path(of: key, at: keyPosition)
             if let known, !known.contains(key) {
                 log.add(KeySuggestion.unknownKeyMessage(key, known: known), at: keyPosition, path: path)
                 return
             }
             let value = ConfigNode(node: value, path: path, position: valuePosition(value, key: keyPosition))
-            entries.append(MappingFields.Entry(key: key, keyPosition: keyPosition, value: value))
+            entries.append(MappingFields.Entry(key: key, keyPosition: keyPosition, keyNode: keyNode, value: value))
         }
 
         for (keyNode, valueNode) in mapping {
             let keyPosition = SourcePosition(keyNode.mark)
             if isMergeKey(keyNode) {
-                for (key, position, value) in mergedPairs(valueNode, into: node.path, keyPosition: keyPosition)
-                where !written.contains(key) && seen[key] == nil {
-                    seen[key] = position
-                    accept(key, at: position, value: value)
+                for pair in mergedPairs(valueNode, into: node.path, keyPosition: keyPosition)
+                where !written.contains(pair.key) && seen[pair.key] == nil {
+                    seen[pair.key] = pair.position
+                    accept(pair.key, at: pair.position, keyNode: pair.keyNode, value: pair.value)
                 }
                 continue
             }
@@ -49,11 +57,11 @@ struct ConfigReader {
             if let first = seen[key] {
                 let firstLine = first.map { " (first at line \($0.line))" } ?? ""
                 log.add("duplicate key \(ConfigNode.quoted(key))\(firstLine)", at: keyPosition,
-                        path: node.path.appending(key))
+                        path: path(of: key, at: keyPosition))
                 continue
             }
             seen[key] = keyPosition
-            accept(key, at: keyPosition, value: valueNode)
+            accept(key, at: keyPosition, keyNode: keyNode, value: valueNode)
         }
         return MappingFields(node: node, entries: entries)
     }

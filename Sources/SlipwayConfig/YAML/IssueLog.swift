@@ -6,6 +6,16 @@ final class IssueLog {
     /// The file as the caller named it: relative stays relative.
     let file: String
     private var recorded: [SlipwayError] = []
+    /// What is recorded, to drop an issue found again: with `environments:`, a service is decoded
+    /// once per environment, and a problem in its own settings is the same problem in each.
+    private var seen: Set<Seen> = []
+
+    private struct Seen: Hashable {
+        let message: String
+        let line: Int?
+        let column: Int?
+        let path: String?
+    }
 
     init(file: String) {
         self.file = file
@@ -16,6 +26,8 @@ final class IssueLog {
     func add(_ message: String, at position: SourcePosition?, path: KeyPath) {
         let context = ErrorContext(file: file, line: position?.line, column: position?.column,
                                    keyPath: path.isRoot ? nil : path.description)
+        guard seen.insert(Seen(message: message, line: position?.line, column: position?.column,
+                               path: context.keyPath)).inserted else { return }
         recorded.append(SlipwayError(.configInvalid, message, context: context))
     }
 

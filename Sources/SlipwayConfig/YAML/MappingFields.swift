@@ -1,8 +1,12 @@
+import Yams
+
 /// The entries of one YAML mapping, each key once, in file order.
 struct MappingFields {
     struct Entry {
         let key: String
         let keyPosition: SourcePosition?
+        /// The key as composed (its mark kept): what a merged mapping is built from (`ServiceOverlay`).
+        let keyNode: Node
         let value: ConfigNode
     }
 
