@@ -71,8 +71,13 @@ struct TestRepository {
     }
 
     /// The proxy process `.slipway/proxy.json` names, if it still runs over this repository.
-    var proxyPID: Int32? {
-        guard let data = FileManager.default.contents(atPath: root + "/.slipway/proxy.json"),
+    var proxyPID: Int32? { proxyPID(file: "proxy.json") }
+
+    /// The proxy process of an environment (`.slipway/proxy-NAME.json`).
+    func proxyPID(environment: String) -> Int32? { proxyPID(file: "proxy-\(environment).json") }
+
+    private func proxyPID(file: String) -> Int32? {
+        guard let data = FileManager.default.contents(atPath: root + "/.slipway/" + file),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let pid = (object["pid"] as? NSNumber)?.int32Value,
               let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
@@ -80,9 +85,12 @@ struct TestRepository {
         return pid
     }
 
+    /// Every environment's proxy process a killed daemon left serving.
     private func killLeftProxy() {
-        guard let pid = proxyPID else { return }
-        kill(pid, SIGKILL)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: root + "/.slipway")) ?? []
+        for file in files where file.hasPrefix("proxy") && file.hasSuffix(".json") {
+            if let pid = proxyPID(file: file) { kill(pid, SIGKILL) }
+        }
     }
 }
 
