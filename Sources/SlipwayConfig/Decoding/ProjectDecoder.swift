@@ -1,3 +1,4 @@
+import Foundation
 import SlipwayModel
 
 /// Turns the composed document into a `ProjectConfig`, recording every problem in the reader's log.
@@ -8,7 +9,7 @@ struct ProjectDecoder {
     /// directory of.
     let repository: String?
 
-    static let keys = ["proxy", "services", "databases", "notify"]
+    static let keys = ["proxy", "api", "services", "databases", "notify"]
 
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
@@ -20,6 +21,9 @@ struct ProjectDecoder {
         guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: or databases: key")
         else { return nil }
         let proxy = fields["proxy"].map(decodeProxy) ?? ProxyConfig()
+        let api = fields["api"].flatMap {
+            APIDecoder(reader: reader, repository: repository, root: (file as NSString).deletingLastPathComponent).decode($0)
+        }
         requireServicesOrDatabases(in: fields)
         let decoded = fields["services"].map(decodeServices) ?? []
         var services = decoded.map(\.config)
@@ -32,27 +36,15 @@ struct ProjectDecoder {
             + references.expandServiceEnvironments(fields["services"], in: &services) + (notify?.secrets ?? [])
         guard reader.log.isEmpty else { return nil }
         return ProjectConfig(file: file, proxy: proxy, services: services, databases: databases,
-                             notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets))
+                             notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets), api: api)
     }
 
     private func decodeProxy(_ node: ConfigNode) -> ProxyConfig {
         var proxy = ProxyConfig()
         guard let fields = reader.mapping(node, keys: ["listen", "idle_timeout"]) else { return proxy }
         if let idle = fields["idle_timeout"].flatMap({ reader.duration($0, positive: true) }) { proxy.idleTimeout = idle }
-        if let listen = fields["listen"], let text = reader.string(listen, expected: "host:port like 127.0.0.1:8080") {
-            switch ListenAddress.parse(text) {
-            case .success(let address):
-                proxy.listen = address
-            case .failure(.notHostAndPort):
-                reader.log.add("expected host:port like 127.0.0.1:8080 or [::1]:8080, got \(listen.found)", at: listen)
-            case .failure(.portOutOfRange):
-                reader.log.add("expected a port from 0 to 65535, got \(listen.found)", at: listen)
-            case .failure(.malformedIPv4):
-                reader.log.add("expected an IPv4 address of four numbers from 0 to 255 like 127.0.0.1, got \(listen.found)",
-                               at: listen)
-            case .failure(.malformedIPv6):
-                reader.log.add("expected an IPv6 address in brackets like [::1]:8080, got \(listen.found)", at: listen)
-            }
+        if let listen = fields["listen"], let address = reader.listenAddress(listen, example: "127.0.0.1:8080") {
+            proxy.listen = address
         }
         return proxy
     }
