@@ -73,6 +73,17 @@ enum StateSchema {
                 CREATE INDEX audit_on_environment_service ON audit(environment, service);
                 """)
         }
+        // The TCP API's bearer tokens: the SHA-256 of each, never the value (docs/RECORDS.md).
+        migrator.registerMigration("v3-api-tokens") { db in
+            try db.create(table: "api_token") { t in
+                t.column("name", .text).primaryKey()
+                t.column("role", .text).notNull()
+                t.column("hash", .blob).notNull().unique()
+                t.column("created_at", .double).notNull()
+                t.column("created_by", .text).notNull()
+                t.column("last_used_at", .double)
+            }
+        }
         return migrator
     }
 }

@@ -24,14 +24,14 @@ struct DeployCommand: AsyncParsableCommand {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
             guard let service else { return try await deployChanged(client, printer: printer) }
-            let last = try await client.stream("/v1/deployments", body: DeployRequest(service: service, ref: ref, actor: currentActor()),
+            let last = try await client.stream("/v1/deployments", body: DeployRequest(service: service, ref: ref),
                                                last: .finished, onEvent: printer.handle)
             return try conclude(last, printer: printer, json: global.json)
         }
     }
 
     private func deployChanged(_ client: DaemonClient, printer: ProgressPrinter) async throws -> ExitStatus {
-        let summary = try await streamRun(RunRequest(from: from, to: to, actor: currentActor()), client: client,
+        let summary = try await streamRun(RunRequest(from: from, to: to), client: client,
                                           printer: printer, json: global.json)
         return summary.exitCode
     }

@@ -14,7 +14,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDocumentedExit {
             let plan = try await DaemonClient(options: global).post(RunPlan.self, "/v1/plans",
-                                                                    body: RunRequest(from: from, to: to, actor: currentActor()))
+                                                                    body: RunRequest(from: from, to: to))
             if global.json {
                 try Terminal.printJSON(plan)
             } else {

@@ -15,7 +15,7 @@ struct RollbackCommand: AsyncParsableCommand {
         try await withDocumentedExit {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
-            let last = try await client.stream("/v1/rollbacks", body: RollbackRequest(service: service, to: to, actor: currentActor()),
+            let last = try await client.stream("/v1/rollbacks", body: RollbackRequest(service: service, to: to),
                                                last: .finished, onEvent: printer.handle)
             return try conclude(last, printer: printer, json: global.json)
         }

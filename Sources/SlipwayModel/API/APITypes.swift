@@ -9,15 +9,21 @@ package enum API {
 package struct DeployRequest: Sendable, Codable, Equatable {
     package var service: String
     package var ref: String
+    /// Who deploys: set by the daemon from the caller it established (`Caller`), never read from
+    /// the body. An `actor` field that older clients send is accepted and ignored (docs/API.md).
     package var actor: String
     /// How it was started (`changed`, `push`); recorded on the deployment.
     package var trigger: Trigger?
 
-    package init(service: String, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
+    package init(service: String, ref: String = "HEAD", actor: String = "", trigger: Trigger? = nil) {
         self.service = service
         self.ref = ref
         self.actor = actor
         self.trigger = trigger
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case service, ref, trigger
     }
 
     /// As `init`: `ref` left out (or null) is `HEAD` (docs/API.md).
@@ -25,7 +31,6 @@ package struct DeployRequest: Sendable, Codable, Equatable {
         let fields = try decoder.container(keyedBy: CodingKeys.self)
         self.init(service: try fields.decode(String.self, forKey: .service),
                   ref: try fields.decodeIfPresent(String.self, forKey: .ref) ?? "HEAD",
-                  actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
     }
 }
@@ -34,12 +39,23 @@ package struct RollbackRequest: Sendable, Codable, Equatable {
     package var service: String
     /// A release id or a version label; nil means the release the current one replaced.
     package var to: String?
+    /// Set by the daemon, as `DeployRequest.actor`; never read from the body.
     package var actor: String
 
-    package init(service: String, to: String? = nil, actor: String) {
+    package init(service: String, to: String? = nil, actor: String = "") {
         self.service = service
         self.to = to
         self.actor = actor
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case service, to
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(service: try fields.decode(String.self, forKey: .service),
+                  to: try fields.decodeIfPresent(String.self, forKey: .to))
     }
 }
 

@@ -9,17 +9,22 @@ package struct RunRequest: Sendable, Codable, Equatable {
     package var to: String
     /// Instead of a diff: exactly these services, in dependency order.
     package var services: [String]?
+    /// Set by the daemon, as `DeployRequest.actor`; never read from the body.
     package var actor: String
     /// What the deployment records say started them: `changed` (nil) for `deploy --changed`, `push`
     /// for the post-receive hook.
     package var trigger: Trigger?
 
-    package init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String, trigger: Trigger? = nil) {
+    package init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, actor: String = "", trigger: Trigger? = nil) {
         self.from = from
         self.to = to
         self.services = services
         self.actor = actor
         self.trigger = trigger
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case from, to, services, trigger
     }
 
     /// As `init`: `to` left out (or null) is `HEAD` (docs/API.md).
@@ -28,7 +33,6 @@ package struct RunRequest: Sendable, Codable, Equatable {
         self.init(from: try fields.decodeIfPresent(String.self, forKey: .from),
                   to: try fields.decodeIfPresent(String.self, forKey: .to) ?? "HEAD",
                   services: try fields.decodeIfPresent([String].self, forKey: .services),
-                  actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
     }
 }

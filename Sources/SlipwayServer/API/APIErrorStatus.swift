@@ -12,9 +12,13 @@ extension SlipwayError.Code {
         switch self {
         case .badRequest, .configInvalid, .confirmationRequired:
             .badRequest
-        case .unknownService, .unknownRelease, .unknownDeployment, .refNotFound, .unknownDatabase, .unknownBackup:
+        case .unauthenticated:
+            .unauthorized
+        case .forbidden:
+            .forbidden
+        case .unknownToken, .unknownService, .unknownRelease, .unknownDeployment, .refNotFound, .unknownDatabase, .unknownBackup:
             .notFound
-        case .deploymentInProgress, .nothingToRollBack, .baselineRefused:
+        case .tokenExists, .deploymentInProgress, .nothingToRollBack, .baselineRefused:
             .conflict
         case .configNotFound, .daemonUnreachable, .buildFailed, .startFailed, .unhealthy, .rollbackFailed,
              .dockerUnavailable, .storeFailed, .interrupted, .internalError, .databaseURLInvalid, .databaseFailed,

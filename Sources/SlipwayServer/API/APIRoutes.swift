@@ -4,24 +4,29 @@ import NIOCore
 import SlipwayCore
 import SlipwayModel
 
-/// The daemon's HTTP API (docs/API.md), served on `.slipway/slipway.sock`.
+/// The daemon's HTTP API (docs/API.md), served on `.slipway/slipway.sock` and, with `api:`, on TCP.
+/// Every route is registered through its `APIEndpoint`, which says the role it needs; the actor of
+/// what it records is the caller the transport's middleware established, never a field of the body.
 struct APIRoutes: Sendable {
     let controller: DeploymentController
     let queue: DeploymentQueue
+    let access: APIAccess
     /// Hides secrets in the errors a deployment stream ends with (`refused`).
     let redactor: Redactor
     /// The address the proxy is bound to (with its real port when the config says port 0).
     let proxyAddress: @Sendable () -> SocketAddressSpec?
 
-    func register(on router: Router<BasicRequestContext>) {
-        let api = router.group("v1")
-        api.get("status") { _, _ in
+    func register(on router: Router<APIRequestContext>) {
+        let api = router.group(RouterPath(API.version))
+        on(api, .status) { _, _, _ in
             var status = try await controller.status()
             if let address = proxyAddress() { status.proxy = address.description }
             return try json(status)
         }
-        api.post("deployments") { request, context in
-            let body = try await decode(DeployRequest.self, request, context)
+        on(api, .deploy) { request, context, caller in
+            var decoded = try await decode(DeployRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return stream { emit in
                 do {
                     let record = try await controller.deploy(body, emit: emit)
@@ -31,8 +36,10 @@ struct APIRoutes: Sendable {
                 }
             }
         }
-        api.post("rollbacks") { request, context in
-            let body = try await decode(RollbackRequest.self, request, context)
+        on(api, .rollback) { request, context, caller in
+            var decoded = try await decode(RollbackRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return stream { emit in
                 do {
                     let record = try await controller.rollback(body, emit: emit)
@@ -42,12 +49,16 @@ struct APIRoutes: Sendable {
                 }
             }
         }
-        api.post("plans") { request, context in
-            let body = try await decode(RunRequest.self, request, context)
+        on(api, .plan) { request, context, caller in
+            var decoded = try await decode(RunRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return try await json(controller.plan(body))
         }
-        api.post("runs") { request, context in
-            let body = try await decode(RunRequest.self, request, context)
+        on(api, .run) { request, context, caller in
+            var decoded = try await decode(RunRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return stream { emit in
                 do {
                     let summary = try await controller.run(body, emit: emit)
@@ -57,29 +68,48 @@ struct APIRoutes: Sendable {
                 }
             }
         }
-        api.get("deployments") { request, _ in
+        on(api, .history) { request, _, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 20, maximum: 1000)
             return try await json(controller.history(service: service, limit: limit))
         }
-        api.get("deployments/:id") { _, context in
+        on(api, .deployment) { _, context, _ in
             try await json(controller.deployment(id: context.parameters.require("id")))
         }
-        api.get("deployments/:id/logs") { _, context in
+        on(api, .deploymentLogs) { _, context, _ in
             let text = try await controller.logs(deployment: context.parameters.require("id"))
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        api.get("services/:name/output") { request, context in
+        on(api, .serviceOutput) { request, context, _ in
             let lines = try request.count("lines", default: 100, maximum: 100_000)
             let text = try await controller.output(service: context.parameters.require("name"), lines: lines)
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        api.get("audit") { request, _ in
+        on(api, .audit) { request, _, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 100, maximum: 10_000)
             return try await json(controller.auditTrail(service: service, limit: limit))
+        }
+        on(api, .listTokens) { _, _, _ in
+            try await json(access.list())
+        }
+        on(api, .createToken) { request, context, caller in
+            let body = try await decode(TokenCreateRequest.self, request, context)
+            return try await json(access.create(body, by: caller), status: .created)
+        }
+        on(api, .revokeToken) { _, context, caller in
+            try await json(access.revoke(name: context.parameters.require("name"), by: caller))
+        }
+    }
+
+    /// Registers `endpoint`: its handler runs only for a caller whose role is at least the endpoint's.
+    private func on(_ group: RouterGroup<APIRequestContext>, _ endpoint: APIEndpoint,
+                    _ handler: @escaping @Sendable (Request, APIRequestContext, Caller) async throws -> Response) {
+        group.on(RouterPath(endpoint.path), method: endpoint.method) { [access] request, context in
+            let caller = try await access.authorize(context.caller, for: endpoint)
+            return try await handler(request, context, caller)
         }
     }
 
@@ -100,7 +130,7 @@ struct APIRoutes: Sendable {
     }
 }
 
-func json<T: Encodable>(_ value: T) throws -> Response {
-    Response(status: .ok, headers: [.contentType: "application/json"],
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    Response(status: status, headers: [.contentType: "application/json"],
              body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(value))))
 }
