@@ -44,14 +44,14 @@ package final class SQLiteReleaseStore: ReleaseStore {
     private func encode<T: Encodable>(_ value: T) throws -> Data { try encoder.encode(value) }
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T { try decoder.decode(type, from: data) }
 
-    private func write<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try identity.check()
         do { return try await queue.write(work) } catch let error as SlipwayError { throw error } catch {
             throw SlipwayError(.storeFailed, "state database write failed: \(error)")
         }
     }
 
-    private func read<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try identity.check()
         do { return try await queue.read(work) } catch {
             throw SlipwayError(.storeFailed, "state database read failed: \(error)")

@@ -80,6 +80,17 @@ enum StateSchema {
                 CREATE TABLE freeze (environment TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL);
                 """)
         }
+        // The TCP API's bearer tokens: the SHA-256 of each, never the value (docs/RECORDS.md).
+        migrator.registerMigration("v3-api-tokens") { db in
+            try db.create(table: "api_token") { t in
+                t.column("name", .text).primaryKey()
+                t.column("role", .text).notNull()
+                t.column("hash", .blob).notNull().unique()
+                t.column("created_at", .double).notNull()
+                t.column("created_by", .text).notNull()
+                t.column("last_used_at", .double)
+            }
+        }
         return migrator
     }
 }

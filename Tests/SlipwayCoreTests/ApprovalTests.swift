@@ -48,14 +48,14 @@ import Testing
 
         let own = await refusal { try await approve(h, pending.id, by: "alice") }
         #expect(own?.code == .approvalRefused && own?.message.contains("someone else") == true)
-        #expect(try await approve(h, pending.id, by: "bob").approvals.map(\.actor) == ["bob"])
+        #expect(try await approve(h, pending.id, by: "bob").approvalsGiven.map(\.actor) == ["bob"])
         let twice = await refusal { try await approve(h, pending.id, by: "bob") }
         #expect(twice?.code == .approvalRefused && twice?.message.contains("once per person") == true)
         let outsider = await refusal { try await approve(h, pending.id, by: "mallory") }
         #expect(outsider?.code == .approvalRefused && outsider?.message.contains("bob, carol, dave") == true)
         #expect(outsider.map { ExitStatus.forError($0.code) } == .refused)
         // None of the refused ones counted.
-        #expect(try await record(h, pending.id).approvals.count == 1)
+        #expect(try await record(h, pending.id).approvalsGiven.count == 1)
         try await h.supervise(after: .seconds(1))
         #expect(try await record(h, pending.id).outcome == .pending)
 
@@ -64,7 +64,7 @@ import Testing
         let ran = try await record(h, pending.id)
         #expect(ran.outcome == .succeeded)
         #expect(ran.actor == "alice")
-        #expect(ran.approvals.map(\.actor) == ["bob", "carol"])
+        #expect(ran.approvalsGiven.map(\.actor) == ["bob", "carol"])
         #expect(await h.activeVersionIn("production") == "v1.0.0")
         let actions = await h.store.auditEntries.map(\.action)
         #expect(actions.filter { $0 == .deployApproved }.count == 2)

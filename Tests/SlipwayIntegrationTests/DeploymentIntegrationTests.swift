@@ -134,7 +134,7 @@ import Testing
         let second = try await cli.run("deploy", "web", "--ref", "v1")
         #expect(second.status == 6)
         #expect(second.stderr.contains("web is busy"))
-        #expect(second.stderr.contains("started by tester"))
+        #expect(second.stderr.contains("started by \(currentUserName)"))
         #expect(try await first.status == 0)
     }
 
@@ -309,7 +309,7 @@ import Testing
         #expect(deployed.commit?.count == 40)
         let shown = try await cli.json(Deployment.self, "show", deployed.id)
         #expect(shown.stages.map(\.name.rawValue) == ["validate", "build", "start", "health", "switch", "drain", "stop", "prune", "notify"])
-        #expect(shown.actor == "tester")
+        #expect(shown.actor == currentUserName)
         let logs = try await cli.run("logs", deployed.id)
         #expect(logs.stdout.contains("building web"))
         let missing = try await cli.run("show", "d-nope")

@@ -1,14 +1,17 @@
 import Foundation
 import SlipwayModel
+import SlipwayTestSupport
 import Testing
 
 /// Environments with a real daemon, git repository and proxies (issue 14): each environment's own
-/// proxy process serving its own release of a service; a freeze; approvals through the CLI; a
-/// pending deployment surviving SIGKILL of the daemon.
+/// proxy process serving its own release of a service; a freeze; approvals by distinct people
+/// (tokens over the TCP API); a pending deployment surviving SIGKILL of the daemon.
 @Suite(.serialized) struct EnvironmentIntegrationTests {
     static func config(production: String = "") -> String {
         TestRepository.config() + """
 
+        api:
+          listen: 127.0.0.1:0
         environments:
           staging:
             proxy: { listen: 127.0.0.1:0 }
@@ -21,21 +24,21 @@ import Testing
         """
     }
 
-    func withEnvironments<T>(production: String = "", _ body: (TestRepository, CLI, [String: String]) async throws -> T) async throws -> T {
+    func withEnvironments<T>(production: String = "", _ body: (TestRepository, DaemonProcess, [String: String]) async throws -> T) async throws -> T {
         let repository = try TestRepository(config: Self.config(production: production))
         defer { repository.remove() }
         try repository.release("v1.0.0")
         try repository.release("v2.0.0")
         let daemon = try await DaemonProcess.start(repository)
         defer { daemon.terminate() }
-        let cli = CLI(repository: repository)
-        let status = try await cli.status()
+        let status = try await CLI(repository: repository).status()
         let proxies = Dictionary(uniqueKeysWithValues: (status.environments ?? []).map { ($0.name, "http://\($0.proxy)") })
-        return try await body(repository, cli, proxies)
+        return try await body(repository, daemon, proxies)
     }
 
     @Test func eachEnvironmentServesItsOwnReleaseBehindItsOwnProxy() async throws {
-        try await withEnvironments { repository, cli, proxies in
+        try await withEnvironments { repository, _, proxies in
+            let cli = CLI(repository: repository)
             #expect(proxies.keys.sorted() == ["production", "staging"])
             #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v2.0.0").status == 0)
             #expect(try await cli.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
@@ -68,8 +71,7 @@ import Testing
         try repository.release("v2.0.0")
         var daemon = try await DaemonProcess.start(repository)
         defer { daemon.terminate() }
-        var ops = CLI(repository: repository)
-        ops.actor = "ops"
+        let ops = CLI(repository: repository)
         #expect(try await ops.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
         #expect(try await ops.run("deploy", "web", "--env", "production", "--ref", "v2.0.0").status == 0)
         #expect(try await ops.run("freeze", "production", "--reason", "incident 4711").status == 0)
@@ -77,7 +79,7 @@ import Testing
         daemon = try await DaemonProcess.start(repository)
         let refused = try await ops.run("deploy", "web", "--env", "production", "--ref", "v1.0.0")
         #expect(refused.status == 6, "\(refused.stderr)")
-        #expect(refused.stderr.contains("incident 4711") && refused.stderr.contains("ops"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("incident 4711") && refused.stderr.contains(currentUserName), "\(refused.stderr)")
         let status = try await ops.run("status")
         #expect(status.stdout.contains("FROZEN: production"), "\(status.stdout)")
         // Rollbacks stay allowed; staging is not frozen.
@@ -86,50 +88,77 @@ import Testing
         #expect(try await ops.run("unfreeze", "production").status == 0)
         #expect(try await ops.run("deploy", "web", "--env", "production", "--ref", "v2.0.0").status == 0)
         let audit = try await ops.json([AuditEntry].self, "audit")
-        #expect(audit.contains { $0.action == .environmentFrozen && $0.actor == "ops" && $0.environment == "production" })
+        #expect(audit.contains { $0.action == .environmentFrozen && $0.actor == currentUserName && $0.environment == "production" })
         #expect(audit.contains { $0.action == .environmentUnfrozen })
     }
 
-    @Test func approvalsThroughTheCLIAndAPendingDeploymentSurvivesSIGKILL() async throws {
+    /// People as tokens over the TCP API: on the unix socket everyone is the OS user.
+    func people(_ repository: TestRepository, api: String, _ roles: [(String, Role)]) async throws -> [String: CLI] {
+        let admin = CLI(repository: repository)
+        var people: [String: CLI] = [:]
+        for (name, role) in roles {
+            let created = try await admin.json(TokenCreated.self, "token", "create", name, "--role", role.rawValue)
+            people[name] = remoteCLI(repository, api: api, token: created.value)
+        }
+        return people
+    }
+
+    @Test func approvalsByDistinctPeopleAndAPendingDeploymentSurvivesSIGKILL() async throws {
         let repository = try TestRepository(config: Self.config(production: "    approvals: { required: 1, from: [bob] }\n"))
         defer { repository.remove() }
         try repository.release("v1.0.0")
         var daemon = try await DaemonProcess.start(repository)
         defer { daemon.terminate() }
-        var alice = CLI(repository: repository)
-        alice.actor = "alice"
-        var bob = alice
-        bob.actor = "bob"
-        var carol = alice
-        carol.actor = "carol"
+        let people = try await people(repository, api: try await daemon.tcpAPI(),
+                                      [("alice", .deployer), ("bob", .approver), ("carol", .approver)])
+        let alice = try #require(people["alice"])
         let pending = try await alice.json(Deployment.self, "deploy", "web", "--env", "production", "--ref", "v1.0.0")
         #expect(pending.outcome == .pending)
+        #expect(pending.actor == "alice")
         let text = try await alice.run("history", "web", "--env", "production")
         #expect(text.stdout.contains(pending.id), "\(text.stdout)")
+        // A deployer may not approve at all (403, exit 9), even another's deployment.
+        let deployer = try await alice.run("approve", pending.id)
+        #expect(deployer.status == ExitStatus.notAuthorized.rawValue, "\(deployer.stderr)")
 
         daemon.kill9()
         daemon = try await DaemonProcess.start(repository)
-        let own = try await alice.run("approve", pending.id)
-        #expect(own.status == 6 && own.stderr.contains("someone else"), "\(own.stderr)")
-        let outsider = try await carol.run("approve", pending.id)
+        let api = try await daemon.tcpAPI()
+        let tokens = people.mapValues { cli in remoteCLI(repository, api: api, token: cli.environment["SLIPWAY_TOKEN"]) }
+        let outsider = try await tokens["carol"]!.run("approve", pending.id)
         #expect(outsider.status == 6 && outsider.stderr.contains("bob"), "\(outsider.stderr)")
-        #expect(try await bob.run("approve", pending.id, "--comment", "looks good").status == 0)
+        #expect(try await tokens["bob"]!.run("approve", pending.id, "--comment", "looks good").status == 0)
+        let viewer = CLI(repository: repository)
         #expect(await eventually(timeout: .seconds(30)) {
-            (try? await alice.json(Deployment.self, "show", pending.id))?.outcome == .succeeded
+            (try? await viewer.json(Deployment.self, "show", pending.id))?.outcome == .succeeded
         })
-        let status = try await alice.status()
+        let status = try await viewer.status()
         let production = try #require(status.environments?.first { $0.name == "production" })
         #expect(try await LoopbackHTTP.get("http://\(production.proxy)/").body == "hello from v1.0.0\n")
-        let record = try await alice.json(Deployment.self, "show", pending.id)
-        #expect(record.actor == "alice" && record.approvals.map(\.actor) == ["bob"])
+        let record = try await viewer.json(Deployment.self, "show", pending.id)
+        #expect(record.actor == "alice" && record.approvalsGiven.map(\.actor) == ["bob"])
+    }
+
+    @Test func theRequesterCannotApproveTheirOwnDeployment() async throws {
+        let repository = try TestRepository(config: Self.config(production: "    approvals: 1\n"))
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let people = try await people(repository, api: try await daemon.tcpAPI(), [("dana", .approver)])
+        let dana = try #require(people["dana"])
+        let pending = try await dana.json(Deployment.self, "deploy", "web", "--env", "production", "--ref", "v1.0.0")
+        let own = try await dana.run("approve", pending.id)
+        #expect(own.status == 6 && own.stderr.contains("someone else"), "\(own.stderr)")
+        #expect(try await dana.run("reject", pending.id, "--reason", "wrong tag").status == 0)
+        #expect(try await dana.json(Deployment.self, "show", pending.id).outcome == .rejected)
     }
 
     @Test func deployWaitBlocksUntilApprovedAndExitsWithTheOutcome() async throws {
-        try await withEnvironments(production: "    approvals: 1\n") { repository, _, proxies in
-            var alice = CLI(repository: repository)
-            alice.actor = "alice"
-            var bob = alice
-            bob.actor = "bob"
+        try await withEnvironments(production: "    approvals: 1\n") { repository, daemon, proxies in
+            let people = try await people(repository, api: try await daemon.tcpAPI(), [("alice", .deployer), ("bob", .approver)])
+            let alice = try #require(people["alice"])
+            let bob = try #require(people["bob"])
             let waiting = Task { try await alice.run("deploy", "web", "--env", "production", "--ref", "v1.0.0", "--wait") }
             var id: String?
             #expect(await eventually(timeout: .seconds(20)) {

@@ -17,7 +17,7 @@ import Testing
         defer { daemon.terminate() }
 
         let deploy = try BackgroundProgram(Binaries.slipway, ["deploy", "web", "--ref", "v1", "--config", repository.configFile],
-                                           in: repository.root, environment: ["SLIPWAY_ACTOR": "tester"])
+                                           in: repository.root)
         try await waitUntil("the build stage started", timeout: .seconds(30)) { deploy.stdout.contents.contains("build…") }
         let announced = deploy.stdout.contents.split(separator: "\n").first { $0.hasPrefix("deployment d-") }
         let deploymentID = try #require(announced.map { String($0.dropFirst("deployment ".count)) })

@@ -25,7 +25,7 @@ import Testing
         #expect(ExitStatus.forError(.deploymentInProgress) == .refused)
         #expect(ExitStatus.forError(.daemonUnreachable) == .daemonUnreachable)
         #expect(ExitStatus.forError(.configInvalid) == .configInvalid)
-        #expect(ExitStatus.allCases.map(\.rawValue) == Array(0...8))
+        #expect(ExitStatus.allCases.map(\.rawValue) == Array(0...9))
     }
 
     @Test func idsSortByTime() {

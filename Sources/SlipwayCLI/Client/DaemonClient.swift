@@ -5,11 +5,12 @@ import NIOHTTP1
 import SlipwayConfig
 import SlipwayModel
 
-/// Talks to the daemon of a repository through `.slipway/slipway.sock` next to its `slipway.yml`.
-/// The socket lives in the 0700 state directory, so only the user who runs the daemon can reach it.
+/// Talks to the daemon of a repository through `.slipway/slipway.sock` next to its `slipway.yml`
+/// (the socket lives in the 0700 state directory, so only the user who runs the daemon can reach
+/// it), or, when `SLIPWAY_API` is set, to its TCP API with the bearer token `SLIPWAY_TOKEN`
+/// (`DaemonTransport`). Every verb works the same over either.
 struct DaemonClient {
-    let configFile: String
-    let socketPath: String
+    let transport: DaemonTransport
 
     /// One client for the process, like `HTTPClient.shared` (never shut down), but failing fast when
     /// no daemon listens: the default would retry a refused connection until its 10 s timeout.
@@ -17,15 +18,24 @@ struct DaemonClient {
         eventLoopGroupProvider: .singleton,
         configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(2))))
 
-    /// Finds `slipway.yml` (the `--config` path, else the current directory or its parents).
+    /// `SLIPWAY_API` when it is set (no `slipway.yml` needed: the daemon may be on another machine);
+    /// else the socket next to the `slipway.yml` found (the `--config` path, else the current
+    /// directory or its parents).
     init(options: GlobalOptions) throws {
-        self.init(configFile: try Self.configFile(options))
+        if let remote = try DaemonTransport.TCP(environment: ProcessInfo.processInfo.environment) {
+            self.init(transport: .tcp(remote))
+        } else {
+            self.init(configFile: try Self.configFile(options))
+        }
     }
 
     init(configFile: String) {
-        self.configFile = configFile
         let root = (configFile as NSString).deletingLastPathComponent
-        socketPath = root + "/.slipway/" + API.socketName
+        self.init(transport: .unixSocket(path: root + "/.slipway/" + API.socketName, root: root))
+    }
+
+    init(transport: DaemonTransport) {
+        self.transport = transport
     }
 
     static func configFile(_ options: GlobalOptions) throws -> String {
@@ -63,30 +73,31 @@ struct DaemonClient {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
     }
 
-    private func url(_ path: String) throws -> String {
-        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
-            throw SlipwayError(.daemonUnreachable, "cannot address the socket \(socketPath)")
-        }
-        return url.absoluteString
-    }
-
     private func send(_ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, timeout: TimeAmount) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: try url(path))
+        var request = HTTPClientRequest(url: try transport.url(path))
         request.method = method
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try APICoding.encoder().encode(body)))
         }
-        guard FileManager.default.fileExists(atPath: socketPath) else {
-            let root = (configFile as NSString).deletingLastPathComponent
-            throw SlipwayError(.daemonUnreachable, "no slipway daemon is running for \(root) (no socket at \(socketPath)); start one with `slipway serve`")
-        }
-        do {
-            return try await Self.http.execute(request, timeout: timeout)
-        } catch {
-            let root = (configFile as NSString).deletingLastPathComponent
-            throw SlipwayError(.daemonUnreachable,
-                               "no slipway daemon answers for \(root) (socket \(socketPath): \(error)); start one with `slipway serve`")
+        switch transport {
+        case .unixSocket(let socketPath, let root):
+            guard FileManager.default.fileExists(atPath: socketPath) else {
+                throw SlipwayError(.daemonUnreachable, "no slipway daemon is running for \(root) (no socket at \(socketPath)); start one with `slipway serve`")
+            }
+            do {
+                return try await Self.http.execute(request, timeout: timeout)
+            } catch {
+                throw SlipwayError(.daemonUnreachable,
+                                   "no slipway daemon answers for \(root) (socket \(socketPath): \(error)); start one with `slipway serve`")
+            }
+        case .tcp(let remote):
+            if let token = remote.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            do {
+                return try await remote.client.execute(request, timeout: timeout)
+            } catch {
+                throw SlipwayError(.daemonUnreachable, remote.unreachable(error))
+            }
         }
     }
 
@@ -101,7 +112,12 @@ struct DaemonClient {
                                + "is it running? (`slipway serve`)")
         }
         guard (200..<300).contains(response.status.code) else {
-            if let error = try? APICoding.decoder().decode(APIError.self, from: Data(body.readableBytesView)) { throw error }
+            if var error = try? APICoding.decoder().decode(APIError.self, from: Data(body.readableBytesView)) {
+                if error.code == .unauthenticated, case .tcp(let remote) = transport, remote.token == nil {
+                    error.message += " (SLIPWAY_TOKEN is not set)"
+                }
+                throw error
+            }
             throw SlipwayError(.internalError, "the daemon answered \(response.status): \(String(buffer: body))")
         }
         return body
@@ -119,6 +135,11 @@ struct DaemonClient {
 
     func delete(_ path: String) async throws {
         _ = try await checked(try await send(.DELETE, path, timeout: .seconds(30)))
+    }
+
+    func delete<T: Decodable>(_ type: T.Type, _ path: String) async throws -> T {
+        let answer = try await checked(try await send(.DELETE, path, timeout: .seconds(30)))
+        return try APICoding.decoder().decode(type, from: Data(answer.readableBytesView))
     }
 
     func getText(_ path: String) async throws -> String {

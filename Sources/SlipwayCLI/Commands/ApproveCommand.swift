@@ -15,11 +15,11 @@ struct ApproveCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDocumentedExit {
             let record = try await DaemonClient(options: global).post(
-                Deployment.self, "/v1/deployments/\(deployment)/approvals", body: ApprovalRequest(actor: currentActor(), comment: comment))
+                Deployment.self, "/v1/deployments/\(deployment)/approvals", body: ApprovalRequest(comment: comment))
             if global.json {
                 try Terminal.printJSON(record)
             } else {
-                print("slipway: approved deployment \(record.id) (\(record.approvals.count) of \(record.approvalsRequired ?? 0)); "
+                print("slipway: approved deployment \(record.id) (\(record.approvalsGiven.count) of \(record.approvalsRequired ?? 0)); "
                       + TerminalText.line(record.message ?? ""))
             }
             return .success
@@ -39,7 +39,7 @@ struct RejectCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDocumentedExit {
             let record = try await DaemonClient(options: global).post(
-                Deployment.self, "/v1/deployments/\(deployment)/rejections", body: ApprovalRequest(actor: currentActor(), comment: reason))
+                Deployment.self, "/v1/deployments/\(deployment)/rejections", body: ApprovalRequest(comment: reason))
             if global.json {
                 try Terminal.printJSON(record)
             } else {

@@ -33,7 +33,7 @@ struct DeployCommand: AsyncParsableCommand {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
             guard let service else { return try await deployChanged(client, printer: printer) }
-            var request = DeployRequest(service: service, environment: environment, ref: ref, actor: currentActor())
+            var request = DeployRequest(service: service, environment: environment, ref: ref)
             if hotfix { (request.hotfix, request.reason) = (true, reason) }
             let last = try await client.stream("/v1/deployments", body: request, last: .finished, onEvent: printer.handle)
             if wait, let pending = last.deployment, pending.outcome == .pending {
@@ -47,7 +47,7 @@ struct DeployCommand: AsyncParsableCommand {
     }
 
     private func deployChanged(_ client: DaemonClient, printer: ProgressPrinter) async throws -> ExitStatus {
-        let summary = try await streamRun(RunRequest(from: from, to: to, environment: environment, actor: currentActor()), client: client,
+        let summary = try await streamRun(RunRequest(from: from, to: to, environment: environment), client: client,
                                           printer: printer, json: global.json)
         return summary.exitCode
     }

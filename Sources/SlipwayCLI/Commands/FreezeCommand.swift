@@ -24,7 +24,7 @@ struct FreezeCommand: AsyncParsableCommand {
             var name = environment ?? ""
             if environment == nil { name = try await onlyEnvironment(client) }
             let freeze = try await client.post(Freeze.self, "/v1/freezes",
-                                               body: FreezeRequest(environment: name, reason: reason, actor: currentActor()))
+                                               body: FreezeRequest(environment: name, reason: reason))
             if global.json {
                 try Terminal.printJSON(freeze)
             } else {
@@ -47,8 +47,7 @@ struct UnfreezeCommand: AsyncParsableCommand {
             let client = try DaemonClient(options: global)
             var name = environment ?? ""
             if environment == nil { name = try await onlyEnvironment(client) }
-            try await client.delete("/v1/freezes/\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)"
-                                    + "?actor=\(currentActor().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "unknown")")
+            try await client.delete("/v1/freezes/\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
             if !global.json { print("slipway: \(TerminalText.line(name)) is no longer frozen") }
             return .success
         }

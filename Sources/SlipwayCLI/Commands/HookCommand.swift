@@ -79,7 +79,7 @@ struct HookCommand: AsyncParsableCommand {
                     }
                     // Git relays a hook's output to the pusher as it comes: flushed now, not at exit.
                     fflush(nil)
-                    let request = RunRequest(from: update.from, to: update.to, actor: currentActor(), trigger: .push)
+                    let request = RunRequest(from: update.from, to: update.to, trigger: .push)
                     let summary = try await streamRun(request, client: client, printer: printer, json: global.json)
                     let status = summary.exitCode
                     if status.rawValue > worst.rawValue { worst = status }

@@ -15,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDocumentedExit {
             let plan = try await DaemonClient(options: global).post(RunPlan.self, "/v1/plans",
-                                                                    body: RunRequest(from: from, to: to, environment: environment, actor: currentActor()))
+                                                                    body: RunRequest(from: from, to: to, environment: environment))
             if global.json {
                 try Terminal.printJSON(plan)
             } else {

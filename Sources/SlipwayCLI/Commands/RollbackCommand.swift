@@ -25,7 +25,7 @@ struct RollbackCommand: AsyncParsableCommand {
         try await withDocumentedExit {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
-            let last = try await client.stream("/v1/rollbacks", body: RollbackRequest(service: service, environment: environment, to: to, actor: currentActor(),
+            let last = try await client.stream("/v1/rollbacks", body: RollbackRequest(service: service, environment: environment, to: to,
                                                                                           override: override ? true : nil, reason: reason),
                                                last: .finished, onEvent: printer.handle)
             return try conclude(last, printer: printer, json: global.json)

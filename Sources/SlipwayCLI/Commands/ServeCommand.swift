@@ -26,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             let daemon = Daemon(config: config, logger: logger)
             try await daemon.run { address in
-                print("slipway: proxy on http://\(address), API on \(daemon.socketPath)")
+                print("slipway: proxy on http://\(address), API on \(daemon.socketPath)"
+                      + (daemon.tcpAPIURL.map { " and \($0)" } ?? ""))
                 fflush(nil)
             }
             return .success

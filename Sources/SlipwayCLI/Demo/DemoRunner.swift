@@ -43,7 +43,7 @@ struct DemoRunner {
             var steps: [Step] = []
             do {
                 steps.append(try await step("deploy v1 (first release)", expect: .success, load: nil, client: client) {
-                    try await client.stream("/v1/deployments", body: DeployRequest(service: "web", ref: "v1", actor: "demo"),
+                    try await client.stream("/v1/deployments", body: DeployRequest(service: "web", ref: "v1"),
                                             last: .finished, onEvent: { _ in })
                 })
                 group.addTask { await load.run() }
@@ -52,15 +52,15 @@ struct DemoRunner {
                     return nil
                 })
                 steps.append(try await step("deploy v2", expect: .success, load: load, client: client) {
-                    try await client.stream("/v1/deployments", body: DeployRequest(service: "web", ref: "v2", actor: "demo"),
+                    try await client.stream("/v1/deployments", body: DeployRequest(service: "web", ref: "v2"),
                                             last: .finished, onEvent: { _ in })
                 })
                 steps.append(try await step("deploy v3 (health fails)", expect: .deployFailed, load: load, client: client) {
-                    try await client.stream("/v1/deployments", body: DeployRequest(service: "web", ref: "v3", actor: "demo"),
+                    try await client.stream("/v1/deployments", body: DeployRequest(service: "web", ref: "v3"),
                                             last: .finished, onEvent: { _ in })
                 })
                 steps.append(try await step("rollback to v1", expect: .success, load: load, client: client) {
-                    try await client.stream("/v1/rollbacks", body: RollbackRequest(service: "web", to: "v1", actor: "demo"),
+                    try await client.stream("/v1/rollbacks", body: RollbackRequest(service: "web", to: "v1"),
                                             last: .finished, onEvent: { _ in })
                 })
                 steps.append(try await step("steady load on v1", expect: .success, load: load, client: client) {

@@ -23,11 +23,3 @@ func withDocumentedExit(_ body: () async throws -> ExitStatus) async throws {
     }
     if status != .success { throw ExitCode(status.rawValue) }
 }
-
-/// Who is deploying: `SLIPWAY_ACTOR`, else the login name.
-func currentActor() -> String {
-    let environment = ProcessInfo.processInfo.environment
-    return environment["SLIPWAY_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
-}
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 import SlipwayModel
 
 /// Turns the composed document into a `ProjectConfig`, recording every problem in the reader's log.
@@ -11,7 +12,7 @@ struct ProjectDecoder {
     /// is given): what an environment's `secrets:` is relative to.
     let configDirectory: String
 
-    static let keys = ["proxy", "services", "environments", "databases", "notify"]
+    static let keys = ["proxy", "api", "services", "environments", "databases", "notify"]
 
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
@@ -23,6 +24,9 @@ struct ProjectDecoder {
         guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: or databases: key")
         else { return nil }
         let proxy = fields["proxy"].map { ProxyDecoder(reader: reader).decode($0).proxy } ?? ProxyConfig()
+        let api = fields["api"].flatMap {
+            APIDecoder(reader: reader, repository: repository, root: (file as NSString).deletingLastPathComponent).decode($0)
+        }
         requireServicesOrDatabases(in: fields)
         let layout: ServiceLayout
         let databases: [DatabaseConfig]
@@ -46,7 +50,7 @@ struct ProjectDecoder {
         guard reader.log.isEmpty else { return nil }
         return ProjectConfig(file: file, proxy: proxy, services: layout.services, databases: databases,
                              notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets),
-                             environments: layout.environments)
+                             environments: layout.environments, api: api)
     }
 
     /// The services of every environment, the environments (nil: the one default), and the values

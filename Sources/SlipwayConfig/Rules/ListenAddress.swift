@@ -23,6 +23,13 @@ enum ListenAddress {
         return .success(spec)
     }
 
+    /// Whether a parsed `host` only listens on this machine: `localhost`, 127.0.0.0/8, `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && isIPv4Address(Substring(host))
+    }
+
     private static func problem(withHost host: Substring) -> Problem? {
         if host.isEmpty { return nil }
         if host.hasPrefix("[") && host.hasSuffix("]") {
@@ -56,4 +63,24 @@ enum ListenAddress {
 
 private extension Character {
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension ConfigReader {
+    /// A listen address (`proxy.listen`, `api.listen`), each malformed part reported at its key.
+    func listenAddress(_ node: ConfigNode, example: String) -> SocketAddressSpec? {
+        guard let text = string(node, expected: "host:port like \(example)") else { return nil }
+        switch ListenAddress.parse(text) {
+        case .success(let address):
+            return address
+        case .failure(.notHostAndPort):
+            log.add("expected host:port like \(example) or [::1]:\(example.split(separator: ":").last ?? ""), got \(node.found)", at: node)
+        case .failure(.portOutOfRange):
+            log.add("expected a port from 0 to 65535, got \(node.found)", at: node)
+        case .failure(.malformedIPv4):
+            log.add("expected an IPv4 address of four numbers from 0 to 255 like 127.0.0.1, got \(node.found)", at: node)
+        case .failure(.malformedIPv6):
+            log.add("expected an IPv6 address in brackets like [::1]:\(example.split(separator: ":").last ?? ""), got \(node.found)", at: node)
+        }
+        return nil
+    }
 }

@@ -91,7 +91,7 @@ struct DeploymentRunner: Sendable {
             deps.logger.error("a deployment that waited could not be started", metadata: ["deployment": "\(waited.id)", "error": "\(error)"])
             return
         }
-        let approvedBy = waited.approvals.map(\.actor)
+        let approvedBy = waited.approvalsGiven.map(\.actor)
         await deps.audit(.deployStarted, service: key, deployment: waited.id, actor: waited.actor,
                          "deploy \(key) at \(ref)" + (approvedBy.isEmpty ? "" : " (approved by \(approvedBy.joined(separator: ", ")))"))
         let plan = DeploymentMachine.Plan(id: waited.id, kind: .deploy(ref: ref), service: service, previous: previous)

@@ -29,7 +29,7 @@ package enum ApprovalRules {
             throw SlipwayError(.approvalRefused, "\(approval.actor) asked for deployment \(record.id) and cannot approve it: "
                                + "an approval must come from someone else", context: context)
         }
-        guard !record.approvals.contains(where: { $0.actor == approval.actor }) else {
+        guard !record.approvalsGiven.contains(where: { $0.actor == approval.actor }) else {
             throw SlipwayError(.approvalRefused, "\(approval.actor) has already approved deployment \(record.id): "
                                + "approvals are counted once per person", context: context)
         }
@@ -49,7 +49,7 @@ package enum ApprovalRules {
 
     package static func due(_ record: Deployment, now: Date, frozen: Bool) -> Due {
         guard record.outcome == .pending else { return .wait }
-        let approved = record.approvals.count >= (record.approvalsRequired ?? 0)
+        let approved = record.approvalsGiven.count >= (record.approvalsRequired ?? 0)
         if !approved, let expiresAt = record.expiresAt, now >= expiresAt { return .expire }
         guard approved else { return .wait }
         if let notBefore = record.notBefore, now < notBefore { return .wait }
@@ -61,7 +61,7 @@ package enum ApprovalRules {
     /// What a pending deployment is waiting for, in words (for `deploy`'s answer and `show`).
     package static func waitingFor(_ record: Deployment, now: Date, frozen: Bool) -> String {
         var reasons: [String] = []
-        let missing = (record.approvalsRequired ?? 0) - record.approvals.count
+        let missing = (record.approvalsRequired ?? 0) - record.approvalsGiven.count
         if missing > 0 { reasons.append("\(missing) more approval(s) (slipway approve \(record.id))") }
         if let notBefore = record.notBefore, now < notBefore { reasons.append("its wait timer, until \(notBefore.formatted(.iso8601))") }
         if frozen && record.hotfix == nil { reasons.append("the end of the freeze") }

@@ -62,12 +62,12 @@ actor PendingDeployments {
     func approve(_ id: String, _ approval: ApprovalRequest) async throws -> Deployment {
         var record = try await pending(id)
         try ApprovalRules.check(approval, of: record, policy: gates.config(record.key.environment)?.approvals)
-        record.approvals.append(Approval(actor: approval.actor, at: deps.now(), comment: approval.comment))
+        record.approvals = record.approvalsGiven + [Approval(actor: approval.actor, at: deps.now(), comment: approval.comment)]
         let frozen = try await gates.freeze(of: record.key.environment) != nil
         record.message = "waiting for " + ApprovalRules.waitingFor(record, now: deps.now(), frozen: frozen)
         try await deps.store.saveDeployment(record)
         await deps.audit(.deployApproved, service: record.key, deployment: id, actor: approval.actor,
-                         "approved (\(record.approvals.count) of \(record.approvalsRequired ?? 0))"
+                         "approved (\(record.approvalsGiven.count) of \(record.approvalsRequired ?? 0))"
                              + (approval.comment.map { ": \($0)" } ?? ""))
         return record
     }
@@ -106,7 +106,7 @@ actor PendingDeployments {
                 continue
             case .expire:
                 finish(&record, .expired, "not approved within the approval timeout "
-                       + "(\(record.approvals.count) of \(record.approvalsRequired ?? 0) approvals)")
+                       + "(\(record.approvalsGiven.count) of \(record.approvalsRequired ?? 0) approvals)")
                 guard (try? await deps.store.saveDeployment(record)) != nil else { continue }
                 ids.remove(id)
                 await deps.audit(.deployExpired, service: record.key, deployment: id, record.message ?? "expired")

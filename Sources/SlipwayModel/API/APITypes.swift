@@ -11,6 +11,8 @@ package struct DeployRequest: Sendable, Codable, Equatable {
     /// The environment to deploy into; nil: the only one (refused when there are several).
     package var environment: String?
     package var ref: String
+    /// Who deploys: set by the daemon from the caller it established (`Caller`), never read from
+    /// the body. An `actor` field that older clients send is accepted and ignored (docs/API.md).
     package var actor: String
     /// How it was started (`changed`, `push`); recorded on the deployment.
     package var trigger: Trigger?
@@ -18,12 +20,16 @@ package struct DeployRequest: Sendable, Codable, Equatable {
     package var hotfix: Bool?
     package var reason: String?
 
-    package init(service: String, environment: String? = nil, ref: String = "HEAD", actor: String, trigger: Trigger? = nil) {
+    package init(service: String, environment: String? = nil, ref: String = "HEAD", actor: String = "", trigger: Trigger? = nil) {
         self.service = service
         self.environment = environment
         self.ref = ref
         self.actor = actor
         self.trigger = trigger
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case service, environment, ref, trigger, hotfix, reason
     }
 
     /// As `init`: `ref` left out (or null) is `HEAD` (docs/API.md).
@@ -32,7 +38,6 @@ package struct DeployRequest: Sendable, Codable, Equatable {
         self.init(service: try fields.decode(String.self, forKey: .service),
                   environment: try fields.decodeIfPresent(String.self, forKey: .environment),
                   ref: try fields.decodeIfPresent(String.self, forKey: .ref) ?? "HEAD",
-                  actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
         hotfix = try fields.decodeIfPresent(Bool.self, forKey: .hotfix)
         reason = try fields.decodeIfPresent(String.self, forKey: .reason)
@@ -45,12 +50,13 @@ package struct RollbackRequest: Sendable, Codable, Equatable {
     package var environment: String?
     /// A release id or a version label; nil means the release the current one replaced.
     package var to: String?
+    /// Set by the daemon, as `DeployRequest.actor`; never read from the body.
     package var actor: String
     /// Past the rollback window: an admin's override, with why (`--override --reason`).
     package var override: Bool?
     package var reason: String?
 
-    package init(service: String, environment: String? = nil, to: String? = nil, actor: String, override: Bool? = nil,
+    package init(service: String, environment: String? = nil, to: String? = nil, actor: String = "", override: Bool? = nil,
                 reason: String? = nil) {
         self.service = service
         self.environment = environment
@@ -58,6 +64,19 @@ package struct RollbackRequest: Sendable, Codable, Equatable {
         self.reason = reason
         self.to = to
         self.actor = actor
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case service, environment, to, override, reason
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(service: try fields.decode(String.self, forKey: .service),
+                  environment: try fields.decodeIfPresent(String.self, forKey: .environment),
+                  to: try fields.decodeIfPresent(String.self, forKey: .to),
+                  override: try fields.decodeIfPresent(Bool.self, forKey: .override),
+                  reason: try fields.decodeIfPresent(String.self, forKey: .reason))
     }
 }
 

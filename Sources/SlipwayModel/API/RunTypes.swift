@@ -11,19 +11,24 @@ package struct RunRequest: Sendable, Codable, Equatable {
     package var services: [String]?
     /// The environment deployed into; nil: the only one (refused when there are several).
     package var environment: String?
+    /// Set by the daemon, as `DeployRequest.actor`; never read from the body.
     package var actor: String
     /// What the deployment records say started them: `changed` (nil) for `deploy --changed`, `push`
     /// for the post-receive hook.
     package var trigger: Trigger?
 
     package init(from: String? = nil, to: String = "HEAD", services: [String]? = nil, environment: String? = nil,
-                actor: String, trigger: Trigger? = nil) {
+                actor: String = "", trigger: Trigger? = nil) {
         self.from = from
         self.to = to
         self.services = services
         self.environment = environment
         self.actor = actor
         self.trigger = trigger
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case from, to, services, environment, trigger
     }
 
     /// As `init`: `to` left out (or null) is `HEAD` (docs/API.md).
@@ -33,7 +38,6 @@ package struct RunRequest: Sendable, Codable, Equatable {
                   to: try fields.decodeIfPresent(String.self, forKey: .to) ?? "HEAD",
                   services: try fields.decodeIfPresent([String].self, forKey: .services),
                   environment: try fields.decodeIfPresent(String.self, forKey: .environment),
-                  actor: try fields.decode(String.self, forKey: .actor),
                   trigger: try fields.decodeIfPresent(Trigger.self, forKey: .trigger))
     }
 }

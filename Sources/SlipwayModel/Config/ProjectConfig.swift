@@ -19,9 +19,13 @@ package struct ProjectConfig: Sendable, Equatable {
     /// Every value that came from a `${VAR}` reference, and the notify channels' credentials:
     /// what a `Redactor` built from this config hides.
     package var secrets: [String]
+    /// `api:`: the TCP API; nil when only the unix socket serves it.
+    package var api: APIConfig?
 
     package init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = [],
-                notify: [NotifyChannel] = [], secrets: [String] = [], environments: [EnvironmentConfig]? = nil) {
+                notify: [NotifyChannel] = [], secrets: [String] = [], environments: [EnvironmentConfig]? = nil,
+                api: APIConfig? = nil) {
+        self.api = api
         self.file = file
         self.proxy = proxy
         self.services = services

@@ -14,6 +14,8 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
     case daemonUnreachable = 7
     /// `slipway.yml` is missing or invalid.
     case configInvalid = 8
+    /// The API refused the caller: no token, a wrong or revoked one (401), or a role too low (403).
+    case notAuthorized = 9
 
     /// The number, as a script sees it (`exit 3`); `meaning` is the words.
     package var description: String { String(rawValue) }
@@ -29,6 +31,7 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
         case .refused: "refused: another deployment is running, an unknown service/release, a frozen environment or a closed rollback window"
         case .daemonUnreachable: "the daemon is not running or not reachable"
         case .configInvalid: "configuration missing or invalid"
+        case .notAuthorized: "not authorized: the API token is missing, wrong or revoked, or its role is too low"
         }
     }
 
@@ -44,6 +47,8 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
         case .deploymentInProgress, .unknownService, .unknownRelease, .unknownDeployment,
              .nothingToRollBack, .badRequest: .refused
         case .daemonUnreachable: .daemonUnreachable
+        case .unauthenticated, .forbidden: .notAuthorized
+        case .tokenExists, .unknownToken: .refused
         case .configInvalid, .configNotFound: .configInvalid
         case .validationFailed: .checksFailed
         case .migrationFailed, .migrationTimeout, .backupFailed, .backupTimeout, .backupVerifyFailed, .databaseFailed: .deployFailed

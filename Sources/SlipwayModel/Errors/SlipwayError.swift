@@ -25,6 +25,16 @@ package struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible
         case approvalRefused = "approval_refused"
         case daemonUnreachable = "daemon_unreachable"
 
+        // Identity (the TCP API's bearer tokens, roles).
+        /// No bearer token, or one the daemon does not know (never issued, revoked): HTTP 401.
+        case unauthenticated
+        /// The caller's role is below what the route needs: HTTP 403.
+        case forbidden
+        /// `token create` with a name a token already has.
+        case tokenExists = "token_exists"
+        /// `token revoke` of a name no token has.
+        case unknownToken = "unknown_token"
+
         // Deployments.
         case refNotFound = "ref_not_found"
         case buildFailed = "build_failed"

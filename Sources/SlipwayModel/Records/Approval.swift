@@ -15,11 +15,16 @@ package struct Approval: Sendable, Equatable, Codable {
 
 /// The body of `POST /v1/deployments/ID/approvals` and `.../rejections` (`comment` is a rejection's reason).
 package struct ApprovalRequest: Sendable, Equatable, Codable {
-    package var actor: String
+    /// Set by the daemon from the caller, never read from the body.
+    package var actor: String = ""
     package var comment: String?
 
-    package init(actor: String, comment: String? = nil) {
+    package init(actor: String = "", comment: String? = nil) {
         self.actor = actor
         self.comment = comment
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case comment
     }
 }

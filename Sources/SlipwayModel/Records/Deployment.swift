@@ -74,8 +74,9 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
     package var requestedAt: Date?
     /// Distinct approvals it needs before it starts; nil when it needs none.
     package var approvalsRequired: Int?
-    /// The approvals it got, in order.
-    package var approvals: [Approval] = []
+    /// The approvals it got, in order; nil for a deployment that needed none (so records without
+    /// approvals read and print as they always did).
+    package var approvals: [Approval]?
     /// Who rejected it, when and why (`reason` in `comment`).
     package var rejection: Approval?
     /// No start before this (the environment's `wait_timer` after the request).
@@ -106,6 +107,9 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
         self.stages = stages
         self.instance = instance
     }
+
+    /// `approvals`, none as an empty list.
+    package var approvalsGiven: [Approval] { approvals ?? [] }
 
     package var durationSeconds: Double? {
         finishedAt.map { $0.timeIntervalSince(startedAt) }

@@ -20,11 +20,16 @@ package struct Freeze: Sendable, Equatable, Codable {
 package struct FreezeRequest: Sendable, Equatable, Codable {
     package var environment: String
     package var reason: String
-    package var actor: String
+    /// Set by the daemon from the caller, never read from the body.
+    package var actor: String = ""
 
-    package init(environment: String, reason: String, actor: String) {
+    package init(environment: String, reason: String, actor: String = "") {
         self.environment = environment
         self.reason = reason
         self.actor = actor
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case environment, reason
     }
 }

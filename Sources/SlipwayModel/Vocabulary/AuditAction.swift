@@ -60,6 +60,15 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     case environmentUnfrozen = "environment.unfrozen"
     /// An admin rolled back past the deployment's rollback window (`--override --reason`).
     case rollbackOverride = "rollback.override"
+    /// A request to the TCP API without a valid bearer token (none, unknown or revoked): answered
+    /// 401. The detail names the remote address and the route, never what was presented.
+    case apiUnauthenticated = "api.unauthenticated"
+    /// A caller whose role is below the route's: answered 403.
+    case apiForbidden = "api.forbidden"
+    /// `slipway token create`: the detail names the token and its role, never its value.
+    case tokenCreated = "token.created"
+    /// `slipway token revoke`: the next request presenting it is answered 401.
+    case tokenRevoked = "token.revoked"
 
     package var description: String { rawValue }
 }

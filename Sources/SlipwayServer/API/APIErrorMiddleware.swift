@@ -17,7 +17,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as SlipwayError {
-            return try errorResponse(error.code.httpStatus, apiError(error, redactor: redactor))
+            var response = try errorResponse(error.code.httpStatus, apiError(error, redactor: redactor))
+            // RFC 6750: a 401 names the scheme that would be accepted.
+            if error.code == .unauthenticated { response.headers[.wwwAuthenticate] = #"Bearer realm="slipway""# }
+            return response
         } catch let error as HTTPError {
             return try errorResponse(error.status, APIError(code: .badRequest, message: redactor.redact(error.body ?? "\(error.status)"),
                                                             exitCode: .refused))

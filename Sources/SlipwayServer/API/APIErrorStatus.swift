@@ -12,9 +12,13 @@ extension SlipwayError.Code {
         switch self {
         case .badRequest, .configInvalid, .confirmationRequired:
             .badRequest
-        case .unknownService, .unknownRelease, .unknownDeployment, .refNotFound, .unknownDatabase, .unknownBackup:
+        case .unauthenticated:
+            .unauthorized
+        case .forbidden:
+            .forbidden
+        case .unknownToken, .unknownService, .unknownRelease, .unknownDeployment, .refNotFound, .unknownDatabase, .unknownBackup:
             .notFound
-        case .deploymentInProgress, .nothingToRollBack, .baselineRefused, .frozen, .rollbackWindowClosed:
+        case .tokenExists, .deploymentInProgress, .nothingToRollBack, .baselineRefused, .frozen, .rollbackWindowClosed:
             .conflict
         case .policyRefused:
             .unprocessableContent

@@ -4,19 +4,22 @@ import NIOCore
 import SlipwayCore
 import SlipwayModel
 
-/// The daemon's HTTP API (docs/API.md), served on `.slipway/slipway.sock`.
+/// The daemon's HTTP API (docs/API.md), served on `.slipway/slipway.sock` and, with `api:`, on TCP.
+/// Every route is registered through its `APIEndpoint`, which says the role it needs; the actor of
+/// what it records is the caller the transport's middleware established, never a field of the body.
 struct APIRoutes: Sendable {
     let controller: DeploymentController
     let queue: DeploymentQueue
+    let access: APIAccess
     /// Hides secrets in the errors a deployment stream ends with (`refused`).
     let redactor: Redactor
     /// The address each environment's proxy is bound to (with its real port when the config says
     /// port 0), in the file's order.
     let proxyAddresses: @Sendable () async -> [(environment: String, address: SocketAddressSpec)]
 
-    func register(on router: Router<BasicRequestContext>) {
-        let api = router.group("v1")
-        api.get("status") { _, _ in
+    func register(on router: Router<APIRequestContext>) {
+        let api = router.group(RouterPath(API.version))
+        on(api, .status) { _, _, _ in
             var status = try await controller.status()
             let bound = await proxyAddresses()
             if let first = bound.first { status.proxy = first.address.description }
@@ -29,8 +32,10 @@ struct APIRoutes: Sendable {
             }
             return try json(status)
         }
-        api.post("deployments") { request, context in
-            let body = try await decode(DeployRequest.self, request, context)
+        on(api, .deploy) { request, context, caller in
+            var decoded = try await decode(DeployRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return stream { emit in
                 do {
                     let record = try await controller.deploy(body, emit: emit)
@@ -40,8 +45,14 @@ struct APIRoutes: Sendable {
                 }
             }
         }
-        api.post("rollbacks") { request, context in
-            let body = try await decode(RollbackRequest.self, request, context)
+        on(api, .rollback) { request, context, caller in
+            var decoded = try await decode(RollbackRequest.self, request, context)
+            decoded.actor = caller.name
+            // Past the rollback window only an admin decides (checked before the stream begins).
+            if decoded.override == true, !caller.may(.admin) {
+                try await access.refuse(caller, "--override (a rollback past its window)", needs: .admin)
+            }
+            let body = decoded
             return stream { emit in
                 do {
                     let record = try await controller.rollback(body, emit: emit)
@@ -51,12 +62,16 @@ struct APIRoutes: Sendable {
                 }
             }
         }
-        api.post("plans") { request, context in
-            let body = try await decode(RunRequest.self, request, context)
+        on(api, .plan) { request, context, caller in
+            var decoded = try await decode(RunRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return try await json(controller.plan(body))
         }
-        api.post("runs") { request, context in
-            let body = try await decode(RunRequest.self, request, context)
+        on(api, .run) { request, context, caller in
+            var decoded = try await decode(RunRequest.self, request, context)
+            decoded.actor = caller.name
+            let body = decoded
             return stream { emit in
                 do {
                     let summary = try await controller.run(body, emit: emit)
@@ -66,50 +81,71 @@ struct APIRoutes: Sendable {
                 }
             }
         }
-        api.get("deployments") { request, _ in
+        on(api, .history) { request, _, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 20, maximum: 1000)
             return try await json(controller.history(service: service, environment: request.environment, limit: limit))
         }
-        api.get("deployments/:id") { _, context in
+        on(api, .deployment) { _, context, _ in
             try await json(controller.deployment(id: context.parameters.require("id")))
         }
-        api.get("deployments/:id/logs") { _, context in
+        on(api, .deploymentLogs) { _, context, _ in
             let text = try await controller.logs(deployment: context.parameters.require("id"))
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        api.get("services/:name/output") { request, context in
+        on(api, .serviceOutput) { request, context, _ in
             let lines = try request.count("lines", default: 100, maximum: 100_000)
             let text = try await controller.output(service: context.parameters.require("name"), environment: request.environment,
                                                    lines: lines)
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        api.post("deployments/:id/approvals") { request, context in
-            let body = try await decode(ApprovalRequest.self, request, context)
+        on(api, .approve) { request, context, caller in
+            var body = try await decode(ApprovalRequest.self, request, context)
+            body.actor = caller.name
             return try await json(controller.approve(context.parameters.require("id"), body))
         }
-        api.post("deployments/:id/rejections") { request, context in
-            let body = try await decode(ApprovalRequest.self, request, context)
+        on(api, .reject) { request, context, caller in
+            var body = try await decode(ApprovalRequest.self, request, context)
+            body.actor = caller.name
             return try await json(controller.reject(context.parameters.require("id"), body))
         }
-        api.get("freezes") { _, _ in
+        on(api, .listFreezes) { _, _, _ in
             try await json(controller.freezes())
         }
-        api.post("freezes") { request, context in
-            let body = try await decode(FreezeRequest.self, request, context)
+        on(api, .freeze) { request, context, caller in
+            var body = try await decode(FreezeRequest.self, request, context)
+            body.actor = caller.name
             return try await json(controller.freeze(body))
         }
-        api.delete("freezes/:environment") { request, context in
-            let actor = request.uri.queryParameters["actor"].map(String.init) ?? "unknown"
-            try await controller.unfreeze(environment: context.parameters.require("environment"), actor: actor)
+        on(api, .unfreeze) { _, context, caller in
+            try await controller.unfreeze(environment: context.parameters.require("environment"), actor: caller.name)
             return Response(status: .noContent)
         }
-        api.get("audit") { request, _ in
+        on(api, .audit) { request, _, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 100, maximum: 10_000)
             return try await json(controller.auditTrail(service: service, environment: request.environment, limit: limit))
+        }
+        on(api, .listTokens) { _, _, _ in
+            try await json(access.list())
+        }
+        on(api, .createToken) { request, context, caller in
+            let body = try await decode(TokenCreateRequest.self, request, context)
+            return try await json(access.create(body, by: caller), status: .created)
+        }
+        on(api, .revokeToken) { _, context, caller in
+            try await json(access.revoke(name: context.parameters.require("name"), by: caller))
+        }
+    }
+
+    /// Registers `endpoint`: its handler runs only for a caller whose role is at least the endpoint's.
+    private func on(_ group: RouterGroup<APIRequestContext>, _ endpoint: APIEndpoint,
+                    _ handler: @escaping @Sendable (Request, APIRequestContext, Caller) async throws -> Response) {
+        group.on(RouterPath(endpoint.path), method: endpoint.method) { [access] request, context in
+            let caller = try await access.authorize(context.caller, for: endpoint)
+            return try await handler(request, context, caller)
         }
     }
 
@@ -130,7 +166,7 @@ struct APIRoutes: Sendable {
     }
 }
 
-func json<T: Encodable>(_ value: T) throws -> Response {
-    Response(status: .ok, headers: [.contentType: "application/json"],
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    Response(status: status, headers: [.contentType: "application/json"],
              body: ResponseBody(byteBuffer: ByteBuffer(data: try APICoding.encoder().encode(value))))
 }

@@ -5,7 +5,9 @@ import SlipwayModel
 /// names Swift types and coding keys that a client never sent.
 enum RequestBodyProblem {
     /// Fields whose value is one of a closed set, by name: a message lists the set.
-    static let vocabularies: [String: [String]] = ["trigger": Trigger.allCases.map(\.rawValue)]
+    static let vocabularies: [String: [String]] = [
+        "trigger": Trigger.allCases.map(\.rawValue), "role": Role.allCases.map(\.rawValue),
+    ]
 
     static func message(for error: DecodingError) -> String {
         switch error {

@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import ServiceLifecycle
 import SlipwayCore
@@ -27,6 +30,7 @@ package final class Daemon: Sendable {
     /// The project's secrets: hidden in every record, notification and audit line the daemon writes.
     let redactor: Redactor
     private let group = Mutex<ServiceGroup?>(nil)
+    private let apiURL = Mutex<String?>(nil)
 
     package init(config: ProjectConfig, logger: Logger) {
         self.config = config
@@ -47,6 +51,9 @@ package final class Daemon: Sendable {
                                + "and `slipway db` (migrate, info, validate, backup, restore, …) needs no daemon",
                                context: ErrorContext(file: config.file))
         }
+        // The TCP API's certificate and key are read before anything starts: a file that is not PEM
+        // stops `serve` here, naming it, not at the first client's handshake.
+        let apiTLS = try config.api?.tls.map(TLSFiles.load)
         try state.create()
         let lock = try state.lock()
         defer { close(lock) }
@@ -82,7 +89,7 @@ package final class Daemon: Sendable {
         let ended: Result<Void, any Error>
         do {
             try await run(store: store, processes: processes, proxy: proxy, probe: probe, engine: engine,
-                          handleSignals: handleSignals, onReady: onReady)
+                          apiTLS: apiTLS, handleSignals: handleSignals, onReady: onReady)
             ended = .success(())
         } catch {
             ended = .failure(error)
@@ -135,7 +142,7 @@ package final class Daemon: Sendable {
     }
 
     private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: EnvironmentProxies, probe: HTTPHealthProbe,
-                     engine: DockerEngine?, handleSignals: Bool,
+                     engine: DockerEngine?, apiTLS: TLSConfiguration?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
                                     stageMarker: state.path, redactor: redactor)
@@ -154,22 +161,33 @@ package final class Daemon: Sendable {
         try await controller.recover()
 
         let queue = DeploymentQueue()
-        let router = Router()
-        router.add(middleware: APIErrorMiddleware(redactor: redactor))
-        APIRoutes(controller: controller, queue: queue, redactor: redactor,
-                  proxyAddresses: { await proxy.addresses() })
-            .register(on: router)
+        let access = APIAccess(tokens: store, audit: { [redactor] entry in
+            var entry = entry
+            entry.detail = redactor.redact(entry.detail)
+            try? await store.appendAudit(entry)
+        }, now: { Date() })
+        let routes = APIRoutes(controller: controller, queue: queue, access: access, redactor: redactor,
+                               proxyAddresses: { await proxy.addresses() })
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket
+        // `onReady` once every listener accepts: the unix socket, and the TCP API when configured.
+        let ready = ReadyCount(listeners: config.api == nil ? 1 : 2) {
+            guard let address = await proxy.addresses().first?.address else { return }
+            await onReady(address)
+        }
         let api = Application(
-            router: router,
+            router: router(routes, authentication: UnixPeerAuthentication()),
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "slipway"),
-            onServerRunning: { [self] _ in
+            onServerRunning: { _ in
                 chmod(socket, 0o600)
-                guard let address = await proxy.addresses().first?.address else { return }
-                await onReady(address)
+                await ready.listening()
             },
             logger: logger)
+        var listeners: [any Service] = [api]
+        if let tcp = config.api {
+            listeners.append(try tcpAPI(tcp, router: router(routes, authentication: BearerAuthentication(access: access)),
+                                     tls: apiTLS, ready: ready))
+        }
 
         // Listed so that shutdown, in reverse order, stops accepting first and stops processes last.
         var services: [any Service] = [LoopService(name: "processes", body: { try await processes.run() })]
@@ -181,8 +199,7 @@ package final class Daemon: Sendable {
             // Watches the proxy process (started again if it dies); a graceful shutdown of the daemon
             // stops it, as it stops the releases. A daemon killed outright leaves it serving.
             LoopService(name: "proxy", body: { await proxy.supervise() }, onShutdown: { await proxy.stop() }),
-            api,
-        ]
+        ] + listeners
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -191,6 +208,35 @@ package final class Daemon: Sendable {
         defer { try? FileManager.default.removeItem(atPath: socket) }
         try await serviceGroup.run()
     }
+
+    private func router(_ routes: APIRoutes, authentication: some RouterMiddleware<APIRequestContext>) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        // Outermost: a refused credential is an error answer like any other (401 with WWW-Authenticate).
+        router.add(middleware: APIErrorMiddleware(redactor: redactor))
+        router.add(middleware: authentication)
+        routes.register(on: router)
+        return router
+    }
+
+    /// The API on `api.listen`, with TLS when `api.tls` names the files.
+    private func tcpAPI(_ config: APIConfig, router: Router<APIRequestContext>, tls: TLSConfiguration?,
+                        ready: ReadyCount) throws -> any Service {
+        let server: HTTPServerBuilder = if let tls { try .tls(.http1(), tlsConfiguration: tls) } else { .http1() }
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "slipway"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? config.listen.port
+                let bound = SocketAddressSpec(host: config.listen.host, port: port)
+                self.apiURL.withLock { $0 = "\(config.scheme)://\(bound)" }
+                await ready.listening()
+            },
+            logger: logger)
+    }
+
+    /// `http(s)://HOST:PORT` of the TCP API once it listens (its real port when the config says 0); nil without `api:`.
+    package var tcpAPIURL: String? { apiURL.withLock { $0 } }
 
     /// Begins a graceful shutdown of a running daemon.
     package func shutdown() async {
