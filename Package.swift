@@ -56,6 +56,7 @@ let package = Package(
         .target(name: "SlipwayGit", dependencies: [
             "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SlipwayStore", dependencies: [
             "SlipwayModel", "SlipwayCore",

@@ -84,9 +84,46 @@ package struct GitReleaseBuilder: ReleaseBuilder {
     }
 
     package func publish(_ staged: StagedRelease) async throws -> Release {
-        try layout.publish(try stagingDirectory(of: staged), as: staged.release.directory)
-        logger.info("prepared release \(staged.release.id) (\(staged.release.version))", metadata: ["service": "\(staged.release.service)"])
-        return staged.release
+        let staging = try stagingDirectory(of: staged)
+        var release = staged.release
+        // A promoted release carries its digest already (checked when it was copied).
+        if release.artifact == nil { release.artifact = try await BlockingIO.run { try TreeDigest.sha256(of: staging) } }
+        try layout.publish(staging, as: release.directory)
+        logger.info("prepared release \(release.id) (\(release.version))", metadata: ["service": "\(release.service)"])
+        return release
+    }
+
+    package func promote(_ release: Release, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        let createdAt = now()
+        let (id, staging) = try layout.reserve(service: service.name, id: Identifiers.releaseID(at: createdAt, commit: release.commit))
+        var copy = Release(id: id, service: service.name, ref: release.ref, commit: release.commit, version: release.version,
+                           directory: layout.directory(service: service.name, id: id), createdAt: createdAt,
+                           buildSeconds: release.buildSeconds, image: release.image)
+        copy.key = service.key
+        do {
+            let source = release.directory
+            let expected = try await BlockingIO.run { try release.artifact ?? TreeDigest.sha256(of: source) }
+            // A copy, not hard links: a release may write into its own directory, and what one
+            // environment's process writes must not change another's files.
+            let copying = Command(executable: "cp", arguments: ["-a", "--reflink=auto", "--", source + "/.", staging],
+                                  environment: repository.environment, directory: staging, timeout: .seconds(600))
+            let outcome = try await copying.run()
+            guard outcome.succeeded else {
+                throw SlipwayError(.buildFailed, "copying release \(release.id) failed: \(outcome.summary(timeout: copying.timeout)): "
+                                   + outcome.errorText.suffix(400))
+            }
+            let copied = try await BlockingIO.run { try TreeDigest.sha256(of: staging) }
+            guard copied == expected else {
+                throw SlipwayError(.buildFailed, "the copy of release \(release.id) is not the same artifact: digest \(copied), "
+                                   + "expected \(expected) (was its directory changed since it was built?)")
+            }
+            copy.artifact = copied
+            log("copied release \(release.id) of \(release.key) as release \(id): the same artifact, \(copied)")
+        } catch {
+            await removeStaging(staging)
+            throw error
+        }
+        return StagedRelease(release: copy, directory: staging)
     }
 
     package func discard(_ staged: StagedRelease) async {

@@ -7,8 +7,8 @@ import Testing
 /// proxy process serving its own release of a service; a freeze; approvals by distinct people
 /// (tokens over the TCP API); a pending deployment surviving SIGKILL of the daemon.
 @Suite(.serialized) struct EnvironmentIntegrationTests {
-    static func config(production: String = "") -> String {
-        TestRepository.config() + """
+    static func config(production: String = "", build: String? = nil) -> String {
+        TestRepository.config(build: build) + """
 
         api:
           listen: 127.0.0.1:0
@@ -170,5 +170,41 @@ import Testing
             #expect(ended.status == 0, "\(ended.stdout)\n\(ended.stderr)")
             #expect(try await LoopbackHTTP.get(try #require(proxies["production"]) + "/").body == "hello from v1.0.0\n")
         }
+    }
+
+    /// The build appends a random id to VERSION, which the example service answers with: a second
+    /// build would answer differently, so production answering what staging answers is the artifact.
+    @Test func promotionRunsNoBuildStagingAndProductionServeTheSameArtifact() async throws {
+        let build = #"'echo "$(cat VERSION)-$(od -An -N6 -tx1 /dev/urandom | tr -d " \n")" > VERSION.new && mv VERSION.new VERSION'"#
+        let repository = try TestRepository(config: Self.config(production: "    promote_from: staging\n", build: build))
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        try repository.release("v2.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        let status = try await cli.status()
+        let proxies = Dictionary(uniqueKeysWithValues: (status.environments ?? []).map { ($0.name, "http://\($0.proxy)") })
+        let staging = try await cli.json(Deployment.self, "deploy", "web", "--env", "staging", "--ref", "v1.0.0")
+        #expect(staging.outcome == .succeeded, "\(staging.message ?? "")")
+        let built = try await LoopbackHTTP.get(try #require(proxies["staging"]) + "/").body
+        #expect(built.hasPrefix("hello from v1.0.0-") && built.count > "hello from v1.0.0-\n".count, "\(built)")
+        // A tag that never succeeded in staging is refused, exit 1, before any work.
+        let never = try await cli.run("deploy", "web", "--env", "production", "--ref", "v2.0.0")
+        #expect(never.status == 1 && never.stderr.contains("never succeeded"), "\(never.stderr)")
+        // The same tag, promoted: no build, the same bytes.
+        let production = try await cli.json(Deployment.self, "deploy", "web", "--env", "production", "--ref", "v1.0.0")
+        #expect(production.outcome == .succeeded, "\(production.message ?? "")")
+        #expect(try await LoopbackHTTP.get(try #require(proxies["production"]) + "/").body == built)
+        #expect(production.promotedFrom == staging.id)
+        #expect(production.artifact != nil && production.artifact == staging.artifact)
+        #expect(production.artifact?.hasPrefix("sha256:") == true)
+        #expect(production.stages.first { $0.name == .build }?.outcome == .skipped)
+        // `promote` says the same through its own verb.
+        #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v2.0.0").status == 0)
+        let promoted = try await cli.json(Deployment.self, "promote", "web", "--to", "production")
+        #expect(promoted.outcome == .succeeded, "\(promoted.message ?? "")")
+        #expect(try await LoopbackHTTP.get(try #require(proxies["production"]) + "/").body
+                == (try await LoopbackHTTP.get(try #require(proxies["staging"]) + "/").body))
     }
 }

@@ -87,6 +87,12 @@ package final class DeploymentController: Sendable {
         try await queries.output(service: name, environment: environment, lines: lines)
     }
 
+    /// `slipway promote`: the release that succeeded in one environment into another, as the same
+    /// artifact (copied and checked by digest), without exporting or building it again.
+    package func promote(_ request: PromoteRequest, emit: @escaping @Sendable (DeploymentEvent) -> Void = { _ in }) async throws -> Deployment {
+        try await runner.promote(request, emit: emit)
+    }
+
     /// `slipway approve ID`: one approval of a pending deployment; it starts (in the supervision
     /// loop) once it has enough and its wait timer has passed.
     package func approve(_ id: String, _ approval: ApprovalRequest) async throws -> Deployment {

@@ -7,7 +7,7 @@ extension DeploymentMachine {
     /// The cutover failed before the switch (start or health): the previous release still serves.
     mutating func cutoverFailed(_ stage: Stage, _ reason: String) -> [Action] {
         switch plan.kind {
-        case .deploy:
+        case .deploy, .promote:
             return conclude(End(outcome: .failed, exit: .deployFailed, message: "deploy failed: \(reason)\(stillServes)",
                                 audit: .deployFailed, event: .failed, failedStage: stage,
                                 nextStep: "see `slipway logs \(id)` for the release's output"))
@@ -34,7 +34,7 @@ extension DeploymentMachine {
     mutating func cutoverSwitched() -> [Action] {
         guard let release else { return [] }
         switch plan.kind {
-        case .deploy:
+        case .deploy, .promote:
             phase = .pruning
             return [.markSwitchedBy, .beginStage(.prune), .prune]
         case .rollback:

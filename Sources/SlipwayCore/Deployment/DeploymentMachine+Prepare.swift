@@ -37,11 +37,14 @@ extension DeploymentMachine {
         case (.validating, .exported(let exported)):
             staged = exported
             let release = exported.release
-            var actions: [Action] = [
-                .recordExport(release),
-                .endStage(.validate, .succeeded, "\(ref) is commit \(release.commit.prefix(12)), version \(release.version), "
-                    + "exported as release \(release.id)"),
-            ]
+            let validated: String
+            if case .promote(let source, _) = plan.kind {
+                validated = "release \(source.id) of \(source.key) (\(release.version), commit \(release.commit.prefix(12))) "
+                    + "copied as release \(release.id), the same artifact (\(release.artifact ?? "no digest"))"
+            } else {
+                validated = "\(ref) is commit \(release.commit.prefix(12)), version \(release.version), exported as release \(release.id)"
+            }
+            var actions: [Action] = [.recordExport(release), .endStage(.validate, .succeeded, validated)]
             if service.checks.isEmpty {
                 actions += beginPreparation(exported)
             } else {
@@ -96,6 +99,7 @@ extension DeploymentMachine {
 
     private var ref: String {
         if case .deploy(let ref) = plan.kind { return ref }
+        if case .promote(let source, _) = plan.kind { return source.ref }
         return release?.ref ?? ""
     }
 
@@ -109,12 +113,20 @@ extension DeploymentMachine {
     private mutating func beginPreparation(_ exported: StagedRelease) -> [Action] {
         phase = .preparing
         preparation = Preparation()
+        // A promotion's release was built where it came from: it is not built again.
+        let promoted = plan.kind.isPromotion
+        var build: [Action] = [.beginStage(.build)]
+        if promoted {
+            preparation.build = .built(exported)
+            build.append(.endStage(.build, .skipped, "not built again: a promotion carries the artifact that was built "
+                + "(\(exported.release.artifact ?? "no digest")\(exported.release.image.map { ", image \($0.prefix(19))" } ?? ""))"))
+        }
         guard let database = service.database else {
-            return [.beginStage(.build), .build(exported, prefixed: false)]
+            return promoted ? build + concludePreparation() : build + [.build(exported, prefixed: false)]
         }
         preparation.database = .running
-        return [.beginStage(.build), .build(exported, prefixed: true), .beginStage(.backup),
-                .backUpAndMigrate(database: database, directory: exported.directory)]
+        return build + (promoted ? [] : [.build(exported, prefixed: true)])
+            + [.beginStage(.backup), .backUpAndMigrate(database: database, directory: exported.directory)]
     }
 
     private mutating func handleBuildAndDatabase(_ event: Event) -> [Action] {

@@ -24,8 +24,20 @@ package struct DeploymentMachine: Sendable {
         /// unhealthy, so it is stopped after the drain rather than kept warm. `switchedBy` is the
         /// deployment that switched to it, marked rolled back once this succeeds.
         case automaticRollback(to: Release, reason: String, switchedBy: String?)
+        /// Carry `release`, which succeeded in another environment (deployment `from`), into this
+        /// one as the same artifact: copied instead of exported, not built again; otherwise a deploy
+        /// (checks, migrations, health gate, smoke tests, prune, notifications).
+        case promote(Release, from: String)
 
-        package var isDeploy: Bool { if case .deploy = self { true } else { false } }
+        /// Whether it goes the way of a deploy (a promotion does).
+        package var isDeploy: Bool {
+            switch self {
+            case .deploy, .promote: true
+            case .rollback, .automaticRollback: false
+            }
+        }
+
+        package var isPromotion: Bool { if case .promote = self { true } else { false } }
     }
 
     package struct Plan: Sendable, Equatable {
@@ -105,6 +117,8 @@ package struct DeploymentMachine: Sendable {
         case recordRollbackDeadline
         // The release.
         case export(ref: String)
+        /// A promotion's copy of the release it carries, in place of an export.
+        case copyArtifact(Release)
         case runCheck(CheckConfig, directory: String, release: Release)
         case discard(StagedRelease)
         case build(StagedRelease, prefixed: Bool)
@@ -208,6 +222,9 @@ package struct DeploymentMachine: Sendable {
             case .deploy(let ref):
                 phase = .validating
                 return [.beginStage(.validate), .export(ref: ref)]
+            case .promote(let source, _):
+                phase = .validating
+                return [.beginStage(.validate), .copyArtifact(source)]
             case .rollback(let target), .automaticRollback(let target, _, _):
                 release = target
                 return beginCutover()

@@ -12,7 +12,7 @@ extension DeploymentRunner {
         let (events, post) = AsyncStream<DeploymentMachine.Event>.makeStream()
         let side = SideWork(post: { post.yield($0) })
         return await withTaskGroup(of: Void.self) { group in
-            if case .deploy = plan.kind {
+            if plan.kind.isDeploy {
                 group.addTask {
                     await self.notify(.started, recorder)
                     side.startedNotified.set(())
@@ -87,6 +87,12 @@ extension DeploymentRunner {
             } catch {
                 return .exportFailed(describe(error))
             }
+        case .copyArtifact(let source):
+            do {
+                return .exported(try await deps.builder.promote(source, service: service, log: { recorder.log($0) }))
+            } catch {
+                return .exportFailed(describe(error))
+            }
         case .runCheck(let check, let directory, let release):
             return await runCheck(check, in: directory, release: release, recorder: recorder).map { .checkFailed($0) } ?? .checkPassed
         case .discard(let staged):
@@ -108,6 +114,7 @@ extension DeploymentRunner {
                 return .publishFailed(describe(error))
             }
         case .saveRelease(let release):
+            recorder.update { $0.artifact = release.artifact }
             do {
                 try await deps.store.saveRelease(release)
                 return .releaseSaved

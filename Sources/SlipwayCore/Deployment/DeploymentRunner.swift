@@ -18,6 +18,9 @@ struct DeploymentRunner: Sendable {
         let service = try table.config(request.service, environment: request.environment)
         let hotfix = request.hotfix ?? false
         if !admitted { try await gates.admitDeploy(into: service.environment, ref: request.ref, hotfix: hotfix, reason: request.reason) }
+        if let from = gates.config(service.environment)?.promoteFrom {
+            return try await deployByPromotion(request, service: service, from: from, emit: emit)
+        }
         if ApprovalRules.mustWait(in: gates.config(service.environment), hotfix: hotfix) {
             let record = try await pending.request(request, service: service, hotfix: hotfix)
             emit(DeploymentEvent(event: .accepted, deploymentID: record.id, deployment: record))
@@ -85,6 +88,23 @@ struct DeploymentRunner: Sendable {
         record.fromRelease = previous?.releaseID
         record.message = nil
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
+        if let sourceID = waited.promotedFrom {
+            // A promotion that waited: the release it carries, as it was when it was asked for.
+            guard let succeeded = try? await deps.store.deployment(id: sourceID), let releaseID = succeeded.toRelease,
+                  let release = try? await deps.store.releases(service: succeeded.key).first(where: { $0.id == releaseID }) else {
+                recorder.update {
+                    $0.outcome = .failed
+                    $0.exitCode = .deployFailed
+                    $0.finishedAt = deps.now()
+                    $0.message = "the release it was to promote (deployment \(sourceID)) is no longer retained"
+                }
+                await recorder.persist()
+                await table.release(key)
+                return
+            }
+            _ = try? await runPromotion(recorder, release: release, from: succeeded, service: service, previous: previous)
+            return
+        }
         do {
             try await open(recorder, key)
         } catch {
@@ -101,7 +121,7 @@ struct DeploymentRunner: Sendable {
 
     /// Records the deployment, then announces it; a store that cannot take the record refuses the
     /// deployment (and frees the service) before anything changed.
-    private func open(_ recorder: DeploymentRecorder, _ service: ServiceKey) async throws {
+    func open(_ recorder: DeploymentRecorder, _ service: ServiceKey) async throws {
         do {
             try await recorder.open()
         } catch {

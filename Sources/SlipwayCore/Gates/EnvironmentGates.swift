@@ -49,7 +49,7 @@ struct EnvironmentGates: Sendable {
 
     /// Refuses a deploy of `ref` into `environment` that the environment does not take now. A
     /// hotfix (with its reason) passes a freeze where the environment has a hotfix path.
-    func admitDeploy(into environment: String, ref: String, hotfix: Bool = false, reason: String? = nil) async throws {
+    func admitDeploy(into environment: String, ref: String?, hotfix: Bool = false, reason: String? = nil) async throws {
         if hotfix {
             guard config(environment)?.hotfix != nil else {
                 throw SlipwayError(.policyRefused, "\(environment) has no hotfix path (`hotfix:` in its environment): --hotfix is refused")
@@ -62,8 +62,21 @@ struct EnvironmentGates: Sendable {
             throw SlipwayError(.frozen, "\(environment) is frozen since \(Self.time(freeze.at)) by \(freeze.actor): \(freeze.reason); "
                                + "no deployment or promotion until `slipway unfreeze \(environment)` (rollbacks stay allowed)")
         }
-        guard let policy = config(environment)?.tags else { return }
+        guard let ref, let policy = config(environment)?.tags else { return }
         try await admit(ref, policy: policy, environment: environment)
+    }
+
+    /// Refuses a promotion of `release` into `environment` that the environment does not take now:
+    /// a freeze (unless a hotfix passes it), and under `tags: semver` a commit no accepted tag names.
+    func admitPromotion(into environment: String, release: Release, hotfix: Bool = false, reason: String? = nil) async throws {
+        try await admitDeploy(into: environment, ref: nil, hotfix: hotfix, reason: reason)
+        guard case .semver(let allowPrerelease)? = config(environment)?.tags, let changes = deps.changes else { return }
+        let accepted = try await changes.tags(at: release.commit).filter { tag in
+            SemanticVersionTag(tag).map { allowPrerelease || !$0.isPrerelease } == true
+        }
+        guard accepted.isEmpty else { return }
+        throw SlipwayError(.policyRefused, "\(environment) accepts only commits tagged vMAJOR.MINOR.PATCH; release \(release.id) "
+                           + "(\(release.version), commit \(release.commit.prefix(12))) has no such tag: tag the commit, then promote it")
     }
 
     /// `tags: semver`: the ref must be a tag `vMAJOR.MINOR.PATCH` (with `allow_prerelease`, also

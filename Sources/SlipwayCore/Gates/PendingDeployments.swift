@@ -28,7 +28,8 @@ actor PendingDeployments {
     var isEmpty: Bool { ids.isEmpty }
 
     /// Records a deployment that must wait, and says what it waits for.
-    func request(_ request: DeployRequest, service: ServiceConfig, hotfix: Bool) async throws -> Deployment {
+    func request(_ request: DeployRequest, service: ServiceConfig, hotfix: Bool, promoting release: Release? = nil,
+                 from succeeded: Deployment? = nil) async throws -> Deployment {
         let environment = gates.config(service.environment)
         let now = deps.now()
         var record = Deployment(id: Identifiers.deploymentID(at: now), kind: .deploy, service: service.name, ref: request.ref,
@@ -36,6 +37,12 @@ actor PendingDeployments {
         record.key = service.key
         record.trigger = request.trigger
         record.requestedAt = now
+        if let release, let succeeded {
+            record.promotedFrom = succeeded.id
+            record.version = release.version
+            record.commit = release.commit
+            record.artifact = release.artifact
+        }
         let required = ApprovalRules.required(in: environment, hotfix: hotfix)
         record.approvalsRequired = required > 0 ? required : nil
         if let wait = environment?.waitTimer, wait > .zero { record.notBefore = now.addingTimeInterval(wait.seconds) }

@@ -6,6 +6,8 @@ package protocol ChangeSource: Sendable {
     func resolve(_ ref: String) async throws -> String
     /// Whether `name` is a tag in the repository.
     func isTag(_ name: String) async throws -> Bool
+    /// The tags on exactly this commit.
+    func tags(at commit: String) async throws -> [String]
     /// Files added, modified, deleted or renamed (both names) between two commits, repository-relative.
     func changedFiles(from: String, to: String) async throws -> [String]
 }

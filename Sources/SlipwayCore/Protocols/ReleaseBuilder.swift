@@ -15,8 +15,15 @@ package protocol ReleaseBuilder: Sendable {
     /// directory included.
     func build(_ staged: StagedRelease, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease
 
-    /// Makes a built release a release: its files move to `staged.release.directory` in one rename.
+    /// Makes a built release a release: its files move to `staged.release.directory` in one rename,
+    /// with their digest recorded (`Release.artifact`).
     func publish(_ staged: StagedRelease) async throws -> Release
+
+    /// A promotion: `release` (of the same service in another environment) copied, not exported or
+    /// built, into a staging directory of `service`'s environment, as a new release with the same
+    /// commit, version, image and artifact. Throws `SlipwayError(.buildFailed)` when the copy's
+    /// digest differs from the release's (then nothing is left behind).
+    func promote(_ release: Release, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease
 
     /// Deletes a staged release that will not be published (its checks or migrations failed).
     func discard(_ staged: StagedRelease) async

@@ -32,6 +32,23 @@ package struct DockerReleaseBuilder: ReleaseBuilder {
         try await inner.publish(staged)
     }
 
+    /// The files copied as the inner builder copies them, and the same image, referenced by the new
+    /// release's id too, so pruning the release it came from never deletes what this one runs.
+    package func promote(_ release: Release, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        let staged = try await inner.promote(release, service: service, log: log)
+        guard let image = staged.release.image else { return staged }
+        do {
+            try await engine.tagImage(image, repository: ImageNames.repository(service: service.name),
+                                      tag: ImageNames.tag(staged.release.id))
+        } catch let error as EngineError {
+            await inner.discard(staged)
+            throw SlipwayError(.buildFailed, "cannot tag image \(image.prefix(19)) for release \(staged.release.id): \(error.message)",
+                               context: ErrorContext(service: service.name))
+        }
+        log("release \(staged.release.id) runs the same image, \(image)")
+        return staged
+    }
+
     /// The staged files, and the image references a build made for it.
     package func discard(_ staged: StagedRelease) async {
         if let image = staged.release.image {

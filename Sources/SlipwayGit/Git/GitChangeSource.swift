@@ -24,6 +24,10 @@ package struct GitChangeSource: ChangeSource {
         try await repository.isTag(name)
     }
 
+    package func tags(at commit: String) async throws -> [String] {
+        try await repository.tags(pointingAt: commit)
+    }
+
     package func changedFiles(from: String, to: String) async throws -> [String] {
         try await repository.changedFiles(from: from, to: to)
     }

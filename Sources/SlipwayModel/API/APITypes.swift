@@ -245,3 +245,29 @@ package enum APICoding {
         return d
     }
 }
+
+/// The body of `POST /v1/promotions`: the release that succeeded in one environment, deployed into
+/// another as the same artifact (no export, no build).
+package struct PromoteRequest: Sendable, Codable, Equatable {
+    package var service: String
+    /// The environment promoted into.
+    package var to: String
+    /// The environment promoted from; nil: the target's `promote_from`.
+    package var from: String?
+    /// A release id or version label in the source environment; nil: the one it serves now.
+    package var release: String?
+    /// Set by the daemon from the caller, never read from the body.
+    package var actor: String = ""
+
+    package init(service: String, to: String, from: String? = nil, release: String? = nil, actor: String = "") {
+        self.service = service
+        self.to = to
+        self.from = from
+        self.release = release
+        self.actor = actor
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case service, to, from, release
+    }
+}

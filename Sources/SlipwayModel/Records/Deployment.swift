@@ -85,6 +85,11 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
     package var expiresAt: Date?
     /// A hotfix (`--hotfix --reason`): the reason; it passes a freeze and needs the hotfix path's approvals.
     package var hotfix: String?
+    /// A promotion: the deployment in the source environment whose release this one carries.
+    package var promotedFrom: String?
+    /// The digest of the release's files (`Release.artifact`): equal in every environment a
+    /// release was promoted through.
+    package var artifact: String?
 
     package init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,

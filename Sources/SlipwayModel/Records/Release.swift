@@ -20,6 +20,9 @@ package struct Release: Sendable, Equatable, Codable, Identifiable, KeyedByServi
     /// The container image's id (`sha256:…`) for a service with `runtime: docker`: what every
     /// container of this release runs, so a rollback or a promotion runs exactly the same bits.
     package var image: String?
+    /// `sha256:` of the release's files as published (`TreeDigest`): the artifact a promotion must
+    /// carry unchanged; nil for a release published before digests were recorded.
+    package var artifact: String?
 
     package init(id: String, service: String, ref: String, commit: String, version: String,
                 directory: String, createdAt: Date, buildSeconds: Double, image: String? = nil) {

@@ -45,6 +45,19 @@ struct APIRoutes: Sendable {
                 }
             }
         }
+        on(api, .promote) { request, context, caller in
+            var body = try await decode(PromoteRequest.self, request, context)
+            body.actor = caller.name
+            let promotion = body
+            return stream { emit in
+                do {
+                    let record = try await controller.promote(promotion, emit: emit)
+                    emit(DeploymentEvent(event: .finished, deploymentID: record.id, deployment: record))
+                } catch {
+                    emit(DeploymentEvent(event: .refused, error: apiError(error, redactor: redactor)))
+                }
+            }
+        }
         on(api, .rollback) { request, context, caller in
             var decoded = try await decode(RollbackRequest.self, request, context)
             decoded.actor = caller.name

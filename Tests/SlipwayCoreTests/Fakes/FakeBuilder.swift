@@ -37,7 +37,17 @@ struct FakeBuilder: ReleaseBuilder {
 
     func publish(_ staged: StagedRelease) async throws -> Release {
         ledger.append("publish \(staged.release.ref)")
-        return staged.release
+        var release = staged.release
+        if release.artifact == nil { release.artifact = "sha256:\(release.ref)" }
+        return release
+    }
+
+    func promote(_ release: Release, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        ledger.append("promote \(release.id)")
+        var copy = release
+        copy.id = "r-\(release.ref)-\(UUID().uuidString.prefix(6))"
+        copy.key = service.key
+        return StagedRelease(release: copy, directory: "/releases/.tmp-promoted-\(release.ref)")
     }
 
     func discard(_ exported: StagedRelease) async { ledger.append("discard \(exported.release.ref)") }

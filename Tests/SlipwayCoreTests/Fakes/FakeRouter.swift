@@ -32,8 +32,8 @@ struct FakeProbe: HealthProbe {
         if world.state.withLock({ $0.failingPaths.contains(check.path) }) {
             return ProbeResult(healthy: false, status: 500, reason: "expected status 200, got 500")
         }
-        let service = world.aliveInstances.first { $0.port == upstream.port }!.service
-        let version = await store.releases(service: ServiceKey(service: service)).first { $0.id == upstream.releaseID }?.version ?? "?"
+        let service = world.aliveInstances.first { $0.port == upstream.port }!.key
+        let version = await store.releases(service: service).first { $0.id == upstream.releaseID }?.version ?? "?"
         if world.state.withLock({ $0.unhealthyVersions.contains(version) }) {
             return ProbeResult(healthy: false, status: 503, body: "{\"status\":\"failing\"}", reason: "expected status 200, got 503")
         }

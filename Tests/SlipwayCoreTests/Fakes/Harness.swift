@@ -124,5 +124,6 @@ struct FakeChangeSource: ChangeSource {
 
     func resolve(_ ref: String) async throws -> String { ref }
     func isTag(_ name: String) async throws -> Bool { tags.contains(name) }
+    func tags(at commit: String) async throws -> [String] { tags.filter { $0 == commit }.sorted() }
     func changedFiles(from: String, to: String) async throws -> [String] { changes["\(from)..\(to)"] ?? [] }
 }

@@ -52,8 +52,9 @@ struct FakeRuntime: Runtime {
     func start(_ release: Release, service: ServiceConfig) async throws -> Instance {
         let (instance, exitsAtOnce) = world.state.withLock { state in
             state.nextPid += 1
-            let instance = Instance(service: service.name, releaseID: release.id, pid: state.nextPid,
+            var instance = Instance(service: service.name, releaseID: release.id, pid: state.nextPid,
                                     port: Int(state.nextPid), startToken: 1, logFile: "/dev/null")
+            instance.key = service.key
             state.started.append(instance)
             let exits = state.exitingAtOnce.contains(release.version)
             if !exits { state.alive.insert(instance) }

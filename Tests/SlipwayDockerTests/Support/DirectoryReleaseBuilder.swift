@@ -39,6 +39,20 @@ final class DirectoryReleaseBuilder: ReleaseBuilder {
         staged.release
     }
 
+    /// A copy of the release's directory, as a new release of `service` (its environment).
+    func promote(_ release: Release, service: ServiceConfig, log: @escaping @Sendable (String) -> Void) async throws -> StagedRelease {
+        let now = Date()
+        let id = Identifiers.releaseID(at: now, commit: release.commit)
+        let directory = releasesRoot + "/" + service.name + "/" + id
+        try FileManager.default.copyItem(atPath: release.directory, toPath: directory)
+        var copy = release
+        copy.id = id
+        copy.directory = directory
+        copy.createdAt = now
+        copy.key = service.key
+        return StagedRelease(release: copy, directory: directory)
+    }
+
     func discard(_ staged: StagedRelease) async {
         try? FileManager.default.removeItem(atPath: staged.directory)
         removedIDs.withLock { $0.append(staged.release.id) }

@@ -8,6 +8,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     case status
     case deploy
     case rollback
+    case promote
     case plan
     case run
     case history
@@ -27,7 +28,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     var method: HTTPRequest.Method {
         switch self {
         case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes: .get
-        case .deploy, .rollback, .plan, .run, .createToken, .approve, .reject, .freeze: .post
+        case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze: .post
         case .revokeToken, .unfreeze: .delete
         }
     }
@@ -38,6 +39,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
         case .status: "status"
         case .deploy, .history: "deployments"
         case .rollback: "rollbacks"
+        case .promote: "promotions"
         case .plan: "plans"
         case .run: "runs"
         case .deployment: "deployments/:id"
@@ -59,7 +61,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     var role: Role {
         switch self {
         case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes: .viewer
-        case .deploy, .rollback, .plan, .run: .deployer
+        case .deploy, .rollback, .promote, .plan, .run: .deployer
         case .approve, .reject, .freeze, .unfreeze: .approver
         case .listTokens, .createToken, .revokeToken: .admin
         }

@@ -1,0 +1,39 @@
+import ArgumentParser
+import SlipwayModel
+
+/// `slipway promote web --to production`: what succeeded in the environment before it (its
+/// `promote_from`, or `--from`), deployed as the same artifact: no export, no build.
+struct PromoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Deploy the release that succeeded in one environment into another, as the same artifact (no build).",
+        discussion: """
+            The release's files are copied and checked by their SHA-256 digest (a Docker release runs the same image id); \
+            the record names the deployment it was promoted from and the artifact's digest. Into an environment with \
+            approvals the promotion waits for them (exit 0 with its id, or --wait).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service to promote.") var service: String
+    @Option(name: .long, help: "The environment to promote into.") var to: String
+    @Option(name: .long, help: "The environment to promote from (default: the target's promote_from).") var from: String?
+    @Option(name: .long, help: "A release id or version in the source environment (default: the one it serves now).")
+    var release: String?
+    @Flag(name: .long, help: "Wait until the promotion ends (through its approvals), and exit with its code.") var wait = false
+
+    func run() async throws {
+        try await withDocumentedExit {
+            let client = try DaemonClient(options: global)
+            let printer = ProgressPrinter(quiet: global.json)
+            let last = try await client.stream("/v1/promotions", body: PromoteRequest(service: service, to: to, from: from, release: release),
+                                               last: .finished, onEvent: printer.handle)
+            if wait, let pending = last.deployment, pending.outcome == .pending {
+                if !global.json { print("slipway: promotion \(pending.id) is \(pending.message ?? "pending"); waiting for it to end") }
+                let ended = try await awaitEnd(of: pending.id, client: client)
+                return try conclude(DeploymentEvent(event: .finished, deploymentID: ended.id, deployment: ended),
+                                    printer: printer, json: global.json)
+            }
+            return try conclude(last, printer: printer, json: global.json)
+        }
+    }
+}

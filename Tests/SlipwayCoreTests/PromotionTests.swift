@@ -1,0 +1,110 @@
+import Foundation
+import SlipwayCore
+import SlipwayModel
+import Testing
+
+/// Promotion (issue 14): what succeeded in staging, deployed into production as the same artifact,
+/// never built again; over fakes, in milliseconds.
+@Suite struct PromotionTests {
+    static let stagingWeb = ServiceKey(environment: "staging", service: "web")
+    static let productionWeb = ServiceKey(environment: "production", service: "web")
+
+    func harness(production: EnvironmentConfig = EnvironmentConfig(name: "production", tags: .semver(allowPrerelease: false),
+                                                                   promoteFrom: "staging")) -> Harness {
+        Harness(changes: [:], environments: [EnvironmentConfig(name: "staging"), production], tags: ["v1.0.0", "v2.0.0"])
+    }
+
+    func deploy(_ h: Harness, _ ref: String, into environment: String) async throws -> Deployment {
+        let controller = h.controller
+        return try await h.flowing {
+            try await controller.deploy(DeployRequest(service: "web", environment: environment, ref: ref, actor: "alice"))
+        }
+    }
+
+    func promote(_ h: Harness, release: String? = nil, from: String? = nil) async throws -> Deployment {
+        let controller = h.controller
+        return try await h.flowing {
+            try await controller.promote(PromoteRequest(service: "web", to: "production", from: from, release: release, actor: "alice"))
+        }
+    }
+
+    func refusal(_ body: () async throws -> Deployment) async -> SlipwayError? {
+        do {
+            _ = try await body()
+            return nil
+        } catch {
+            return error as? SlipwayError
+        }
+    }
+
+    @Test func aTagDeployedIntoAPromoteFromEnvironmentIsTheStagingArtifactNotANewBuild() async throws {
+        let h = harness()
+        let staging = try await deploy(h, "v1.0.0", into: "staging")
+        #expect(staging.outcome == .succeeded)
+        let production = try await deploy(h, "v1.0.0", into: "production")
+        #expect(production.outcome == .succeeded, "\(production.message ?? "")")
+        #expect(production.promotedFrom == staging.id)
+        #expect(production.artifact != nil && production.artifact == staging.artifact)
+        #expect(production.stages.first { $0.name == .build }?.outcome == .skipped)
+        #expect(production.environment == "production" && production.kind == .deploy)
+        let copied = try #require(await h.store.releases(service: Self.productionWeb).first)
+        let built = try #require(await h.store.releases(service: Self.stagingWeb).first)
+        #expect(copied.id != built.id && copied.commit == built.commit && copied.artifact == built.artifact)
+        #expect(await h.activeVersionIn("production") == "v1.0.0")
+    }
+
+    @Test func aCommitThatNeverSucceededInTheSourceIsRefused() async throws {
+        let h = harness()
+        let error = await refusal { try await deploy(h, "v2.0.0", into: "production") }
+        #expect(error?.code == .policyRefused)
+        #expect(error.map { ExitStatus.forError($0.code) } == .checksFailed)
+        #expect(error?.message.contains("never succeeded there") == true)
+        #expect(await h.store.releases(service: Self.productionWeb).isEmpty)
+        // A release that failed in staging does not count either.
+        h.world.setHealthy("v2.0.0", false)
+        #expect(try await deploy(h, "v2.0.0", into: "staging").outcome == .failed)
+        #expect(await refusal { try await deploy(h, "v2.0.0", into: "production") }?.code == .policyRefused)
+    }
+
+    @Test func promoteTakesWhatTheSourceServesOrANamedRelease() async throws {
+        let h = harness()
+        let first = try await deploy(h, "v1.0.0", into: "staging")
+        let second = try await deploy(h, "v2.0.0", into: "staging")
+        let promoted = try await promote(h)
+        #expect(promoted.promotedFrom == second.id)
+        #expect(await h.activeVersionIn("production") == "v2.0.0")
+        let older = try await promote(h, release: "v1.0.0")
+        #expect(older.promotedFrom == first.id)
+        #expect(await h.activeVersionIn("production") == "v1.0.0")
+        #expect(await refusal { try await promote(h, release: "v9") }?.code == .unknownRelease)
+    }
+
+    @Test func aTagPolicyRefusesPromotingAnUntaggedCommit() async throws {
+        let h = harness()
+        #expect(try await deploy(h, "main", into: "staging").outcome == .succeeded)
+        let error = await refusal { try await promote(h) }
+        #expect(error?.code == .policyRefused)
+        #expect(error?.message.contains("no such tag") == true)
+    }
+
+    @Test func aPromotionWithoutASourceEnvironmentIsRefused() async throws {
+        let h = harness(production: EnvironmentConfig(name: "production"))
+        #expect(try await deploy(h, "v1.0.0", into: "staging").outcome == .succeeded)
+        #expect(await refusal { try await promote(h) }?.code == .badRequest)
+        #expect(try await promote(h, from: "staging").outcome == .succeeded)
+        #expect(await refusal { try await promote(h, from: "production") }?.code == .badRequest)
+    }
+
+    @Test func aPromotionIntoAnEnvironmentWithApprovalsWaitsAndThenCarriesTheArtifact() async throws {
+        let h = harness(production: EnvironmentConfig(name: "production", promoteFrom: "staging", approvals: ApprovalPolicy(required: 1)))
+        let staging = try await deploy(h, "v1.0.0", into: "staging")
+        let pending = try await promote(h)
+        #expect(pending.outcome == .pending && pending.promotedFrom == staging.id && pending.artifact == staging.artifact)
+        _ = try await h.controller.approve(pending.id, ApprovalRequest(actor: "bob"))
+        try await h.supervise(after: .milliseconds(100))
+        let ran = try await h.controller.deployment(id: pending.id)
+        #expect(ran.outcome == .succeeded, "\(ran.message ?? "")")
+        #expect(ran.stages.first { $0.name == .build }?.outcome == .skipped)
+        #expect(await h.activeVersionIn("production") == "v1.0.0")
+    }
+}
