@@ -107,4 +107,16 @@ import Testing
         #expect(ran.stages.first { $0.name == .build }?.outcome == .skipped)
         #expect(await h.activeVersionIn("production") == "v1.0.0")
     }
+
+    @Test func releaseNotesSpanTheEnvironmentsPreviousReleaseToThisOne() async throws {
+        let h = Harness(changes: [:], environments: [EnvironmentConfig(name: "staging"), EnvironmentConfig(name: "production")],
+                        configure: { $0.paths = ["services/web/**"] })
+        #expect(try await deploy(h, "a", into: "staging").notes == ["root..a services/web/**"])
+        #expect(try await deploy(h, "b", into: "staging").notes == ["a..b services/web/**"])
+        // Production's previous release is its own, not staging's.
+        #expect(try await deploy(h, "a", into: "production").notes == ["root..a services/web/**"])
+        #expect(try await deploy(h, "b", into: "production").notes == ["a..b services/web/**"])
+        // The same commit again: nothing new.
+        #expect(try await deploy(h, "b", into: "production").notes == [])
+    }
 }

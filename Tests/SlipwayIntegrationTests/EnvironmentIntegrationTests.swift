@@ -57,6 +57,13 @@ import Testing
                     == ["staging/v2.0.0", "production/v1.0.0"])
             let history = try await cli.json([Deployment].self, "history", "web", "--env", "production")
             #expect(history.map(\.environment) == ["production"])
+            // Release notes: the commits since the environment's previous release (git's own subjects).
+            #expect(history.first?.notes == ["release v1.0.0"])
+            #expect(try await cli.run("deploy", "web", "--env", "production", "--ref", "v2.0.0").status == 0)
+            let second = try #require(try await cli.json([Deployment].self, "history", "web", "--env", "production").first)
+            #expect(second.notes == ["release v2.0.0"])
+            let shown = try await cli.run("show", second.id)
+            #expect(shown.stdout.contains("notes\n  • release v2.0.0"), "\(shown.stdout)")
             // A branch is not what production takes: exit 1, before any work.
             let branch = try await cli.run("deploy", "web", "--env", "production", "--ref", "main")
             #expect(branch.status == 1, "\(branch.stderr)")

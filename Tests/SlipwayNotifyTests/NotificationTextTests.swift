@@ -39,6 +39,21 @@ import Testing
         #expect(!succeeded.contains("healthy"))
     }
 
+    @Test func releaseNotesAreListedWhenItStartsAndSucceedsNotWhenItFails() {
+        var notification = failedNotification(event: .succeeded)
+        notification.deployment.notes = (1...7).map { "change \($0)" }
+        notification.nextStep = nil
+        let succeeded = NotificationText(notification, style: .plain, now: Self.now).rendered
+        #expect(succeeded.contains("• change 1\n• change 2\n• change 3\n• change 4\n• change 5\nand 2 more"), "\(succeeded)")
+        #expect(!succeeded.contains("change 6"))
+        notification.event = .failed
+        #expect(!NotificationText(notification, style: .plain, now: Self.now).rendered.contains("change 1"))
+        notification.event = .started
+        notification.deployment.notes = ["<!channel> & co"]
+        let slack = NotificationText(notification, style: .slack, now: Self.now).rendered
+        #expect(slack.contains("• &lt;!channel&gt; &amp; co"), "\(slack)")
+    }
+
     @Test func slackMarkupInUserTextIsEscaped() {
         var notification = failedNotification()
         notification.deployment.message = "<!channel> a & b > c\nsecond line"

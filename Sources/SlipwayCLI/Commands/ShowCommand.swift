@@ -21,7 +21,7 @@ struct ShowCommand: AsyncParsableCommand {
             let notified = record.notifications.map { "\($0.channel) \($0.event.rawValue): \($0.delivered ? "delivered" : "failed")" }
             print("""
                 deployment  \(field(record.id)) (\(record.kind.rawValue))
-                service     \(field(record.service))
+                service     \(field(record.key.description))
                 by          \(field(record.actor))
                 ref         \(field(record.ref ?? "-"))
                 version     \(field(record.version ?? "-"))  commit \(field(record.commit ?? "-"))
@@ -36,8 +36,13 @@ struct ShowCommand: AsyncParsableCommand {
                 migrations  \(record.migrations.isEmpty ? "-" : field(record.migrations.joined(separator: ", ")))
                 rollback by \(record.rollbackDeadline.map(Terminal.time) ?? "-")
                 notified    \(notified.isEmpty ? "-" : field(notified.joined(separator: "; ")))
-
                 """)
+            for line in Self.gates(record) { print(line) }
+            if let notes = record.notes, !notes.isEmpty {
+                print("notes")
+                for note in notes { print("  • \(field(note))") }
+            }
+            print("")
             let rows = record.stages.map { stage -> [String] in
                 [Terminal.stageSymbol(stage.outcome) + " " + stage.name.rawValue, stage.outcome.rawValue,
                  Terminal.seconds(stage.finishedAt.map { $0.timeIntervalSince(stage.startedAt) }),
@@ -47,4 +52,28 @@ struct ShowCommand: AsyncParsableCommand {
             return .success
         }
     }
+
+    /// What environments added to the record: a promotion's source and artifact, approvals, a
+    /// rejection, a hotfix, an override; nothing for a deployment that had none.
+    static func gates(_ record: Deployment) -> [String] {
+        let field = TerminalText.line
+        var lines: [String] = []
+        if let from = record.promotedFrom { lines.append("promoted    from deployment \(field(from))") }
+        if let artifact = record.artifact { lines.append("artifact    \(field(artifact))") }
+        if let required = record.approvalsRequired {
+            let given = record.approvalsGiven.map { approval in
+                field(approval.actor) + " at " + Terminal.time(approval.at) + (approval.comment.map { ": " + field($0) } ?? "")
+            }
+            lines.append("approvals   \(record.approvalsGiven.count) of \(required)" + (given.isEmpty ? "" : " (" + given.joined(separator: "; ") + ")"))
+        }
+        if let rejection = record.rejection {
+            lines.append("rejected    by \(field(rejection.actor)) at \(Terminal.time(rejection.at)): \(field(rejection.comment ?? ""))")
+        }
+        if let notBefore = record.notBefore { lines.append("not before  \(Terminal.time(notBefore))") }
+        if let expiresAt = record.expiresAt { lines.append("expires     \(Terminal.time(expiresAt))") }
+        if let hotfix = record.hotfix { lines.append("hotfix      \(field(hotfix))") }
+        if let override = record.override { lines.append("override    \(field(override))") }
+        return lines
+    }
 }
+

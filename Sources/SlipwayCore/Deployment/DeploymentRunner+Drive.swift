@@ -69,6 +69,8 @@ extension DeploymentRunner {
                 $0.version = release.version
                 $0.commit = release.commit
             }
+            let notes = await releaseNotes(to: release, service: service, previous: plan.previous)
+            recorder.update { $0.notes = notes }
         case .recordImage(let image):
             recorder.update { $0.image = image }
         case .recordBackup(let backup):
@@ -188,5 +190,29 @@ extension DeploymentRunner {
             break
         }
         return nil
+    }
+}
+
+extension DeploymentRunner {
+    /// How many commit subjects a deployment's notes keep.
+    static let notesLimit = 100
+
+    /// The subjects of the commits between the release the environment served before and this
+    /// one (limited to the service's `paths`); nil when they cannot be told (no change source, a
+    /// commit the repository lost). Never fails a deployment.
+    func releaseNotes(to release: Release, service: ServiceConfig, previous: ActiveRelease?) async -> [String]? {
+        guard let changes = deps.changes else { return nil }
+        var from: String?
+        if let previous, let served = try? await deps.store.releases(service: service.key).first(where: { $0.id == previous.releaseID }) {
+            from = served.commit
+        }
+        if from == release.commit { return [] }
+        do {
+            return try await changes.commitSubjects(from: from, to: release.commit, paths: service.paths, limit: Self.notesLimit)
+                .map { deps.redactor.redact($0) }
+        } catch {
+            deps.logger.warning("no release notes", metadata: ["service": "\(service.key)", "error": "\(error)"])
+            return nil
+        }
     }
 }

@@ -8,6 +8,9 @@ package protocol ChangeSource: Sendable {
     func isTag(_ name: String) async throws -> Bool
     /// The tags on exactly this commit.
     func tags(at commit: String) async throws -> [String]
+    /// The subjects of the commits after `from` up to `to`, newest first (all of `to`'s history when
+    /// `from` is nil), only those touching `paths` (gitignore-style globs) when any are given; at most `limit`.
+    func commitSubjects(from: String?, to: String, paths: [String], limit: Int) async throws -> [String]
     /// Files added, modified, deleted or renamed (both names) between two commits, repository-relative.
     func changedFiles(from: String, to: String) async throws -> [String]
 }

@@ -24,6 +24,10 @@ package struct GitChangeSource: ChangeSource {
         try await repository.isTag(name)
     }
 
+    package func commitSubjects(from: String?, to: String, paths: [String], limit: Int) async throws -> [String] {
+        try await repository.commitSubjects(from: from, to: to, paths: paths, limit: limit)
+    }
+
     package func tags(at commit: String) async throws -> [String] {
         try await repository.tags(pointingAt: commit)
     }

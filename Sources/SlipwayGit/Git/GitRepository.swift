@@ -61,6 +61,20 @@ struct GitRepository: Sendable {
         return outcome.output.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `git log --format=%s`: the subjects of `from..to` (or all of `to`), newest first, limited to
+    /// commits touching `paths` (globs, as `paths:` writes them) when any are given.
+    func commitSubjects(from: String?, to: String, paths: [String], limit: Int) async throws -> [String] {
+        for commit in [from, to].compactMap({ $0 }) where commit.isEmpty || commit.hasPrefix("-") || commit.contains("\0") {
+            throw SlipwayError(.badRequest, "not a commit: \(commit)")
+        }
+        let range = from.map { "\($0)..\(to)" } ?? to
+        var arguments = ["log", "--format=%s", "--max-count=\(limit)", range, "--"]
+        arguments += paths.map { ":(glob)" + ($0.hasPrefix("/") ? String($0.dropFirst()) : ($0.contains("/") ? $0 : "**/" + $0)) }
+        let outcome = try await git(arguments)
+        try check(outcome, "log")
+        return outcome.outputText.split(separator: "\n").map(String.init)
+    }
+
     /// Writes the commit's tree as a tar file: the commit, never the work tree.
     func archive(_ commit: String, to file: String) async throws {
         let outcome = try await git(["archive", "--format=tar", "--output=\(file)", commit])

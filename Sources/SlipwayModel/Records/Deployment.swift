@@ -85,6 +85,9 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
     package var expiresAt: Date?
     /// A hotfix (`--hotfix --reason`): the reason; it passes a freeze and needs the hotfix path's approvals.
     package var hotfix: String?
+    /// Release notes: the subjects of the commits between the environment's previous release and
+    /// this one (only those touching the service's `paths` when it has them), newest first.
+    package var notes: [String]?
     /// A promotion: the deployment in the source environment whose release this one carries.
     package var promotedFrom: String?
     /// The digest of the release's files (`Release.artifact`): equal in every environment a

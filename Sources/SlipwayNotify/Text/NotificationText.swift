@@ -35,6 +35,7 @@ struct NotificationText {
     var rendered: String {
         var lines = [headline, details]
         if let reason { lines.append(reason) }
+        if let notes { lines.append(notes) }
         if let next = notification.nextStep.map(oneLine), !next.isEmpty {
             lines.append("Next: " + code(next))
         }
@@ -95,6 +96,18 @@ struct NotificationText {
         parts.append(code(deployment.id))
         return parts.joined(separator: " · ")
     }
+
+    /// What the release brings (its commit subjects), for the start and the success: a few, then how many more.
+    private var notes: String? {
+        guard notification.event == .started || notification.event == .succeeded,
+              let notes = deployment.notes, !notes.isEmpty else { return nil }
+        let shown = notes.prefix(Self.notesShown).map { "• " + escape(oneLine($0)) }
+        let more = notes.count > Self.notesShown ? ["and \(notes.count - Self.notesShown) more"] : []
+        return (shown + more).joined(separator: "\n")
+    }
+
+    /// How many commit subjects a notification lists.
+    static let notesShown = 5
 
     /// Why it failed, for the events that are failures.
     private var reason: String? {

@@ -125,5 +125,9 @@ struct FakeChangeSource: ChangeSource {
     func resolve(_ ref: String) async throws -> String { ref }
     func isTag(_ name: String) async throws -> Bool { tags.contains(name) }
     func tags(at commit: String) async throws -> [String] { tags.filter { $0 == commit }.sorted() }
+    /// "from..to" as the only subject: enough for a test to see which range was asked for.
+    func commitSubjects(from: String?, to: String, paths: [String], limit: Int) async throws -> [String] {
+        ["\(from ?? "root")..\(to)" + (paths.isEmpty ? "" : " \(paths.joined(separator: ","))")]
+    }
     func changedFiles(from: String, to: String) async throws -> [String] { changes["\(from)..\(to)"] ?? [] }
 }
