@@ -44,10 +44,17 @@ import Testing
             #expect(try await cli.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
             #expect(try await LoopbackHTTP.get(try #require(proxies["staging"]) + "/").body == "hello from v2.0.0\n")
             #expect(try await LoopbackHTTP.get(try #require(proxies["production"]) + "/").body == "hello from v1.0.0\n")
-            // Two proxy processes, one per environment.
+            // Two proxy processes, one per environment; reloading one leaves the other alone.
             let staging = try #require(repository.proxyPID(environment: "staging"))
             let production = try #require(repository.proxyPID(environment: "production"))
             #expect(staging != production)
+            let reload = try await cli.run("proxy", "reload", "--env", "staging")
+            #expect(reload.status == 0 && reload.stdout.contains("(staging)"), "\(reload.stdout)\(reload.stderr)")
+            #expect(await eventually { repository.proxyPID(environment: "staging").map { $0 != staging } ?? false })
+            #expect(repository.proxyPID(environment: "production") == production)
+            #expect(try await LoopbackHTTP.get(try #require(proxies["staging"]) + "/").body == "hello from v2.0.0\n")
+            let proxyStatus = try await cli.run("proxy", "status")
+            #expect(proxyStatus.stdout.components(separatedBy: "proxy process ").count == 3, "\(proxyStatus.stdout)")
             // Without --env the request is refused, naming the environments.
             let ambiguous = try await cli.run("deploy", "web", "--ref", "v2.0.0")
             #expect(ambiguous.status == 6, "\(ambiguous.stderr)")
@@ -213,5 +220,52 @@ import Testing
         #expect(promoted.outcome == .succeeded, "\(promoted.message ?? "")")
         #expect(try await LoopbackHTTP.get(try #require(proxies["production"]) + "/").body
                 == (try await LoopbackHTTP.get(try #require(proxies["staging"]) + "/").body))
+    }
+
+    @Test func aRollbackPastItsWindowNeedsAnAdminsOverride() async throws {
+        let repository = try TestRepository(config: Self.config().replacingOccurrences(of: "rollback_window: 60m", with: "rollback_window: 1s"))
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        try repository.release("v2.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let admin = CLI(repository: repository)
+        let people = try await people(repository, api: try await daemon.tcpAPI(), [("alice", .deployer)])
+        let alice = try #require(people["alice"])
+        #expect(try await alice.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
+        #expect(try await alice.run("deploy", "web", "--env", "production", "--ref", "v2.0.0").status == 0)
+        try await Task.sleep(for: .milliseconds(1500))
+        let closed = try await alice.run("rollback", "web", "--env", "production")
+        #expect(closed.status == 6 && closed.stderr.contains("--override"), "\(closed.stderr)")
+        // A deployer may not override: 403, exit 9, audited.
+        let deployer = try await alice.run("rollback", "web", "--env", "production", "--override", "--reason", "urgent")
+        #expect(deployer.status == ExitStatus.notAuthorized.rawValue, "\(deployer.stderr)")
+        let overridden = try await admin.json(Deployment.self, "rollback", "web", "--env", "production", "--override",
+                                             "--reason", "v2 corrupts invoices")
+        #expect(overridden.outcome == .succeeded && overridden.override == "v2 corrupts invoices")
+        let audit = try await admin.json([AuditEntry].self, "audit")
+        #expect(audit.contains { $0.action == .rollbackOverride && $0.actor == currentUserName })
+        #expect(audit.contains { $0.action == .apiForbidden && $0.actor == "alice" })
+    }
+
+    @Test func aHotfixPassesAFreezeOnTheHotfixPath() async throws {
+        let repository = try TestRepository(config: Self.config(production: "    hotfix: { approvals: 0 }\n"))
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        try repository.release("v1.0.1")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
+        #expect(try await cli.run("freeze", "production", "--reason", "incident").status == 0)
+        #expect(try await cli.run("deploy", "web", "--env", "production", "--ref", "v1.0.1").status == 6)
+        let hotfix = try await cli.json(Deployment.self, "deploy", "web", "--env", "production", "--ref", "v1.0.1",
+                                        "--hotfix", "--reason", "fix the login outage")
+        #expect(hotfix.outcome == .succeeded && hotfix.hotfix == "fix the login outage", "\(hotfix.message ?? "")")
+        let status = try await cli.status()
+        #expect(status.services.first { $0.environment == "production" }?.activeRelease?.version == "v1.0.1")
+        // Staging has no hotfix path.
+        let none = try await cli.run("deploy", "web", "--env", "staging", "--ref", "v1.0.1", "--hotfix", "--reason", "x")
+        #expect(none.status == 1 && none.stderr.contains("no hotfix path"), "\(none.stderr)")
     }
 }

@@ -90,6 +90,10 @@ extension DeploymentRunner {
         record.artifact = release.artifact
         if hotfix { record.hotfix = reason }
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        if hotfix {
+            await deps.audit(.deployHotfix, service: service.key, deployment: id, actor: actor,
+                             "hotfix of \(service.key): promote release \(release.version): \(reason ?? "")")
+        }
         return try await runPromotion(recorder, release: release, from: succeeded, service: service, previous: previous)
     }
 

@@ -33,8 +33,13 @@ struct DeploymentRunner: Sendable {
                                 actor: request.actor, startedAt: deps.now())
         record.trigger = request.trigger
         record.key = service.key
+        if hotfix { record.hotfix = request.reason }
         let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
         try await open(recorder, service.key)
+        if hotfix {
+            await deps.audit(.deployHotfix, service: service.key, deployment: id, actor: request.actor,
+                             "hotfix of \(service.key) at \(request.ref): \(request.reason ?? "")")
+        }
         await deps.audit(.deployStarted, service: service.key, deployment: id, actor: request.actor,
                          "deploy \(service.key) at \(request.ref)")
         let plan = DeploymentMachine.Plan(id: id, kind: .deploy(ref: request.ref), service: service, previous: previous)
