@@ -119,4 +119,32 @@ import Testing
         // The same commit again: nothing new.
         #expect(try await deploy(h, "b", into: "production").notes == [])
     }
+
+    @Test func aFrozenEnvironmentRefusesPromotionsButAHotfixPasses() async throws {
+        let h = harness(production: EnvironmentConfig(name: "production", promoteFrom: "staging", hotfix: HotfixPolicy(approvals: 0)))
+        #expect(try await deploy(h, "v1.0.0", into: "staging").outcome == .succeeded)
+        _ = try await h.controller.freeze(FreezeRequest(environment: "production", reason: "incident", actor: "ops"))
+        #expect(await refusal { try await promote(h) }?.code == .frozen)
+        let controller = h.controller
+        let hotfix = try await h.flowing {
+            try await controller.promote(PromoteRequest(service: "web", to: "production", hotfix: true, reason: "the fix", actor: "alice"))
+        }
+        #expect(hotfix.outcome == .succeeded && hotfix.hotfix == "the fix" && hotfix.promotedFrom != nil)
+    }
+
+    @Test func stagingAndProductionOfOneServiceDeployAtTheSameTime() async throws {
+        let gate = BuildGate()
+        let h = Harness(gate: gate, changes: [:], environments: [EnvironmentConfig(name: "staging"), EnvironmentConfig(name: "production")])
+        let controller = h.controller
+        let staging = Task { try await controller.deploy(DeployRequest(service: "web", environment: "staging", ref: "a", actor: "x")) }
+        let production = Task { try await controller.deploy(DeployRequest(service: "web", environment: "production", ref: "b", actor: "y")) }
+        // Both hold their own lock while their exports wait: neither is refused as busy.
+        try await h.flowing {
+            await gate.waitForArrivals(2)
+            await gate.release()
+            _ = try await (staging.value, production.value)
+        }
+        #expect(try await staging.value.outcome == .succeeded)
+        #expect(try await production.value.outcome == .succeeded)
+    }
 }

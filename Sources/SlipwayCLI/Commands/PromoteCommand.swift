@@ -20,12 +20,22 @@ struct PromoteCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A release id or version in the source environment (default: the one it serves now).")
     var release: String?
     @Flag(name: .long, help: "Wait until the promotion ends (through its approvals), and exit with its code.") var wait = false
+    @Flag(name: .long, help: "Pass the environment's freeze on its hotfix path (its own approvals); needs --reason.")
+    var hotfix = false
+    @Option(name: .long, help: "With --hotfix: why (recorded and audited).") var reason: String?
+
+    func validate() throws {
+        if hotfix && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--hotfix needs --reason: a hotfix is recorded with why")
+        }
+    }
 
     func run() async throws {
         try await withDocumentedExit {
             let client = try DaemonClient(options: global)
             let printer = ProgressPrinter(quiet: global.json)
-            let last = try await client.stream("/v1/promotions", body: PromoteRequest(service: service, to: to, from: from, release: release),
+            let last = try await client.stream("/v1/promotions", body: PromoteRequest(service: service, to: to, from: from, release: release,
+                                                                                          hotfix: hotfix ? true : nil, reason: reason),
                                                last: .finished, onEvent: printer.handle)
             if wait, let pending = last.deployment, pending.outcome == .pending {
                 if !global.json { print("slipway: promotion \(pending.id) is \(pending.message ?? "pending"); waiting for it to end") }

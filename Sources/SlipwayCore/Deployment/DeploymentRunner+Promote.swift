@@ -16,8 +16,10 @@ extension DeploymentRunner {
             throw SlipwayError(.badRequest, "cannot promote \(service.name) from \(from) into itself", context: ErrorContext(service: service.name))
         }
         let (release, succeeded) = try await succeededRelease(in: source, wanted: request.release)
-        try await gates.admitPromotion(into: service.environment, release: release)
-        return try await promote(release, from: succeeded, into: service, actor: request.actor, trigger: nil, emit: emit)
+        let hotfix = request.hotfix ?? false
+        try await gates.admitPromotion(into: service.environment, release: release, hotfix: hotfix, reason: request.reason)
+        return try await promote(release, from: succeeded, into: service, actor: request.actor, trigger: nil, hotfix: hotfix,
+                                 reason: request.reason, emit: emit)
     }
 
     /// A deploy of `ref` into an environment with `promote_from`: only the release that succeeded

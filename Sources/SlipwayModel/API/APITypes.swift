@@ -256,18 +256,24 @@ package struct PromoteRequest: Sendable, Codable, Equatable {
     package var from: String?
     /// A release id or version label in the source environment; nil: the one it serves now.
     package var release: String?
+    /// `--hotfix --reason`: passes a freeze on the environment's hotfix path.
+    package var hotfix: Bool?
+    package var reason: String?
     /// Set by the daemon from the caller, never read from the body.
     package var actor: String = ""
 
-    package init(service: String, to: String, from: String? = nil, release: String? = nil, actor: String = "") {
+    package init(service: String, to: String, from: String? = nil, release: String? = nil, hotfix: Bool? = nil,
+                reason: String? = nil, actor: String = "") {
         self.service = service
         self.to = to
         self.from = from
         self.release = release
+        self.hotfix = hotfix
+        self.reason = reason
         self.actor = actor
     }
 
     private enum CodingKeys: String, CodingKey {
-        case service, to, from, release
+        case service, to, from, release, hotfix, reason
     }
 }
