@@ -20,10 +20,11 @@ import Testing
 
     /// A repository whose commits hold a busybox root file system served by `httpd`; `/version`
     /// tells releases apart.
-    static func repository() throws -> TestRepository {
+    static func repository(environments: String = "") throws -> TestRepository {
         let repository = try TestRepository(config: """
             proxy:
               listen: 127.0.0.1:0
+            \(environments)
             services:
               web:
                 runtime: docker
@@ -104,6 +105,38 @@ import Testing
         #expect(rollback?.image == status.services.first?.activeRelease?.image)
         // The container's own output, through the engine's logs.
         #expect(try await cli.run("logs", "--service", "web").status == 0)
+    }
+
+    /// A promotion of a container release runs the very image staging runs: same image id, no build.
+    @Test(.enabled(if: shouldRun)) func aPromotedContainerReleaseRunsTheSameImage() async throws {
+        #expect(Self.engineAnswers, "no Docker engine: run scripts/ensure-docker.sh")
+        guard Self.engineAnswers else { return }
+        let repository = try Self.repository(environments: """
+            environments:
+              staging: { proxy: { listen: 127.0.0.1:0 } }
+              production: { proxy: { listen: 127.0.0.1:0 }, promote_from: staging }
+            """)
+        defer { repository.remove() }
+        try repository.write("rootfs/www/version", "v1\n")
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "release v1")
+        try repository.git("tag", "v1")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        let staging = try await cli.json(Deployment.self, "deploy", "web", "--env", "staging", "--ref", "v1")
+        #expect(staging.exitCode == .success, "\(staging.message ?? "")")
+        let production = try await cli.json(Deployment.self, "promote", "web", "--to", "production")
+        #expect(production.exitCode == .success, "\(production.message ?? "")")
+        #expect(production.image != nil && production.image == staging.image)
+        #expect(production.artifact == staging.artifact && production.promotedFrom == staging.id)
+        #expect(production.stages.first { $0.name == .build }?.outcome == .skipped)
+        let status = try await cli.status()
+        for environment in status.environments ?? [] {
+            #expect(try await LoopbackHTTP.get("http://\(environment.proxy)/version").body == "v1\n")
+        }
+        let images = Set(status.services.compactMap { $0.activeRelease?.image })
+        #expect(images.count == 1 && status.services.count == 2)
     }
 
     /// `start` doesn't wait to see a container stay up: one that exits soon after it starts (here
