@@ -24,15 +24,6 @@ import Testing
         try await h.controller.approve(id, ApprovalRequest(actor: actor))
     }
 
-    func refusal(_ body: () async throws -> Deployment) async -> SlipwayError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch {
-            return error as? SlipwayError
-        }
-    }
-
     func record(_ h: Harness, _ id: String) async throws -> Deployment {
         try await h.controller.deployment(id: id)
     }

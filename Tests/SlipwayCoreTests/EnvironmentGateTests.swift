@@ -31,15 +31,6 @@ import Testing
         }
     }
 
-    func refusal(_ body: () async throws -> Deployment) async -> SlipwayError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch {
-            return error as? SlipwayError
-        }
-    }
-
     @Test func eachEnvironmentRunsItsOwnReleaseOfAService() async throws {
         let h = harness()
         #expect(try await deploy(h, "main", into: "staging").outcome == .succeeded)

@@ -28,15 +28,6 @@ import Testing
         }
     }
 
-    func refusal(_ body: () async throws -> Deployment) async -> SlipwayError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch {
-            return error as? SlipwayError
-        }
-    }
-
     @Test func aTagDeployedIntoAPromoteFromEnvironmentIsTheStagingArtifactNotANewBuild() async throws {
         let h = harness()
         let staging = try await deploy(h, "v1.0.0", into: "staging")

@@ -36,13 +36,7 @@ struct DeployCommand: AsyncParsableCommand {
             var request = DeployRequest(service: service, environment: environment, ref: ref)
             if hotfix { (request.hotfix, request.reason) = (true, reason) }
             let last = try await client.stream("/v1/deployments", body: request, last: .finished, onEvent: printer.handle)
-            if wait, let pending = last.deployment, pending.outcome == .pending {
-                if !global.json { print("slipway: deployment \(pending.id) is \(pending.message ?? "pending"); waiting for it to end") }
-                let ended = try await awaitEnd(of: pending.id, client: client)
-                return try conclude(DeploymentEvent(event: .finished, deploymentID: ended.id, deployment: ended),
-                                    printer: printer, json: global.json)
-            }
-            return try conclude(last, printer: printer, json: global.json)
+            return try await conclude(last, waiting: wait, client: client, printer: printer, json: global.json)
         }
     }
 
@@ -69,6 +63,17 @@ func streamRun(_ request: RunRequest, client: DaemonClient, printer: ProgressPri
     }
     if json { try Terminal.printJSON(summary) } else { RunPrinter.printSummary(summary) }
     return summary
+}
+
+/// `conclude`, after waiting, when asked to, for a deployment that was recorded pending to end.
+func conclude(_ last: DeploymentEvent, waiting wait: Bool, client: DaemonClient, printer: ProgressPrinter,
+              json: Bool) async throws -> ExitStatus {
+    guard wait, let pending = last.deployment, pending.outcome == .pending else {
+        return try conclude(last, printer: printer, json: json)
+    }
+    if !json { print("slipway: deployment \(pending.id) is \(pending.message ?? "pending"); waiting for it to end") }
+    let ended = try await awaitEnd(of: pending.id, client: client)
+    return try conclude(DeploymentEvent(event: .finished, deploymentID: ended.id, deployment: ended), printer: printer, json: json)
 }
 
 /// Polls a deployment until it has ended (a pending one starts once approved, and runs).

@@ -37,13 +37,7 @@ struct PromoteCommand: AsyncParsableCommand {
             let last = try await client.stream("/v1/promotions", body: PromoteRequest(service: service, to: to, from: from, release: release,
                                                                                           hotfix: hotfix ? true : nil, reason: reason),
                                                last: .finished, onEvent: printer.handle)
-            if wait, let pending = last.deployment, pending.outcome == .pending {
-                if !global.json { print("slipway: promotion \(pending.id) is \(pending.message ?? "pending"); waiting for it to end") }
-                let ended = try await awaitEnd(of: pending.id, client: client)
-                return try conclude(DeploymentEvent(event: .finished, deploymentID: ended.id, deployment: ended),
-                                    printer: printer, json: global.json)
-            }
-            return try conclude(last, printer: printer, json: global.json)
+            return try await conclude(last, waiting: wait, client: client, printer: printer, json: global.json)
         }
     }
 }

@@ -131,3 +131,13 @@ struct FakeChangeSource: ChangeSource {
     }
     func changedFiles(from: String, to: String) async throws -> [String] { changes["\(from)..\(to)"] ?? [] }
 }
+
+/// The error a request was refused with, as a `SlipwayError`; nil when it was not refused.
+func refusal<T>(_ body: () async throws -> T) async -> SlipwayError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error as? SlipwayError
+    }
+}
