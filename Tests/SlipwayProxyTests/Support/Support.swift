@@ -136,13 +136,28 @@ enum HTTPMethodName: Sendable {
 }
 
 /// A loopback port nothing listens on.
+/// A loopback port on which nothing accepts: a socket bound to it and never listening, kept open
+/// for the rest of the test run, so no other test's port-0 bind can take the port meanwhile (a
+/// connection to it is refused).
 func closedPort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0)
-        .get()
-    let port = channel.localAddress!.port!
-    try await channel.close()
-    return port
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw TestError("socket: \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else {
+        close(fd)
+        throw TestError("bind: \(errno)")
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// The resident set size of this process, from /proc/self/status.
@@ -173,4 +188,9 @@ func peakResidentGrowth(during body: () async throws -> Void) async throws -> In
     }
     sampler.cancel()
     return max(0, await sampler.value - baseline)
+}
+
+struct TestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
