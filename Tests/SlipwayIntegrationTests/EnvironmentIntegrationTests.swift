@@ -131,6 +131,8 @@ import Testing
         #expect(pending.actor == "alice")
         let text = try await alice.run("history", "web", "--env", "production")
         #expect(text.stdout.contains(pending.id), "\(text.stdout)")
+        let waiting = try await alice.run("status")
+        #expect(waiting.stdout.contains("PENDING: \(pending.id) web@production v1.0.0 by alice"), "\(waiting.stdout)")
         // A deployer may not approve at all (403, exit 9), even another's deployment.
         let deployer = try await alice.run("approve", pending.id)
         #expect(deployer.status == ExitStatus.notAuthorized.rawValue, "\(deployer.stderr)")

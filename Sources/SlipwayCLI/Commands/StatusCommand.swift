@@ -19,6 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
                 status.environments = [chosen]
                 status.proxy = chosen.proxy
                 status.services = status.services.filter { $0.environment == environment }
+                status.pending = status.pending?.filter { $0.environment == environment }
             }
             if global.json {
                 try Terminal.printJSON(status)
@@ -28,16 +29,20 @@ struct StatusCommand: AsyncParsableCommand {
                 print("FROZEN: \(TerminalText.line(freeze.environment)) since \(Terminal.time(freeze.at)) by "
                       + "\(TerminalText.line(freeze.actor)): \(TerminalText.line(freeze.reason))")
             }
-            guard let environments = status.environments else {
+            if let environments = status.environments {
+                for environment in environments {
+                    print("\(TerminalText.line(environment.name)): proxy listening on \(environment.proxy)")
+                }
+                print("")
+            } else {
                 print("proxy listening on \(status.proxy)\n")
-                print(Self.table(status.services, environments: false))
-                return .success
             }
-            for environment in environments {
-                print("\(TerminalText.line(environment.name)): proxy listening on \(environment.proxy)")
+            print(Self.table(status.services, environments: status.environments != nil))
+            for waiting in status.pending ?? [] {
+                print("PENDING: \(TerminalText.line(waiting.id)) \(TerminalText.line(waiting.key.description)) "
+                      + "\(TerminalText.line(waiting.version ?? waiting.ref ?? "")) by \(TerminalText.line(waiting.actor)): "
+                      + TerminalText.line(waiting.message ?? "waiting"))
             }
-            print("")
-            print(Self.table(status.services, environments: true))
             return .success
         }
     }

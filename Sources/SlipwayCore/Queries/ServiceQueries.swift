@@ -26,12 +26,24 @@ struct ServiceQueries: Sendable {
                 warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil))
         }
         let freezes = try await deps.store.freezes()
-        return StatusResponse(proxy: proxy, environments: environments, services: statuses, freezes: freezes.isEmpty ? nil : freezes)
+        var status = StatusResponse(proxy: proxy, environments: environments, services: statuses, freezes: freezes.isEmpty ? nil : freezes)
+        let pending = try await deps.store.pendingDeployments()
+        status.pending = pending.isEmpty ? nil : pending
+        return status
     }
 
     func history(service: String?, environment: String? = nil, limit: Int) async throws -> [Deployment] {
-        let key = try service.map { try table.config($0, environment: environment).key }
-        return try await deps.store.deployments(service: key, limit: limit)
+        if let service {
+            return try await deps.store.deployments(service: try table.config(service, environment: environment).key, limit: limit)
+        }
+        guard let environment else { return try await deps.store.deployments(service: nil, limit: limit) }
+        // Every service of one environment: each service's newest, merged newest first.
+        let name = try table.environment(environment)
+        var all: [Deployment] = []
+        for config in table.services(in: name) {
+            all += try await deps.store.deployments(service: config.key, limit: limit)
+        }
+        return Array(all.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.prefix(limit))
     }
 
     func deployment(id: String) async throws -> Deployment {

@@ -150,6 +150,8 @@ package struct StatusResponse: Sendable, Codable, Equatable {
     package var services: [ServiceStatus]
     /// The frozen environments (`slipway freeze`); nil when none is.
     package var freezes: [Freeze]?
+    /// Deployments waiting for approvals, a wait timer or the end of a freeze, oldest first; nil when none.
+    package var pending: [Deployment]?
 
     package init(proxy: String, environments: [EnvironmentStatus]? = nil, services: [ServiceStatus], freezes: [Freeze]? = nil) {
         self.proxy = proxy
