@@ -96,11 +96,12 @@ struct GitHubWebhook: Sendable {
         }
         do {
             _ = try await objects.ensurePresent(push.update)
-        } catch let error as SlipwayError {
+        } catch {
             // Nothing started: GitHub's "Redeliver" may run it once the commit is reachable.
             try? await deliveries.releaseDelivery(id: delivery)
-            return await refuse(.unprocessableContent, error.code, from, "the pushed commit is missing: \(error.message)",
-                                message: error.message, actor: actor)
+            let refusal = (error as? SlipwayError) ?? SlipwayError(.refNotFound, "cannot tell whether \(push.after) is here: \(error)")
+            return await refuse(.unprocessableContent, refusal.code, from, "the pushed commit is missing: \(refusal.message)",
+                                message: refusal.message, actor: actor)
         }
         let started = routed.runs.map { run in (run, queue.run { emit in
             do {
