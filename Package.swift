@@ -162,7 +162,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "SlipwayServerTests", dependencies: [
-            "SlipwayServer", "SlipwayModel",
+            "SlipwayServer", "SlipwayModel", "SlipwayGit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

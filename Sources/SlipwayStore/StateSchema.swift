@@ -91,6 +91,14 @@ enum StateSchema {
                 t.column("last_used_at", .double)
             }
         }
+        // The GitHub webhook's delivery ids (`X-GitHub-Delivery`): a delivery GitHub sends again
+        // (a retry, "Redeliver") is answered without running twice.
+        migrator.registerMigration("v4-webhook-deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook_delivery (id TEXT PRIMARY KEY NOT NULL, event TEXT NOT NULL, received_at DOUBLE NOT NULL);
+                CREATE INDEX webhook_delivery_on_received_at ON webhook_delivery(received_at);
+                """)
+        }
         return migrator
     }
 }

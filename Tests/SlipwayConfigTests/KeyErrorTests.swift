@@ -33,7 +33,7 @@ import Testing
     @Test func unknownTopLevelKey() {
         #expect(issueLines(minimalServices + "databse: {}\nservers: 2\n") == [
             #"slipway.yml:4:1: databse: unknown key "databse"; did you mean "databases"?"#,
-            #"slipway.yml:5:1: servers: unknown key "servers"; expected one of: proxy, api, services, environments, databases, notify"#,
+            #"slipway.yml:5:1: servers: unknown key "servers"; expected one of: proxy, api, github, services, environments, databases, notify"#,
         ])
     }
 

@@ -7,7 +7,7 @@ import Testing
 /// serves, then a push from a clone runs the hook, which deploys exactly the services whose paths the
 /// pushed range touched, through the real daemon, and the pusher sees the progress.
 @Suite(.serialized) struct PushTriggerIntegrationTests {
-    static func repository() throws -> TestRepository {
+    static func repository(environments: String = "") throws -> TestRepository {
         let service = { (name: String, route: String) in
             """
               \(name):
@@ -25,6 +25,7 @@ import Testing
             services:
             \(service("api", "/api"))
             \(service("web", "/"))
+            \(environments)
             """)
         for name in ["api", "web"] {
             try FileManager.default.createDirectory(atPath: repository.root + "/services/\(name)", withIntermediateDirectories: true)
@@ -100,5 +101,58 @@ import Testing
         let other = try await git(["push", "origin", "feature"], in: clone)
         #expect(other.stderr.contains("remote: slipway: refs/heads/feature: not main, nothing deployed"), "\(other.stderr)")
         #expect(try await cli.json([Deployment].self, "history").count == after.count, "neither the config push nor the branch deployed")
+    }
+
+    /// With `environments:` the hook routes by ref, as the GitHub webhook does: a push to main deploys
+    /// what it changed into staging only, a release tag creates production's deployments (pending
+    /// its approval), and a ref no environment takes deploys nothing and says so.
+    @Test func withEnvironmentsAPushDeploysIntoItsBranchsEnvironmentAndATagIntoProduction() async throws {
+        let repository = try Self.repository(environments: """
+            environments:
+              staging:
+                proxy: { listen: 127.0.0.1:0 }
+                branch: main
+              production:
+                proxy: { listen: 127.0.0.1:0 }
+                tags: semver
+                approvals: 1
+            """)
+        defer { repository.remove() }
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "--changed", "--env", "staging").status == 0)
+        #expect(try await cli.run("hook", "install").status == 0)
+
+        let clone = repository.root + "-clone"
+        defer { try? FileManager.default.removeItem(atPath: clone) }
+        _ = try await git(["clone", "--quiet", repository.root, clone], in: "/")
+        try "api 2\n".write(toFile: clone + "/services/api/main.txt", atomically: true, encoding: .utf8)
+        _ = try await git(["commit", "--quiet", "-am", "api: 2"], in: clone)
+        let push = try await git(["push", "origin", "main"], in: clone)
+        #expect(push.stderr.contains("deploying the services it changed into staging"), "\(push.stderr)")
+        #expect(push.stderr.contains("remote: [api]"), "\(push.stderr)")
+        let staging = try await cli.json([Deployment].self, "history").filter { $0.environment == "staging" }
+        #expect(staging.first?.service == "api" && staging.first?.trigger == .push && staging.first?.outcome == .succeeded)
+        #expect(try await cli.json([Deployment].self, "history").filter { $0.environment == "production" }.isEmpty)
+
+        // A release tag: production's deployments, each waiting for its approval.
+        _ = try await git(["tag", "v1.2.3"], in: clone)
+        let tag = try await git(["push", "origin", "v1.2.3"], in: clone)
+        #expect(tag.stderr.contains("remote: slipway: refs/tags/v1.2.3 "), "\(tag.stderr)")
+        #expect(tag.stderr.contains("into production"), "\(tag.stderr)")
+        let production = try await cli.json([Deployment].self, "history").filter { $0.environment == "production" }
+        #expect(Set(production.map(\.service)) == ["api", "web"])
+        #expect(production.allSatisfy { $0.outcome == .pending && $0.trigger == .push })
+
+        // Refs no environment takes, and a deletion: nothing, one line each.
+        _ = try await git(["checkout", "--quiet", "-b", "feature"], in: clone)
+        let feature = try await git(["push", "origin", "feature"], in: clone)
+        #expect(feature.stderr.contains("remote: slipway: refs/heads/feature: no environment deploys the branch feature"),
+                "\(feature.stderr)")
+        let deleted = try await git(["push", "origin", ":feature"], in: clone)
+        #expect(deleted.stderr.contains("remote: slipway: refs/heads/feature (deleted): nothing deployed"), "\(deleted.stderr)")
+        #expect(try await cli.json([Deployment].self, "history").filter { $0.environment == "staging" }.count == staging.count)
+        #expect(try await cli.json([Deployment].self, "history").filter { $0.environment == "production" }.count == production.count)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayConfig
 import SlipwayGit
 import SlipwayModel
 
@@ -60,6 +61,10 @@ struct HookCommand: AsyncParsableCommand {
         func run() async throws {
             try await withDocumentedExit {
                 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                let configFile = try DaemonClient.configFile(global)
+                if let environments = Self.declaredEnvironments(configFile) {
+                    return try await routeByEnvironment(input, environments: environments, configFile: configFile)
+                }
                 let (updates, ignored) = try PushedRange.parse(input, branch: branch)
                 for ref in ignored {
                     print(ref.hasSuffix(" (deleted)") ? "slipway: \(ref): nothing deployed" : "slipway: \(ref): not \(branch), nothing deployed")
@@ -71,12 +76,7 @@ struct HookCommand: AsyncParsableCommand {
                 for update in updates {
                     print("slipway: \(update.ref) \(update.from.map { String($0.prefix(7)) } ?? "(new)")..\(update.to.prefix(7)): "
                           + "deploying the services it changed")
-                    let configFile = try DaemonClient.configFile(global)
-                    if await PostReceiveHook.configurationChanged(in: (configFile as NSString).deletingLastPathComponent,
-                                                                  range: update, configFile: configFile) {
-                        print("slipway: warning: this push changes \((configFile as NSString).lastPathComponent); the daemon deploys "
-                              + "with the configuration it loaded: restart it (`slipway serve`) for the change to apply")
-                    }
+                    await warnIfConfigurationChanged(update, configFile: configFile)
                     // Git relays a hook's output to the pusher as it comes: flushed now, not at exit.
                     fflush(nil)
                     let request = RunRequest(from: update.from, to: update.to, trigger: .push)
@@ -85,6 +85,60 @@ struct HookCommand: AsyncParsableCommand {
                     if status.rawValue > worst.rawValue { worst = status }
                 }
                 return worst
+            }
+        }
+
+        /// With `environments:`, each pushed ref goes where `PushRouting` says (the rule the GitHub
+        /// webhook follows too); `--branch` is not read. A refused run (a freeze, the tag policy) is
+        /// told and the others go on.
+        private func routeByEnvironment(_ input: String, environments: [EnvironmentConfig], configFile: String) async throws -> ExitStatus {
+            let updates = try RefUpdate.parse(postReceive: input)
+            var worst = ExitStatus.success
+            var client: DaemonClient?
+            let printer = ProgressPrinter(quiet: global.json)
+            for update in updates {
+                let routed = PushRouting.route(update, environments: environments)
+                if let nothing = routed.nothing { print("slipway: \(nothing)") }
+                for run in routed.runs {
+                    let range = update.branch == nil ? run.to : "\(run.from.map { String($0.prefix(7)) } ?? "(new)")..\(run.to.prefix(7))"
+                    print("slipway: \(update.ref) \(range): deploying the services it changed into \(run.environment ?? "?")")
+                    if update.branch != nil, let after = update.after {
+                        await warnIfConfigurationChanged(PushedRange(from: update.before, to: after, ref: update.ref), configFile: configFile)
+                    }
+                    fflush(nil)
+                    if client == nil { client = try DaemonClient(options: global) }
+                    let status: ExitStatus
+                    do {
+                        status = try await streamRun(run, client: client!, printer: printer, json: global.json).exitCode
+                    } catch let error as APIError {
+                        print("slipway: \(run.environment ?? "?"): refused: \(TerminalText.line(error.message))")
+                        status = error.exitCode
+                    }
+                    if status.rawValue > worst.rawValue { worst = status }
+                }
+            }
+            return worst
+        }
+
+        /// The environments slipway.yml declares; nil without `environments:`, and nil (said) when the
+        /// file cannot be loaded: the daemon deploys with the configuration it loaded, so the hook
+        /// then routes as it was installed (`--branch`), as before environments existed.
+        static func declaredEnvironments(_ configFile: String) -> [EnvironmentConfig]? {
+            do {
+                let config = try ConfigLoader.load(path: configFile)
+                return config.declaresEnvironments ? config.environments : nil
+            } catch {
+                print("slipway: warning: cannot load \((configFile as NSString).lastPathComponent) to route by environments "
+                      + "(\(TerminalText.line(String(describing: error)).prefix(300))); deploying as the hook was installed")
+                return nil
+            }
+        }
+
+        private func warnIfConfigurationChanged(_ update: PushedRange, configFile: String) async {
+            if await PostReceiveHook.configurationChanged(in: (configFile as NSString).deletingLastPathComponent,
+                                                          range: update, configFile: configFile) {
+                print("slipway: warning: this push changes \((configFile as NSString).lastPathComponent); the daemon deploys "
+                      + "with the configuration it loaded: restart it (`slipway serve`) for the change to apply")
             }
         }
     }

@@ -12,7 +12,7 @@ struct ProjectDecoder {
     /// is given): what an environment's `secrets:` is relative to.
     let configDirectory: String
 
-    static let keys = ["proxy", "api", "services", "environments", "databases", "notify"]
+    static let keys = ["proxy", "api", "github", "services", "environments", "databases", "notify"]
 
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
@@ -26,6 +26,10 @@ struct ProjectDecoder {
         let proxy = fields["proxy"].map { ProxyDecoder(reader: reader).decode($0).proxy } ?? ProxyConfig()
         let api = fields["api"].flatMap {
             APIDecoder(reader: reader, repository: repository, root: (file as NSString).deletingLastPathComponent).decode($0)
+        }
+        let github = fields["github"].flatMap {
+            GitHubDecoder(reader: reader, configDirectory: configDirectory,
+                          shownDirectory: (reader.log.file as NSString).deletingLastPathComponent).decode($0)
         }
         requireServicesOrDatabases(in: fields)
         let layout: ServiceLayout
@@ -47,10 +51,11 @@ struct ProjectDecoder {
         let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
         let references = SecretReferences(reader: reader, environment: environment)
         let secrets = references.databaseSecrets(fields["databases"]) + layout.secrets + (notify?.secrets ?? [])
+            + (github.map { [$0.secret] } ?? [])
         guard reader.log.isEmpty else { return nil }
         return ProjectConfig(file: file, proxy: proxy, services: layout.services, databases: databases,
                              notify: notify?.channels ?? [], secrets: SecretReferences.unique(secrets),
-                             environments: layout.environments, api: api)
+                             environments: layout.environments, api: api, github: github)
     }
 
     /// The services of every environment, the environments (nil: the one default), and the values

@@ -81,7 +81,7 @@ struct GitRepository: Sendable {
         try check(outcome, "archive")
     }
 
-    private func git(_ arguments: [String]) async throws -> Command.Outcome {
+    func git(_ arguments: [String]) async throws -> Command.Outcome {
         let command = Command(executable: "git", arguments: arguments, environment: environment,
                               directory: path, timeout: timeout)
         do {

@@ -23,25 +23,13 @@ package struct PushedRange: Sendable, Equatable {
     package static func parse(_ input: String, branch: String) throws -> (updates: [PushedRange], ignored: [String]) {
         var updates: [PushedRange] = []
         var ignored: [String] = []
-        for (index, line) in input.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            guard fields.count == 3, fields[0...1].allSatisfy(isObjectID) else {
-                throw SlipwayError(.badRequest, "post-receive input line \(index + 1) is not `<old> <new> <ref>`: \(line.prefix(200))")
-            }
-            let (old, new, ref) = (fields[0], fields[1], fields[2])
-            guard ref == "refs/heads/" + branch, !isZero(new) else {
-                ignored.append(isZero(new) ? "\(ref) (deleted)" : ref)
+        for update in try RefUpdate.parse(postReceive: input) {
+            guard update.ref == "refs/heads/" + branch, let to = update.after else {
+                ignored.append(update.after == nil ? "\(update.ref) (deleted)" : update.ref)
                 continue
             }
-            updates.append(PushedRange(from: isZero(old) ? nil : old, to: new, ref: ref))
+            updates.append(PushedRange(from: update.before, to: to, ref: update.ref))
         }
         return (updates, ignored)
     }
-
-    /// SHA-1 (40) or SHA-256 (64) hex digits.
-    static func isObjectID(_ text: String) -> Bool {
-        (text.count == 40 || text.count == 64) && text.allSatisfy(\.isHexDigit)
-    }
-
-    static func isZero(_ id: String) -> Bool { id.allSatisfy { $0 == "0" } }
 }

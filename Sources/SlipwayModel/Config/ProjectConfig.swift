@@ -21,11 +21,14 @@ package struct ProjectConfig: Sendable, Equatable {
     package var secrets: [String]
     /// `api:`: the TCP API; nil when only the unix socket serves it.
     package var api: APIConfig?
+    /// `github:`: the GitHub webhook's secret; nil when the route refuses every delivery.
+    package var github: GitHubConfig?
 
     package init(file: String, proxy: ProxyConfig, services: [ServiceConfig], databases: [DatabaseConfig] = [],
                 notify: [NotifyChannel] = [], secrets: [String] = [], environments: [EnvironmentConfig]? = nil,
-                api: APIConfig? = nil) {
+                api: APIConfig? = nil, github: GitHubConfig? = nil) {
         self.api = api
+        self.github = github
         self.file = file
         self.proxy = proxy
         self.services = services

@@ -69,6 +69,14 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     case tokenCreated = "token.created"
     /// `slipway token revoke`: the next request presenting it is answered 401.
     case tokenRevoked = "token.revoked"
+    /// A GitHub webhook delivery whose signature verified (`POST /v1/hooks/github`): the detail names
+    /// the event, the delivery id, the ref and what it started (or why nothing), the actor is
+    /// `github:LOGIN` of the sender.
+    case webhookReceived = "webhook.received"
+    /// A delivery refused: no signature or a wrong one (401), a body too large (413), a commit the
+    /// repository lacks even after fetching (422). The detail names the remote address and the
+    /// delivery id, never the signature or the secret.
+    case webhookRefused = "webhook.refused"
 
     package var description: String { rawValue }
 }

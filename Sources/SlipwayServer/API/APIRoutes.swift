@@ -11,6 +11,8 @@ struct APIRoutes: Sendable {
     let controller: DeploymentController
     let queue: DeploymentQueue
     let access: APIAccess
+    /// `POST /v1/hooks/github`, authenticated by its signature.
+    let webhook: GitHubWebhook
     /// Hides secrets in the errors a deployment stream ends with (`refused`).
     let redactor: Redactor
     /// The address each environment's proxy is bound to (with its real port when the config says
@@ -151,15 +153,27 @@ struct APIRoutes: Sendable {
         on(api, .revokeToken) { _, context, caller in
             try await json(access.revoke(name: context.parameters.require("name"), by: caller))
         }
+        onSigned(api, .githubHook) { request, context in
+            try await webhook.handle(request, context)
+        }
     }
 
     /// Registers `endpoint`: its handler runs only for a caller whose role is at least the endpoint's.
     private func on(_ group: RouterGroup<APIRequestContext>, _ endpoint: APIEndpoint,
                     _ handler: @escaping @Sendable (Request, APIRequestContext, Caller) async throws -> Response) {
+        precondition(endpoint.role != nil, "\(endpoint.described) is authenticated by its signature: register it with onSigned")
         group.on(RouterPath(endpoint.path), method: endpoint.method) { [access] request, context in
             let caller = try await access.authorize(context.caller, for: endpoint)
             return try await handler(request, context, caller)
         }
+    }
+
+    /// Registers `endpoint`, whose signature is its credential: its handler verifies it before
+    /// anything else, with no caller (the bearer middleware let it pass for that reason alone).
+    private func onSigned(_ group: RouterGroup<APIRequestContext>, _ endpoint: APIEndpoint,
+                          _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response) {
+        precondition(endpoint.access == .signature, "\(endpoint.described) needs a role: register it with on")
+        group.on(RouterPath(endpoint.path), method: endpoint.method, use: handler)
     }
 
     /// Newline-delimited JSON: one `DeploymentEvent` per line, flushed as it happens.

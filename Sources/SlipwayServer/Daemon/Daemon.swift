@@ -161,12 +161,16 @@ package final class Daemon: Sendable {
         try await controller.recover()
 
         let queue = DeploymentQueue()
-        let access = APIAccess(tokens: store, audit: { [redactor] entry in
+        let audit: @Sendable (AuditEntry) async -> Void = { [redactor] entry in
             var entry = entry
             entry.detail = redactor.redact(entry.detail)
             try? await store.appendAudit(entry)
-        }, now: { Date() })
-        let routes = APIRoutes(controller: controller, queue: queue, access: access, redactor: redactor,
+        }
+        let access = APIAccess(tokens: store, audit: audit, now: { Date() })
+        let webhook = GitHubWebhook(signature: config.github.map { GitHubSignature(secret: $0.secret) }, deliveries: store,
+                                    objects: PushedObjects(repository: config.rootDirectory), config: config,
+                                    controller: controller, queue: queue, redactor: redactor, audit: audit, now: { Date() })
+        let routes = APIRoutes(controller: controller, queue: queue, access: access, webhook: webhook, redactor: redactor,
                                proxyAddresses: { await proxy.addresses() })
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket

@@ -45,11 +45,14 @@ struct APIAccess: Sendable {
             // A route reached without a middleware that established the caller is a bug: refuse.
             throw SlipwayError(.internalError, "no caller was established for \(endpoint.described)")
         }
-        guard caller.may(endpoint.role) else {
+        guard let role = endpoint.role else {
+            throw SlipwayError(.internalError, "\(endpoint.described) is authenticated by its signature, not by a caller")
+        }
+        guard caller.may(role) else {
             await audit(AuditEntry(at: now(), actor: caller.name, action: .apiForbidden,
                                    detail: "\(endpoint.described) from \(caller.address) refused: it needs the role "
-                                       + "\(endpoint.role), the token \(caller.name) has \(caller.role)"))
-            throw SlipwayError(.forbidden, "\(endpoint.described) needs the role \(endpoint.role) or above; "
+                                       + "\(role), the token \(caller.name) has \(caller.role)"))
+            throw SlipwayError(.forbidden, "\(endpoint.described) needs the role \(role) or above; "
                                + "the token \(caller.name) has the role \(caller.role)")
         }
         return caller

@@ -1,9 +1,10 @@
 import Hummingbird
 import SlipwayModel
 
-/// Every route of the API with the role it needs: the one place that says who may do what
-/// (docs/API.md). A route is registered through its case (`APIRoutes.on`), so none exists without a
-/// role. Later verbs (approve, freeze, promote) add their case here first.
+/// Every route of the API with what it needs to be called: the one place that says who may do what
+/// (docs/API.md). A route is registered through its case (`APIRoutes.on`, `APIRoutes.onSigned`), so
+/// none exists without an access rule: a role, or a signature over its body. Later verbs (approve,
+/// freeze, promote) add their case here first.
 enum APIEndpoint: String, CaseIterable, Sendable {
     case status
     case deploy
@@ -24,11 +25,23 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     case listTokens
     case createToken
     case revokeToken
+    case githubHook
+
+    /// What admits a request to a route.
+    enum Access: Equatable {
+        /// A caller established by the transport (the unix socket's peer, a bearer token) with at
+        /// least this role.
+        case role(Role)
+        /// No caller: the request's body is signed with a shared secret (GitHub's
+        /// `X-Hub-Signature-256`), and that signature is the credential. Bearer authentication
+        /// passes exactly these routes through (`isSignatureAuthenticated`).
+        case signature
+    }
 
     var method: HTTPRequest.Method {
         switch self {
         case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes: .get
-        case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze: .post
+        case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze, .githubHook: .post
         case .revokeToken, .unfreeze: .delete
         }
     }
@@ -52,19 +65,34 @@ enum APIEndpoint: String, CaseIterable, Sendable {
         case .unfreeze: "freezes/:environment"
         case .listTokens, .createToken: "tokens"
         case .revokeToken: "tokens/:name"
+        case .githubHook: "hooks/github"
         }
     }
 
     /// The least role that may call it. Reading is `viewer`'s; changing what runs is `deployer`'s
     /// (a plan is one: it is how a deployer asks what a run would do); approving, rejecting and
     /// freezing are `approver`'s; tokens (and a rollback's `--override`) are `admin`'s.
-    var role: Role {
+    /// The GitHub webhook has no caller: its signature is checked by its handler.
+    var access: Access {
         switch self {
-        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes: .viewer
-        case .deploy, .rollback, .promote, .plan, .run: .deployer
-        case .approve, .reject, .freeze, .unfreeze: .approver
-        case .listTokens, .createToken, .revokeToken: .admin
+        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes: .role(.viewer)
+        case .deploy, .rollback, .promote, .plan, .run: .role(.deployer)
+        case .approve, .reject, .freeze, .unfreeze: .role(.approver)
+        case .listTokens, .createToken, .revokeToken: .role(.admin)
+        case .githubHook: .signature
         }
+    }
+
+    /// The role a caller needs; nil for a signature-authenticated route.
+    var role: Role? {
+        guard case .role(let role) = access else { return nil }
+        return role
+    }
+
+    /// Whether a request is for a route whose signature is its credential: no bearer token is asked
+    /// of it. Exact method and path (no pattern: no such route has parameters).
+    static func isSignatureAuthenticated(method: HTTPRequest.Method, path: String) -> Bool {
+        allCases.contains { $0.access == .signature && $0.method == method && "/\(API.version)/\($0.path)" == path }
     }
 
     /// `POST /v1/deployments`, as the audit trail names a refused request.

@@ -17,13 +17,18 @@ struct UnixPeerAuthentication: RouterMiddleware {
 }
 
 /// On the TCP API: the caller is the bearer token's name, with its role; without a valid token the
-/// request goes no further (401, audited).
+/// request goes no further (401, audited). The one exception is a route whose signature is its
+/// credential (`APIEndpoint.Access.signature`: GitHub's webhook, which cannot send a token): it
+/// passes with no caller, and its handler verifies the signature before anything else.
 struct BearerAuthentication: RouterMiddleware {
     typealias Context = APIRequestContext
     let access: APIAccess
 
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+        if APIEndpoint.isSignatureAuthenticated(method: request.method, path: request.uri.path) {
+            return try await next(request, context)
+        }
         let route = "\(request.method.rawValue) \(request.uri.path.prefix(200))"
         var context = context
         context.caller = try await access.authenticate(authorization: request.headers[.authorization],
