@@ -99,7 +99,9 @@ import Testing
         // Rollbacks stay allowed; staging is not frozen.
         #expect(try await ops.run("rollback", "web", "--env", "production").status == 0)
         #expect(try await ops.run("deploy", "web", "--env", "staging", "--ref", "v1.0.0").status == 0)
-        #expect(try await ops.run("unfreeze", "production").status == 0)
+        let unfrozen = try await ops.run("unfreeze", "production", "--json")
+        #expect(unfrozen.status == 0 && unfrozen.stdout.contains(#""frozen" : false"#), "\(unfrozen.stdout)")
+        #expect(try await ops.run("unfreeze", "production").status == 6, "unfreezing what is not frozen is refused")
         #expect(try await ops.run("deploy", "web", "--env", "production", "--ref", "v2.0.0").status == 0)
         let audit = try await ops.json([AuditEntry].self, "audit")
         #expect(audit.contains { $0.action == .environmentFrozen && $0.actor == currentUserName && $0.environment == "production" })

@@ -48,10 +48,20 @@ struct UnfreezeCommand: AsyncParsableCommand {
             var name = environment ?? ""
             if environment == nil { name = try await onlyEnvironment(client) }
             try await client.delete("/v1/freezes/\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
-            if !global.json { print("slipway: \(TerminalText.line(name)) is no longer frozen") }
+            if global.json {
+                try Terminal.printJSON(Unfrozen(environment: name, frozen: false))
+            } else {
+                print("slipway: \(TerminalText.line(name)) is no longer frozen")
+            }
             return .success
         }
     }
+}
+
+/// What `unfreeze --json` prints.
+struct Unfrozen: Encodable {
+    var environment: String
+    var frozen: Bool
 }
 
 /// The environment a verb acts on when none is named: the only one there is.
