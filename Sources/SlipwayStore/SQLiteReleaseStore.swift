@@ -124,6 +124,22 @@ package final class SQLiteReleaseStore: ReleaseStore {
         return try rows.map { try decode(Deployment.self, $0) }
     }
 
+    package func deploymentTotals() async throws -> [DeploymentTotal] {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT environment, service, outcome, COUNT(*) AS count FROM deployment
+                GROUP BY environment, service, outcome ORDER BY environment, service, outcome
+                """)
+            return rows.compactMap { row in
+                let spelled: String = row["outcome"]
+                // An outcome this Slipway does not know is a newer one's: left out rather than misnamed.
+                guard let outcome = Deployment.Outcome(rawValue: spelled) else { return nil }
+                return DeploymentTotal(service: ServiceKey(environment: row["environment"] as String, service: row["service"]),
+                                       outcome: outcome, count: row["count"])
+            }
+        }
+    }
+
     package func pendingDeployments() async throws -> [Deployment] {
         let rows = try await read { db in
             try Data.fetchAll(db, sql: "SELECT record FROM deployment WHERE outcome = ? ORDER BY started_at",

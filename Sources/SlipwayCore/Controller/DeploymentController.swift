@@ -76,6 +76,9 @@ package final class DeploymentController: Sendable {
 
     package func status() async throws -> StatusResponse { try await queries.status() }
 
+    /// Deployments by environment, service and outcome (`/metrics`).
+    package func deploymentTotals() async throws -> [DeploymentTotal] { try await queries.deps.store.deploymentTotals() }
+
     package func history(service: String?, environment: String? = nil, limit: Int) async throws -> [Deployment] {
         try await queries.history(service: service, environment: environment, limit: limit)
     }

@@ -16,6 +16,8 @@ package protocol ReleaseStore: Sendable {
     func deployments(service: ServiceKey?, limit: Int) async throws -> [Deployment]
     /// Deployments whose outcome is still `running` (after a crash: the interrupted ones).
     func runningDeployments() async throws -> [Deployment]
+    /// How many deployments each service of each environment has had, by outcome (for `/metrics`).
+    func deploymentTotals() async throws -> [DeploymentTotal]
     /// Deployments that wait for approvals, a wait timer or the end of a freeze, oldest first.
     func pendingDeployments() async throws -> [Deployment]
 

@@ -48,6 +48,11 @@ package final class DetachedProxy: TrafficRouter, Sendable {
         return reply?.inFlight ?? 0
     }
 
+    /// What the proxy process has counted per upstream; empty when it cannot be asked.
+    package func statistics() async -> [UpstreamStatistics] {
+        (try? await client.send(ProxyControlRequest(.statistics), timeout: .seconds(5), handOffPatience: .seconds(2)))?.statistics ?? []
+    }
+
     package func upstream(of service: ServiceKey) async -> Upstream? {
         await send(ProxyControlRequest(.upstream, service: service))?.upstream
     }

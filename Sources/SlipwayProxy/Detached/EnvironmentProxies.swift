@@ -52,6 +52,13 @@ package final class EnvironmentProxies: TrafficRouter, Sendable {
         return upstream
     }
 
+    /// What each environment's proxy has counted per upstream, in the file's order.
+    package func statistics() async -> [(environment: String, upstreams: [UpstreamStatistics])] {
+        var all: [(environment: String, upstreams: [UpstreamStatistics])] = []
+        for (environment, proxy) in proxies { all.append((environment, await proxy.statistics())) }
+        return all
+    }
+
     /// Where each environment's proxy process listens, in the file's order (those that run).
     package func addresses() async -> [(environment: String, address: SocketAddressSpec)] {
         var addresses: [(environment: String, address: SocketAddressSpec)] = []

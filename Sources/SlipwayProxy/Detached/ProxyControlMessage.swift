@@ -15,6 +15,8 @@ package struct ProxyControlRequest: Codable, Sendable, Equatable {
         case remove
         /// The process, its build and its route table.
         case status
+        /// What the proxy has counted per upstream (`UpstreamStatistics`): what `/metrics` shows.
+        case statistics
         /// Stop accepting, finish in-flight exchanges, exit.
         case stop
         /// Send the listening sockets and the route table to the successor listening at `path`.
@@ -49,14 +51,16 @@ package struct ProxyControlReply: Codable, Sendable, Equatable {
     package var upstream: Upstream?
     package var inFlight: Int?
     package var status: ProxyStatus?
+    package var statistics: [UpstreamStatistics]?
 
     package init(error: String? = nil, handingOff: Bool? = nil, upstream: Upstream? = nil, inFlight: Int? = nil,
-                 status: ProxyStatus? = nil) {
+                 status: ProxyStatus? = nil, statistics: [UpstreamStatistics]? = nil) {
         self.error = error
         self.handingOff = handingOff
         self.upstream = upstream
         self.inFlight = inFlight
         self.status = status
+        self.statistics = statistics
     }
 }
 

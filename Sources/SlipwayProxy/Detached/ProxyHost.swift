@@ -110,6 +110,8 @@ package final class ProxyHost: Sendable {
         switch request.operation {
         case .status:
             return ProxyControlReply(status: status(proxy))
+        case .statistics:
+            return ProxyControlReply(statistics: await proxy.statistics())
         case .upstream:
             guard let service = request.service else { return missing("service") }
             return ProxyControlReply(upstream: await proxy.upstream(of: service))

@@ -2,7 +2,7 @@ import SlipwayModel
 
 /// What the proxy has seen of one upstream since it was first routed to, summed over event loops.
 /// An upstream's statistics disappear once it has been drained and no service routes to it.
-package struct UpstreamStatistics: Sendable, Equatable {
+package struct UpstreamStatistics: Sendable, Equatable, Codable {
     package var upstream: Upstream
     /// The services that route to it now (empty after a switch away).
     package var services: [ServiceKey]

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import SlipwayCore
 import SlipwayModel
+import SlipwayProxy
 
 /// The daemon's HTTP API (docs/API.md), served on `.slipway/slipway.sock` and, with `api:`, on TCP.
 /// Every route is registered through its `APIEndpoint`, which says the role it needs; the actor of
@@ -18,6 +19,8 @@ struct APIRoutes: Sendable {
     /// The address each environment's proxy is bound to (with its real port when the config says
     /// port 0), in the file's order.
     let proxyAddresses: @Sendable () async -> [(environment: String, address: SocketAddressSpec)]
+    /// What each environment's proxy process has counted per upstream (`/metrics`).
+    let proxyStatistics: @Sendable () async -> [(environment: String, upstreams: [UpstreamStatistics])]
 
     func register(on router: Router<APIRequestContext>) {
         let api = router.group(RouterPath(API.version))
@@ -155,6 +158,12 @@ struct APIRoutes: Sendable {
         }
         onSigned(api, .githubHook) { request, context in
             try await webhook.handle(request, context)
+        }
+        on(router.group(), .metrics) { _, _, _ in
+            let text = MetricsText.render(.init(status: try await controller.status(), proxies: await proxyStatistics(),
+                                                totals: try await controller.deploymentTotals()))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
     }
 

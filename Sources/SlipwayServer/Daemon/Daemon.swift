@@ -171,7 +171,7 @@ package final class Daemon: Sendable {
                                     objects: PushedObjects(repository: config.rootDirectory), config: config,
                                     controller: controller, queue: queue, redactor: redactor, audit: audit, now: { Date() })
         let routes = APIRoutes(controller: controller, queue: queue, access: access, webhook: webhook, redactor: redactor,
-                               proxyAddresses: { await proxy.addresses() })
+                               proxyAddresses: { await proxy.addresses() }, proxyStatistics: { await proxy.statistics() })
         try? FileManager.default.removeItem(atPath: state.socket)
         let socket = state.socket
         // `onReady` once every listener accepts: the unix socket, and the TCP API when configured.

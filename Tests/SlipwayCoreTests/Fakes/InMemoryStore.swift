@@ -33,6 +33,10 @@ actor InMemoryStore: ReleaseStore {
             .sorted { $0.startedAt > $1.startedAt }.prefix(limit))
     }
     func runningDeployments() -> [Deployment] { deploymentsByID.values.filter { $0.outcome == .running } }
+    func deploymentTotals() -> [DeploymentTotal] {
+        Dictionary(grouping: deploymentsByID.values) { [$0.key.environment, $0.service, $0.outcome.rawValue] }
+            .map { DeploymentTotal(service: $0.value[0].key, outcome: $0.value[0].outcome, count: $0.value.count) }
+    }
     func pendingDeployments() -> [Deployment] {
         deploymentsByID.values.filter { $0.outcome == .pending }.sorted { $0.startedAt < $1.startedAt }
     }

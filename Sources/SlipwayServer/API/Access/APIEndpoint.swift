@@ -22,6 +22,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     case listFreezes
     case freeze
     case unfreeze
+    case metrics
     case listTokens
     case createToken
     case revokeToken
@@ -40,7 +41,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
 
     var method: HTTPRequest.Method {
         switch self {
-        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes: .get
+        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes, .metrics: .get
         case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze, .githubHook: .post
         case .revokeToken, .unfreeze: .delete
         }
@@ -59,6 +60,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
         case .deploymentLogs: "deployments/:id/logs"
         case .serviceOutput: "services/:name/output"
         case .audit: "audit"
+        case .metrics: "metrics"
         case .approve: "deployments/:id/approvals"
         case .reject: "deployments/:id/rejections"
         case .listFreezes, .freeze: "freezes"
@@ -75,7 +77,7 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     /// The GitHub webhook has no caller: its signature is checked by its handler.
     var access: Access {
         switch self {
-        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes: .role(.viewer)
+        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes, .metrics: .role(.viewer)
         case .deploy, .rollback, .promote, .plan, .run: .role(.deployer)
         case .approve, .reject, .freeze, .unfreeze: .role(.approver)
         case .listTokens, .createToken, .revokeToken: .role(.admin)
@@ -95,6 +97,9 @@ enum APIEndpoint: String, CaseIterable, Sendable {
         allCases.contains { $0.access == .signature && $0.method == method && "/\(API.version)/\($0.path)" == path }
     }
 
+    /// `/metrics` is where Prometheus looks for it, outside `/v1`; every other route is under `/v1`.
+    var isUnversioned: Bool { self == .metrics }
+
     /// `POST /v1/deployments`, as the audit trail names a refused request.
-    var described: String { "\(method.rawValue) /\(API.version)/\(path)" }
+    var described: String { "\(method.rawValue) \(isUnversioned ? "" : "/\(API.version)")/\(path)" }
 }
