@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", "SlipwayTestSupport", .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "SlipwayProxyTests", dependencies: [
             "SlipwayProxy", "SlipwayCore", "SlipwayModel", "SlipwayTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
