@@ -27,6 +27,8 @@ import Testing
             #expect(Self.value(text, #"slipway_proxy_responses_total{\#(labels),class="2xx"}"#) == 3, "\(text)")
             #expect(Self.value(text, #"slipway_proxy_responses_total{\#(labels),class="5xx"}"#) == 0)
             #expect(Self.value(text, #"slipway_proxy_gateway_errors_total{\#(labels),kind="connect"}"#) == 0)
+            let p95 = try #require(Self.value(text, #"slipway_proxy_latency_seconds{\#(labels),quantile="0.95"}"#), "\(text)")
+            #expect(p95 > 0 && p95 < 5)
             #expect(Self.value(text, #"slipway_service_health{environment="default",service="web",state="healthy"}"#) == 1)
             #expect(Self.value(text, #"slipway_service_health{environment="default",service="web",state="down"}"#) == 0)
             #expect(Self.value(text, #"slipway_service_release_info{environment="default",service="web",release="\#(release.id)",version="v1"}"#) == 1)

@@ -26,6 +26,8 @@ final class Exchange {
     var closeClientAfterResponse = false
     /// When the response head must have arrived; nil while not waiting for one.
     var responseDeadline: NIODeadline?
+    /// When its head was read: its latency, head to the response's end, is counted per upstream.
+    let startedAt = NIODeadline.now()
 
     init(service: ServiceKey, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest) {
         self.service = service

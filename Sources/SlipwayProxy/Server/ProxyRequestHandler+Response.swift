@@ -72,6 +72,8 @@ extension ProxyRequestHandler {
             connection.close()
         }
         exchange.upstream.counters.recordStatus(UInt(responseHead?.status ?? 0))
+        let elapsed = (NIODeadline.now() - exchange.startedAt).nanoseconds
+        exchange.upstream.counters.latency.record(microseconds: UInt64(max(0, elapsed) / 1000))
         exchange.upstream.requestFinished()
 
         let close = exchange.closeClientAfterResponse || quiescing

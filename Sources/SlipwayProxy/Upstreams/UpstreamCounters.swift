@@ -1,3 +1,5 @@
+import SlipwayModel
+
 /// Counters one event loop keeps for one upstream; plain integers because only that loop touches them.
 /// `ReverseProxy.statistics()` sums them across loops.
 struct UpstreamCounters: Sendable, Equatable {
@@ -21,6 +23,8 @@ struct UpstreamCounters: Sendable, Equatable {
     /// Requests replayed on a fresh connection after a reused one closed before answering.
     var retries = 0
     var connectionsOpened = 0
+    /// Each completed exchange's time from its request head to its response's end.
+    var latency = LatencyHistogram()
 
     mutating func recordStatus(_ code: UInt) {
         responses += 1
@@ -48,6 +52,7 @@ struct UpstreamCounters: Sendable, Equatable {
         sum.clientAborts += b.clientAborts
         sum.retries += b.retries
         sum.connectionsOpened += b.connectionsOpened
+        sum.latency.merge(b.latency)
         return sum
     }
 }

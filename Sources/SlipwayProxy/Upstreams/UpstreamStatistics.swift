@@ -27,6 +27,8 @@ package struct UpstreamStatistics: Sendable, Equatable, Codable {
     package var connectionsOpened: Int
     /// Idle keep-alive connections pooled now.
     package var idleConnections: Int
+    /// Completed exchanges' times, request head to response end.
+    package var latency: LatencyHistogram
 
     /// Requests the proxy answered itself with 502 or 504 because of this upstream.
     package var gatewayErrors: Int { connectFailures + closedBeforeResponse + timeouts }
@@ -48,5 +50,6 @@ package struct UpstreamStatistics: Sendable, Equatable, Codable {
         self.retries = c.retries
         self.connectionsOpened = c.connectionsOpened
         self.idleConnections = idleConnections
+        self.latency = c.latency
     }
 }

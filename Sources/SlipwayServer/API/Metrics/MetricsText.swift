@@ -66,6 +66,13 @@ enum MetricsText {
                 counter(registry, "slipway_proxy_upstream_connections_opened_total", "Connections opened to the upstream.",
                         labels, stats.connectionsOpened)
                 gauge(registry, "slipway_proxy_in_flight", "Requests in flight to the upstream.", labels, stats.inFlight)
+                for quantile in [0.5, 0.95, 0.99] {
+                    guard let seconds = stats.latency.quantile(quantile)?.seconds else { continue }
+                    registry.makeGauge(name: "slipway_proxy_latency_seconds",
+                                       labels: labels + [("quantile", String(quantile))],
+                                       help: "Request head to response end, quantiles since the upstream was first routed to (within 1.6 %).")
+                        .set(seconds)
+                }
                 gauge(registry, "slipway_proxy_idle_connections", "Idle keep-alive connections pooled to the upstream.",
                       labels, stats.idleConnections)
             }
