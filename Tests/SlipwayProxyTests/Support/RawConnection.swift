@@ -69,6 +69,11 @@ final class RawConnection: Sendable {
         }
     }
 
+    /// Closes it from the client's side.
+    func close() async throws {
+        try await channel.close()
+    }
+
     /// Reads on until the connection closes; returns how many bytes arrived in all.
     func readToEnd() async throws -> Int {
         try await channel.setOption(.autoRead, value: true)
