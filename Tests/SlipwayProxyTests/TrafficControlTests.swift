@@ -44,6 +44,22 @@ import Testing
         }
     }
 
+    /// The idle sweep leaves a held connection alone: its hold, longer than the idle timeout here,
+    /// is its only clock.
+    @Test(.timeLimit(.minutes(1)))
+    func aHoldLongerThanTheIdleTimeoutIsNotCutShortBySweep() async throws {
+        try await withProxyToWeb(clientIdleTimeout: .milliseconds(200)) { proxy, client, _ in
+            _ = await proxy.changeControl(.pause, hold: .seconds(1), message: nil, of: ServiceKey(service: "web"))
+            let started = ContinuousClock.now
+            async let answer = client.get("/")
+            try await Task.sleep(for: .milliseconds(700))
+            _ = await proxy.changeControl(.resume, hold: nil, message: nil, of: ServiceKey(service: "web"))
+            let response = try await answer
+            #expect(response.status == 200)
+            #expect(ContinuousClock.now - started >= .milliseconds(700))
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func heldRequestWithBodyGoesWholeToTheUpstreamOfTheResume() async throws {
         try await withProxyToWeb(backends: ["blue", "green"]) { proxy, client, backends in
@@ -58,6 +74,27 @@ import Testing
             try await connection.waitUntilReceived("received 5")
             #expect(backends[0].requestsReceived == 0)
             #expect(backends[1].requestsReceived == 1)
+            try await connection.close()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func pipelinedRequestsBehindAHeldOneAreAnsweredInOrderAfterTheResume() async throws {
+        try await withProxyToWeb { proxy, client, web in
+            _ = await proxy.changeControl(.pause, hold: .seconds(10), message: nil, of: ServiceKey(service: "web"))
+            let connection = try await RawConnection.open(port: client.port)
+            try await connection.send("GET /repeat/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                      + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                                      + "GET /repeat/2 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await waitUntil { await proxy.heldRequestCount() == 1 }
+            _ = await proxy.changeControl(.resume, hold: nil, message: nil, of: ServiceKey(service: "web"))
+            try await connection.waitUntilReceived("\r\n\r\nwebweb")
+            let text = connection.receivedText
+            let first = try #require(text.range(of: "\r\n\r\nweb"))
+            let second = try #require(text.range(of: "received 3"))
+            let third = try #require(text.range(of: "\r\n\r\nwebweb"))
+            #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
+            #expect(web.requestsReceived == 3)
             try await connection.close()
         }
     }

@@ -35,6 +35,8 @@ final class RawConnection: Sendable {
 
     var receivedCount: Int { received.count }
 
+    var receivedText: String { received.text }
+
     func send(_ text: String) async throws {
         try await channel.writeAndFlush(channel.allocator.buffer(string: text))
     }
