@@ -18,6 +18,8 @@ import Testing
             #expect(status.services.first?.traffic == TrafficControl(pausedHoldMilliseconds: 30_000))
             let human = try await cli.run("status")
             #expect(human.stdout.contains("PAUSED: web"), "\(human.stdout)")
+            let table = try await cli.run("proxy", "status")
+            #expect(table.stdout.contains("paused (hold 30s)"), "\(table.stdout)")
             // The request is on its way in the meantime; it must wait for the resume.
             try await Task.sleep(for: .milliseconds(700))
             #expect(try await cli.run("proxy", "resume", "web").status == 0)

@@ -84,7 +84,11 @@ struct ProxyStatusCommand: AsyncParsableCommand {
                 print("proxy process \(status.pid) on http://\(status.listen)")
                 for route in status.routes {
                     let match = route.route.map { "\($0.host ?? "*")\($0.path)" } ?? "(no route)"
-                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")")
+                    var control = ""
+                    if let hold = route.control?.pausedHoldMilliseconds { control += "  paused (hold \(DurationText.format(.milliseconds(hold))))" }
+                    if let message = route.control?.maintenance { control += "  maintenance: \(TerminalText.line(message))" }
+                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")"
+                          + control)
                 }
             }
             return .success
