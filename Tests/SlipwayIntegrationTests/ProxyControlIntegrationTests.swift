@@ -71,6 +71,32 @@ import Testing
         }
     }
 
+    /// With environments, the control is one environment's: production's maintenance leaves
+    /// staging served.
+    @Test(.timeLimit(.minutes(3)))
+    func maintenanceOfOneEnvironmentLeavesTheOtherServed() async throws {
+        let repository = try TestRepository(config: EnvironmentIntegrationTests.config())
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v1.0.0").status == 0)
+        #expect(try await cli.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
+        let proxies = Dictionary(uniqueKeysWithValues: (try await cli.status().environments ?? []).map { ($0.name, "http://\($0.proxy)") })
+        let ambiguous = try await cli.run("proxy", "maintenance", "web", "--message", "later")
+        #expect(ambiguous.status != 0, "\(ambiguous.stdout)")
+        let maintenance = try await cli.run("proxy", "maintenance", "web", "--env", "production", "--message", "later")
+        #expect(maintenance.status == 0 && maintenance.stdout.contains("(production)"), "\(maintenance.stdout)\(maintenance.stderr)")
+        #expect(try await LoopbackHTTP.get(try #require(proxies["production"]) + "/").status == 503)
+        #expect(try await LoopbackHTTP.get(try #require(proxies["staging"]) + "/").body == "hello from v1.0.0\n")
+        let services = try await cli.status().services
+        #expect(services.first { $0.environment == "production" }?.traffic?.maintenance == "later")
+        #expect(services.first { $0.environment == "staging" }?.traffic == nil)
+        let audit = try await cli.json([AuditEntry].self, "audit")
+        #expect(audit.contains { $0.action == .proxyMaintenance && $0.environment == "production" })
+    }
+
     @Test func maintenanceWithoutAMessageIsRefused() async throws {
         try await withV1Deployed { _, cli, _ in
             let refused = try await cli.run("proxy", "maintenance", "web", "--message", " ")
