@@ -5,7 +5,9 @@ extension ReverseProxy {
     /// and hands to its successor.
     package func routeSnapshot() -> [ProxyRoute] {
         router.withLock { state in
-            state.services.map { ProxyRoute(service: $0.key, route: $0.value.route, upstream: $0.value.upstream) }
+            state.services.map {
+                ProxyRoute(service: $0.key, route: $0.value.route, upstream: $0.value.upstream, control: $0.value.control)
+            }
         }.sorted { $0.service < $1.service }
     }
 
@@ -13,7 +15,8 @@ extension ReverseProxy {
     /// returns once every event loop runs it.
     package func restore(_ routes: [ProxyRoute]) async {
         let state = router.withLock { state in
-            state.services = Dictionary(routes.map { ($0.service, RouterState.Service(route: $0.route, upstream: $0.upstream)) },
+            state.services = Dictionary(routes.map { ($0.service, RouterState.Service(route: $0.route, upstream: $0.upstream,
+                                                                                      control: $0.control ?? TrafficControl())) },
                                         uniquingKeysWith: { _, last in last })
             state.version += 1
             return state

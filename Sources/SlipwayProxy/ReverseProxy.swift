@@ -131,6 +131,35 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
         router.withLock { $0.services[service]?.upstream }
     }
 
+    /// Pauses, resumes, puts in maintenance or takes live a service (`TrafficRouter.changeControl`);
+    /// returns once every event loop runs the change (a resume has then started the held requests).
+    package func changeControl(_ change: TrafficControlChange, hold: Duration?, message: String?, of service: ServiceKey) async
+        -> TrafficControl {
+        let (control, state) = router.withLock { state in
+            var entry = state.services[service, default: RouterState.Service()]
+            entry.control = change.applied(to: entry.control, hold: hold, message: message)
+            state.services[service] = entry
+            state.version += 1
+            return (entry.control, state)
+        }
+        await publish(state)
+        logger.info("traffic control", metadata: ["service": "\(service)", "change": "\(change.rawValue)"])
+        return control
+    }
+
+    package func control(of service: ServiceKey) async -> TrafficControl {
+        router.withLock { $0.services[service]?.control ?? TrafficControl() }
+    }
+
+    /// Requests held by a pause on every loop now (for tests: a client that left is not among them).
+    package func heldRequestCount() async -> Int {
+        var count = 0
+        for box in loops.values {
+            count += (try? await box.eventLoop.submit { box.value.held.count }.get()) ?? 0
+        }
+        return count
+    }
+
     /// Stops routing a service: its requests get 404 (or another route's answer).
     package func removeService(_ service: ServiceKey) async {
         let state = router.withLock { state in

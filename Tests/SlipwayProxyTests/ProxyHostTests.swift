@@ -105,6 +105,39 @@ import Testing
         try await successor.value
     }
 
+    /// `pause` and `maintenance` on the control socket are persisted with the routes and handed to a
+    /// successor with them; `resume` and `live` there end them.
+    @Test func pauseAndMaintenanceArePersistedAndHandedToASuccessor() async throws {
+        let routed = try await startRoutedHost()
+        defer { withExtendedLifetime(routed) {} }  // its directory is the proxy's state directory
+        let (files, backend, first, port) = (routed.files, routed.backend, routed.running, routed.port)
+        defer { Task { await backend.stop() } }
+        let control = ProxyControlClient(files: files)
+        let paused = try await control.send(ProxyControlRequest(.pause, service: web, holdMilliseconds: 5000))
+        #expect(paused.control == TrafficControl(pausedHoldMilliseconds: 5000))
+        let maintenance = try await control.send(ProxyControlRequest(.maintenance, service: web, message: "moving house"))
+        #expect(maintenance.control == TrafficControl(pausedHoldMilliseconds: 5000, maintenance: "moving house"))
+        #expect(await eventually { files.readState()?.routes.first?.control?.maintenance == "moving house" })
+        #expect(try await control.send(ProxyControlRequest(.upstream, service: web)).control?.maintenance == "moving house")
+
+        let successor = Task { try await host(files, takeOver: true).run() }
+        try await first.value
+        let client = ProxyClient(port: port)
+        defer { Task { try? await client.http.shutdown() } }
+        let page = try await client.get("/")
+        #expect(page.status == 503 && page.body == "moving house\n", "the successor keeps the maintenance")
+        _ = try await ProxyControlClient(files: files).send(ProxyControlRequest(.live, service: web))
+        let held = Task { try await client.get("/") }
+        // Still paused in the successor: the request waits for the resume.
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try await ProxyControlClient(files: files).send(ProxyControlRequest(.resume, service: web))
+        let served = try await held.value
+        #expect(served.status == 200 && served.body == "v1")
+        #expect(await eventually { files.readState()?.routes.first?.control == nil })
+        _ = try await ProxyControlClient(files: files).send(ProxyControlRequest(.stop))
+        try await successor.value
+    }
+
     @Test func aHandOffToNobodyLeavesTheProxyServingAndTakingChanges() async throws {
         let routed = try await startRoutedHost()
         defer { withExtendedLifetime(routed) {} }  // its directory is the proxy's state directory

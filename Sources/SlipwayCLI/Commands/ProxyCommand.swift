@@ -11,12 +11,13 @@ import SlipwayProxy
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
-        abstract: "The proxy process: replace it without dropping a connection, or see what it routes.",
+        abstract: "The proxy: pause a service or put it in maintenance; replace the process without dropping a connection, or see what it routes.",
         discussion: """
             `slipway serve` starts the proxy as a process of its own and adopts the one already running, so \
             traffic keeps flowing while the daemon is stopped, killed or upgraded.
             """,
-        subcommands: [ProxyReloadCommand.self, ProxyStatusCommand.self, ProxyRunCommand.self])
+        subcommands: [ProxyPauseCommand.self, ProxyResumeCommand.self, ProxyMaintenanceCommand.self, ProxyLiveCommand.self,
+                      ProxyReloadCommand.self, ProxyStatusCommand.self, ProxyRunCommand.self])
 }
 
 struct ProxyReloadCommand: AsyncParsableCommand {
@@ -83,7 +84,11 @@ struct ProxyStatusCommand: AsyncParsableCommand {
                 print("proxy process \(status.pid) on http://\(status.listen)")
                 for route in status.routes {
                     let match = route.route.map { "\($0.host ?? "*")\($0.path)" } ?? "(no route)"
-                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")")
+                    var control = ""
+                    if let hold = route.control?.pausedHoldMilliseconds { control += "  paused (hold \(DurationText.format(.milliseconds(hold))))" }
+                    if let message = route.control?.maintenance { control += "  maintenance: \(TerminalText.line(message))" }
+                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")"
+                          + control)
                 }
             }
             return .success

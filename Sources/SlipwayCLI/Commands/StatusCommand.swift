@@ -38,6 +38,9 @@ struct StatusCommand: AsyncParsableCommand {
                 print("proxy listening on \(status.proxy)\n")
             }
             print(Self.table(status.services, environments: status.environments != nil))
+            for service in status.services {
+                if let line = Self.traffic(service) { print(line) }
+            }
             for waiting in status.pending ?? [] {
                 print("PENDING: \(TerminalText.line(waiting.id)) \(TerminalText.line(waiting.key.description)) "
                       + "\(TerminalText.line(waiting.version ?? waiting.ref ?? "")) by \(TerminalText.line(waiting.actor)): "
@@ -56,6 +59,20 @@ struct StatusCommand: AsyncParsableCommand {
         }
         return Terminal.table((environments ? ["ENVIRONMENT"] : []) + ["SERVICE", "ROUTE", "VERSION", "RELEASE", "HEALTH", "UPSTREAM",
                                                                       "PID", "RESTARTS", "DEPLOYING", "WARM (ROLLBACK IS A SWITCH)"], rows)
+    }
+
+    /// "MAINTENANCE: web (production): back at 14:00", "PAUSED: web: requests held up to 10s".
+    static func traffic(_ service: ServiceStatus) -> String? {
+        guard let control = service.traffic else { return nil }
+        let name = TerminalText.line(service.name) + (service.environment.map { " (\(TerminalText.line($0)))" } ?? "")
+        var lines: [String] = []
+        if let message = control.maintenance {
+            lines.append("MAINTENANCE: \(name): answered 503: \(TerminalText.line(message)) (`slipway proxy live` ends it)")
+        }
+        if let hold = control.pausedHoldMilliseconds {
+            lines.append("PAUSED: \(name): new requests held up to \(DurationText.format(.milliseconds(hold))) (`slipway proxy resume` ends it)")
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
     /// "20260101-ab (pid 123) for 42s": the replaced release still running, until the watch ends.

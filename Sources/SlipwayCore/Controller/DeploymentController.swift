@@ -9,6 +9,7 @@ import SlipwayModel
 /// - `ChangedServicesRun` plans and runs `deploy --changed`;
 /// - `Supervisor` keeps what runs running between deployments (`ServiceLife`'s rules);
 /// - `Recovery` brings back what a restart finds, and stops what runs at a graceful shutdown;
+/// - `TrafficControls` pauses a service's traffic or puts it in maintenance, in its proxy;
 /// - `ServiceQueries` answers `status`, `history`, `show`, `logs` and `audit`.
 package final class DeploymentController: Sendable {
     package typealias Dependencies = ControllerDependencies
@@ -20,6 +21,7 @@ package final class DeploymentController: Sendable {
     let queries: ServiceQueries
     let gates: EnvironmentGates
     let pending: PendingDeployments
+    let traffic: TrafficControls
 
     /// `tick`: how often the supervision loop looks for due probes, restarts and retirements.
     package init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
@@ -30,6 +32,7 @@ package final class DeploymentController: Sendable {
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
         supervisor = Supervisor(deps: dependencies, table: table, runner: runner, tick: tick)
         recovery = Recovery(deps: dependencies, table: table)
+        traffic = TrafficControls(deps: dependencies, table: table)
         queries = ServiceQueries(deps: dependencies, table: table, proxy: config.environments[0].proxy.listen.description,
                                  environments: config.declaresEnvironments
                                      ? config.environments.map { EnvironmentStatus(name: $0.name, proxy: $0.proxy.listen.description) } : nil)
@@ -116,5 +119,10 @@ package final class DeploymentController: Sendable {
 
     package func auditTrail(service: String?, environment: String? = nil, limit: Int) async throws -> [AuditEntry] {
         try await queries.auditTrail(service: service, environment: environment, limit: limit)
+    }
+
+    /// `slipway proxy pause|resume|maintenance|live SERVICE`: changed in the service's proxy, audited.
+    package func changeTraffic(_ change: TrafficControlChange, _ request: TrafficControlRequest) async throws -> TrafficControlResponse {
+        try await traffic.change(change, request)
     }
 }

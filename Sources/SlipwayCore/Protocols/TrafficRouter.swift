@@ -17,4 +17,14 @@ package protocol TrafficRouter: Sendable {
 
     /// The upstream a service currently routes to.
     func upstream(of service: ServiceKey) async -> Upstream?
+
+    /// Changes how the proxy treats the service's requests (`slipway proxy pause|resume|maintenance|live`),
+    /// atomically in the proxy, and returns the result. A paused service's new requests wait until
+    /// the pause ends (then go to its upstream of that moment, so a switch meanwhile is fine) or
+    /// their `hold` passes (503). Throws when the proxy did not take it.
+    func changeControl(_ change: TrafficControlChange, hold: Duration?, message: String?, of service: ServiceKey) async throws
+        -> TrafficControl
+
+    /// How the proxy treats the service's requests now.
+    func control(of service: ServiceKey) async -> TrafficControl
 }

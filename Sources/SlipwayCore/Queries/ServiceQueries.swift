@@ -18,12 +18,14 @@ struct ServiceQueries: Sendable {
             let active = served.flatMap { active in releases.first { $0.id == active.releaseID } }
             let upstream = await deps.router.upstream(of: service.key)
             let route = (service.route.host ?? "*") + service.route.path
+            let control = await deps.router.control(of: service.key)
             statuses.append(ServiceStatus(
                 name: service.name, environment: service.key.storedEnvironment, route: route, activeRelease: active, health: entry.life.healthStatus,
                 upstreams: upstream.map { ["\($0)"] } ?? [],
                 pid: served?.instance?.pid, restarts: entry.life.restarts,
                 deploying: entry.lock?.deploymentID, retainedReleases: releases.map(\.id),
-                warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil))
+                warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil,
+                traffic: control.isNone ? nil : control))
         }
         let freezes = try await deps.store.freezes()
         var status = StatusResponse(proxy: proxy, environments: environments, services: statuses, freezes: freezes.isEmpty ? nil : freezes)

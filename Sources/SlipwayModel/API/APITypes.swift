@@ -198,10 +198,14 @@ package struct ServiceStatus: Sendable, Codable, Equatable {
     package var warmRelease: String?
     package var warmPid: Int32?
     package var warmUntil: Date?
+    /// Set while the proxy holds the service's requests (`proxy pause`) or answers them with a
+    /// maintenance page (`proxy maintenance`); absent otherwise.
+    package var traffic: TrafficControl?
 
     package init(name: String, environment: String? = nil, route: String, activeRelease: Release?, health: Health, upstreams: [String],
                 pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String],
-                warmRelease: String? = nil, warmPid: Int32? = nil, warmUntil: Date? = nil) {
+                warmRelease: String? = nil, warmPid: Int32? = nil, warmUntil: Date? = nil, traffic: TrafficControl? = nil) {
+        self.traffic = traffic
         self.environment = environment
         self.warmRelease = warmRelease
         self.warmPid = warmPid

@@ -46,6 +46,14 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     case proxyAdopted = "proxy.adopted"
     /// The proxy process was gone (crashed, killed) and was started again with its last route table.
     case proxyRestarted = "proxy.restarted"
+    /// `slipway proxy pause`: the service's new requests are held (detail: the hold time).
+    case proxyPaused = "proxy.paused"
+    /// `slipway proxy resume`: held requests go on to the service's upstream.
+    case proxyResumed = "proxy.resumed"
+    /// `slipway proxy maintenance`: every request is answered 503 with the message (detail).
+    case proxyMaintenance = "proxy.maintenance"
+    /// `slipway proxy live`: the end of maintenance.
+    case proxyLive = "proxy.live"
 
     /// A deployment into an environment with approvals was recorded and waits for them.
     case deployPending = "deploy.pending"

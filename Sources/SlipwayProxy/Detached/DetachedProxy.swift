@@ -27,8 +27,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
         guard await send(ProxyControlRequest(.configure, service: service, route: ProxyRoute(service: service, route: route, upstream: nil))) != nil
         else { return }
         told.withLock { told in
-            let upstream = told[service]?.upstream
-            told[service] = ProxyRoute(service: service, route: route, upstream: upstream)
+            told[service, default: ProxyRoute(service: service, route: nil, upstream: nil)].setRoute(route)
         }
     }
 
@@ -36,8 +35,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     package func switchTraffic(service: ServiceKey, to upstream: Upstream?) async -> Upstream? {
         guard let reply = await send(ProxyControlRequest(.switchTraffic, service: service, upstream: upstream)) else { return nil }
         told.withLock { told in
-            let route = told[service]?.route
-            told[service] = ProxyRoute(service: service, route: route, upstream: upstream)
+            told[service, default: ProxyRoute(service: service, route: nil, upstream: nil)].upstream = upstream
         }
         return reply.upstream
     }
@@ -51,6 +49,30 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     /// What the proxy process has counted per upstream; empty when it cannot be asked.
     package func statistics() async -> [UpstreamStatistics] {
         (try? await client.send(ProxyControlRequest(.statistics), timeout: .seconds(5), handOffPatience: .seconds(2)))?.statistics ?? []
+    }
+
+    package func changeControl(_ change: TrafficControlChange, hold: Duration?, message: String?, of service: ServiceKey) async throws
+        -> TrafficControl {
+        let operation: ProxyControlRequest.Operation = switch change {
+        case .pause: .pause
+        case .resume: .resume
+        case .maintenance: .maintenance
+        case .live: .live
+        }
+        let request = ProxyControlRequest(operation, service: service, holdMilliseconds: hold?.milliseconds, message: message)
+        guard let control = await send(request)?.control else {
+            throw SlipwayError(.internalError, "the proxy process did not take \(change.rawValue) of \(service)",
+                               context: ErrorContext(service: service.service))
+        }
+        told.withLock { told in
+            let current = told[service, default: ProxyRoute(service: service, route: nil, upstream: nil)]
+            told[service] = ProxyRoute(service: service, route: current.route, upstream: current.upstream, control: control)
+        }
+        return control
+    }
+
+    package func control(of service: ServiceKey) async -> TrafficControl {
+        await send(ProxyControlRequest(.upstream, service: service))?.control ?? TrafficControl()
     }
 
     package func upstream(of service: ServiceKey) async -> Upstream? {
@@ -93,6 +115,14 @@ package final class DetachedProxy: TrafficRouter, Sendable {
                     _ = try await client.send(ProxyControlRequest(.configure, service: route.service, route: route))
                 }
                 _ = try await client.send(ProxyControlRequest(.switchTraffic, service: route.service, upstream: route.upstream))
+                let control = route.control ?? TrafficControl()
+                _ = try await client.send(ProxyControlRequest(control.isPaused ? .pause : .resume, service: route.service,
+                                                              holdMilliseconds: control.pausedHoldMilliseconds))
+                if let message = control.maintenance {
+                    _ = try await client.send(ProxyControlRequest(.maintenance, service: route.service, message: message))
+                } else {
+                    _ = try await client.send(ProxyControlRequest(.live, service: route.service))
+                }
             } catch {
                 logger.error("cannot send the proxy process a route it missed", metadata: [
                     "service": "\(route.service)", "error": "\(error)",

@@ -46,6 +46,18 @@ package final class EnvironmentProxies: TrafficRouter, Sendable {
         }
     }
 
+    package func changeControl(_ change: TrafficControlChange, hold: Duration?, message: String?, of service: ServiceKey) async throws
+        -> TrafficControl {
+        guard let proxy = proxy(for: service) else {
+            throw SlipwayError(.unknownService, "no proxy serves environment \(service.environment)", context: ErrorContext(service: service.service))
+        }
+        return try await proxy.changeControl(change, hold: hold, message: message, of: service)
+    }
+
+    package func control(of service: ServiceKey) async -> TrafficControl {
+        await proxy(for: service)?.control(of: service) ?? TrafficControl()
+    }
+
     package func upstream(of service: ServiceKey) async -> Upstream? {
         guard let upstream = await proxy(for: service)?.upstream(of: service) else { return nil }
         remember([upstream], in: service.environment)

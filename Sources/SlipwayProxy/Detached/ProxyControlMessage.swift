@@ -9,10 +9,18 @@ package struct ProxyControlRequest: Codable, Sendable, Equatable {
         case switchTraffic = "switch"
         /// Wait for `upstream`'s requests to finish, at most `timeoutMilliseconds`.
         case drain
-        /// The upstream a service routes to.
+        /// The upstream a service routes to, and its control (paused, maintenance).
         case upstream
         /// Stop routing a service.
         case remove
+        /// Hold a service's new requests (`holdMilliseconds` each, default 10 s) until `resume`;
+        /// the reply carries the service's control.
+        case pause
+        /// Start the held requests and route new ones again.
+        case resume
+        /// Answer every request of the service 503 with `message` until `live`.
+        case maintenance
+        case live
         /// The process, its build and its route table.
         case status
         /// What the proxy has counted per upstream (`UpstreamStatistics`): what `/metrics` shows.
@@ -29,9 +37,15 @@ package struct ProxyControlRequest: Codable, Sendable, Equatable {
     package var upstream: Upstream?
     package var timeoutMilliseconds: Int?
     package var path: String?
+    /// `pause`: how long each request is held.
+    package var holdMilliseconds: Int64?
+    /// `maintenance`: the text of the 503 page.
+    package var message: String?
 
     package init(_ operation: Operation, service: ServiceKey? = nil, route: ProxyRoute? = nil, upstream: Upstream? = nil,
-                 timeoutMilliseconds: Int? = nil, path: String? = nil) {
+                 timeoutMilliseconds: Int? = nil, path: String? = nil, holdMilliseconds: Int64? = nil, message: String? = nil) {
+        self.holdMilliseconds = holdMilliseconds
+        self.message = message
         self.operation = operation
         self.service = service
         self.route = route
@@ -52,9 +66,12 @@ package struct ProxyControlReply: Codable, Sendable, Equatable {
     package var inFlight: Int?
     package var status: ProxyStatus?
     package var statistics: [UpstreamStatistics]?
+    /// The service's control, after a `pause`, `resume`, `maintenance` or `live`, and with `upstream`.
+    package var control: TrafficControl?
 
     package init(error: String? = nil, handingOff: Bool? = nil, upstream: Upstream? = nil, inFlight: Int? = nil,
-                 status: ProxyStatus? = nil, statistics: [UpstreamStatistics]? = nil) {
+                 status: ProxyStatus? = nil, statistics: [UpstreamStatistics]? = nil, control: TrafficControl? = nil) {
+        self.control = control
         self.error = error
         self.handingOff = handingOff
         self.upstream = upstream

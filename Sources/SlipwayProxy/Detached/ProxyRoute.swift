@@ -8,15 +8,23 @@ package struct ProxyRoute: Codable, Sendable, Equatable {
     package var host: String?
     package var path: String?
     package var upstream: Upstream?
+    /// Paused or in maintenance; absent (as in a table written before these existed): neither.
+    package var control: TrafficControl?
 
-    package init(service: ServiceKey, route: RouteConfig?, upstream: Upstream?) {
+    package init(service: ServiceKey, route: RouteConfig?, upstream: Upstream?, control: TrafficControl? = nil) {
         self.service = service
         self.host = route?.host
         self.path = route?.path
         self.upstream = upstream
+        self.control = control.flatMap { $0.isNone ? nil : $0 }
     }
 
     package var route: RouteConfig? {
         path.map { RouteConfig(host: host, path: $0) }
+    }
+
+    mutating func setRoute(_ route: RouteConfig?) {
+        host = route?.host
+        path = route?.path
     }
 }

@@ -7,6 +7,8 @@ struct RouterState: Sendable {
         /// nil until `configure` declares it: a service with an upstream but no route gets no traffic.
         var route: RouteConfig?
         var upstream: Upstream?
+        /// Paused or in maintenance (`slipway proxy pause|maintenance`).
+        var control = TrafficControl()
     }
 
     var services: [ServiceKey: Service] = [:]

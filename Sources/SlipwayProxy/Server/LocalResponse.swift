@@ -2,10 +2,38 @@ import NIOCore
 import NIOHTTP1
 import SlipwayModel
 
-/// A response the proxy gives itself when no upstream can: a status and one short line of text.
+/// A response the proxy gives itself when no upstream can: a status and one short line of text
+/// (or, for maintenance, a small HTML page to a client that asks for HTML).
 struct LocalResponse {
     var status: HTTPResponseStatus
     var message: String
+    /// Seconds, for `Retry-After`: set on the answers that say "later" (paused, maintenance).
+    var retryAfter: Int?
+    /// Sent as `text/html` instead of `message`.
+    var page: String?
+
+    init(status: HTTPResponseStatus, message: String, retryAfter: Int? = nil, page: String? = nil) {
+        self.status = status
+        self.message = message
+        self.retryAfter = retryAfter
+        self.page = page
+    }
+
+    /// A paused service's request that waited its whole hold (`slipway proxy pause`).
+    static func paused(service: ServiceKey, hold: TimeAmount) -> LocalResponse {
+        LocalResponse(status: .serviceUnavailable,
+                      message: "service \(service) is paused; this request waited \(DurationText.format(Duration(hold)))",
+                      retryAfter: 1)
+    }
+
+    /// `slipway proxy maintenance`: the message, escaped into a page for a browser.
+    static func maintenance(_ message: String, html: Bool) -> LocalResponse {
+        LocalResponse(status: .serviceUnavailable, message: message, retryAfter: maintenanceRetryAfter,
+                      page: html ? MaintenancePage.html(message) : nil)
+    }
+
+    /// A maintenance is usually minutes long: clients and crawlers are asked to come back in one.
+    static let maintenanceRetryAfter = 60
 
     static let noRoute = LocalResponse(status: .notFound, message: "no service routes this request")
 
@@ -43,10 +71,15 @@ struct LocalResponse {
 
     /// The whole response, encoded for the client's HTTP version.
     func encoded(for request: ClientRequest, close: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let body = message + "\n"
+        let body = page ?? (message + "\n")
         var out = allocator.buffer(capacity: 160 + body.utf8.count)
         out.writeString("HTTP/\(request.version.major).\(request.version.minor) \(status.code) \(status.reasonPhrase)\r\n")
-        out.writeStaticString("content-type: text/plain; charset=utf-8\r\n")
+        if page != nil {
+            out.writeStaticString("content-type: text/html; charset=utf-8\r\n")
+        } else {
+            out.writeStaticString("content-type: text/plain; charset=utf-8\r\n")
+        }
+        if let retryAfter { out.writeString("retry-after: \(retryAfter)\r\n") }
         out.writeString("content-length: \(body.utf8.count)\r\n")
         if close {
             out.writeStaticString("connection: close\r\n")

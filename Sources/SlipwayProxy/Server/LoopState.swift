@@ -12,7 +12,9 @@ final class LoopState {
     let settings: ProxySettings
     /// The client connections this loop serves.
     let clients: ClientConnections
-    private(set) var routes = RouteTable<LoopUpstream?>()
+    /// Requests of paused services waiting on this loop.
+    let held: HeldRequests
+    private(set) var routes = RouteTable<LoopRoute>()
     private var version: UInt64 = 0
     private var upstreams: [Upstream: LoopUpstream] = [:]
 
@@ -20,23 +22,37 @@ final class LoopState {
         self.eventLoop = eventLoop
         self.settings = settings
         self.clients = ClientConnections(eventLoop: eventLoop)
+        self.held = HeldRequests(eventLoop: eventLoop)
     }
 
-    /// Compiles `state` into this loop's route table unless a newer one is already here.
+    /// Compiles `state` into this loop's route table unless a newer one is already here, then
+    /// starts the held requests of services no longer paused (routed by the new table: to the
+    /// upstream of now, or to the maintenance page).
     func apply(_ state: RouterState) {
         guard state.version > version else { return }
         version = state.version
-        var entries: [RouteTable<LoopUpstream?>.Entry] = []
+        var entries: [RouteTable<LoopRoute>.Entry] = []
         for (service, routing) in state.services {
             guard let route = routing.route else { continue }
-            let target = routing.upstream.map { upstream in
+            let upstream = routing.upstream.map { upstream in
                 let slot = self.upstream(upstream)
                 slot.reinstate()
                 return slot
             }
+            let target = LoopRoute(
+                upstream: upstream,
+                hold: routing.control.pausedHoldMilliseconds.map { TimeAmount.milliseconds($0) },
+                maintenance: routing.control.maintenance
+            )
             entries.append(.init(service: service, route: route, target: target))
         }
         routes = RouteTable(entries)
+        guard held.count > 0 else { return }
+        let released = held.release { service in
+            guard let routing = state.services[service] else { return true }
+            return !routing.control.isPaused || routing.control.maintenance != nil || routing.route == nil
+        }
+        for handler in released { handler.releaseHeld() }
     }
 
     private func upstream(_ upstream: Upstream) -> LoopUpstream {
@@ -50,7 +66,7 @@ final class LoopState {
     }
 
     private func isRouted(_ slot: LoopUpstream) -> Bool {
-        routes.entries.contains { $0.target === slot }
+        routes.entries.contains { $0.target.upstream === slot }
     }
 
     /// Succeeds when nothing is in flight to `upstream` on this loop.

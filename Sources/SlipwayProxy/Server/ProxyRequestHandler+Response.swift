@@ -87,7 +87,7 @@ extension ProxyRequestHandler {
         switch state {
         case .idle: becomeIdle()
         case .discardingRequestBody: releasePendingRead()
-        case .proxying, .closed: break
+        case .proxying, .held, .closed: break
         }
     }
 

@@ -68,7 +68,7 @@ extension ProxyRequestHandler {
         switch state {
         case .proxying(let exchange): !exchange.requestEnded && mayRead
         case .discardingRequestBody: true
-        case .idle, .closed: false
+        case .idle, .held, .closed: false
         }
     }
 }

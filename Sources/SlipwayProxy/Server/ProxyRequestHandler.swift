@@ -25,6 +25,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     enum State {
         case idle
         case proxying(Exchange)
+        /// Its service is paused: the request waits in `LoopState.held`, the client isn't read, and
+        /// what was already read of it (and of requests after it) waits in `queued`.
+        case held(HeldRequest)
         /// A response went out before its request ended: the rest of the body is read and dropped,
         /// as nginx discards it, so the connection can carry the next request.
         case discardingRequestBody
@@ -106,8 +109,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             forward(body, of: exchange)
         case (.proxying(let exchange), .end):
             endRequest(of: exchange)
-        case (.proxying, .head):
-            // Pipelined: it waits for the current response, and the client isn't read meanwhile.
+        case (.proxying, .head), (.held, _):
+            // Pipelined, or behind a held request: it waits, and the client isn't read meanwhile.
             queued.append(part)
         case (.discardingRequestBody, .body):
             clientProgress = .now()
@@ -141,6 +144,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     /// body has nowhere to go.
     var mayRead: Bool {
         guard queued.isEmpty else { return false }
+        if case .held = state { return false }
         if case .proxying(let exchange) = state, !exchange.requestEnded {
             guard let connection = exchange.connection else { return false }
             return connection.isWritable
@@ -164,7 +168,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             return
         }
         quiescing = true
-        queued.removeAll()
+        // A held request's own parts are in `queued`: kept for when it is resumed or expires (it
+        // is then answered with `Connection: close`, and what is behind it never delivered).
+        if case .held = state {} else { queued.removeAll() }
         if lingeringQuiesce {
             // Its client may be sending the next request right now: closed by the sweep once idle
             // for `lingerWhenQuiesced`, or after the response to that request.
@@ -214,7 +220,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             sendRefusal(error)
         case .proxying(let exchange) where exchange.requestEnded && queuedRequestsAreComplete:
             refusal = error
-        case .proxying, .discardingRequestBody, .closed:
+        case .held where queuedRequestsAreComplete:
+            refusal = error
+        case .proxying, .held, .discardingRequestBody, .closed:
             closeClient()
         }
     }
@@ -251,6 +259,11 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     /// its upstream connection is closed (it may still be sending) and the request stops counting
     /// as in flight, so a drain of that upstream doesn't wait for it.
     private func abandonExchange() {
+        if case .held(let held) = state {
+            state = .closed
+            loop.held.remove(self, for: held.service)
+            return
+        }
         guard case .proxying(let exchange) = state else { return }
         state = .closed
         exchange.cancelTimeout()
@@ -275,11 +288,12 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         releasePendingRead()
     }
 
-    private func deliverQueued() {
+    func deliverQueued() {
         guard !delivering else { return }
         delivering = true
         defer { delivering = false }
         while let part = queued.first {
+            if case .held = state { return }
             if case .head = part, !isIdle { return }
             _ = queued.popFirst()
             handle(part)
@@ -297,7 +311,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
 
     // MARK: Request
 
-    private func start(_ head: RequestHead) {
+    /// Routes a request and starts its exchange, or answers it, or holds it. `heldSince`: when a
+    /// request released from a hold first arrived (a hold it meets again runs from then).
+    func start(_ head: RequestHead, heldSince: NIODeadline? = nil) {
         idleSince = nil
         clientProgress = .now()
         let request = ClientRequest(
@@ -321,7 +337,15 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             respondLocally(.noRoute, to: request, requestEnded: false)
             return
         }
-        guard let upstream = route.target else {
+        if let message = route.target.maintenance {
+            respondLocally(.maintenance(message, html: head.acceptsHTML), to: request, requestEnded: false)
+            return
+        }
+        if let hold = route.target.hold {
+            self.hold(head, request, service: route.service, since: heldSince ?? .now(), for: hold)
+            return
+        }
+        guard let upstream = route.target.upstream else {
             respondLocally(.noUpstream(service: route.service), to: request, requestEnded: false)
             return
         }

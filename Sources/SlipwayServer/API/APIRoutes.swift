@@ -141,6 +141,14 @@ struct APIRoutes: Sendable {
             try await controller.unfreeze(environment: context.parameters.require("environment"), actor: caller.name)
             return Response(status: .noContent)
         }
+        for (endpoint, change) in [(APIEndpoint.proxyPause, TrafficControlChange.pause), (.proxyResume, .resume),
+                                   (.proxyMaintenance, .maintenance), (.proxyLive, .live)] {
+            on(api, endpoint) { request, context, caller in
+                var body = try await decode(TrafficControlRequest.self, request, context)
+                body.actor = caller.name
+                return try await json(controller.changeTraffic(change, body))
+            }
+        }
         on(api, .audit) { request, _, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 100, maximum: 10_000)

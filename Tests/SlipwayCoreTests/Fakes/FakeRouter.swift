@@ -6,6 +6,7 @@ actor FakeRouter: TrafficRouter {
     var upstreams: [ServiceKey: Upstream] = [:]
     var switches: [(ServiceKey, Upstream?)] = []
     var drained: [Upstream] = []
+    var controls: [ServiceKey: TrafficControl] = [:]
 
     func configure(service: ServiceKey, route: RouteConfig) { routes[service] = route }
     func switchTraffic(service: ServiceKey, to upstream: Upstream?) -> Upstream? {
@@ -19,6 +20,12 @@ actor FakeRouter: TrafficRouter {
         return 0
     }
     func upstream(of service: ServiceKey) -> Upstream? { upstreams[service] }
+    func changeControl(_ change: TrafficControlChange, hold: Duration?, message: String?, of service: ServiceKey) -> TrafficControl {
+        let control = change.applied(to: controls[service] ?? TrafficControl(), hold: hold, message: message)
+        controls[service] = control
+        return control
+    }
+    func control(of service: ServiceKey) -> TrafficControl { controls[service] ?? TrafficControl() }
 }
 
 /// Healthy unless the release's version is marked unhealthy in the world, or the instance is dead.

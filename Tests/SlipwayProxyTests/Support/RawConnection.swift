@@ -35,6 +35,8 @@ final class RawConnection: Sendable {
 
     var receivedCount: Int { received.count }
 
+    var receivedText: String { received.text }
+
     func send(_ text: String) async throws {
         try await channel.writeAndFlush(channel.allocator.buffer(string: text))
     }
@@ -67,6 +69,11 @@ final class RawConnection: Sendable {
             channel.read()
             try await Task.sleep(for: every)
         }
+    }
+
+    /// Closes it from the client's side.
+    func close() async throws {
+        try await channel.close()
     }
 
     /// Reads on until the connection closes; returns how many bytes arrived in all.

@@ -22,6 +22,10 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     case listFreezes
     case freeze
     case unfreeze
+    case proxyPause
+    case proxyResume
+    case proxyMaintenance
+    case proxyLive
     case metrics
     case listTokens
     case createToken
@@ -42,7 +46,8 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     var method: HTTPRequest.Method {
         switch self {
         case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes, .metrics: .get
-        case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze, .githubHook: .post
+        case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze, .githubHook,
+             .proxyPause, .proxyResume, .proxyMaintenance, .proxyLive: .post
         case .revokeToken, .unfreeze: .delete
         }
     }
@@ -68,17 +73,22 @@ enum APIEndpoint: String, CaseIterable, Sendable {
         case .listTokens, .createToken: "tokens"
         case .revokeToken: "tokens/:name"
         case .githubHook: "hooks/github"
+        case .proxyPause: "proxy/pause"
+        case .proxyResume: "proxy/resume"
+        case .proxyMaintenance: "proxy/maintenance"
+        case .proxyLive: "proxy/live"
         }
     }
 
     /// The least role that may call it. Reading is `viewer`'s; changing what runs is `deployer`'s
-    /// (a plan is one: it is how a deployer asks what a run would do); approving, rejecting and
+    /// (a plan is one: it is how a deployer asks what a run would do; so are the proxy controls,
+    /// which a deploy by hand around a migration needs); approving, rejecting and
     /// freezing are `approver`'s; tokens (and a rollback's `--override`) are `admin`'s.
     /// The GitHub webhook has no caller: its signature is checked by its handler.
     var access: Access {
         switch self {
         case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes, .metrics: .role(.viewer)
-        case .deploy, .rollback, .promote, .plan, .run: .role(.deployer)
+        case .deploy, .rollback, .promote, .plan, .run, .proxyPause, .proxyResume, .proxyMaintenance, .proxyLive: .role(.deployer)
         case .approve, .reject, .freeze, .unfreeze: .role(.approver)
         case .listTokens, .createToken, .revokeToken: .role(.admin)
         case .githubHook: .signature
