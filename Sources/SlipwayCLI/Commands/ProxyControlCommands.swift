@@ -20,7 +20,7 @@ struct ProxyPauseCommand: AsyncParsableCommand {
     @Argument(help: "The service.") var service: String
     @Option(name: .customLong("env"), help: "The environment (needed when slipway.yml declares several).") var environment: String?
     @Option(name: .long, help: "How long a request is held before it is answered 503 (a duration: 500ms, 10s, 1m).")
-    var hold: HoldDuration = HoldDuration(TrafficControl.defaultHold)
+    var hold = DurationArgument(TrafficControl.defaultHold)
 
     func validate() throws {
         if hold.duration <= .zero { throw ValidationError("--hold must be longer than 0") }
@@ -79,21 +79,6 @@ struct ProxyLiveCommand: AsyncParsableCommand {
     }
 }
 
-/// `--hold 10s`, in slipway.yml's duration syntax.
-struct HoldDuration: ExpressibleByArgument {
-    var duration: Duration
-
-    init(_ duration: Duration) {
-        self.duration = duration
-    }
-
-    init?(argument: String) {
-        guard let duration = DurationParser.parse(argument) else { return nil }
-        self.duration = duration
-    }
-
-    var defaultValueDescription: String { DurationParser.format(duration) }
-}
 
 private func sendTrafficControl(_ change: TrafficControlChange, _ request: TrafficControlRequest, global: GlobalOptions) async throws {
     try await withDocumentedExit {

@@ -11,7 +11,7 @@ extension DatabaseCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A database of slipway.yml (default: every one).") var database: String?
         @Option(help: "Deployment id to name the backup after.") var deployment: String?
-        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DatabaseLockWait(.seconds(300))
+        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DurationArgument(.seconds(300))
 
         func run() async throws {
             try await DatabaseFailure.run(json: global.json) { context in

@@ -14,7 +14,7 @@ extension DatabaseCommand {
         var baselineVersion = "1"
         @Option(name: .customLong("description"), help: "The baseline row's description.")
         var baselineDescription = "<< Slipway Baseline >>"
-        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DatabaseLockWait(.seconds(300))
+        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DurationArgument(.seconds(300))
 
         func run() async throws {
             try await DatabaseFailure.run(json: global.json) { context in

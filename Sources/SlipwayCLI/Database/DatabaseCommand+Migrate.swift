@@ -19,7 +19,7 @@ extension DatabaseCommand {
         var dryRun = false
         @Flag(help: "Skip the backup before migrating.") var noBackup = false
         @Option(help: "Deployment id to name the backup after.") var deployment: String?
-        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DatabaseLockWait(.seconds(300))
+        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DurationArgument(.seconds(300))
 
         func run() async throws {
             try await DatabaseFailure.run(json: global.json) { context in

@@ -13,7 +13,7 @@ extension DatabaseCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A database of slipway.yml (required when there are several).") var database: String?
-        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DatabaseLockWait(.seconds(300))
+        @Option(help: "How long to wait for another migrator's lock (30s, 5m, 1h).") var lockWait = DurationArgument(.seconds(300))
 
         func run() async throws {
             try await DatabaseFailure.run(json: global.json) { context in

@@ -27,19 +27,3 @@ package struct DatabaseCommand: AsyncParsableCommand {
 
     package init() {}
 }
-
-/// `--lock-wait 30s`: how long to wait for another migrator, in slipway.yml's duration syntax.
-struct DatabaseLockWait: ExpressibleByArgument {
-    var duration: Duration
-
-    init(_ duration: Duration) {
-        self.duration = duration
-    }
-
-    init?(argument: String) {
-        guard let duration = DurationParser.parse(argument) else { return nil }
-        self.duration = duration
-    }
-
-    var defaultValueDescription: String { DurationParser.format(duration) }
-}
