@@ -237,8 +237,11 @@ import Testing
         let people = try await people(repository, api: try await daemon.tcpAPI(), [("alice", .deployer)])
         let alice = try #require(people["alice"])
         #expect(try await alice.run("deploy", "web", "--env", "production", "--ref", "v1.0.0").status == 0)
-        #expect(try await alice.run("deploy", "web", "--env", "production", "--ref", "v2.0.0").status == 0)
-        try await Task.sleep(for: .milliseconds(1500))
+        let second = try await alice.json(Deployment.self, "deploy", "web", "--env", "production", "--ref", "v2.0.0")
+        #expect(second.outcome == .succeeded)
+        // The event is the deadline passing: wait until the deployment's own rollbackDeadline is behind us.
+        let deadline = try #require(second.rollbackDeadline)
+        try await Task.sleep(for: .milliseconds(max(0, Int(deadline.timeIntervalSinceNow * 1000)) + 100))
         let closed = try await alice.run("rollback", "web", "--env", "production")
         #expect(closed.status == 6 && closed.stderr.contains("--override"), "\(closed.stderr)")
         // A deployer may not override: 403, exit 9, audited.

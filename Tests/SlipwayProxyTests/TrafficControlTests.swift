@@ -52,6 +52,8 @@ import Testing
             _ = await proxy.changeControl(.pause, hold: .seconds(1), message: nil, of: ServiceKey(service: "web"))
             let started = ContinuousClock.now
             async let answer = client.get("/")
+            try await waitUntil { await proxy.heldRequestCount() == 1 }
+            // The event is time itself: three idle timeouts pass while the request is held.
             try await Task.sleep(for: .milliseconds(700))
             _ = await proxy.changeControl(.resume, hold: nil, message: nil, of: ServiceKey(service: "web"))
             let response = try await answer
