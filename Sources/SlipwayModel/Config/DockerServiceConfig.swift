@@ -19,14 +19,18 @@ package struct DockerServiceConfig: Sendable, Equatable {
     /// through a loopback port of the host.
     package var port: Int
     package var volumes: [DockerVolume]
+    /// `exclusive: true`: two containers of the service must never run at once (its volumes hold
+    /// what only one writer may touch), so only `strategy: recreate` is allowed.
+    package var exclusive: Bool
 
     package init(image: DockerImageSource, context: String? = nil, args: [String: String] = [:], port: Int,
-                 volumes: [DockerVolume] = []) {
+                 volumes: [DockerVolume] = [], exclusive: Bool = false) {
         self.image = image
         self.context = context
         self.args = args
         self.port = port
         self.volumes = volumes
+        self.exclusive = exclusive
     }
 
     /// `image.dockerfile`, when the image is built from the release directory.

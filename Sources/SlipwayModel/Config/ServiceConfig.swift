@@ -36,6 +36,9 @@ package struct ServiceConfig: Sendable, Equatable {
     package var checks: [CheckConfig] = []
     /// Post-switch smoke tests, in order.
     package var smoke: [SmokeTestConfig] = []
+    /// Replicas, balancing and the strategy a deploy follows (`replicas:`, `balance:`, `sticky:`,
+    /// `strategy:`, `recreate:`, `rolling:`, `blue_green:`, `canary:`).
+    package var delivery = DeliveryConfig()
 
     package init(name: String, run: String, build: String? = nil, env: [String: String] = [:],
                 route: RouteConfig = RouteConfig(), health: HealthCheckConfig = HealthCheckConfig(),
