@@ -6,7 +6,7 @@ extension ReverseProxy {
     package func routeSnapshot() -> [ProxyRoute] {
         router.withLock { state in
             state.services.map {
-                ProxyRoute(service: $0.key, route: $0.value.route, upstream: $0.value.upstream, control: $0.value.control)
+                ProxyRoute(service: $0.key, route: $0.value.route, backends: $0.value.backends, control: $0.value.control)
             }
         }.sorted { $0.service < $1.service }
     }
@@ -15,9 +15,10 @@ extension ReverseProxy {
     /// returns once every event loop runs it.
     package func restore(_ routes: [ProxyRoute]) async {
         let state = router.withLock { state in
-            state.services = Dictionary(routes.map { ($0.service, RouterState.Service(route: $0.route, upstream: $0.upstream,
+            state.services = Dictionary(routes.map { ($0.service, RouterState.Service(route: $0.route, backends: $0.backends,
                                                                                       control: $0.control ?? TrafficControl())) },
                                         uniquingKeysWith: { _, last in last })
+            state.refreshLoads()
             state.version += 1
             return state
         }

@@ -97,19 +97,33 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
 
     @discardableResult
     package func switchTraffic(service: ServiceKey, to upstream: Upstream?) async -> Upstream? {
+        await route(service: service, to: upstream.map(Backends.single))?.primary
+    }
+
+    @discardableResult
+    package func route(service: ServiceKey, to backends: Backends?) async -> Backends? {
         let (previous, state) = router.withLock { state in
-            let previous = state.services[service]?.upstream
-            state.services[service, default: RouterState.Service()].upstream = upstream
+            let previous = state.services[service]?.backends
+            state.services[service, default: RouterState.Service()].backends = backends
+            state.refreshLoads()
             state.version += 1
             return (previous, state)
         }
         await publish(state)
-        logger.info("traffic switched", metadata: [
+        logger.info("traffic routed", metadata: [
             "service": "\(service)",
-            "from": "\(previous.map(\.description) ?? "none")",
-            "to": "\(upstream.map(\.description) ?? "none")",
+            "from": "\(previous?.summary ?? "none")",
+            "to": "\(backends?.summary ?? "none")",
         ])
         return previous
+    }
+
+    package func backends(of service: ServiceKey) async -> Backends? {
+        router.withLock { $0.services[service]?.backends }
+    }
+
+    package func releaseStatistics(of service: ServiceKey) async -> [String: WindowStats] {
+        await statistics().windowStats(of: service)
     }
 
     package func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
@@ -128,7 +142,7 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     }
 
     package func upstream(of service: ServiceKey) async -> Upstream? {
-        router.withLock { $0.services[service]?.upstream }
+        router.withLock { $0.services[service]?.backends?.primary }
     }
 
     /// Pauses, resumes, puts in maintenance or takes live a service (`TrafficRouter.changeControl`);
@@ -164,6 +178,7 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     package func removeService(_ service: ServiceKey) async {
         let state = router.withLock { state in
             state.services[service] = nil
+            state.refreshLoads()
             state.version += 1
             return state
         }

@@ -49,7 +49,7 @@ import Testing
 
     func route(_ files: ProxyFiles, to backend: TestBackend) async throws {
         let client = ProxyControlClient(files: files)
-        _ = try await client.send(ProxyControlRequest(.configure, service: web, route: ProxyRoute(service: web, route: RouteConfig(path: "/"), upstream: nil)))
+        _ = try await client.send(ProxyControlRequest(.configure, service: web, route: ProxyRoute(service: web, route: RouteConfig(path: "/"), backends: nil)))
         let reply = try await client.send(ProxyControlRequest(.switchTraffic, service: web, upstream: backend.upstream))
         #expect(reply.upstream == nil, "nothing was routed before")
     }
@@ -63,7 +63,7 @@ import Testing
         defer { Task { try? await client.http.shutdown() } }
         #expect(try await client.get("/").body == "v1")
         // Written just after the answer.
-        let expected = [ProxyRoute(service: web, route: RouteConfig(path: "/"), upstream: backend.upstream)]
+        let expected = [ProxyRoute(service: web, route: RouteConfig(path: "/"), backends: .single(backend.upstream))]
         #expect(await eventually { files.readState()?.routes == expected })
         let persisted = try #require(files.readState())
         #expect(persisted.pid == getpid())

@@ -11,6 +11,20 @@ package protocol TrafficRouter: Sendable {
     @discardableResult
     func switchTraffic(service: ServiceKey, to upstream: Upstream?) async -> Upstream?
 
+    /// Atomically replaces where the service's requests go (nil: nowhere, 503) and returns what it
+    /// replaced: releases with their instances and shares, a preview, balancing and stickiness.
+    /// Every request is sent wholly by the old or wholly by the new table.
+    @discardableResult
+    func route(service: ServiceKey, to backends: Backends?) async -> Backends?
+
+    /// Where the service's requests go now.
+    func backends(of service: ServiceKey) async -> Backends?
+
+    /// What the proxy has counted per release of the service (by release id), over the instances
+    /// it routes to now, since each was first routed to. Cumulative: an analysis window is the
+    /// difference of two readings (`WindowStats.since`). Empty when the proxy cannot be asked.
+    func releaseStatistics(of service: ServiceKey) async -> [String: WindowStats]
+
     /// Waits until no request is in flight on `upstream` or `timeout` passes, then closes its idle
     /// pooled connections. Returns how many requests were still in flight at the deadline.
     func drain(_ upstream: Upstream, timeout: Duration) async -> Int

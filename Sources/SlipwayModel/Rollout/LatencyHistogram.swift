@@ -75,6 +75,28 @@ package struct LatencyHistogram: Sendable, Equatable {
         return sum
     }
 
+    /// What was recorded after `earlier`, when this histogram is `earlier` with more recorded
+    /// into it (cumulative counts read twice): the counts subtracted bucket by bucket. The exact
+    /// extremes of the difference are not known, so they become its outermost buckets' bounds.
+    /// A bucket with fewer counts than `earlier` (counters that were reset) counts as empty.
+    package func subtracting(_ earlier: LatencyHistogram) -> LatencyHistogram {
+        var difference = LatencyHistogram()
+        for index in counts.indices where counts[index] > earlier.counts[index] {
+            difference.counts[index] = counts[index] - earlier.counts[index]
+            difference.count += Int(difference.counts[index])
+        }
+        guard difference.count > 0 else { return difference }
+        difference.sumMicroseconds = sumMicroseconds >= earlier.sumMicroseconds
+            ? sumMicroseconds - earlier.sumMicroseconds
+            : difference.bins.reduce(0) { $0 + UInt64($1.value) * UInt64($1.count) }
+        let first = difference.counts.firstIndex { $0 != 0 }!
+        let last = difference.counts.lastIndex { $0 != 0 }!
+        difference.minMicroseconds = max(Self.bucketRange(first).low, minMicroseconds)
+        let (low, width) = Self.bucketRange(last)
+        difference.maxMicroseconds = min(low + width - 1, maxMicroseconds)
+        return difference
+    }
+
     /// The nearest-rank quantile (the ⌈q·count⌉-th smallest value) within 1/64 (1.6%) relative:
     /// the midpoint of the bucket that holds it, kept within the smallest and largest values
     /// recorded (which the first and last rank read exactly). Nil when nothing was recorded.

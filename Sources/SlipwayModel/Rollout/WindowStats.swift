@@ -50,4 +50,15 @@ package struct WindowStats: Sendable, Equatable, Codable {
         sum.merge(b)
         return sum
     }
+
+    /// What happened after `earlier`, when both are cumulative counts of one release read at two
+    /// instants. Counters that went backwards (the proxy restarted between the readings) mean
+    /// `earlier` no longer applies: then everything counted now is the difference.
+    package func since(_ earlier: WindowStats) -> WindowStats {
+        guard requests >= earlier.requests, serverErrors >= earlier.serverErrors,
+              upstreamFailures >= earlier.upstreamFailures, latency.count >= earlier.latency.count else { return self }
+        return WindowStats(requests: requests - earlier.requests, serverErrors: serverErrors - earlier.serverErrors,
+                           upstreamFailures: upstreamFailures - earlier.upstreamFailures,
+                           latency: latency.subtracting(earlier.latency))
+    }
 }

@@ -24,20 +24,33 @@ package final class DetachedProxy: TrafficRouter, Sendable {
     }
 
     package func configure(service: ServiceKey, route: RouteConfig) async {
-        guard await send(ProxyControlRequest(.configure, service: service, route: ProxyRoute(service: service, route: route, upstream: nil))) != nil
+        guard await send(ProxyControlRequest(.configure, service: service, route: ProxyRoute(service: service, route: route, backends: nil))) != nil
         else { return }
         told.withLock { told in
-            told[service, default: ProxyRoute(service: service, route: nil, upstream: nil)].setRoute(route)
+            told[service, default: ProxyRoute(service: service, route: nil, backends: nil)].setRoute(route)
         }
     }
 
     @discardableResult
     package func switchTraffic(service: ServiceKey, to upstream: Upstream?) async -> Upstream? {
-        guard let reply = await send(ProxyControlRequest(.switchTraffic, service: service, upstream: upstream)) else { return nil }
+        await route(service: service, to: upstream.map(Backends.single))?.primary
+    }
+
+    @discardableResult
+    package func route(service: ServiceKey, to backends: Backends?) async -> Backends? {
+        guard let reply = await send(ProxyControlRequest(.route, service: service, backends: backends)) else { return nil }
         told.withLock { told in
-            told[service, default: ProxyRoute(service: service, route: nil, upstream: nil)].upstream = upstream
+            told[service, default: ProxyRoute(service: service, route: nil, backends: nil)].backends = backends
         }
-        return reply.upstream
+        return reply.backends
+    }
+
+    package func backends(of service: ServiceKey) async -> Backends? {
+        await send(ProxyControlRequest(.upstream, service: service))?.backends
+    }
+
+    package func releaseStatistics(of service: ServiceKey) async -> [String: WindowStats] {
+        await statistics().windowStats(of: service)
     }
 
     package func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
@@ -65,8 +78,8 @@ package final class DetachedProxy: TrafficRouter, Sendable {
                                context: ErrorContext(service: service.service))
         }
         told.withLock { told in
-            let current = told[service, default: ProxyRoute(service: service, route: nil, upstream: nil)]
-            told[service] = ProxyRoute(service: service, route: current.route, upstream: current.upstream, control: control)
+            let current = told[service, default: ProxyRoute(service: service, route: nil, backends: nil)]
+            told[service] = ProxyRoute(service: service, route: current.route, backends: current.backends, control: control)
         }
         return control
     }
@@ -114,7 +127,7 @@ package final class DetachedProxy: TrafficRouter, Sendable {
                 if route.path != nil {
                     _ = try await client.send(ProxyControlRequest(.configure, service: route.service, route: route))
                 }
-                _ = try await client.send(ProxyControlRequest(.switchTraffic, service: route.service, upstream: route.upstream))
+                _ = try await client.send(ProxyControlRequest(.route, service: route.service, backends: route.backends))
                 let control = route.control ?? TrafficControl()
                 _ = try await client.send(ProxyControlRequest(control.isPaused ? .pause : .resume, service: route.service,
                                                               holdMilliseconds: control.pausedHoldMilliseconds))

@@ -32,6 +32,24 @@ package final class EnvironmentProxies: TrafficRouter, Sendable {
         return previous
     }
 
+    @discardableResult
+    package func route(service: ServiceKey, to backends: Backends?) async -> Backends? {
+        guard let proxy = proxy(for: service) else { return nil }
+        let previous = await proxy.route(service: service, to: backends)
+        remember((backends?.upstreams ?? []) + (previous?.upstreams ?? []), in: service.environment)
+        return previous
+    }
+
+    package func backends(of service: ServiceKey) async -> Backends? {
+        guard let backends = await proxy(for: service)?.backends(of: service) else { return nil }
+        remember(backends.upstreams, in: service.environment)
+        return backends
+    }
+
+    package func releaseStatistics(of service: ServiceKey) async -> [String: WindowStats] {
+        await proxy(for: service)?.releaseStatistics(of: service) ?? [:]
+    }
+
     package func drain(_ upstream: Upstream, timeout: Duration) async -> Int {
         let environment = upstreamEnvironment.withLock { $0[upstream] }
         if let environment, let proxy = proxy(of: environment) {

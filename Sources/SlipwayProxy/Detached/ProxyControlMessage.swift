@@ -7,9 +7,11 @@ package struct ProxyControlRequest: Codable, Sendable, Equatable {
         case configure
         /// Point a service at `upstream` (absent: none); the reply carries the one replaced.
         case switchTraffic = "switch"
+        /// Point a service at `backends` (absent: none); the reply carries the ones replaced.
+        case route
         /// Wait for `upstream`'s requests to finish, at most `timeoutMilliseconds`.
         case drain
-        /// The upstream a service routes to, and its control (paused, maintenance).
+        /// The backends (and primary upstream) a service routes to, and its control (paused, maintenance).
         case upstream
         /// Stop routing a service.
         case remove
@@ -35,6 +37,7 @@ package struct ProxyControlRequest: Codable, Sendable, Equatable {
     package var service: ServiceKey?
     package var route: ProxyRoute?
     package var upstream: Upstream?
+    package var backends: Backends?
     package var timeoutMilliseconds: Int?
     package var path: String?
     /// `pause`: how long each request is held.
@@ -43,7 +46,9 @@ package struct ProxyControlRequest: Codable, Sendable, Equatable {
     package var message: String?
 
     package init(_ operation: Operation, service: ServiceKey? = nil, route: ProxyRoute? = nil, upstream: Upstream? = nil,
-                 timeoutMilliseconds: Int? = nil, path: String? = nil, holdMilliseconds: Int64? = nil, message: String? = nil) {
+                 backends: Backends? = nil, timeoutMilliseconds: Int? = nil, path: String? = nil,
+                 holdMilliseconds: Int64? = nil, message: String? = nil) {
+        self.backends = backends
         self.holdMilliseconds = holdMilliseconds
         self.message = message
         self.operation = operation
@@ -63,14 +68,17 @@ package struct ProxyControlReply: Codable, Sendable, Equatable {
     /// socket's path then leads to the successor).
     package var handingOff: Bool?
     package var upstream: Upstream?
+    package var backends: Backends?
     package var inFlight: Int?
     package var status: ProxyStatus?
     package var statistics: [UpstreamStatistics]?
     /// The service's control, after a `pause`, `resume`, `maintenance` or `live`, and with `upstream`.
     package var control: TrafficControl?
 
-    package init(error: String? = nil, handingOff: Bool? = nil, upstream: Upstream? = nil, inFlight: Int? = nil,
-                 status: ProxyStatus? = nil, statistics: [UpstreamStatistics]? = nil, control: TrafficControl? = nil) {
+    package init(error: String? = nil, handingOff: Bool? = nil, upstream: Upstream? = nil, backends: Backends? = nil,
+                 inFlight: Int? = nil, status: ProxyStatus? = nil, statistics: [UpstreamStatistics]? = nil,
+                 control: TrafficControl? = nil) {
+        self.backends = backends
         self.control = control
         self.error = error
         self.handingOff = handingOff

@@ -114,7 +114,8 @@ package final class ProxyHost: Sendable {
             return ProxyControlReply(statistics: await proxy.statistics())
         case .upstream:
             guard let service = request.service else { return missing("service") }
-            return ProxyControlReply(upstream: await proxy.upstream(of: service), control: await proxy.control(of: service))
+            let backends = await proxy.backends(of: service)
+            return ProxyControlReply(upstream: backends?.primary, backends: backends, control: await proxy.control(of: service))
         case .drain:
             guard let upstream = request.upstream else { return missing("upstream") }
             let inFlight = await proxy.drain(upstream, timeout: .milliseconds(request.timeoutMilliseconds ?? 30_000))
@@ -123,7 +124,7 @@ package final class ProxyHost: Sendable {
             let serviceGroup = group.withLock { $0 }
             Task { await serviceGroup?.triggerGracefulShutdown() }
             return ProxyControlReply()
-        case .configure, .switchTraffic, .remove, .pause, .resume, .maintenance, .live:
+        case .configure, .switchTraffic, .route, .remove, .pause, .resume, .maintenance, .live:
             guard phase.withLock({ $0 }) == .serving else { return ProxyControlReply(handingOff: true) }
             return await changes.run { await self.change(request, proxy: proxy) }
         case .handOff:
@@ -142,6 +143,9 @@ package final class ProxyHost: Sendable {
             await proxy.configure(service: service, route: route)
         case .switchTraffic:
             reply.upstream = await proxy.switchTraffic(service: service, to: request.upstream)
+        case .route:
+            reply.backends = await proxy.route(service: service, to: request.backends)
+            reply.upstream = reply.backends?.primary
         case .pause, .resume, .maintenance, .live:
             guard let change = TrafficControlChange(rawValue: request.operation.rawValue) else { return missing("operation") }
             if change == .maintenance, request.message == nil { return missing("message") }

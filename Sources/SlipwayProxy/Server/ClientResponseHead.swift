@@ -12,8 +12,11 @@ struct ClientResponseHead {
     /// the close ends the body.
     var dechunk: Bool
 
-    /// - Parameter forceClose: the proxy won't read another request on this connection.
-    init(_ head: ResponseHead, to request: ClientRequest, forceClose: Bool, allocator: ByteBufferAllocator) {
+    /// - Parameters:
+    ///   - forceClose: the proxy won't read another request on this connection.
+    ///   - setCookie: a `Set-Cookie` line the proxy adds (a sticky service's), after the upstream's own.
+    init(_ head: ResponseHead, to request: ClientRequest, forceClose: Bool, setCookie: String? = nil,
+         allocator: ByteBufferAllocator) {
         let informational = head.isInformational
         let http10 = request.version.major == 1 && request.version.minor == 0
         var close = !request.keepAlive || forceClose
@@ -30,6 +33,7 @@ struct ClientResponseHead {
             connection: connection,
             chunked: chunked,
             findNamed: head.connectionNamesHeaders,
+            setCookie: informational ? nil : setCookie,
             allocator: allocator
         )
     }
@@ -40,6 +44,7 @@ struct ClientResponseHead {
         connection: StaticString?,
         chunked: Bool,
         findNamed: Bool,
+        setCookie: String?,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         var out = allocator.buffer(capacity: head.readableBytes + 48)
@@ -64,6 +69,11 @@ struct ClientResponseHead {
                 }
                 start = end
             }
+        }
+        if let setCookie {
+            out.writeStaticString("set-cookie: ")
+            out.writeString(setCookie)
+            out.writeStaticString("\r\n")
         }
         if chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
         if let connection {

@@ -9,6 +9,8 @@ final class Exchange {
     /// Encoded once, kept so the request can be replayed once on a fresh connection.
     let upstreamHead: ByteBuffer
     let client: ClientRequest
+    /// A sticky service's cookie, added to the response: the release this request went to.
+    let setCookie: String?
 
     var connection: UpstreamConnection?
     var connectionWasReused = false
@@ -29,7 +31,8 @@ final class Exchange {
     /// When its head was read: its latency, head to the response's end, is counted per upstream.
     let startedAt = NIODeadline.now()
 
-    init(service: ServiceKey, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest) {
+    init(service: ServiceKey, upstream: LoopUpstream, upstreamHead: ByteBuffer, client: ClientRequest, setCookie: String? = nil) {
+        self.setCookie = setCookie
         self.service = service
         self.upstream = upstream
         self.upstreamHead = upstreamHead

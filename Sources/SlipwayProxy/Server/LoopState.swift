@@ -34,17 +34,17 @@ final class LoopState {
         var entries: [RouteTable<LoopRoute>.Entry] = []
         for (service, routing) in state.services {
             guard let route = routing.route else { continue }
-            let upstream = routing.upstream.map { upstream in
-                let slot = self.upstream(upstream)
-                slot.reinstate()
-                return slot
+            let hold = routing.control.pausedHoldMilliseconds.map { TimeAmount.milliseconds($0) }
+            let maintenance = routing.control.maintenance
+            let compiled = routing.backends.map { compile($0, loads: state.loads) }
+            entries.append(.init(service: service, route: route,
+                                 target: LoopRoute(backends: compiled?.service, hold: hold, maintenance: maintenance)))
+            // The preview's host is a route of its own, to the preview release only, with the
+            // service's path, pause and maintenance.
+            if let host = routing.backends?.preview?.host, let preview = compiled?.previewOnly {
+                entries.append(.init(service: service, route: RouteConfig(host: host, path: route.path),
+                                     target: LoopRoute(backends: preview, hold: hold, maintenance: maintenance)))
             }
-            let target = LoopRoute(
-                upstream: upstream,
-                hold: routing.control.pausedHoldMilliseconds.map { TimeAmount.milliseconds($0) },
-                maintenance: routing.control.maintenance
-            )
-            entries.append(.init(service: service, route: route, target: target))
         }
         routes = RouteTable(entries)
         guard held.count > 0 else { return }
@@ -55,9 +55,32 @@ final class LoopState {
         for handler in released { handler.releaseHeld() }
     }
 
-    private func upstream(_ upstream: Upstream) -> LoopUpstream {
+    /// A service's backends on this loop, and, when it has a preview release, a second choice
+    /// that leads only there (for the preview's host).
+    private func compile(_ backends: Backends, loads: [Upstream: UpstreamLoad]) -> (service: LoopBackends, previewOnly: LoopBackends?) {
+        func pool(_ release: ReleaseBackends, weight: Int) -> LoopBackends.Pool {
+            LoopBackends.Pool(releaseID: release.releaseID, upstreams: release.upstreams.map { upstream in
+                let load = loads[upstream] ?? UpstreamLoad()
+                let slot = self.upstream(upstream, load: load)
+                slot.reinstate(load: load)
+                return slot
+            }, weight: weight)
+        }
+        let production = backends.releases.filter { !$0.preview && $0.weight > 0 && !$0.upstreams.isEmpty }
+            .map { pool($0, weight: $0.weight) }
+        let previewRelease = backends.releases.first { $0.preview && !$0.upstreams.isEmpty }
+        let preview = previewRelease.map { pool($0, weight: 1) }
+        let service = LoopBackends(production: production, preview: preview, previewHeader: backends.preview?.header,
+                                   sticky: backends.sticky, balance: backends.balance)
+        let previewOnly = previewRelease.map {
+            LoopBackends(production: [pool($0, weight: 1)], preview: nil, previewHeader: nil, sticky: nil, balance: backends.balance)
+        }
+        return (service, previewOnly)
+    }
+
+    private func upstream(_ upstream: Upstream, load: UpstreamLoad) -> LoopUpstream {
         if let existing = upstreams[upstream] { return existing }
-        let created = LoopUpstream(upstream: upstream, eventLoop: eventLoop, settings: settings) { [weak self] retired in
+        let created = LoopUpstream(upstream: upstream, load: load, eventLoop: eventLoop, settings: settings) { [weak self] retired in
             guard let self, self.upstreams[retired.upstream] === retired else { return }
             self.upstreams[retired.upstream] = nil
         }
@@ -66,7 +89,7 @@ final class LoopState {
     }
 
     private func isRouted(_ slot: LoopUpstream) -> Bool {
-        routes.entries.contains { $0.target.upstream === slot }
+        routes.entries.contains { $0.target.backends?.upstreams.contains { $0 === slot } == true }
     }
 
     /// Succeeds when nothing is in flight to `upstream` on this loop.

@@ -55,22 +55,3 @@ extension ProxyRequestHandler {
         respondLocally(.paused(service: held.service, hold: held.hold), to: held.client, requestEnded: requestEnded)
     }
 }
-
-extension RequestHead {
-    /// Whether the client names `text/html` in `Accept` (browsers do; curl's `*/*` gets text).
-    var acceptsHTML: Bool {
-        bytes.withUnsafeReadableBytes { p in
-            var start = headerStart
-            while p[start] != HTTPSyntax.cr {
-                let end = HeadLines.lineEnd(p, from: start)
-                let colon = HeadLines.colon(p, from: start)
-                if HeaderName.equal(p[start..<colon], "accept") {
-                    let value = String(decoding: UnsafeRawBufferPointer(rebasing: p[(colon + 1)..<(end - 2)]), as: UTF8.self).lowercased()
-                    if value.contains("text/html") { return true }
-                }
-                start = end
-            }
-            return false
-        }
-    }
-}

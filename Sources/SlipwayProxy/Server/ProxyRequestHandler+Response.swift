@@ -52,7 +52,8 @@ extension ProxyRequestHandler {
         exchange.cancelTimeout()
         // A client told "no" before sending its body may never send it: don't wait to read it.
         let unreadBody = !exchange.requestEnded && exchange.client.expectsContinue
-        let clientHead = ClientResponseHead(head, to: exchange.client, forceClose: unreadBody || quiescing, allocator: allocator)
+        let clientHead = ClientResponseHead(head, to: exchange.client, forceClose: unreadBody || quiescing,
+                                            setCookie: exchange.setCookie, allocator: allocator)
         exchange.responseHead = head
         exchange.closeClientAfterResponse = clientHead.close
         if clientHead.dechunk { connection.setForwardsChunkFraming(false) }

@@ -345,10 +345,11 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             self.hold(head, request, service: route.service, since: heldSince ?? .now(), for: hold)
             return
         }
-        guard let upstream = route.target.upstream else {
+        guard let choice = route.target.backends?.choose(head) else {
             respondLocally(.noUpstream(service: route.service), to: request, requestEnded: false)
             return
         }
+        let upstream = choice.upstream
         upstream.requestStarted()
         let forwarded = ForwardedHeaders.upstreamRequest(
             head,
@@ -360,7 +361,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             service: route.service,
             upstream: upstream,
             upstreamHead: forwarded,
-            client: request
+            client: request,
+            setCookie: choice.setCookie
         )
         state = .proxying(exchange)
         if let connection = upstream.takeIdleConnection() {

@@ -15,14 +15,18 @@ final class LoopUpstream {
     /// Most recently used last: reusing the warmest connection makes the keep-alive race rarer.
     private var idle: [UpstreamConnection] = []
     private(set) var inFlight = 0
+    /// The count across every loop, which the choice of an instance reads.
+    private(set) var load: UpstreamLoad
     var counters = UpstreamCounters()
     private var idleWaiters: [EventLoopPromise<Void>] = []
     /// Drained while no route leads here: dropped from its loop once nothing is in flight.
     private(set) var retired = false
     private let onRetired: (LoopUpstream) -> Void
 
-    init(upstream: Upstream, eventLoop: EventLoop, settings: ProxySettings, onRetired: @escaping (LoopUpstream) -> Void) {
+    init(upstream: Upstream, load: UpstreamLoad, eventLoop: EventLoop, settings: ProxySettings,
+         onRetired: @escaping (LoopUpstream) -> Void) {
         self.upstream = upstream
+        self.load = load
         self.eventLoop = eventLoop
         self.settings = settings
         self.address = try? SocketAddress(ipAddress: upstream.host, port: upstream.port)
@@ -35,10 +39,12 @@ final class LoopUpstream {
 
     func requestStarted() {
         inFlight += 1
+        load.started()
     }
 
     func requestFinished() {
         inFlight -= 1
+        load.finished()
         guard inFlight == 0 else { return }
         let waiters = idleWaiters
         idleWaiters.removeAll()
@@ -65,8 +71,11 @@ final class LoopUpstream {
         if inFlight == 0 { onRetired(self) }
     }
 
-    func reinstate() {
+    /// Routed again. `load` is the upstream's shared count now: a new one only when every loop's
+    /// count had reached zero, so nothing counted on the old one is lost.
+    func reinstate(load: UpstreamLoad) {
         retired = false
+        if inFlight == 0 { self.load = load }
     }
 
     // MARK: Pool

@@ -53,3 +53,24 @@ package struct UpstreamStatistics: Sendable, Equatable, Codable {
         self.latency = c.latency
     }
 }
+
+extension UpstreamStatistics {
+    /// What this upstream saw, as the analysis counts it: every request routed to it, its 5xx
+    /// answers, and as upstream failures the requests it never answered (502, 504) or whose
+    /// answer broke off.
+    package var windowStats: WindowStats {
+        let failures = gatewayErrors + abortedResponses
+        return WindowStats(requests: responses + failures, serverErrors: status5xx, upstreamFailures: failures, latency: latency)
+    }
+}
+
+extension [UpstreamStatistics] {
+    /// Per release id, the sum over the upstreams that `service` routes to.
+    package func windowStats(of service: ServiceKey) -> [String: WindowStats] {
+        var byRelease: [String: WindowStats] = [:]
+        for row in self where row.services.contains(service) {
+            byRelease[row.upstream.releaseID, default: WindowStats()].merge(row.windowStats)
+        }
+        return byRelease
+    }
+}

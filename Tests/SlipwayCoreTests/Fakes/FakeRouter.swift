@@ -3,23 +3,36 @@ import SlipwayModel
 
 actor FakeRouter: TrafficRouter {
     var routes: [ServiceKey: RouteConfig] = [:]
-    var upstreams: [ServiceKey: Upstream] = [:]
+    var backendsByService: [ServiceKey: Backends] = [:]
     var switches: [(ServiceKey, Upstream?)] = []
+    /// Every table `route` set, in order.
+    var routings: [(ServiceKey, Backends?)] = []
+    /// What `releaseStatistics` answers: set by a test as the proxy would count.
+    var counted: [ServiceKey: [String: WindowStats]] = [:]
     var drained: [Upstream] = []
     var controls: [ServiceKey: TrafficControl] = [:]
 
     func configure(service: ServiceKey, route: RouteConfig) { routes[service] = route }
     func switchTraffic(service: ServiceKey, to upstream: Upstream?) -> Upstream? {
         switches.append((service, upstream))
-        let old = upstreams[service]
-        upstreams[service] = upstream
+        let old = backendsByService[service]?.primary
+        backendsByService[service] = upstream.map(Backends.single)
         return old
     }
+    func route(service: ServiceKey, to backends: Backends?) -> Backends? {
+        routings.append((service, backends))
+        let old = backendsByService[service]
+        backendsByService[service] = backends
+        return old
+    }
+    func backends(of service: ServiceKey) -> Backends? { backendsByService[service] }
+    func releaseStatistics(of service: ServiceKey) -> [String: WindowStats] { counted[service] ?? [:] }
+    var upstreams: [ServiceKey: Upstream] { backendsByService.compactMapValues(\.primary) }
     func drain(_ upstream: Upstream, timeout: Duration) -> Int {
         drained.append(upstream)
         return 0
     }
-    func upstream(of service: ServiceKey) -> Upstream? { upstreams[service] }
+    func upstream(of service: ServiceKey) -> Upstream? { backendsByService[service]?.primary }
     func changeControl(_ change: TrafficControlChange, hold: Duration?, message: String?, of service: ServiceKey) -> TrafficControl {
         let control = change.applied(to: controls[service] ?? TrafficControl(), hold: hold, message: message)
         controls[service] = control

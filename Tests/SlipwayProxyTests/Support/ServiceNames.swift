@@ -14,6 +14,15 @@ extension ReverseProxy {
         await switchTraffic(service: ServiceKey(service: service), to: upstream)
     }
 
+    @discardableResult
+    func route(service: String, to backends: Backends?) async -> Backends? {
+        await route(service: ServiceKey(service: service), to: backends)
+    }
+
+    func releaseStatistics(of service: String) async -> [String: WindowStats] {
+        await releaseStatistics(of: ServiceKey(service: service))
+    }
+
     func upstream(of service: String) async -> Upstream? {
         await upstream(of: ServiceKey(service: service))
     }
