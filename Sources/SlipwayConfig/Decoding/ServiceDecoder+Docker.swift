@@ -1,8 +1,8 @@
 import SlipwayModel
 
-/// `runtime:`, and for `runtime: docker` the `image:`, `port` and `volumes` of a service.
+/// `runtime:`, and for `runtime: docker` the `image:`, `port`, `volumes` and `exclusive` of a service.
 extension ServiceDecoder {
-    static let dockerKeys = ["image", "port", "volumes"]
+    static let dockerKeys = ["image", "port", "volumes", "exclusive"]
     static let imageKeys = ["dockerfile", "name", "args", "context"]
 
     /// `docker` or `process`; nil (reported) for anything else.
@@ -21,9 +21,10 @@ extension ServiceDecoder {
         let port = reader.required("port", in: fields)
             .flatMap { reader.integer($0, in: 1...65535, expected: "a port from 1 to 65535") }
         let volumes = fields["volumes"].map(volumes) ?? []
+        let exclusive = fields["exclusive"].flatMap { reader.bool($0) } ?? false
         guard let image, let port else { return nil }
         return DockerServiceConfig(image: image.source, context: image.context, args: image.args, port: port,
-                                   volumes: volumes)
+                                   volumes: volumes, exclusive: exclusive)
     }
 
     /// Container keys on a process service are mistakes, never silently ignored.

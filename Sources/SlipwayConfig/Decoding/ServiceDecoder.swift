@@ -22,8 +22,8 @@ struct ServiceDecoder {
     static let keys = [
         "run", "build", "build_timeout", "env", "route", "health",
         "drain_timeout", "stop_timeout", "watch", "retain",
-        "runtime", "image", "port", "volumes",
-    ] + pipelineKeys
+        "runtime", "image", "port", "volumes", "exclusive",
+    ] + pipelineKeys + deliveryKeys
 
     func decode(name: String, keyPosition: SourcePosition?, node: ConfigNode) -> DecodedService? {
         guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping of the service's settings") else {
@@ -72,6 +72,7 @@ struct ServiceDecoder {
             routePath = decoded.reference.path
         }
         let references = decodePipeline(fields, into: &service)
+        decodeDelivery(fields, into: &service)
         return DecodedService(config: service, routeIsValid: routeIsValid,
                               routePosition: routePosition, routePath: routePath, references: references)
     }

@@ -32,6 +32,29 @@ extension ConfigReader {
         return value
     }
 
+    /// A finite number written as one (`0.5` or `2`, not `"0.5"`) within `range`.
+    func number(_ node: ConfigNode, in range: ClosedRange<Double>, expected: String) -> Double? {
+        var value: Double?
+        if case .scalar(let scalar) = node.node {
+            switch node.tagName {
+            case .int: value = Int.construct(from: scalar).map(Double.init)
+            case .float: value = Double.construct(from: scalar)
+            default: break
+            }
+        }
+        guard let value, value.isFinite, range.contains(value) else {
+            log.add("expected \(expected), got \(node.found)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// True for a switch turned off: `off` or `false` (YAML reads them alike), or `"off"` quoted.
+    func isOff(_ node: ConfigNode) -> Bool {
+        guard case .scalar(let scalar) = node.node else { return false }
+        return node.tagName == .bool ? Bool.construct(from: scalar) == false : scalar.string == "off"
+    }
+
     /// `true` or `false` (YAML 1.1's `yes`, `no`, `on`, `off` too, as Yams reads them).
     func bool(_ node: ConfigNode) -> Bool? {
         guard case .scalar(let scalar) = node.node, node.tagName == .bool,

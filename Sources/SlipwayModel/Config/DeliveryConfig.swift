@@ -3,7 +3,8 @@
 /// `sticky:`, `strategy:` and its block).
 ///
 /// Every strategy's block is kept whichever strategy is chosen, so an environment may pick another
-/// strategy (`environments: {staging: {strategy: switch}}`) without deleting the shared `canary:`.
+/// strategy (`environments: {staging: {services: {web: {strategy: switch}}}}`) without deleting
+/// the shared `canary:`.
 package struct DeliveryConfig: Sendable, Equatable {
     /// Instances of a release behind the proxy, each health-gated before it takes traffic.
     package var replicas: Int

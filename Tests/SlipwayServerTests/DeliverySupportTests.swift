@@ -1,0 +1,42 @@
+import Logging
+import SlipwayModel
+import Testing
+@testable import SlipwayServer
+
+/// Until the controller carries them out, `serve` refuses replicas, sticky sessions and strategies
+/// other than switch rather than running such a service as one switched instance.
+@Suite struct DeliverySupportTests {
+    static func config(_ services: [ServiceConfig]) -> ProjectConfig {
+        ProjectConfig(file: "/srv/app/slipway.yml", proxy: ProxyConfig(), services: services)
+    }
+
+    static func service(_ name: String, _ delivery: DeliveryConfig) -> ServiceConfig {
+        var service = ServiceConfig(name: name, run: "./\(name)")
+        service.delivery = delivery
+        return service
+    }
+
+    @Test func theDefaultsAndUnchosenBlocksAreServed() {
+        let canaryBlock = DeliveryConfig(balance: .roundRobin, canary: CanaryConfig(steps: [100]))
+        #expect(DeliverySupport.refusal(for: Self.config([Self.service("web", DeliveryConfig()),
+                                                          Self.service("api", canaryBlock)])) == nil)
+    }
+
+    @Test func serveRefusesWhatItDoesNotCarryOut() async {
+        let config = Self.config([
+            Self.service("web", DeliveryConfig(replicas: 3, sticky: StickyConfig(cookie: "s"), strategy: .canary)),
+            Self.service("api", DeliveryConfig()),
+            Self.service("worker", DeliveryConfig(strategy: .recreate)),
+        ])
+        let expected = SlipwayError(.configInvalid, "replicas, sticky and strategies other than switch are checked "
+                                    + "but not carried out yet: web (strategy: canary, replicas: 3, sticky: { cookie: s }); "
+                                    + "worker (strategy: recreate); until they are, a service runs one instance with "
+                                    + "strategy: switch and no sticky",
+                                    context: ErrorContext(file: "/srv/app/slipway.yml"))
+        #expect(DeliverySupport.refusal(for: config) == expected)
+        // Before anything is created or started.
+        await #expect(throws: expected) {
+            try await Daemon(config: config, logger: Logger(label: "test")).run(handleSignals: false)
+        }
+    }
+}
