@@ -3,8 +3,8 @@ import SlipwayModel
 import Testing
 @testable import SlipwayServer
 
-/// Until the controller carries them out, `serve` refuses replicas, sticky sessions and strategies
-/// other than switch rather than running such a service as one switched instance.
+/// Until the controller carries them out, `serve` refuses replicas and the rolling and recreate
+/// strategies rather than running such a service as one switched instance.
 @Suite struct DeliverySupportTests {
     static func config(_ services: [ServiceConfig]) -> ProjectConfig {
         ProjectConfig(file: "/srv/app/slipway.yml", proxy: ProxyConfig(), services: services)
@@ -18,8 +18,10 @@ import Testing
 
     @Test func theDefaultsAndUnchosenBlocksAreServed() {
         let canaryBlock = DeliveryConfig(balance: .roundRobin, canary: CanaryConfig(steps: [100]))
+        let canary = DeliveryConfig(sticky: StickyConfig(cookie: "s"), strategy: .canary)
         #expect(DeliverySupport.refusal(for: Self.config([Self.service("web", DeliveryConfig()),
-                                                          Self.service("api", canaryBlock)])) == nil)
+                                                          Self.service("api", canaryBlock),
+                                                          Self.service("shop", canary)])) == nil)
     }
 
     @Test func serveRefusesWhatItDoesNotCarryOut() async {
@@ -28,10 +30,10 @@ import Testing
             Self.service("api", DeliveryConfig()),
             Self.service("worker", DeliveryConfig(strategy: .recreate)),
         ])
-        let expected = SlipwayError(.configInvalid, "replicas, sticky and strategies other than switch are checked "
-                                    + "but not carried out yet: web (strategy: canary, replicas: 3, sticky: { cookie: s }); "
+        let expected = SlipwayError(.configInvalid, "replicas and the rolling and recreate strategies are checked "
+                                    + "but not carried out yet: web (replicas: 3); "
                                     + "worker (strategy: recreate); until they are, a service runs one instance with "
-                                    + "strategy: switch and no sticky",
+                                    + "strategy: switch, canary or blue_green",
                                     context: ErrorContext(file: "/srv/app/slipway.yml"))
         #expect(DeliverySupport.refusal(for: config) == expected)
         // Before anything is created or started.

@@ -69,6 +69,9 @@ struct DaemonClient {
         environment.map { "&environment=\(escaped($0))" } ?? ""
     }
 
+    /// A value percent-encoded for a path segment or a query (a service's name).
+    static func pathComponent(_ value: String) -> String { escaped(value) }
+
     private static func escaped(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
     }

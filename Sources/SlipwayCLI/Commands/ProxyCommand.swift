@@ -87,7 +87,7 @@ struct ProxyStatusCommand: AsyncParsableCommand {
                     var control = ""
                     if let hold = route.control?.pausedHoldMilliseconds { control += "  paused (hold \(DurationText.format(.milliseconds(hold))))" }
                     if let message = route.control?.maintenance { control += "  maintenance: \(TerminalText.line(message))" }
-                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.upstream?.description ?? "none")"
+                    print("  \(TerminalText.line(route.service.description))  \(TerminalText.line(match))  → \(route.backends.map { TerminalText.line($0.summary) } ?? "none")"
                           + control)
                 }
             }

@@ -10,6 +10,7 @@ import SlipwayModel
 /// - `Supervisor` keeps what runs running between deployments (`ServiceLife`'s rules);
 /// - `Recovery` brings back what a restart finds, and stops what runs at a graceful shutdown;
 /// - `TrafficControls` pauses a service's traffic or puts it in maintenance, in its proxy;
+/// - `RolloutCommands` takes people's commands to a running canary or blue-green rollout;
 /// - `ServiceQueries` answers `status`, `history`, `show`, `logs` and `audit`.
 package final class DeploymentController: Sendable {
     package typealias Dependencies = ControllerDependencies
@@ -22,17 +23,19 @@ package final class DeploymentController: Sendable {
     let gates: EnvironmentGates
     let pending: PendingDeployments
     let traffic: TrafficControls
+    let rollouts: RolloutCommands
 
     /// `tick`: how often the supervision loop looks for due probes, restarts and retirements.
     package init(config: ProjectConfig, dependencies: Dependencies, tick: Duration = .milliseconds(50)) {
         let table = ServiceTable(config: config, clock: dependencies.clock, now: dependencies.now)
         gates = EnvironmentGates(deps: dependencies, environments: config.environments)
         pending = PendingDeployments(deps: dependencies, table: table, gates: gates)
-        runner = DeploymentRunner(deps: dependencies, table: table, gates: gates, pending: pending)
+        runner = DeploymentRunner(deps: dependencies, table: table, gates: gates, pending: pending, rollouts: RolloutDesk())
         changed = ChangedServicesRun(deps: dependencies, table: table, runner: runner)
         supervisor = Supervisor(deps: dependencies, table: table, runner: runner, tick: tick)
         recovery = Recovery(deps: dependencies, table: table)
         traffic = TrafficControls(deps: dependencies, table: table)
+        rollouts = RolloutCommands(deps: dependencies, table: table, desk: runner.rollouts)
         queries = ServiceQueries(deps: dependencies, table: table, proxy: config.environments[0].proxy.listen.description,
                                  environments: config.declaresEnvironments
                                      ? config.environments.map { EnvironmentStatus(name: $0.name, proxy: $0.proxy.listen.description) } : nil)
@@ -124,5 +127,15 @@ package final class DeploymentController: Sendable {
     /// `slipway proxy pause|resume|maintenance|live SERVICE`: changed in the service's proxy, audited.
     package func changeTraffic(_ change: TrafficControlChange, _ request: TrafficControlRequest) async throws -> TrafficControlResponse {
         try await traffic.change(change, request)
+    }
+
+    /// `slipway rollout SERVICE status`: where the running rollout of the service stands.
+    package func rolloutStatus(service: String, environment: String? = nil) async throws -> RolloutView {
+        try await rollouts.status(service: service, environment: environment)
+    }
+
+    /// `slipway rollout SERVICE pause|resume|promote|abort`: taken or refused by the rollout, audited.
+    package func commandRollout(_ command: RolloutCommand, _ request: RolloutCommandRequest) async throws -> RolloutCommandResponse {
+        try await rollouts.command(command, request)
     }
 }

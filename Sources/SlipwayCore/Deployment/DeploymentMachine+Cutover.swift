@@ -52,7 +52,7 @@ extension DeploymentMachine {
             guard var gate else { return [] }
             let next = gate.handle(result, at: at)
             self.gate = gate
-            return gateAction(next)
+            return gateAction(next, at: at)
         case (.gating, .instanceExited(let exit)):
             guard var gate else { return [] }
             let next = gate.instanceExited(exit)
@@ -70,7 +70,9 @@ extension DeploymentMachine {
 
         case (.switching, .switched(let replaced, let at, let warmNow)):
             guard let instance else { return [] }
-            self.replaced = replaced
+            // After a rollout the proxy's primary may be the new release already (a canary at 100%):
+            // what the switch replaced is the release that served.
+            self.replaced = rolloutStrategy != nil ? plan.previous?.instance?.upstream : replaced
             // The replaced instance is recorded as warm from this instant, so a daemon that dies before
             // it is stopped finds it; until when depends on the watch.
             let replacedInstance = replacedInstance
@@ -140,11 +142,14 @@ extension DeploymentMachine {
         return [.beginStage(.health), .claimExits(instance)] + gateAction(gate.firstAction())
     }
 
-    private mutating func gateAction(_ action: HealthGate.Action) -> [Action] {
+    private mutating func gateAction(_ action: HealthGate.Action, at: Duration = .zero) -> [Action] {
         guard let instance else { return [] }
         switch action {
         case .probe(let delay):
             return [.probe(instance, after: delay)]
+        case .pass where rolloutStrategy != nil:
+            return [.unclaimExits(instance), .endStage(.health, .succeeded, "healthy at \(instance.upstream)\(service.health.path)")]
+                + beginRollout(at: at)
         case .pass:
             phase = .switching
             return [.unclaimExits(instance), .endStage(.health, .succeeded, "healthy at \(instance.upstream)\(service.health.path)"),
@@ -158,7 +163,8 @@ extension DeploymentMachine {
 
     /// Smoke tests run while the previous release still runs, so going back is one more switch.
     private mutating func afterSwitch() -> [Action] {
-        guard isDeploy, !service.smoke.isEmpty, let release, let instance else { return beginDrain() }
+        // Blue-green's smoke tests ran against the preview.
+        guard isDeploy, !service.smoke.isEmpty, rolloutStrategy != .blueGreen, let release, let instance else { return beginDrain() }
         phase = .smoking
         nextSmokeTest = 0
         return [.beginStage(.smoke), .runSmokeTest(service.smoke[0], release: release, instance: instance)]

@@ -100,6 +100,13 @@ package struct DeploymentMachine: Sendable {
         case pruneFailed(String)
         /// The outcome notification went out; `total` notifications are now on the record.
         case notified(total: Int)
+        // The rollout (canary, blue-green) between the gate and the switch.
+        /// A `wake` came due (or an older one: the rollout ignores what is not due).
+        case rolloutTimer(at: Duration)
+        /// The answer to `collectWindow`: each release's requests since `openWindow`.
+        case windowCollected(canary: WindowStats, baseline: WindowStats?, at: Duration)
+        case rolloutCheckFinished(passed: Bool, summary: String, at: Duration)
+        case rolloutCommand(RolloutRequest)
     }
 
     package enum Action: Sendable, Equatable {
@@ -155,6 +162,23 @@ package struct DeploymentMachine: Sendable {
         case markRolledBack(deployment: String, reason: String)
         /// The release rolled back to must not be rolled back again by the watch of the failed one.
         case endWatch
+        // The rollout.
+        /// The new release takes `weight` percent of production requests, the release that served the rest.
+        case routeSplit(canary: Upstream, weight: Int)
+        /// Production stays on the release that served; the new one is reachable on the preview route.
+        case routePreview(Upstream)
+        /// All traffic back on the release that served (none on a first deploy): the rollout stopped.
+        case routeBaseline
+        /// Snapshot both releases' counters: the next `collectWindow` covers from here.
+        case openWindow
+        /// Read both releases' counters since `openWindow` (the canary's is `canary`) and answer `windowCollected`.
+        case collectWindow(canary: String)
+        /// Send `rolloutTimer` at this clock reading (from a side task: the deployment goes on).
+        case wake(at: Duration)
+        case runRolloutCheck(RolloutCheckContext, release: Release)
+        case recordRolloutStep(RolloutStepResult, canary: String)
+        /// The answer to a person's command: nil when taken, else why not.
+        case answerRollout(id: Int, refusal: String?)
         /// The last action: close the record and append `audit` to the trail.
         case finish(Deployment.Outcome, ExitStatus, String, audit: AuditAction)
     }
@@ -186,6 +210,12 @@ package struct DeploymentMachine: Sendable {
     var healthFailure: String?
     var smokeFailure: String?
     var end: End?
+    var canary: CanaryRollout?
+    var blueGreen: BlueGreenRollout?
+    /// When the gate passed and the rollout began.
+    var rolloutBeganAt: Duration = .zero
+    var rolloutFailure: String?
+    var rolloutFailedStage: Stage?
 
     package init(_ plan: Plan) {
         self.plan = plan
@@ -203,6 +233,12 @@ package struct DeploymentMachine: Sendable {
         case starting
         case gating
         case failingHealth = "failing_health"
+        /// Blue-green: smoke tests against the preview, before the rollout waits for its promotion.
+        case smokingPreview = "smoking_preview"
+        /// A canary's steps or blue-green's preview, until a promotion or an abort.
+        case rollingOut = "rolling_out"
+        /// The rollout stopped: traffic back on what served, the new release drained and stopped.
+        case abortingRollout = "aborting_rollout"
         case switching
         case smoking
         case switchingBack = "switching_back"
@@ -234,6 +270,8 @@ package struct DeploymentMachine: Sendable {
         case (.probingWarm, _), (.starting, _), (.gating, _), (.failingHealth, _), (.switching, _), (.smoking, _),
              (.switchingBack, _), (.draining, _):
             return handleCutover(event)
+        case (.smokingPreview, _), (.rollingOut, _), (.abortingRollout, _), (_, .rolloutCommand):
+            return handleRollout(event)
         case (.pruning, _), (.notifying, _):
             return handleConclusion(event)
         case (.ready, _), (.finished, _):

@@ -11,6 +11,15 @@ extension DeploymentRunner {
         var machine = DeploymentMachine(plan)
         let (events, post) = AsyncStream<DeploymentMachine.Event>.makeStream()
         let side = SideWork(post: { post.yield($0) })
+        let rollout = machine.rolloutStrategy != nil
+        if rollout {
+            await rollouts.open(plan.service.key, deployment: plan.id, post: { post.yield($0) })
+            recorder.update {
+                $0.strategy = plan.service.delivery.strategy
+                $0.rollout = RolloutRecord(strategy: plan.service.delivery.strategy)
+            }
+        }
+        defer { if rollout { Task { await rollouts.close(plan.service.key) } } }
         return await withTaskGroup(of: Void.self) { group in
             if plan.kind.isDeploy {
                 group.addTask {
@@ -27,12 +36,16 @@ extension DeploymentRunner {
                     let action = pending.removeFirst()
                     if case .finish(let outcome, let exit, let message, let audit) = action {
                         post.finish()
+                        // A rollout's wake still asleep has nothing left to wake.
+                        group.cancelAll()
+                        if rollout { await rollouts.close(plan.service.key) }
                         return await conclude(recorder, outcome, exit, message, action: audit)
                     }
                     if let event = await perform(action, plan: plan, recorder: recorder, side: side, group: &group) {
                         pending += machine.handle(event)
                     }
                 }
+                if rollout { await rollouts.update(plan.service.key, status: machine.rolloutStatus) }
                 // Only a side task can move the machine now.
                 guard let event = await arrivals.next() else { break }
                 pending += machine.handle(event)
@@ -61,6 +74,7 @@ extension DeploymentRunner {
             await recorder.beginStage(stage)
         case .endStage(let stage, let outcome, let message):
             await recorder.endStage(outcome, message, named: stage)
+            if stage == .rollout { recorder.update { $0.rollout?.conclusion = message } }
         case .log(let line):
             recorder.log(line)
         case .recordExport(let release):
@@ -186,6 +200,9 @@ extension DeploymentRunner {
             await markRolledBack(deployment, by: plan.id, reason: reason)
         case .endWatch:
             await table.endWatch(service.key)
+        case .routeSplit, .routePreview, .routeBaseline, .openWindow, .collectWindow, .wake,
+             .runRolloutCheck, .recordRolloutStep, .answerRollout:
+            return await performRollout(action, plan: plan, recorder: recorder, side: side, group: &group)
         case .finish:
             break
         }

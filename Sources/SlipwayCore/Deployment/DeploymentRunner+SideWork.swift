@@ -17,6 +17,8 @@ extension DeploymentRunner {
         let startedNotified = OneShot<Void>()
         /// Whether the migrator's log lines belong to `migrate` yet.
         let backedUp = Mutex(false)
+        /// A rollout's counters per release when its analysis window opened.
+        let window = Mutex<[String: WindowStats]>([:])
 
         init(post: @escaping @Sendable (DeploymentMachine.Event) -> Void) {
             self.post = post

@@ -9,6 +9,8 @@ struct DeploymentRunner: Sendable {
     let table: ServiceTable
     let gates: EnvironmentGates
     let pending: PendingDeployments
+    /// The rollouts running now, where people's commands reach them.
+    let rollouts: RolloutDesk
 
     /// Builds `request.ref` and moves the service's traffic to it. Throws only when refused before
     /// it began (unknown service, busy, its environment's gates); every other failure is in the

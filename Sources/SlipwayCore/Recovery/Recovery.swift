@@ -15,6 +15,15 @@ struct Recovery: Sendable {
         }
         for var interrupted in try await deps.store.runningDeployments() {
             let active = try await deps.store.active(service: interrupted.key)
+            // A rollout left traffic split (or a preview routed): all of it goes back to the release
+            // that serves before the new one is stopped, so no request is sent to an instance going away.
+            var rolledBack = false
+            if interrupted.rollout != nil {
+                let serving = active?.instance
+                let alive = if let serving { await deps.runtime.isAlive(serving) } else { false }
+                await deps.router.route(service: interrupted.key, to: alive ? serving.map { .single($0.upstream) } : nil)
+                rolledBack = true
+            }
             if let candidate = interrupted.instance, candidate != active?.instance, await deps.runtime.isAlive(candidate) {
                 await deps.runtime.adopt(candidate)
                 await deps.runtime.stop(candidate, timeout: .seconds(10))
@@ -32,10 +41,14 @@ struct Recovery: Sendable {
                 interrupted.stages[index].finishedAt = deps.now()
                 interrupted.stages[index].message = "interrupted"
             }
-            interrupted.outcome = .interrupted
-            interrupted.exitCode = .deployFailed
+            interrupted.outcome = rolledBack ? .rolledBack : .interrupted
+            interrupted.exitCode = rolledBack ? .smokeFailedRolledBack : .deployFailed
             interrupted.finishedAt = deps.now()
-            interrupted.message = "interrupted: the daemon stopped while this \(interrupted.kind.rawValue) ran" + cleaned
+            interrupted.message = rolledBack
+                ? "interrupted mid-rollout: the daemon stopped; on its restart traffic went back to "
+                    + (active.map { "release \($0.releaseID)" } ?? "nothing, as before") + " and the new release was stopped" + cleaned
+                : "interrupted: the daemon stopped while this \(interrupted.kind.rawValue) ran" + cleaned
+            if rolledBack { interrupted.rollout?.conclusion = "rolled back: the daemon stopped mid-rollout" }
             try await deps.store.saveDeployment(interrupted)
             await deps.audit(.deployInterrupted, service: interrupted.key, deployment: interrupted.id, interrupted.message ?? "")
         }

@@ -41,7 +41,7 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
         switch code {
         case .refNotFound, .buildFailed: .buildFailed
         case .policyRefused: .checksFailed
-        case .frozen, .rollbackWindowClosed, .approvalRefused: .refused
+        case .frozen, .rollbackWindowClosed, .approvalRefused, .rolloutRefused: .refused
         case .startFailed, .unhealthy, .interrupted, .internalError, .storeFailed, .dockerUnavailable: .deployFailed
         case .rollbackFailed: .rollbackFailed
         case .deploymentInProgress, .unknownService, .unknownRelease, .unknownDeployment,

@@ -23,6 +23,9 @@ package struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible
         /// An approval or rejection that does not count: the requester's own, a second one by the
         /// same actor, an actor outside the environment's approvers, a deployment not pending.
         case approvalRefused = "approval_refused"
+        /// A `slipway rollout` command that does not apply: no rollout runs, or the rollout refused
+        /// it where it stands (resume when not paused, pause when finished…).
+        case rolloutRefused = "rollout_refused"
         case daemonUnreachable = "daemon_unreachable"
 
         // Identity (the TCP API's bearer tokens, roles).

@@ -93,6 +93,10 @@ package struct Deployment: Sendable, Equatable, Codable, Identifiable, KeyedBySe
     /// The digest of the release's files (`Release.artifact`): equal in every environment a
     /// release was promoted through.
     package var artifact: String?
+    /// How the release replaced the serving one; nil: a switch (as every record before strategies).
+    package var strategy: Strategy?
+    /// A canary's or blue-green's steps, each with its figures and verdict.
+    package var rollout: RolloutRecord?
 
     package init(id: String, kind: Kind, service: String, ref: String? = nil, fromRelease: String? = nil,
                 toRelease: String? = nil, version: String? = nil, commit: String? = nil, actor: String,

@@ -54,6 +54,13 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     case proxyMaintenance = "proxy.maintenance"
     /// `slipway proxy live`: the end of maintenance.
     case proxyLive = "proxy.live"
+    /// `slipway rollout SERVICE pause|resume|promote|abort`, taken by the running rollout (detail: the reason given).
+    case rolloutPaused = "rollout.paused"
+    case rolloutResumed = "rollout.resumed"
+    case rolloutPromoted = "rollout.promoted"
+    /// `rollout promote --skip-analysis`: to 100% at once, judging nothing more (an approver's emergency path).
+    case rolloutPromotedSkippingAnalysis = "rollout.promoted_skipping_analysis"
+    case rolloutAborted = "rollout.aborted"
 
     /// A deployment into an environment with approvals was recorded and waits for them.
     case deployPending = "deploy.pending"

@@ -9,6 +9,8 @@ package enum Stage: String, Sendable, Codable, CaseIterable, CustomStringConvert
     case migrate
     case start
     case health
+    /// A canary's steps or a blue-green preview, between the health gate and the switch.
+    case rollout
     case `switch`
     case smoke
     case drain

@@ -18,7 +18,8 @@ extension SlipwayError.Code {
             .forbidden
         case .unknownToken, .unknownService, .unknownRelease, .unknownDeployment, .refNotFound, .unknownDatabase, .unknownBackup:
             .notFound
-        case .tokenExists, .deploymentInProgress, .nothingToRollBack, .baselineRefused, .frozen, .rollbackWindowClosed:
+        case .tokenExists, .deploymentInProgress, .nothingToRollBack, .baselineRefused, .frozen, .rollbackWindowClosed,
+             .rolloutRefused:
             .conflict
         case .policyRefused:
             .unprocessableContent

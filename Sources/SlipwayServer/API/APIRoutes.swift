@@ -149,6 +149,19 @@ struct APIRoutes: Sendable {
                 return try await json(controller.changeTraffic(change, body))
             }
         }
+        on(api, .rolloutStatus) { request, context, _ in
+            try await json(controller.rolloutStatus(service: context.parameters.require("service"), environment: request.environment))
+        }
+        for (endpoint, command) in [(APIEndpoint.rolloutPause, RolloutCommand.pause), (.rolloutResume, .resume),
+                                    (.rolloutPromote, .promote), (.rolloutPromoteSkippingAnalysis, .promoteSkippingAnalysis),
+                                    (.rolloutAbort, .abort)] {
+            on(api, endpoint) { request, context, caller in
+                var body = try await decode(RolloutCommandRequest.self, request, context)
+                body.service = try context.parameters.require("service")
+                body.actor = caller.name
+                return try await json(controller.commandRollout(command, body))
+            }
+        }
         on(api, .audit) { request, _, _ in
             let service = request.uri.queryParameters["service"].map(String.init)
             let limit = try request.count("limit", default: 100, maximum: 10_000)

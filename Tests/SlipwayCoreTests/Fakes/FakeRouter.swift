@@ -7,8 +7,20 @@ actor FakeRouter: TrafficRouter {
     var switches: [(ServiceKey, Upstream?)] = []
     /// Every table `route` set, in order.
     var routings: [(ServiceKey, Backends?)] = []
-    /// What `releaseStatistics` answers: set by a test as the proxy would count.
+    /// What `releaseStatistics` answers: what the fake proxy has served (below).
     var counted: [ServiceKey: [String: WindowStats]] = [:]
+    /// Requests the fake proxy serves between two readings of `releaseStatistics`, shared by the
+    /// production releases as their weights say, each answering 5xx at its ref's error rate
+    /// (`errorRates["v3"]`; a fake release's id is `r-REF-…`) in `latencies[REF]` (default 10 ms).
+    var perReading = 0
+    var errorRates: [String: Double] = [:]
+    var latencies: [String: Duration] = [:]
+
+    func simulate(perReading: Int, errorRates: [String: Double] = [:], latencies: [String: Duration] = [:]) {
+        self.perReading = perReading
+        self.errorRates = errorRates
+        self.latencies = latencies
+    }
     var drained: [Upstream] = []
     var controls: [ServiceKey: TrafficControl] = [:]
 
@@ -26,7 +38,23 @@ actor FakeRouter: TrafficRouter {
         return old
     }
     func backends(of service: ServiceKey) -> Backends? { backendsByService[service] }
-    func releaseStatistics(of service: ServiceKey) -> [String: WindowStats] { counted[service] ?? [:] }
+    func releaseStatistics(of service: ServiceKey) -> [String: WindowStats] {
+        if perReading > 0, let backends = backendsByService[service] {
+            let serving = backends.releases.filter { !$0.preview && $0.weight > 0 && !$0.upstreams.isEmpty }
+            let total = serving.reduce(0) { $0 + $1.weight }
+            for release in serving {
+                let requests = perReading * release.weight / total
+                let ref = release.releaseID.split(separator: "-").dropFirst().first.map(String.init) ?? ""
+                let errors = Int((Double(requests) * (errorRates[ref] ?? 0)).rounded())
+                var stats = counted[service, default: [:]][release.releaseID, default: WindowStats()]
+                for index in 0..<requests {
+                    stats.record(status: index < errors ? 500 : 200, latency: latencies[ref] ?? .milliseconds(10))
+                }
+                counted[service, default: [:]][release.releaseID] = stats
+            }
+        }
+        return counted[service] ?? [:]
+    }
     var upstreams: [ServiceKey: Upstream] { backendsByService.compactMapValues(\.primary) }
     func drain(_ upstream: Upstream, timeout: Duration) -> Int {
         drained.append(upstream)

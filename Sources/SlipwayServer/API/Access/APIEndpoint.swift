@@ -26,6 +26,12 @@ enum APIEndpoint: String, CaseIterable, Sendable {
     case proxyResume
     case proxyMaintenance
     case proxyLive
+    case rolloutStatus
+    case rolloutPause
+    case rolloutResume
+    case rolloutPromote
+    case rolloutPromoteSkippingAnalysis
+    case rolloutAbort
     case metrics
     case listTokens
     case createToken
@@ -45,9 +51,11 @@ enum APIEndpoint: String, CaseIterable, Sendable {
 
     var method: HTTPRequest.Method {
         switch self {
-        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes, .metrics: .get
+        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listTokens, .listFreezes, .metrics,
+             .rolloutStatus: .get
         case .deploy, .rollback, .promote, .plan, .run, .createToken, .approve, .reject, .freeze, .githubHook,
-             .proxyPause, .proxyResume, .proxyMaintenance, .proxyLive: .post
+             .proxyPause, .proxyResume, .proxyMaintenance, .proxyLive, .rolloutPause, .rolloutResume, .rolloutPromote,
+             .rolloutPromoteSkippingAnalysis, .rolloutAbort: .post
         case .revokeToken, .unfreeze: .delete
         }
     }
@@ -77,19 +85,27 @@ enum APIEndpoint: String, CaseIterable, Sendable {
         case .proxyResume: "proxy/resume"
         case .proxyMaintenance: "proxy/maintenance"
         case .proxyLive: "proxy/live"
+        case .rolloutStatus: "rollouts/:service"
+        case .rolloutPause: "rollouts/:service/pause"
+        case .rolloutResume: "rollouts/:service/resume"
+        case .rolloutPromote: "rollouts/:service/promote"
+        case .rolloutPromoteSkippingAnalysis: "rollouts/:service/promote-skipping-analysis"
+        case .rolloutAbort: "rollouts/:service/abort"
         }
     }
 
     /// The least role that may call it. Reading is `viewer`'s; changing what runs is `deployer`'s
     /// (a plan is one: it is how a deployer asks what a run would do; so are the proxy controls,
-    /// which a deploy by hand around a migration needs); approving, rejecting and
-    /// freezing are `approver`'s; tokens (and a rollback's `--override`) are `admin`'s.
+    /// which a deploy by hand around a migration needs, and a rollout's pause, resume, promote and
+    /// abort); approving, rejecting, freezing and promoting a rollout without analysis are `approver`'s; tokens (and a rollback's `--override`) are `admin`'s.
     /// The GitHub webhook has no caller: its signature is checked by its handler.
     var access: Access {
         switch self {
-        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes, .metrics: .role(.viewer)
-        case .deploy, .rollback, .promote, .plan, .run, .proxyPause, .proxyResume, .proxyMaintenance, .proxyLive: .role(.deployer)
-        case .approve, .reject, .freeze, .unfreeze: .role(.approver)
+        case .status, .history, .deployment, .deploymentLogs, .serviceOutput, .audit, .listFreezes, .metrics,
+             .rolloutStatus: .role(.viewer)
+        case .deploy, .rollback, .promote, .plan, .run, .proxyPause, .proxyResume, .proxyMaintenance, .proxyLive,
+             .rolloutPause, .rolloutResume, .rolloutPromote, .rolloutAbort: .role(.deployer)
+        case .approve, .reject, .freeze, .unfreeze, .rolloutPromoteSkippingAnalysis: .role(.approver)
         case .listTokens, .createToken, .revokeToken: .role(.admin)
         case .githubHook: .signature
         }
