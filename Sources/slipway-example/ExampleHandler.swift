@@ -1,6 +1,10 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
+
+/// `/` requests this process has answered, across its connections (`ERRORS` spreads over them).
+private let answered = Atomic(0)
 
 /// `/` greets with the version, `/health` answers `{"status":"healthy"}` (or 503 when told to fail),
 /// `/slow?ms=N` answers after N ms, `/upload` counts the bytes of a streamed body, `/crash` exits.
@@ -50,7 +54,15 @@ final class ExampleHandler: ChannelInboundHandler, @unchecked Sendable {
         case "/crash":
             exit(3)
         default:
-            send(.ok, "hello from \(behaviour.version)\n", type: "text/plain", head, context)
+            let index = answered.add(1, ordering: .relaxed).oldValue
+            let (status, body): (HTTPResponseStatus, String) = behaviour.fails(index)
+                ? (.internalServerError, "error from \(behaviour.version)\n") : (.ok, "hello from \(behaviour.version)\n")
+            guard behaviour.latency > .zero else { return send(status, body, type: "text/plain", head, context) }
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: TimeAmount(behaviour.latency)) {
+                let (handler, context) = loopBound.value
+                handler.send(status, body, type: "text/plain", head, context)
+            }
         }
     }
 

@@ -24,21 +24,15 @@ import Testing
         return false
     }
 
-    /// A deploy whose rollout waits for a person: promoted as soon as it asks to be.
-    private func deployPromoted(_ h: Harness, _ ref: String) async throws -> Deployment {
-        let controller = h.controller
-        let deploying = Task { try await h.deploy(ref) }
-        #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
-        _ = try await controller.commandRollout(.promote, RolloutCommandRequest(service: "web", actor: "alice"))
-        return try await deploying.value
-    }
-
     @Test func aHealthyCanaryTakesEachStepsShareThenAllTraffic() async throws {
         let h = canaryHarness()
         await h.router.simulate(perReading: 1000)
         let first = try await h.deploy("v1")
-        // No release to compare with: it takes every request, judged by what it has (no SLO set: passes).
+        // Nothing serves beside the first release: it switches at once.
         #expect(first.outcome == .succeeded)
+        #expect(first.strategy == .canary)
+        #expect(first.rollout == nil)
+        #expect(await h.store.log(deployment: first.id).contains("nothing serves beside it, so it switches at once"))
         let second = try await h.deploy("v2")
         #expect(second.outcome == .succeeded, "\(second.message ?? "")")
         #expect(second.strategy == .canary)
@@ -78,7 +72,7 @@ import Testing
     @Test func aManualPauseWaitsForPromoteAndCommandsAreAudited() async throws {
         let h = canaryHarness(steps: [20, 100], pause: .manual)
         await h.router.simulate(perReading: 1000)
-        #expect(try await deployPromoted(h, "v1").outcome == .succeeded)
+        #expect(try await h.deploy("v1").outcome == .succeeded)
         let controller = h.controller
         let deploying = Task { try await h.deploy("v2") }
         #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
@@ -103,7 +97,7 @@ import Testing
     @Test func anAbortPutsTrafficBackAndEndsRolledBack() async throws {
         let h = canaryHarness(steps: [20, 100], pause: .manual)
         await h.router.simulate(perReading: 1000)
-        #expect(try await deployPromoted(h, "v1").outcome == .succeeded)
+        #expect(try await h.deploy("v1").outcome == .succeeded)
         let controller = h.controller
         let deploying = Task { try await h.deploy("v2") }
         #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
@@ -116,10 +110,25 @@ import Testing
         #expect(await h.activeVersion() == "v1")
     }
 
+    /// With `analysis.slo`, a first release is a canary too, judged against those limits alone.
+    @Test func aFirstReleaseWithAnSLOIsJudgedByIt() async throws {
+        let h = Harness { service in
+            service.delivery.strategy = .canary
+            service.delivery.canary = CanaryConfig(steps: [50, 100], interval: .seconds(1),
+                                                   analysis: AnalysisPolicy(minRequests: 50, slo: .init(errorRate: 0.05)))
+        }
+        await h.router.simulate(perReading: 1000, errorRates: ["v1": 0.1])
+        let failed = try await h.deploy("v1")
+        #expect(failed.outcome == .rolledBack)
+        #expect(failed.rollout?.steps.first?.verdict?.comparison == .slo)
+        // Nothing served before; nothing serves now.
+        #expect(await h.router.backends(of: Harness.web) == nil)
+    }
+
     @Test func promoteSkippingAnalysisNeedsAReason() async throws {
         let h = canaryHarness(steps: [20, 100], pause: .manual)
         await h.router.simulate(perReading: 1000)
-        #expect(try await deployPromoted(h, "v1").outcome == .succeeded)
+        #expect(try await h.deploy("v1").outcome == .succeeded)
         let controller = h.controller
         let deploying = Task { try await h.deploy("v2") }
         #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
@@ -139,10 +148,7 @@ import Testing
             service.delivery.blueGreen = BlueGreenConfig(preview: PreviewRoute(header: HeaderMatch(name: "X-Preview", value: "1")))
         }
         let controller = h.controller
-        let first = Task { try await h.deploy("v1") }
-        #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .previewing })
-        _ = try await controller.commandRollout(.promote, RolloutCommandRequest(service: "web", actor: "erin"))
-        #expect(try await first.value.outcome == .succeeded)
+        #expect(try await h.deploy("v1").outcome == .succeeded)
         #expect(await h.activeVersion() == "v1")
 
         let second = Task { try await h.deploy("v2") }

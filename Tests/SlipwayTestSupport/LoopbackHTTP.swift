@@ -12,8 +12,10 @@ public enum LoopbackHTTP {
 
     /// One GET of `url` on the shared client's pooled connections; throws what the client threw
     /// (refused, timed out).
-    public static func get(_ url: String, timeout: Duration = .seconds(10)) async throws -> Response {
-        try await get(HTTPClientRequest(url: url), client: .shared, timeout: timeout)
+    public static func get(_ url: String, headers: [String: String] = [:], timeout: Duration = .seconds(10)) async throws -> Response {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        return try await get(request, client: .shared, timeout: timeout)
     }
 
     /// One `GET http://127.0.0.1:<port><path>` on a connection of its own, tried once: nil when nothing

@@ -129,6 +129,17 @@ package final class DeploymentController: Sendable {
         try await traffic.change(change, request)
     }
 
+    /// A graceful stop of the daemon: every running rollout is aborted (traffic back on the release
+    /// that served, the new one stopped, the deployment recorded rolled back), so none waits for a
+    /// person across the stop and none leaves its traffic split behind. Returns once each took it.
+    package func abortRollouts(reason: String) async {
+        for service in await runner.rollouts.services {
+            let request = RolloutCommandRequest(service: service.service, environment: service.environment, reason: reason,
+                                                actor: "slipway")
+            _ = try? await rollouts.command(.abort, request)
+        }
+    }
+
     /// `slipway rollout SERVICE status`: where the running rollout of the service stands.
     package func rolloutStatus(service: String, environment: String? = nil) async throws -> RolloutView {
         try await rollouts.status(service: service, environment: environment)

@@ -152,7 +152,10 @@ extension DeploymentMachine {
                 + beginRollout(at: at)
         case .pass:
             phase = .switching
-            return [.unclaimExits(instance), .endStage(.health, .succeeded, "healthy at \(instance.upstream)\(service.health.path)"),
+            let firstRelease: [Action] = isDeploy && [.canary, .blueGreen].contains(service.delivery.strategy)
+                ? [.log("the first release of \(service.key): nothing serves beside it, so it switches at once "
+                        + "(no \(service.delivery.strategy.rawValue) rollout)")] : []
+            return firstRelease + [.unclaimExits(instance), .endStage(.health, .succeeded, "healthy at \(instance.upstream)\(service.health.path)"),
                     .beginStage(.switch), .switchTraffic(to: instance.upstream)]
         case .fail(let reason):
             phase = .failingHealth

@@ -9,7 +9,7 @@ import SlipwayModel
 ///
 /// Blue-green's smoke tests run against the preview, before the rollout begins: a failure there
 /// discards the preview, and production never moved. `auto_switch` counts from the moment the
-/// preview became healthy.
+/// preview became healthy. A service's first release switches at once (`rolloutStrategy`).
 extension DeploymentMachine {
     /// One command of a person to the running rollout; `id` pairs it with its answer.
     package struct RolloutRequest: Sendable, Equatable {
@@ -29,11 +29,16 @@ extension DeploymentMachine {
     }
 
     /// The strategy whose rollout this deployment runs after its gate; nil: it switches at once.
+    ///
+    /// A service's first release has no release serving beside it: nobody is served yet, so there
+    /// is nothing a preview or a share protects. It switches at once, unless a canary has
+    /// `analysis.slo`: then its steps are judged against those limits.
     var rolloutStrategy: Strategy? {
         guard isDeploy else { return nil }
+        let firstRelease = plan.previous?.instance == nil
         switch service.delivery.strategy {
-        case .canary: return .canary
-        case .blueGreen where service.delivery.blueGreen != nil: return .blueGreen
+        case .canary where !firstRelease || service.delivery.canary.analysis.slo != nil: return .canary
+        case .blueGreen where service.delivery.blueGreen != nil && !firstRelease: return .blueGreen
         default: return nil
         }
     }

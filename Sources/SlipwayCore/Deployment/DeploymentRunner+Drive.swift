@@ -12,12 +12,12 @@ extension DeploymentRunner {
         let (events, post) = AsyncStream<DeploymentMachine.Event>.makeStream()
         let side = SideWork(post: { post.yield($0) })
         let rollout = machine.rolloutStrategy != nil
+        if plan.kind.isDeploy, plan.service.delivery.strategy != .switch {
+            recorder.update { $0.strategy = plan.service.delivery.strategy }
+        }
         if rollout {
             await rollouts.open(plan.service.key, deployment: plan.id, post: { post.yield($0) })
-            recorder.update {
-                $0.strategy = plan.service.delivery.strategy
-                $0.rollout = RolloutRecord(strategy: plan.service.delivery.strategy)
-            }
+            recorder.update { $0.rollout = RolloutRecord(strategy: plan.service.delivery.strategy) }
         }
         defer { if rollout { Task { await rollouts.close(plan.service.key) } } }
         return await withTaskGroup(of: Void.self) { group in
@@ -54,6 +54,11 @@ extension DeploymentRunner {
             // record says so, as recovery says of a deployment a crash interrupted. Otherwise the
             // machine is stuck, which is a bug of ours, not the user's.
             if Task.isCancelled {
+                if rollout, [.rollingOut, .smokingPreview, .abortingRollout].contains(machine.currentPhase) {
+                    // Never leave a share or a preview on a release nobody will judge.
+                    await deps.router.route(service: plan.service.key, to: plan.previous?.instance.map { .single($0.upstream) })
+                    if let canary = recorder.deployment.instance { await deps.runtime.stop(canary, timeout: plan.service.stopTimeout) }
+                }
                 return await conclude(recorder, .interrupted, .deployFailed,
                                       "interrupted: the daemon stopped while this deployment was \(machine.currentPhase.rawValue)",
                                       action: .deployInterrupted)

@@ -33,6 +33,9 @@ actor RolloutDesk {
         }
     }
 
+    /// The services whose rollout runs now.
+    var services: [ServiceKey] { running.keys.sorted() }
+
     /// The deployment and the status of the rollout of `service`, when one runs.
     func status(of service: ServiceKey) -> (deployment: String, status: RolloutStatus)? {
         guard let entry = running[service], let status = entry.status else { return nil }

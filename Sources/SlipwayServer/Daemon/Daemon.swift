@@ -204,7 +204,12 @@ package final class Daemon: Sendable {
             // Watches the proxy process (started again if it dies); a graceful shutdown of the daemon
             // stops it, as it stops the releases. A daemon killed outright leaves it serving.
             LoopService(name: "proxy", body: { await proxy.supervise() }, onShutdown: { await proxy.stop() }),
-        ] + listeners
+        ] + listeners + [
+            // First to stop: a rollout may wait for a person, and the API's listeners wait for the
+            // deployments their clients follow. Each is aborted, so it ends, rolled back, at once.
+            LoopService(name: "rollouts", body: { while true { try await Task.sleep(for: .seconds(3600)) } },
+                        onShutdown: { await controller.abortRollouts(reason: "the daemon is stopping") }),
+        ]
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

@@ -43,10 +43,14 @@ struct TestRepository {
         try text.write(toFile: root + "/" + name, atomically: true, encoding: .utf8)
     }
 
-    /// Commits a release of the example service and tags it.
-    func release(_ version: String, health: String = "ok") throws {
+    /// Commits a release of the example service and tags it. `errors` (`20%`) and `latency`
+    /// (`50ms`) make its `/` answers fail or slow (the example's `ERRORS` and `LATENCY` files).
+    func release(_ version: String, health: String = "ok", errors: String? = nil, latency: String? = nil) throws {
         try write("VERSION", version + "\n")
         try write("HEALTH", health + "\n")
+        for (name, value) in [("ERRORS", errors), ("LATENCY", latency)] {
+            if let value { try write(name, value + "\n") } else { try? FileManager.default.removeItem(atPath: root + "/" + name) }
+        }
         try git("add", "-A")
         try git("commit", "--quiet", "-m", "release \(version)")
         try git("tag", version)
