@@ -64,14 +64,18 @@ import Testing
         #expect(step.verdict?.decision == .fail)
         #expect((step.canary?.errorRate ?? 0) > 0.1)
         #expect(step.baseline?.release == record.fromRelease)
+        let shown = try await cli.run("show", record.id)
+        #expect(shown.stdout.contains("canary rollout: canary error rate"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("STEP") && shown.stdout.contains("10%") && shown.stdout.contains("fail: canary error rate"))
 
         var promoted: CommandResult?
         let good = try await underLoad(daemon) { _ in promoted = try await cli.run("deploy", "web", "--ref", "v3") }
         #expect(promoted?.status == 0, "\(promoted?.stdout ?? "")\(promoted?.stderr ?? "")")
         #expect(good.failed == 0, "\(good.failures)")
         #expect(good.versions["v3", default: 0] > 0 && good.versions["v1", default: 0] > 0)
-        let shown = try await cli.json(Deployment.self, "show", try #require(try await cli.json([Deployment].self, "history", "web").first?.id))
-        #expect(shown.rollout?.steps.map(\.weight) == [10, 50])
+        let promotedRecord = try await cli.json(Deployment.self, "show",
+                                                try #require(try await cli.json([Deployment].self, "history", "web").first?.id))
+        #expect(promotedRecord.rollout?.steps.map(\.weight) == [10, 50])
         #expect(try await LoopbackHTTP.get(daemon.url + "/").body == "hello from v3\n")
     }
 

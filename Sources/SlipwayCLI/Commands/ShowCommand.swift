@@ -49,8 +49,29 @@ struct ShowCommand: AsyncParsableCommand {
                  (stage.message ?? "").split(separator: "\n").first.map(String.init) ?? ""]
             }
             print(Terminal.table(["STAGE", "OUTCOME", "DURATION", "MESSAGE"], rows))
+            if let rollout = record.rollout {
+                print("")
+                print("\(rollout.strategy.rawValue) rollout" + (rollout.conclusion.map { ": \(field($0))" } ?? ""))
+                if !rollout.steps.isEmpty { print(Terminal.table(Self.rolloutColumns, rollout.steps.map(Self.rolloutRow))) }
+            }
             return .success
         }
+    }
+
+    static let rolloutColumns = ["STEP", "WEIGHT", "DURATION", "REQUESTS", "ERRORS", "P50", "P95", "P99", "VERDICT"]
+
+    /// One step of a rollout: its share, how long it lasted, each release's figures (new / old) and
+    /// why it ended.
+    static func rolloutRow(_ step: RolloutStepRecord) -> [String] {
+        func both(_ figure: (ReleaseFigures) -> String) -> String {
+            [step.canary.map(figure) ?? "-", step.baseline.map(figure)].compactMap { $0 }.joined(separator: " / ")
+        }
+        func milliseconds(_ value: Double?) -> String { value.map { String(format: "%.1fms", $0) } ?? "-" }
+        let verdict = [step.verdict.map { "\($0.decision.rawValue): \($0.reason)" }, step.note].compactMap { $0 }.joined(separator: "; ")
+        return [String(step.index + 1), "\(step.weight)%", Terminal.seconds(step.endedAt.map { $0.timeIntervalSince(step.startedAt) }),
+                both { String($0.requests) }, both { String(format: "%.1f%%", $0.errorRate * 100) },
+                both { milliseconds($0.p50Milliseconds) }, both { milliseconds($0.p95Milliseconds) },
+                both { milliseconds($0.p99Milliseconds) }, TerminalText.line(verdict)]
     }
 
     /// What environments added to the record: a promotion's source and artifact, approvals, a
