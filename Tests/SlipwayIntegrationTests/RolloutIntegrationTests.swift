@@ -96,6 +96,14 @@ import Testing
         #expect(try await eventually { (try? await cli.json(RolloutView.self, "rollout", "web"))?.phase == .awaitingPromotion })
         let status = try await cli.run("rollout", "web")
         #expect(status.stdout.contains("canary rollout of deployment"), "\(status.stdout)")
+        // `status` and `/metrics` show it too, and both releases' instances.
+        let service = try #require(try await cli.status().services.first)
+        #expect(service.rollout?.weight == 10)
+        #expect(service.upstreams.count == 2)
+        #expect(try await cli.run("status").stdout.contains("ROLLOUT: web: canary rollout"))
+        let metrics = try await DaemonSocket(repository).get("/metrics").body
+        #expect(metrics.contains("slipway_rollout_weight_percent{"), "\(metrics)")
+        #expect(metrics.contains("} 10"))
         #expect(status.stdout.contains("step 1 of 3, new release at 10%"))
         #expect(status.stdout.contains("phase: awaiting promotion"))
         // Resume does not apply to a step waiting for promote: exit 6, saying why.

@@ -40,6 +40,9 @@ struct StatusCommand: AsyncParsableCommand {
             print(Self.table(status.services, environments: status.environments != nil))
             for service in status.services {
                 if let line = Self.traffic(service) { print(line) }
+                if let rollout = service.rollout {
+                    print("ROLLOUT: " + RolloutSteeringCommand.describe(rollout).replacingOccurrences(of: "\n", with: "\n         "))
+                }
             }
             for waiting in status.pending ?? [] {
                 print("PENDING: \(TerminalText.line(waiting.id)) \(TerminalText.line(waiting.key.description)) "

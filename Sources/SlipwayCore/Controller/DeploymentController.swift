@@ -38,7 +38,8 @@ package final class DeploymentController: Sendable {
         rollouts = RolloutCommands(deps: dependencies, table: table, desk: runner.rollouts)
         queries = ServiceQueries(deps: dependencies, table: table, proxy: config.environments[0].proxy.listen.description,
                                  environments: config.declaresEnvironments
-                                     ? config.environments.map { EnvironmentStatus(name: $0.name, proxy: $0.proxy.listen.description) } : nil)
+                                     ? config.environments.map { EnvironmentStatus(name: $0.name, proxy: $0.proxy.listen.description) } : nil,
+                                 rollouts: rollouts)
     }
 
     /// Builds `request.ref` and moves the service's traffic to it: start beside the old release,

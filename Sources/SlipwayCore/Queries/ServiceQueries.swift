@@ -8,6 +8,7 @@ struct ServiceQueries: Sendable {
     let proxy: String
     /// Each environment's proxy, when the file declares environments.
     let environments: [EnvironmentStatus]?
+    let rollouts: RolloutCommands
 
     func status() async throws -> StatusResponse {
         var statuses: [ServiceStatus] = []
@@ -16,16 +17,18 @@ struct ServiceQueries: Sendable {
             let releases = try await deps.store.releases(service: service.key)
             let served = entry.life.active
             let active = served.flatMap { active in releases.first { $0.id == active.releaseID } }
-            let upstream = await deps.router.upstream(of: service.key)
+            // Every instance the service routes to: two releases during a rollout.
+            let upstreams = await deps.router.backends(of: service.key)?.upstreams ?? []
             let route = (service.route.host ?? "*") + service.route.path
             let control = await deps.router.control(of: service.key)
             statuses.append(ServiceStatus(
                 name: service.name, environment: service.key.storedEnvironment, route: route, activeRelease: active, health: entry.life.healthStatus,
-                upstreams: upstream.map { ["\($0)"] } ?? [],
+                upstreams: upstreams.map(\.description),
                 pid: served?.instance?.pid, restarts: entry.life.restarts,
                 deploying: entry.lock?.deploymentID, retainedReleases: releases.map(\.id),
                 warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil,
                 traffic: control.isNone ? nil : control))
+            statuses[statuses.count - 1].rollout = await rollouts.view(of: service.key)
         }
         let freezes = try await deps.store.freezes()
         var status = StatusResponse(proxy: proxy, environments: environments, services: statuses, freezes: freezes.isEmpty ? nil : freezes)

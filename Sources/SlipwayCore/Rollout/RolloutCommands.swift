@@ -9,6 +9,12 @@ struct RolloutCommands: Sendable {
     let table: ServiceTable
     let desk: RolloutDesk
 
+    /// The running rollout of `key`, nil when none runs.
+    func view(of key: ServiceKey) async -> RolloutView? {
+        guard let (deployment, status) = await desk.status(of: key) else { return nil }
+        return view(key, deployment: deployment, status)
+    }
+
     func status(service: String, environment: String?) async throws -> RolloutView {
         let key = try table.config(service, environment: environment).key
         guard let (deployment, status) = await desk.status(of: key) else {

@@ -201,6 +201,8 @@ package struct ServiceStatus: Sendable, Codable, Equatable {
     /// Set while the proxy holds the service's requests (`proxy pause`) or answers them with a
     /// maintenance page (`proxy maintenance`); absent otherwise.
     package var traffic: TrafficControl?
+    /// A canary or blue-green rollout running now (`slipway rollout SERVICE`); absent otherwise.
+    package var rollout: RolloutView?
 
     package init(name: String, environment: String? = nil, route: String, activeRelease: Release?, health: Health, upstreams: [String],
                 pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String],

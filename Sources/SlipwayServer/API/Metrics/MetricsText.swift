@@ -92,6 +92,12 @@ enum MetricsText {
                 gauge(registry, "slipway_service_release_info", "1 for the release each service serves.",
                       labels + [("release", release.id), ("version", release.version)], 1)
             }
+            if let rollout = service.rollout {
+                let rolloutLabels = labels + [("strategy", rollout.strategy.rawValue), ("deployment", rollout.deployment)]
+                gauge(registry, "slipway_rollout_step", "The running rollout's step, 1-based.", rolloutLabels, rollout.step + 1)
+                gauge(registry, "slipway_rollout_weight_percent", "Percent of production requests the rollout's new release takes.",
+                      rolloutLabels, rollout.weight)
+            }
         }
     }
 
