@@ -4,7 +4,7 @@ import Foundation
 /// repository can behave differently: `VERSION` holds its version, `HEALTH` says `ok`, `fail`,
 /// or `fail-after 2s` (healthy at first, then failing: a release that breaks after its switch).
 /// `ERRORS` (`20%`) makes that share of `/` answers a 500, spread evenly; `LATENCY` (`50ms`) delays
-/// each `/` answer: a release a canary's analysis must catch.
+/// each `/` answer: a release a canary's analysis must catch; `STARTUP` (`1000ms`) delays its listening.
 struct ExampleBehaviour: Sendable {
     var version: String
     var failFrom: Date?
@@ -12,6 +12,8 @@ struct ExampleBehaviour: Sendable {
     var errorRate: Double = 0
     /// Added to each `/` answer.
     var latency: Duration = .zero
+    /// How long it waits before it listens (`STARTUP`).
+    var startup: Duration = .zero
 
     static func load(directory: String, environment: [String: String]) -> ExampleBehaviour {
         func read(_ name: String) -> String? {
@@ -36,6 +38,9 @@ struct ExampleBehaviour: Sendable {
         }
         if let latency = read("LATENCY"), latency.hasSuffix("ms"), let ms = Int(latency.dropLast(2)) {
             behaviour.latency = .milliseconds(ms)
+        }
+        if let startup = read("STARTUP"), startup.hasSuffix("ms"), let ms = Int(startup.dropLast(2)) {
+            behaviour.startup = .milliseconds(ms)
         }
         return behaviour
     }

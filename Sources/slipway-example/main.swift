@@ -31,6 +31,9 @@ termination.setEventHandler {
     done.futureResult.whenComplete { _ in exit(0) }
 }
 termination.resume()
+// `STARTUP` (`1s`): a release slow to start, for what waits for it (recreate's held requests).
+if behaviour.startup > .zero { Thread.sleep(forTimeInterval: Double(behaviour.startup.components.seconds)
+                                            + Double(behaviour.startup.components.attoseconds) / 1e18) }
 let channel = try ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 256)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

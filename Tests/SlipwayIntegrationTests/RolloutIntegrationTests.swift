@@ -195,4 +195,28 @@ import Testing
         #expect(aborted.message?.contains("aborted by slipway: the daemon is stopping") == true, "\(aborted.message ?? "")")
         #expect(try await eventually { (try? await LoopbackHTTP.get(daemon.url + "/"))?.body == "hello from v1\n" })
     }
+
+    /// recreate under load with a release that takes a second to start: every request that arrived
+    /// while nothing served was held by the proxy and then served.
+    @Test(.timeLimit(.minutes(3))) func recreateHoldsRequestsWhileNothingServes() async throws {
+        let repository = try TestRepository(config: TestRepository.config() + """
+
+            strategy: recreate
+            recreate: { hold_requests: 10s }
+        """)
+        defer { repository.remove() }
+        try repository.release("v1")
+        try repository.release("v2", startup: "1000ms")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        var deployed: CommandResult?
+        let counts = try await underLoad(daemon) { _ in deployed = try await cli.run("deploy", "web", "--ref", "v2") }
+        #expect(deployed?.status == 0, "\(deployed?.stdout ?? "")\(deployed?.stderr ?? "")")
+        #expect(deployed?.stdout.contains("before the new release starts (recreate)") == true)
+        #expect(counts.failed == 0, "\(counts.failures)")
+        #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
+        #expect(try await cli.status().services.first?.traffic == nil)
+    }
 }

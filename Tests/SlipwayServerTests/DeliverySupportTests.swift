@@ -3,8 +3,8 @@ import SlipwayModel
 import Testing
 @testable import SlipwayServer
 
-/// Until the controller carries them out, `serve` refuses replicas and the rolling and recreate
-/// strategies rather than running such a service as one switched instance.
+/// Until the controller carries them out, `serve` refuses replicas and the rolling strategy rather
+/// than running such a service as one switched instance.
 @Suite struct DeliverySupportTests {
     static func config(_ services: [ServiceConfig]) -> ProjectConfig {
         ProjectConfig(file: "/srv/app/slipway.yml", proxy: ProxyConfig(), services: services)
@@ -28,12 +28,12 @@ import Testing
         let config = Self.config([
             Self.service("web", DeliveryConfig(replicas: 3, sticky: StickyConfig(cookie: "s"), strategy: .canary)),
             Self.service("api", DeliveryConfig()),
-            Self.service("worker", DeliveryConfig(strategy: .recreate)),
+            Self.service("worker", DeliveryConfig(strategy: .rolling)),
         ])
-        let expected = SlipwayError(.configInvalid, "replicas and the rolling and recreate strategies are checked "
+        let expected = SlipwayError(.configInvalid, "replicas and the rolling strategy are checked "
                                     + "but not carried out yet: web (replicas: 3); "
-                                    + "worker (strategy: recreate); until they are, a service runs one instance with "
-                                    + "strategy: switch, canary or blue_green",
+                                    + "worker (strategy: rolling); until they are, a service runs one instance with "
+                                    + "strategy: switch, recreate, canary or blue_green",
                                     context: ErrorContext(file: "/srv/app/slipway.yml"))
         #expect(DeliverySupport.refusal(for: config) == expected)
         // Before anything is created or started.

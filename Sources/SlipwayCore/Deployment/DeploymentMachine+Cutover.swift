@@ -8,6 +8,7 @@ extension DeploymentMachine {
     /// The first probe of a health gate, or of a warm instance found still running.
     mutating func beginCutover() -> [Action] {
         guard let release else { return [] }
+        if recreates { return beginRecreate() }
         if let warm = plan.previous?.warm, warm.releaseID == release.id {
             phase = .probingWarm
             return [.beginStage(.start), .probeWarm(warm)]
@@ -19,6 +20,7 @@ extension DeploymentMachine {
     /// Whether the instance replaced at the switch stays warm until the watch ends.
     var keepsReplacedWarm: Bool {
         if case .automaticRollback = plan.kind { return false }
+        if recreated { return false }
         return service.watch > .zero
     }
 
@@ -46,7 +48,7 @@ extension DeploymentMachine {
             return [.recordInstance(started), .endStage(.start, .succeeded, "pid \(started.pid) on 127.0.0.1:\(started.port)")]
                 + beginGate(started, check: service.health, at: at)
         case (.starting, .startFailed(let reason)):
-            return [.endStage(.start, .failed, reason)] + cutoverFailed(.start, reason)
+            return [.endStage(.start, .failed, reason)] + (recreated ? restorePrevious(after: .start, reason) : cutoverFailed(.start, reason))
 
         case (.gating, .probed(let result, let at)):
             guard var gate else { return [] }
@@ -66,13 +68,15 @@ extension DeploymentMachine {
             var actions: [Action] = [.stop(instance)]
             if instance == plan.previous?.warm { actions.append(.forgetWarm) }
             let detail = tail.isEmpty ? reason : "\(reason)\nlast lines of the release's log:\n\(tail)"
-            return actions + [.endStage(.health, .failed, detail)] + cutoverFailed(.health, reason)
+            return actions + [.endStage(.health, .failed, detail)]
+                + (recreated ? restorePrevious(after: .health, reason) : cutoverFailed(.health, reason))
 
         case (.switching, .switched(let replaced, let at, let warmNow)):
             guard let instance else { return [] }
             // After a rollout the proxy's primary may be the new release already (a canary at 100%):
             // what the switch replaced is the release that served.
-            self.replaced = rolloutStrategy != nil ? plan.previous?.instance?.upstream : replaced
+            // Recreate drained and stopped it before the start: there is nothing left to drain.
+            self.replaced = recreated ? nil : rolloutStrategy != nil ? plan.previous?.instance?.upstream : replaced
             // The replaced instance is recorded as warm from this instant, so a daemon that dies before
             // it is stopped finds it; until when depends on the watch.
             let replacedInstance = replacedInstance
@@ -85,7 +89,8 @@ extension DeploymentMachine {
             olderWarm = warmNow.flatMap { $0 == instance ? nil : $0 }
             let moved = replaced.map { "traffic moved from \($0) to \(instance.upstream)" }
                 ?? "traffic now goes to \(instance.upstream)"
-            return [.activate(active, startedAt: startedAt), .endStage(.switch, .succeeded, moved)] + afterSwitch()
+            let held: [Action] = recreated ? [.releaseTraffic] : []
+            return [.activate(active, startedAt: startedAt)] + held + [.endStage(.switch, .succeeded, moved)] + afterSwitch()
 
         case (.smoking, .smokePassed):
             guard let instance else { return [] }
@@ -94,6 +99,11 @@ extension DeploymentMachine {
                 return [.runSmokeTest(service.smoke[nextSmokeTest], release: release, instance: instance)]
             }
             return [.endStage(.smoke, .succeeded, "\(service.smoke.count) smoke test(s) passed")] + beginDrain()
+        case (.smoking, .smokeFailed(let failure)) where recreated:
+            // The previous release is stopped: the new one stops, and the previous starts again.
+            smokeFailure = failure
+            guard let instance else { return [] }
+            return [.endStage(.smoke, .failed, failure), .holdTraffic, .stop(instance)] + restorePrevious(after: .smoke, failure)
         case (.smoking, .smokeFailed(let failure)):
             smokeFailure = failure
             phase = .switchingBack
@@ -130,7 +140,8 @@ extension DeploymentMachine {
 
     /// The instance the switch took traffic from, unless it is the one traffic went to (a rollback to a warm instance).
     private var replacedInstance: Instance? {
-        plan.previous?.instance.flatMap { $0 == instance ? nil : $0 }
+        if recreated { return nil }
+        return plan.previous?.instance.flatMap { $0 == instance ? nil : $0 }
     }
 
     private mutating func beginGate(_ instance: Instance, check: HealthCheckConfig, at: Duration) -> [Action] {
@@ -176,13 +187,16 @@ extension DeploymentMachine {
     private mutating func beginDrain() -> [Action] {
         phase = .draining
         guard let replaced else {
-            return [.beginStage(.drain), .endStage(.drain, .skipped, "no previous release")] + stopReplaced()
+            let why = recreated ? "drained before the new release started (recreate)" : "no previous release"
+            return [.beginStage(.drain), .endStage(.drain, .skipped, why)] + stopReplaced()
         }
         return [.beginStage(.drain), .drain(replaced)]
     }
 
     /// Stops the release an earlier deploy kept warm, and the replaced one unless it stays warm for the watch.
     private mutating func stopReplaced() -> [Action] {
+        // Recreate stopped what served before the start, in its own `stop` stage.
+        if recreated, olderWarm == nil { return cutoverSwitched() }
         var actions: [Action] = [.beginStage(.stop)]
         var stopped: [String] = []
         if let olderWarm {

@@ -217,7 +217,8 @@ extension DeploymentMachine.Action {
     var answersWithEvent: Bool {
         switch self {
         case .export, .copyArtifact, .runCheck, .publish, .saveRelease, .probeWarm, .start, .probe, .fetchLogTail,
-             .switchTraffic, .runSmokeTest, .checkAlive, .drain, .prune, .notify, .collectWindow, .runRolloutCheck:
+             .switchTraffic, .runSmokeTest, .checkAlive, .drain, .prune, .notify, .collectWindow, .runRolloutCheck,
+             .restartRelease:
             true
         default:
             false

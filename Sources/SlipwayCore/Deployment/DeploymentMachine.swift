@@ -179,6 +179,16 @@ package struct DeploymentMachine: Sendable {
         case recordRolloutStep(RolloutStepResult, canary: String)
         /// The answer to a person's command: nil when taken, else why not.
         case answerRollout(id: Int, refusal: String?)
+        // Recreate.
+        /// The proxy holds the service's new requests (`recreate.hold_requests`, then 503).
+        case holdTraffic
+        /// Held requests go on to where the service routes now.
+        case releaseTraffic
+        /// Start the retained release with this id again (recreate's way back); answers
+        /// `instanceStarted` or `startFailed`.
+        case restartRelease(String)
+        /// The route back to the release started again.
+        case restoreRoute(Upstream)
         /// The last action: close the record and append `audit` to the trail.
         case finish(Deployment.Outcome, ExitStatus, String, audit: AuditAction)
     }
@@ -216,6 +226,13 @@ package struct DeploymentMachine: Sendable {
     var rolloutBeganAt: Duration = .zero
     var rolloutFailure: String?
     var rolloutFailedStage: Stage?
+    /// Recreate: the serving release was stopped before the new one started.
+    var recreated = false
+    /// Recreate's way back: the previous release started again, its gate, and why it was needed.
+    var restoring: Instance?
+    var restoreGate: HealthGate?
+    var restoreStage: Stage?
+    var restoreReason: String?
 
     package init(_ plan: Plan) {
         self.plan = plan
@@ -239,6 +256,10 @@ package struct DeploymentMachine: Sendable {
         case rollingOut = "rolling_out"
         /// The rollout stopped: traffic back on what served, the new release drained and stopped.
         case abortingRollout = "aborting_rollout"
+        /// Recreate: new requests held, the serving release drained, then stopped.
+        case recreating
+        /// Recreate: the new release failed after the previous one stopped; that one starts again.
+        case restoringPrevious = "restoring_previous"
         case switching
         case smoking
         case switchingBack = "switching_back"
@@ -270,6 +291,8 @@ package struct DeploymentMachine: Sendable {
         case (.probingWarm, _), (.starting, _), (.gating, _), (.failingHealth, _), (.switching, _), (.smoking, _),
              (.switchingBack, _), (.draining, _):
             return handleCutover(event)
+        case (.recreating, _), (.restoringPrevious, _):
+            return handleRecreate(event)
         case (.smokingPreview, _), (.rollingOut, _), (.abortingRollout, _), (_, .rolloutCommand):
             return handleRollout(event)
         case (.pruning, _), (.notifying, _):

@@ -205,6 +205,30 @@ extension DeploymentRunner {
             await markRolledBack(deployment, by: plan.id, reason: reason)
         case .endWatch:
             await table.endWatch(service.key)
+        case .holdTraffic:
+            do {
+                _ = try await deps.router.changeControl(.pause, hold: service.delivery.recreate.holdRequests, message: nil, of: service.key)
+            } catch {
+                recorder.log("warning: the proxy did not hold \(service.key)'s requests: \(describe(error))")
+            }
+        case .releaseTraffic:
+            do {
+                _ = try await deps.router.changeControl(.resume, hold: nil, message: nil, of: service.key)
+            } catch {
+                recorder.log("warning: the proxy did not release \(service.key)'s held requests: \(describe(error))")
+            }
+        case .restartRelease(let id):
+            do {
+                guard let release = try await deps.store.releases(service: service.key).first(where: { $0.id == id }) else {
+                    return .startFailed("release \(id) is no longer retained")
+                }
+                let instance = try await deps.runtime.start(release, service: service)
+                return .instanceStarted(instance, at: deps.clock.now)
+            } catch {
+                return .startFailed(describe(error))
+            }
+        case .restoreRoute(let upstream):
+            await deps.router.switchTraffic(service: service.key, to: upstream)
         case .routeSplit, .routePreview, .routeBaseline, .openWindow, .collectWindow, .wake,
              .runRolloutCheck, .recordRolloutStep, .answerRollout:
             return await performRollout(action, plan: plan, recorder: recorder, side: side, group: &group)

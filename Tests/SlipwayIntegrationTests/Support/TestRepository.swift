@@ -45,10 +45,11 @@ struct TestRepository {
 
     /// Commits a release of the example service and tags it. `errors` (`20%`) and `latency`
     /// (`50ms`) make its `/` answers fail or slow (the example's `ERRORS` and `LATENCY` files).
-    func release(_ version: String, health: String = "ok", errors: String? = nil, latency: String? = nil) throws {
+    func release(_ version: String, health: String = "ok", errors: String? = nil, latency: String? = nil,
+                 startup: String? = nil) throws {
         try write("VERSION", version + "\n")
         try write("HEALTH", health + "\n")
-        for (name, value) in [("ERRORS", errors), ("LATENCY", latency)] {
+        for (name, value) in [("ERRORS", errors), ("LATENCY", latency), ("STARTUP", startup)] {
             if let value { try write(name, value + "\n") } else { try? FileManager.default.removeItem(atPath: root + "/" + name) }
         }
         try git("add", "-A")
