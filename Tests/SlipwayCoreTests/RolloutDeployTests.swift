@@ -24,6 +24,17 @@ import Testing
         return false
     }
 
+    /// v1 serving, and v2's canary at 20% waiting for a person (`pause: manual`) in a task of its own.
+    private func canaryAwaitingPromotion() async throws -> (Harness, Task<Deployment, any Error>) {
+        let h = canaryHarness(steps: [20, 100], pause: .manual)
+        await h.router.simulate(perReading: 1000)
+        #expect(try await h.deploy("v1").outcome == .succeeded)
+        let controller = h.controller
+        let deploying = Task { try await h.deploy("v2") }
+        #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
+        return (h, deploying)
+    }
+
     @Test func aHealthyCanaryTakesEachStepsShareThenAllTraffic() async throws {
         let h = canaryHarness()
         await h.router.simulate(perReading: 1000)
@@ -70,12 +81,8 @@ import Testing
     }
 
     @Test func aManualPauseWaitsForPromoteAndCommandsAreAudited() async throws {
-        let h = canaryHarness(steps: [20, 100], pause: .manual)
-        await h.router.simulate(perReading: 1000)
-        #expect(try await h.deploy("v1").outcome == .succeeded)
+        let (h, deploying) = try await canaryAwaitingPromotion()
         let controller = h.controller
-        let deploying = Task { try await h.deploy("v2") }
-        #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
         let status = try await controller.rolloutStatus(service: "web")
         #expect(status.weight == 20)
         #expect(status.lastVerdict?.decision == .pass)
@@ -95,12 +102,8 @@ import Testing
     }
 
     @Test func anAbortPutsTrafficBackAndEndsRolledBack() async throws {
-        let h = canaryHarness(steps: [20, 100], pause: .manual)
-        await h.router.simulate(perReading: 1000)
-        #expect(try await h.deploy("v1").outcome == .succeeded)
+        let (h, deploying) = try await canaryAwaitingPromotion()
         let controller = h.controller
-        let deploying = Task { try await h.deploy("v2") }
-        #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
         let answer = try await controller.commandRollout(.abort, RolloutCommandRequest(service: "web", reason: "the checkout graph dips",
                                                                                       actor: "carol"))
         #expect(answer.command == .abort)
@@ -126,12 +129,8 @@ import Testing
     }
 
     @Test func promoteSkippingAnalysisNeedsAReason() async throws {
-        let h = canaryHarness(steps: [20, 100], pause: .manual)
-        await h.router.simulate(perReading: 1000)
-        #expect(try await h.deploy("v1").outcome == .succeeded)
+        let (h, deploying) = try await canaryAwaitingPromotion()
         let controller = h.controller
-        let deploying = Task { try await h.deploy("v2") }
-        #expect(await until { (try? await controller.rolloutStatus(service: "web"))?.phase == .awaitingPromotion })
         let refused = await refusal {
             try await controller.commandRollout(.promoteSkippingAnalysis, RolloutCommandRequest(service: "web", actor: "dave"))
         }

@@ -19,13 +19,13 @@ time while the script deploys, in turn:
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
+from cutover import start_load, stop_load  # noqa: E402
 from loadgen import read_records  # noqa: E402
 
 RELEASES = {"v0": {}, "v1": {"ERRORS": "20%"}, "v2": {"LATENCY": "50ms"}, "v3": {}}
@@ -76,10 +76,7 @@ def main() -> None:
         first = b.run_timed(repo, ["deploy", "web", "--ref", "v0"])
         assert first.returncode == 0, first.output()
         print(b.machine_line())
-        load = subprocess.Popen([sys.executable, str(b.HERE / "loadgen.py"), "--port", str(proxy_port), "--connections",
-                                 str(args.connections), "--rate", str(args.rate), "--out", str(root / "records.tsv")],
-                                stdout=subprocess.PIPE, text=True)
-        assert load.stdout.readline().startswith("loadgen: running")
+        load = start_load(proxy_port, root / "records.tsv", args.connections, args.rate)
         time.sleep(3)
         runs = []
         for ref in ("v1", "v2", "v3"):
@@ -87,15 +84,13 @@ def main() -> None:
             b.log(f"deploy {ref}: exit {command.returncode} in {command.wall:.2f}s")
             runs.append((ref, command))
             time.sleep(2)
-        load.terminate()
-        load.wait(timeout=120)
+        stop_load(load)
         load = None
         rows = read_records(root / "records.tsv")
         report(rows, runs, interval, args)
     finally:
         if load:
-            load.terminate()
-            load.wait(timeout=120)
+            stop_load(load)
         daemon.stop()
 
 

@@ -15,13 +15,13 @@ steady state before it (p50, p99, max: what a held request waited).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
+from cutover import start_load, stop_load  # noqa: E402
 from loadgen import read_records  # noqa: E402
 
 
@@ -53,10 +53,7 @@ def main() -> None:
         first = b.run_timed(repo, ["deploy", "web", "--ref", "v0"])
         assert first.returncode == 0, first.output()
         print(b.machine_line())
-        load = subprocess.Popen([sys.executable, str(b.HERE / "loadgen.py"), "--port", str(proxy_port), "--connections",
-                                 str(args.connections), "--rate", str(args.rate), "--out", str(root / "records.tsv")],
-                                stdout=subprocess.PIPE, text=True)
-        assert load.stdout.readline().startswith("loadgen: running")
+        load = start_load(proxy_port, root / "records.tsv", args.connections, args.rate)
         time.sleep(3)
         steady = (time.monotonic() - 2, time.monotonic())
         deploys = []
@@ -65,14 +62,12 @@ def main() -> None:
             b.log(f"deploy v{i}: exit {command.returncode} in {command.wall:.2f}s")
             deploys.append(command)
             time.sleep(1)
-        load.terminate()
-        load.wait(timeout=120)
+        stop_load(load)
         load = None
         report(read_records(root / "records.tsv"), deploys, steady, args)
     finally:
         if load:
-            load.terminate()
-            load.wait(timeout=120)
+            stop_load(load)
         daemon.stop()
 
 
