@@ -14,14 +14,22 @@ actor RolloutDesk {
     private var running: [ServiceKey: Running] = [:]
     private var waiting: [Int: (service: ServiceKey, answer: CheckedContinuation<String?, Never>)] = [:]
     private var nextID = 0
+    /// Answers given during the machine's current turn.
+    private var answered: [(id: Int, refusal: String?)] = []
 
     /// A deployment of `service` runs a rollout from now on; `post` hands its machine an event.
     func open(_ service: ServiceKey, deployment: String, post: @escaping @Sendable (DeploymentMachine.Event) -> Void) {
         running[service] = Running(deployment: deployment, post: post)
     }
 
+    /// Where the rollout stands once the machine handled an event; the commands it answered in that
+    /// turn get their answers now, so their callers read the status their command made.
     func update(_ service: ServiceKey, status: RolloutStatus?) {
         running[service]?.status = status
+        for (id, refusal) in answered where waiting[id]?.service == service {
+            waiting.removeValue(forKey: id)?.answer.resume(returning: refusal)
+        }
+        answered.removeAll { waiting[$0.id] == nil }
     }
 
     /// The deployment ended: commands still waiting get their refusal.
@@ -29,8 +37,10 @@ actor RolloutDesk {
         running[service] = nil
         for (id, entry) in waiting where entry.service == service {
             waiting[id] = nil
-            entry.answer.resume(returning: "the rollout of \(service) ended before it took the command")
+            let given = answered.first { $0.id == id }
+            entry.answer.resume(returning: given.map(\.refusal) ?? "the rollout of \(service) ended before it took the command")
         }
+        answered.removeAll { waiting[$0.id] == nil }
     }
 
     /// The services whose rollout runs now.
@@ -58,8 +68,8 @@ actor RolloutDesk {
         }
     }
 
-    /// The machine's answer to command `id`.
+    /// The machine's answer to command `id`, handed to its caller at the next `update`.
     func answer(_ id: Int, refusal: String?) {
-        waiting.removeValue(forKey: id)?.answer.resume(returning: refusal)
+        answered.append((id, refusal))
     }
 }
