@@ -140,8 +140,9 @@ package struct CanaryConfig: Sendable, Equatable {
     /// The analysis window: each step lasts at least one.
     package var interval: Duration
     package var pause: CanaryPause
-    /// How long a step may wait for enough requests (`analysis.min_requests`) before the canary is
-    /// judged on what it has (`analysis.max_wait`, default 10 × interval).
+    /// How long a step may wait for enough requests (`analysis.min_requests`) before it is
+    /// inconclusive and waits for a person's `promote` or `abort` (`canary.max_wait`, default 10 ×
+    /// interval).
     package var maxWait: Duration?
     package var analysis: AnalysisPolicy
     /// `analysis.run`: a command run at the end of each window (exit 0 pass, else fail), with
@@ -158,7 +159,7 @@ package struct CanaryConfig: Sendable, Equatable {
         self.run = run
     }
 
-    /// The wait for enough requests after which a step is judged on what it has.
+    /// The wait for enough requests after which a step is inconclusive.
     package var effectiveMaxWait: Duration { maxWait ?? interval * 10 }
 }
 
