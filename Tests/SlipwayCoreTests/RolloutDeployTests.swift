@@ -80,6 +80,19 @@ import Testing
         #expect(!failed.stages.contains { $0.name == .switch })
     }
 
+    @Test func aSlowerCanaryIsAbortedByTheLatencyRule() async throws {
+        let h = canaryHarness()
+        await h.router.simulate(perReading: 1000, latencies: ["v3": .milliseconds(60)])
+        _ = try await h.deploy("v2")
+        let failed = try await h.deploy("v3")
+        #expect(failed.outcome == .rolledBack)
+        let verdict = try #require(failed.rollout?.steps.first?.verdict)
+        #expect(verdict.rules.first { $0.rule == .latencyP95 }?.outcome == .failed)
+        #expect(verdict.rules.first { $0.rule == .errorRate }?.outcome == .passed)
+        #expect(failed.message?.contains("canary p95") == true, "\(failed.message ?? "")")
+        #expect(await h.activeVersion() == "v2")
+    }
+
     @Test func aManualPauseWaitsForPromoteAndCommandsAreAudited() async throws {
         let (h, deploying) = try await canaryAwaitingPromotion()
         let controller = h.controller
