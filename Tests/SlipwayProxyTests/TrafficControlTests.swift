@@ -13,6 +13,7 @@ import Testing
             let started = ContinuousClock.now
             async let answer = client.get("/")
             try await waitUntil { await proxy.heldRequestCount() == 1 }
+            // The event is time itself: nothing may reach the upstream while the request is held.
             try await Task.sleep(for: .milliseconds(300))
             #expect(web.requestsReceived == 0)
             _ = await proxy.changeControl(.resume, hold: nil, message: nil, of: ServiceKey(service: "web"))

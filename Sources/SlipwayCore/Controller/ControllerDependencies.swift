@@ -51,6 +51,11 @@ package struct ControllerDependencies: Sendable {
     /// Appends a line to the audit trail, its detail redacted (it often repeats a failure's message,
     /// which may quote a build's output); a store that cannot take it is logged, never thrown: what
     /// is being audited has happened either way.
+    /// The wall-clock time of a reading of `clock` (the rollout's times are readings).
+    func date(of reading: Duration) -> Date {
+        now().addingTimeInterval(-(clock.now - reading).seconds)
+    }
+
     func audit(_ action: AuditAction, service: ServiceKey?, deployment: String? = nil, actor: String = "slipway",
                _ detail: String) async {
         var entry = AuditEntry(at: now(), actor: actor, action: action, service: service?.service, deployment: deployment,

@@ -93,15 +93,7 @@ extension DeploymentMachine {
                 + abortRollout(reason: "smoke tests failed against the preview: \(failure)", stage: .smoke)
 
         case (.rollingOut, .rolloutTimer(let at)):
-            if var machine = canary {
-                let actions = machine.handle(.timer(at: at))
-                canary = machine
-                return canaryActions(actions, answering: nil)
-            }
-            guard var machine = blueGreen else { return [] }
-            let actions = machine.handle(.timer(at: at))
-            blueGreen = machine
-            return blueGreenActions(actions, answering: nil)
+            return handleEither(canary: .timer(at: at), blueGreen: .timer(at: at), answering: nil)
         case (.rollingOut, .windowCollected(let canaryStats, let baseline, let at)):
             guard var machine = canary else { return [] }
             let actions = machine.handle(.windowCollected(at: at, canary: canaryStats, baseline: baseline))
@@ -113,16 +105,9 @@ extension DeploymentMachine {
             canary = machine
             return canaryActions(actions, answering: nil)
         case (.rollingOut, .rolloutCommand(let request)):
-            let event = (request.command, request.at, request.actor, request.reason)
-            if var machine = canary {
-                let actions = machine.handle(.command(event.0, at: event.1, actor: event.2, reason: event.3))
-                canary = machine
-                return canaryActions(actions, answering: request.id)
-            }
-            guard var machine = blueGreen else { return [] }
-            let actions = machine.handle(.command(event.0, at: event.1, actor: event.2, reason: event.3))
-            blueGreen = machine
-            return blueGreenActions(actions, answering: request.id)
+            return handleEither(canary: .command(request.command, at: request.at, actor: request.actor, reason: request.reason),
+                                blueGreen: .command(request.command, at: request.at, actor: request.actor, reason: request.reason),
+                                answering: request.id)
         case (_, .rolloutCommand(let request)):
             // The rollout ended (or has not begun) while the command was on its way.
             return [.answerRollout(id: request.id, refusal: "the rollout of \(service.key) is not running: "
@@ -139,6 +124,20 @@ extension DeploymentMachine {
         default:
             return []
         }
+    }
+
+    /// An event both rollouts take, handed to the one this deployment runs.
+    private mutating func handleEither(canary canaryEvent: CanaryRollout.Event, blueGreen blueGreenEvent: BlueGreenRollout.Event,
+                                       answering id: Int?) -> [Action] {
+        if var machine = canary {
+            let actions = machine.handle(canaryEvent)
+            canary = machine
+            return canaryActions(actions, answering: id)
+        }
+        guard var machine = blueGreen else { return [] }
+        let actions = machine.handle(blueGreenEvent)
+        blueGreen = machine
+        return blueGreenActions(actions, answering: id)
     }
 
     // MARK: The rollouts' actions as the deployment's

@@ -19,8 +19,7 @@ extension DeploymentRunner {
             await rollouts.open(plan.service.key, deployment: plan.id, post: { post.yield($0) })
             recorder.update { $0.rollout = RolloutRecord(strategy: plan.service.delivery.strategy) }
         }
-        defer { if rollout { Task { await rollouts.close(plan.service.key) } } }
-        return await withTaskGroup(of: Void.self) { group in
+        let finished = await withTaskGroup(of: Void.self) { group in
             if plan.kind.isDeploy {
                 group.addTask {
                     await self.notify(.started, recorder)
@@ -38,7 +37,6 @@ extension DeploymentRunner {
                         post.finish()
                         // A rollout's wake still asleep has nothing left to wake.
                         group.cancelAll()
-                        if rollout { await rollouts.close(plan.service.key) }
                         return await conclude(recorder, outcome, exit, message, action: audit)
                     }
                     if let event = await perform(action, plan: plan, recorder: recorder, side: side, group: &group) {
@@ -67,6 +65,9 @@ extension DeploymentRunner {
                                   "internal error: deployment \(plan.id) stopped in \(machine.currentPhase.rawValue)",
                                   action: plan.kind.isDeploy ? .deployFailed : .rollbackFailed)
         }
+        // Commands still waiting get their answers; a new command is refused from here on.
+        if rollout { await rollouts.close(plan.service.key) }
+        return finished
     }
 
     /// Performs one action; returns the event it answers with, nil for an action that answers

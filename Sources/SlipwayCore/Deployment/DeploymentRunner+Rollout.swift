@@ -88,15 +88,10 @@ extension DeploymentRunner {
 
     /// A machine's step, with wall-clock times and each side's figures for people.
     private func stepRecord(_ result: RolloutStepResult, canary: String, baseline: String?) -> RolloutStepRecord {
-        RolloutStepRecord(index: result.index, weight: result.weight, startedAt: date(of: result.startedAt),
-                          endedAt: date(of: result.endedAt),
+        RolloutStepRecord(index: result.index, weight: result.weight, startedAt: deps.date(of: result.startedAt),
+                          endedAt: deps.date(of: result.endedAt),
                           canary: result.canary.map { ReleaseFigures(release: canary, $0) },
                           baseline: result.baseline.map { ReleaseFigures(release: baseline ?? "", $0) },
                           verdict: result.verdict, note: result.note)
-    }
-
-    /// The wall-clock time of a reading of the controller's clock.
-    func date(of reading: Duration) -> Date {
-        deps.now().addingTimeInterval(-(deps.clock.now - reading).seconds)
     }
 }

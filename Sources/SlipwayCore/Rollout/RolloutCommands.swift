@@ -50,10 +50,8 @@ struct RolloutCommands: Sendable {
     }
 
     private func view(_ key: ServiceKey, deployment: String, _ status: RolloutStatus) -> RolloutView {
-        let now = deps.now()
-        let reading = deps.clock.now
-        return RolloutView(service: key.service, environment: key.storedEnvironment, deployment: deployment, status: status,
-                           date: { now.addingTimeInterval(-(reading - $0).seconds) })
+        RolloutView(service: key.service, environment: key.storedEnvironment, deployment: deployment, status: status,
+                    date: deps.date(of:))
     }
 
     private static func action(_ command: RolloutCommand) -> AuditAction {

@@ -55,7 +55,6 @@ actor FakeRouter: TrafficRouter {
         }
         return counted[service] ?? [:]
     }
-    var upstreams: [ServiceKey: Upstream] { backendsByService.compactMapValues(\.primary) }
     func drain(_ upstream: Upstream, timeout: Duration) -> Int {
         drained.append(upstream)
         return 0
