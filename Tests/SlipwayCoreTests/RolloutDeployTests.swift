@@ -49,7 +49,8 @@ import Testing
         #expect(second.strategy == .canary)
         #expect(await h.activeVersion() == "v2")
         let weights = await h.router.routings.compactMap { $0.1?.release(second.toRelease!)?.weight }
-        #expect(weights.suffix(3) == [10, 50, 100])
+        // The last step's 100%, then the switch that makes it the only release.
+        #expect(weights.suffix(4) == [10, 50, 100, 100])
         let rollout = try #require(second.rollout)
         #expect(rollout.steps.map(\.weight) == [10, 50])
         #expect(rollout.steps.allSatisfy { $0.verdict?.decision == .pass })

@@ -30,11 +30,11 @@ import Testing
     @Test func probesComeEveryIntervalAndTheWarmReleaseRetiresWhenTheWatchEnds() {
         var life = Self.serving()
         #expect(life.dueJob(now: .seconds(10)) == nil)
-        #expect(life.dueJob(now: .seconds(11)) == .probe(Self.v2))
+        #expect(life.dueJob(now: .seconds(11)) == .probe([Self.v2]))
         #expect(life.dueJob(now: .seconds(11)) == nil, "the next probe is an interval later")
-        #expect(life.dueJob(now: .seconds(70)) == .retire(Self.v1))
+        #expect(life.dueJob(now: .seconds(70)) == .retire([Self.v1]))
         #expect(life.forgetWarm()?.warm == nil)
-        #expect(life.dueJob(now: .seconds(70)) == .probe(Self.v2))
+        #expect(life.dueJob(now: .seconds(70)) == .probe([Self.v2]))
     }
 
     @Test func turningUnhealthyWithinTheWatchAsksForARollback() {
@@ -65,24 +65,25 @@ import Testing
         var life = Self.serving()
         let crash = InstanceExit(instance: Self.v2, status: 1, signal: nil, requested: false)
         let effects = life.exited(crash, now: .seconds(20), deploying: false)
-        #expect(effects.first == .routeNowhere)
+        #expect(effects.first == .route([]), "nothing left to route to: 503 until it is back")
         #expect(effects.last == .audit(.releaseCrashed, "release r2 (pid 200) exited with status 1; restarting in 500ms"))
         #expect(life.healthStatus == .down)
         #expect(life.dueJob(now: .milliseconds(20_400)) == nil)
-        guard case .restart(let active) = life.dueJob(now: .milliseconds(20_500)) else {
+        guard case .restart(let active, let slot) = life.dueJob(now: .milliseconds(20_500)) else {
             Issue.record("no restart due")
             return
         }
-        #expect(active.releaseID == "r2")
-        life.restartFailed(now: .seconds(21))
+        #expect(active.releaseID == "r2" && slot == 0)
+        life.restartFailed(slot: 0, now: .seconds(21))
         #expect(life.dueJob(now: .milliseconds(21_999)) == nil, "the second try waits twice as long")
         #expect(life.dueJob(now: .seconds(22)) != nil)
-        var restarted = active
-        restarted.instance = Self.instance("r2", pid: 201)
-        life.restarted(restarted, startedAt: .seconds(22), now: .seconds(22), date: Self.date)
+        let restarted = Self.instance("r2", pid: 201)
+        let now = life.restarted(slot: 0, as: restarted, startedAt: .seconds(22), now: .seconds(22))
+        #expect(now?.instance == restarted)
         #expect(life.restarts == 1)
+        #expect(life.routed == [restarted.upstream])
         // Up for more than a minute: the next crash starts the backoff again.
-        let again = InstanceExit(instance: restarted.instance!, status: 1, signal: nil, requested: false)
+        let again = InstanceExit(instance: restarted, status: 1, signal: nil, requested: false)
         #expect(life.exited(again, now: .seconds(90), deploying: false).last
             == .audit(.releaseCrashed, "release r2 (pid 201) exited with status 1; restarting in 500ms"))
     }
@@ -90,7 +91,7 @@ import Testing
     @Test func aCrashDuringADeploymentLeavesTheRouteToIt() {
         var life = Self.serving()
         let crash = InstanceExit(instance: Self.v2, status: nil, signal: 9, requested: false)
-        #expect(!life.exited(crash, now: .seconds(20), deploying: true).contains(.routeNowhere))
+        #expect(!life.exited(crash, now: .seconds(20), deploying: true).contains(.route([])))
     }
 
     @Test func theWarmReleaseExitingIsForgottenAndRecorded() {
@@ -102,7 +103,7 @@ import Testing
             return
         }
         #expect(recorded.warm == nil && recorded.warmUntil == nil)
-        #expect(life.dueJob(now: .seconds(70)) == .probe(Self.v2), "nothing left to retire")
+        #expect(life.dueJob(now: .seconds(70)) == .probe([Self.v2]), "nothing left to retire")
     }
 
     @Test func aRequestedExitChangesNothing() {
@@ -110,6 +111,80 @@ import Testing
         #expect(life.exited(InstanceExit(instance: Self.v2, status: 0, signal: nil, requested: true), now: .seconds(20),
                             deploying: false).isEmpty)
         #expect(life.healthStatus == .healthy)
+    }
+
+    /// Three replicas of r2 (pids 200, 201, 202), r1's three warm.
+    private static func replicas() -> ServiceLife {
+        var life = ServiceLife(config: Self.config)
+        let warm = [Self.v1, Self.instance("r1", pid: 101), Self.instance("r1", pid: 102)]
+        let active = ActiveRelease(service: "web", releaseID: "r2", instance: Self.v2, previousReleaseID: "r1", switchedAt: Self.date,
+                                   warm: warm[0], warmUntil: Self.date.addingTimeInterval(60),
+                                   replicas: [Self.instance("r2", pid: 201), Self.instance("r2", pid: 202)],
+                                   warmReplicas: Array(warm.dropFirst()))
+        life.activate(active, startedAt: .seconds(9), now: .seconds(10), date: Self.date)
+        return life
+    }
+
+    @Test func anUnhealthyReplicaLeavesThePoolAndComesBackWithoutRollingTheReleaseBack() throws {
+        var life = Self.replicas()
+        let third = Self.instance("r2", pid: 202)
+        let all = [Self.v2.upstream, Self.instance("r2", pid: 201).upstream, third.upstream]
+        #expect(life.routed == all)
+        // Each replica is probed in its turn.
+        #expect(life.dueJob(now: .seconds(11)) == .probe([Self.v2, Self.instance("r2", pid: 201), third]))
+        #expect(life.dueJob(now: .seconds(11)) == nil)
+        #expect(life.probed(third, Self.failing, now: .seconds(11)).isEmpty)
+        let effects = life.probed(third, Self.failing, now: .seconds(12))
+        #expect(effects.contains(.route(Array(all.prefix(2)))))
+        #expect(!effects.contains { if case .rollBack = $0 { true } else { false } }, "two of three still answer: within the watch, no rollback")
+        #expect(life.healthStatus == .healthy)
+        #expect(life.replicaHealth == [.healthy, .healthy, .unhealthy])
+        let back = life.probed(third, ProbeResult(healthy: true), now: .seconds(13))
+        #expect(back == [.audit(.healthRecovered, "replica 3 of release r2 is healthy again; back in the pool"), .route(all)])
+    }
+
+    @Test func theReleaseRollsBackWhenMostOfItsReplicasAreUnhealthyWithinTheWatch() {
+        var life = Self.replicas()
+        let second = Self.instance("r2", pid: 201)
+        _ = life.probed(Self.v2, Self.failing, now: .seconds(11))
+        #expect(!life.probed(Self.v2, Self.failing, now: .seconds(12)).contains { if case .rollBack = $0 { true } else { false } })
+        _ = life.probed(second, Self.failing, now: .seconds(11))
+        let effects = life.probed(second, Self.failing, now: .seconds(12))
+        #expect(effects.contains { if case .rollBack = $0 { true } else { false } })
+        #expect(life.healthStatus == .unhealthy)
+    }
+
+    @Test func aCrashedReplicaLeavesThePoolAndIsRestartedInItsSlot() throws {
+        var life = Self.replicas()
+        let second = Self.instance("r2", pid: 201)
+        let third = Self.instance("r2", pid: 202)
+        let effects = life.exited(InstanceExit(instance: second, status: 1, signal: nil, requested: false), now: .seconds(20), deploying: false)
+        #expect(effects.first == .route([Self.v2.upstream, third.upstream]))
+        #expect(effects.last == .audit(.releaseCrashed, "replica 2 of release r2 (pid 201) exited with status 1; restarting in 500ms"))
+        #expect(life.healthStatus == .healthy)
+        guard case .restart(_, let slot) = life.dueJob(now: .milliseconds(20_500)) else {
+            Issue.record("no restart due")
+            return
+        }
+        #expect(slot == 1)
+        let again = Self.instance("r2", pid: 203)
+        let restarted = life.restarted(slot: 1, as: again, startedAt: .seconds(21), now: .seconds(21))
+        let active = try #require(restarted)
+        #expect(active.instances == [Self.v2, again, third])
+        #expect(life.routed == [Self.v2.upstream, again.upstream, third.upstream])
+    }
+
+    @Test func everyWarmReplicaIsRetiredAtOnceAndOneExitingIsForgottenAlone() {
+        var life = Self.replicas()
+        let effects = life.exited(InstanceExit(instance: Self.instance("r1", pid: 101), status: 0, signal: nil, requested: false),
+                                  now: .seconds(20), deploying: false)
+        guard case .record(let recorded) = effects.first else {
+            Issue.record("not recorded")
+            return
+        }
+        #expect(recorded.warmInstances == [Self.v1, Self.instance("r1", pid: 102)])
+        _ = life.dueJob(now: .seconds(69))
+        #expect(life.dueJob(now: .seconds(70)) == .retire([Self.v1, Self.instance("r1", pid: 102)]))
     }
 
     @Test func theExitLedgerKeepsAGateExitAndTheLastUnclaimedOnes() {

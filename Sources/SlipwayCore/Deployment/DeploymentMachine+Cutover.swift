@@ -9,15 +9,15 @@ extension DeploymentMachine {
     mutating func beginCutover() -> [Action] {
         guard let release else { return [] }
         if recreates { return beginRecreate() }
-        if let warm = plan.previous?.warm, warm.releaseID == release.id {
+        if let previous = plan.previous, let warm = previous.warm, warm.releaseID == release.id {
             phase = .probingWarm
-            return [.beginStage(.start), .probeWarm(warm)]
+            return [.beginStage(.start), .probeWarm(previous.warmInstances)]
         }
         phase = .starting
         return [.beginStage(.start), .start(release)]
     }
 
-    /// Whether the instance replaced at the switch stays warm until the watch ends.
+    /// Whether the instances replaced at the switch stay warm until the watch ends.
     var keepsReplacedWarm: Bool {
         if case .automaticRollback = plan.kind { return false }
         if recreated { return false }
@@ -28,27 +28,44 @@ extension DeploymentMachine {
         guard let release else { return [] }
         switch (phase, event) {
         case (.probingWarm, .warmProbed(let alive, let result, let at)):
-            guard let warm = plan.previous?.warm else { return [] }
+            guard let previous = plan.previous, let warm = previous.warm else { return [] }
+            let warmInstances = previous.warmInstances
             if alive, let result, result.healthy {
                 // It passed its healthy_threshold when it started and has run since: one probe proves it still answers.
                 var check = service.health
                 check.healthyThreshold = 1
-                return [.endStage(.start, .succeeded, "release \(release.id) is still running warm (pid \(warm.pid) on "
-                    + "127.0.0.1:\(warm.port)): nothing to start")] + beginGate(warm, check: check, at: at)
+                started = warmInstances
+                startTimes = warmInstances.map { _ in at }
+                gateCheck = check
+                let pids = warmInstances.map { "pid \($0.pid) on 127.0.0.1:\($0.port)" }.joined(separator: ", ")
+                return [.endStage(.start, .succeeded, "release \(release.id) is still running warm (\(pids)): nothing to start")]
+                    + beginGate(warm, at: at, first: true)
             }
             phase = .starting
+            let stops: [Action] = warmInstances.map { .stop($0) }
             if alive, let result {
-                return [.log("the warm instance of \(release.id) (pid \(warm.pid)) failed its probe (\(result.summary)); "
-                    + "starting the release again"), .stop(warm), .forgetWarm, .start(release)]
+                return [.log("a warm instance of \(release.id) failed its probe (\(result.summary)); starting the release again")]
+                    + stops + [.forgetWarm, .start(release)]
             }
-            return [.log("the warm instance of \(release.id) (pid \(warm.pid)) is gone; starting the release again"),
-                    .forgetWarm, .start(release)]
+            return [.log("a warm instance of \(release.id) is gone; starting the release again")] + stops + [.forgetWarm, .start(release)]
 
-        case (.starting, .instanceStarted(let started, let at)):
-            return [.recordInstance(started), .endStage(.start, .succeeded, "pid \(started.pid) on 127.0.0.1:\(started.port)")]
-                + beginGate(started, check: service.health, at: at)
+        case (.starting, .instanceStarted(let new, let at)):
+            started.append(new)
+            startTimes.append(at)
+            let record: [Action] = started.count == 1 ? [.recordInstance(new)] : []
+            if started.count < replicaCount {
+                return record + [.log("replica \(started.count) of \(replicaCount): pid \(new.pid) on 127.0.0.1:\(new.port)"),
+                                 .start(release)]
+            }
+            gateCheck = service.health
+            let pids = started.map { "pid \($0.pid) on 127.0.0.1:\($0.port)" }.joined(separator: ", ")
+            return record + [.endStage(.start, .succeeded, replicaCount == 1 ? pids : "\(replicaCount) replicas: \(pids)")]
+                + beginGate(started[0], at: startTimes[0], first: true)
         case (.starting, .startFailed(let reason)):
-            return [.endStage(.start, .failed, reason)] + (recreated ? restorePrevious(after: .start, reason) : cutoverFailed(.start, reason))
+            let what = started.isEmpty ? reason : "replica \(started.count + 1) of \(replicaCount): \(reason)"
+            let stops: [Action] = started.map { .stop($0) }
+            return stops + [.endStage(.start, .failed, what)]
+                + (recreated ? restorePrevious(after: .start, what) : cutoverFailed(.start, what))
 
         case (.gating, .probed(let result, let at)):
             guard var gate else { return [] }
@@ -65,8 +82,8 @@ extension DeploymentMachine {
 
         case (.failingHealth, .logTail(let tail)):
             guard let instance, let reason = healthFailure else { return [] }
-            var actions: [Action] = [.stop(instance)]
-            if instance == plan.previous?.warm { actions.append(.forgetWarm) }
+            var actions: [Action] = [.stop(instance)] + started.filter { $0 != instance }.map { .stop($0) }
+            if plan.previous?.warmInstances.contains(instance) == true { actions.append(.forgetWarm) }
             let detail = tail.isEmpty ? reason : "\(reason)\nlast lines of the release's log:\n\(tail)"
             return actions + [.endStage(.health, .failed, detail)]
                 + (recreated ? restorePrevious(after: .health, reason) : cutoverFailed(.health, reason))
@@ -76,19 +93,22 @@ extension DeploymentMachine {
             // After a rollout the proxy's primary may be the new release already (a canary at 100%):
             // what the switch replaced is the release that served.
             // Recreate drained and stopped it before the start: there is nothing left to drain.
-            self.replaced = recreated ? nil : rolloutStrategy != nil ? plan.previous?.instance?.upstream : replaced
-            // The replaced instance is recorded as warm from this instant, so a daemon that dies before
-            // it is stopped finds it; until when depends on the watch.
-            let replacedInstance = replacedInstance
+            self.replaced = recreated ? [] : rolloutStrategy != nil ? previousUpstreams
+                : replaced.filter { !upstreams.contains($0) }
+            // The replaced instances are recorded as warm from this instant, so a daemon that dies before
+            // they are stopped finds them; until when depends on the watch.
+            let replacedInstances = replacedInstances
             let active = ActiveRelease(service: service.name, releaseID: release.id, instance: instance,
-                                       previousReleaseID: plan.previous?.releaseID, switchedAt: at, warm: replacedInstance,
-                                       warmUntil: replacedInstance.map { _ in
+                                       previousReleaseID: plan.previous?.releaseID, switchedAt: at, warm: replacedInstances.first,
+                                       warmUntil: replacedInstances.first.map { _ in
                                            at.addingTimeInterval(keepsReplacedWarm ? service.watch.seconds : 0)
-                                       }).keyed(service.key)
-            // The release an earlier deploy kept warm, as the controller knew it at the switch.
-            olderWarm = warmNow.flatMap { $0 == instance ? nil : $0 }
-            let moved = replaced.map { "traffic moved from \($0) to \(instance.upstream)" }
-                ?? "traffic now goes to \(instance.upstream)"
+                                       }, replicas: Array(started.dropFirst()), warmReplicas: Array(replacedInstances.dropFirst()))
+                .keyed(service.key)
+            // The instances an earlier deploy kept warm, as the controller knew them at the switch.
+            olderWarm = warmNow.filter { !started.contains($0) }
+            let now = upstreams.map(\.description).joined(separator: ", ")
+            let moved = replaced.isEmpty ? "traffic now goes to \(now)"
+                : "traffic moved from \(replaced.map(\.description).joined(separator: ", ")) to \(now)"
             let held: [Action] = recreated ? [.releaseTraffic] : []
             return [.activate(active, startedAt: startedAt)] + held + [.endStage(.switch, .succeeded, moved)] + afterSwitch()
 
@@ -102,8 +122,8 @@ extension DeploymentMachine {
         case (.smoking, .smokeFailed(let failure)) where recreated:
             // The previous release is stopped: the new one stops, and the previous starts again.
             smokeFailure = failure
-            guard let instance else { return [] }
-            return [.endStage(.smoke, .failed, failure), .holdTraffic, .stop(instance)] + restorePrevious(after: .smoke, failure)
+            return [.endStage(.smoke, .failed, failure), .holdTraffic] + started.map { .stop($0) }
+                + restorePrevious(after: .smoke, failure)
         case (.smoking, .smokeFailed(let failure)):
             smokeFailure = failure
             phase = .switchingBack
@@ -122,35 +142,36 @@ extension DeploymentMachine {
             }
             return switchBack()
         case (.switchingBack, .drained):
-            guard let instance else { return [] }
-            return [.stop(instance),
-                    .endStage(.rollback, .succeeded, plan.previous.map { "traffic back on release \($0.releaseID); the new release was stopped" }
-                        ?? "the new release was stopped; the service has no release serving")]
+            return started.map { .stop($0) }
+                + [.endStage(.rollback, .succeeded, plan.previous.map { "traffic back on release \($0.releaseID); the new release was stopped" }
+                    ?? "the new release was stopped; the service has no release serving")]
                 + smokeFailed(restored: true)
 
         case (.draining, .drained(let left)):
-            guard let replaced else { return [] }
-            let drained = left == 0 ? "no request left in flight on \(replaced)"
-                : "\(left) request(s) still in flight on \(replaced) after drain_timeout \(DurationText.format(service.drainTimeout))"
+            guard !replaced.isEmpty else { return [] }
+            let on = replaced.map(\.description).joined(separator: ", ")
+            let drained = left == 0 ? "no request left in flight on \(on)"
+                : "\(left) request(s) still in flight on \(on) after drain_timeout \(DurationText.format(service.drainTimeout))"
             return [.endStage(.drain, left == 0 ? .succeeded : .failed, drained)] + stopReplaced()
         default:
             return []
         }
     }
 
-    /// The instance the switch took traffic from, unless it is the one traffic went to (a rollback to a warm instance).
-    private var replacedInstance: Instance? {
-        if recreated { return nil }
-        return plan.previous?.instance.flatMap { $0 == instance ? nil : $0 }
+    /// The instances the switch took traffic from, except those traffic went to (a rollback to warm instances).
+    private var replacedInstances: [Instance] {
+        if recreated { return [] }
+        return (plan.previous?.instances ?? []).filter { !started.contains($0) }
     }
 
-    private mutating func beginGate(_ instance: Instance, check: HealthCheckConfig, at: Duration) -> [Action] {
+    /// Gates `instance` (the next of `started`); `first`: the health stage begins with it.
+    private mutating func beginGate(_ instance: Instance, at: Duration, first: Bool) -> [Action] {
         phase = .gating
         self.instance = instance
         startedAt = at
-        let gate = HealthGate(check: check, startedAt: at)
+        let gate = HealthGate(check: gateCheck ?? service.health, startedAt: at)
         self.gate = gate
-        return [.beginStage(.health), .claimExits(instance)] + gateAction(gate.firstAction())
+        return (first ? [.beginStage(.health)] : []) + [.claimExits(instance)] + gateAction(gate.firstAction())
     }
 
     private mutating func gateAction(_ action: HealthGate.Action, at: Duration = .zero) -> [Action] {
@@ -158,19 +179,30 @@ extension DeploymentMachine {
         switch action {
         case .probe(let delay):
             return [.probe(instance, after: delay)]
-        case .pass where rolloutStrategy != nil:
-            return [.unclaimExits(instance), .endStage(.health, .succeeded, "healthy at \(instance.upstream)\(service.health.path)")]
-                + beginRollout(at: at)
+        case .pass where gated + 1 < started.count:
+            // The next replica's gate; it has been starting meanwhile.
+            gated += 1
+            let next = started[gated]
+            return [.unclaimExits(instance), .log("replica \(gated) of \(started.count) healthy at \(instance.upstream)")]
+                + beginGate(next, at: startTimes[gated], first: false)
         case .pass:
+            gated = started.count
+            self.instance = started[0]
+            startedAt = startTimes[0]
+            let healthy = started.count == 1 ? "healthy at \(instance.upstream)\(service.health.path)"
+                : "\(started.count) replicas healthy at \(upstreams.map(\.description).joined(separator: ", ")) (\(service.health.path))"
+            if rolloutStrategy != nil {
+                return [.unclaimExits(instance), .endStage(.health, .succeeded, healthy)] + beginRollout(at: at)
+            }
             phase = .switching
             let firstRelease: [Action] = isDeploy && [.canary, .blueGreen].contains(service.delivery.strategy)
                 ? [.log("the first release of \(service.key): nothing serves beside it, so it switches at once "
                         + "(no \(service.delivery.strategy.rawValue) rollout)")] : []
-            return firstRelease + [.unclaimExits(instance), .endStage(.health, .succeeded, "healthy at \(instance.upstream)\(service.health.path)"),
-                    .beginStage(.switch), .switchTraffic(to: instance.upstream)]
+            return firstRelease + [.unclaimExits(instance), .endStage(.health, .succeeded, healthy),
+                                   .beginStage(.switch), .switchTraffic(to: upstreams)]
         case .fail(let reason):
             phase = .failingHealth
-            healthFailure = reason
+            healthFailure = started.count == 1 ? reason : "replica \(gated + 1) of \(started.count): \(reason)"
             return [.unclaimExits(instance), .fetchLogTail(instance)]
         }
     }
@@ -186,30 +218,31 @@ extension DeploymentMachine {
 
     private mutating func beginDrain() -> [Action] {
         phase = .draining
-        guard let replaced else {
+        guard !replaced.isEmpty else {
             let why = recreated ? "drained before the new release started (recreate)" : "no previous release"
             return [.beginStage(.drain), .endStage(.drain, .skipped, why)] + stopReplaced()
         }
         return [.beginStage(.drain), .drain(replaced)]
     }
 
-    /// Stops the release an earlier deploy kept warm, and the replaced one unless it stays warm for the watch.
+    /// Stops the instances an earlier deploy kept warm, and the replaced ones unless they stay warm for the watch.
     private mutating func stopReplaced() -> [Action] {
         // Recreate stopped what served before the start, in its own `stop` stage.
-        if recreated, olderWarm == nil { return cutoverSwitched() }
+        if recreated, olderWarm.isEmpty { return cutoverSwitched() }
         var actions: [Action] = [.beginStage(.stop)]
         var stopped: [String] = []
-        if let olderWarm {
-            actions.append(.stop(olderWarm))
-            stopped.append("stopped release \(olderWarm.releaseID) (pid \(olderWarm.pid)), which was kept warm")
+        if !olderWarm.isEmpty {
+            actions += olderWarm.map { .stop($0) }
+            stopped.append("stopped release \(olderWarm[0].releaseID) (\(Self.pids(olderWarm))), which was kept warm")
         }
-        if let old = replacedInstance {
+        let old = replacedInstances
+        if let first = old.first {
             if keepsReplacedWarm {
-                stopped.append("release \(old.releaseID) (pid \(old.pid)) stays running, unrouted, until the watch ends in "
+                stopped.append("release \(first.releaseID) (\(Self.pids(old))) stays running, unrouted, until the watch ends in "
                     + "\(DurationText.format(service.watch)): a rollback until then is a switch")
             } else {
-                actions += [.stop(old), .forgetWarm]
-                stopped.append("stopped release \(old.releaseID) (pid \(old.pid)); its directory stays for rollback")
+                actions += old.map { .stop($0) } + [.forgetWarm]
+                stopped.append("stopped release \(first.releaseID) (\(Self.pids(old))); its directory stays for rollback")
             }
         }
         actions.append(.endStage(.stop, stopped.isEmpty ? .skipped : .succeeded,
@@ -217,10 +250,14 @@ extension DeploymentMachine {
         return actions + cutoverSwitched()
     }
 
-    /// Traffic back to the upstream the switch replaced (none on a first deploy), the previous
-    /// release active again, the new instance drained, then stopped.
+    /// `pid 12` or `pids 12, 13, 14`.
+    static func pids(_ instances: [Instance]) -> String {
+        (instances.count == 1 ? "pid " : "pids ") + instances.map { String($0.pid) }.joined(separator: ", ")
+    }
+
+    /// Traffic back to the upstreams the switch replaced (none on a first deploy), the previous
+    /// release active again, the new instances drained, then stopped.
     private mutating func switchBack() -> [Action] {
-        guard let instance else { return [] }
-        return [.switchBack(to: replaced, previous: plan.previous), .drain(instance.upstream)]
+        [.switchBack(to: replaced, previous: plan.previous), .drain(upstreams)]
     }
 }

@@ -17,22 +17,23 @@ extension DeploymentMachine {
 
     /// Held requests, drain, stop: the start comes after `drained`.
     mutating func beginRecreate() -> [Action] {
-        guard let previous = plan.previous?.instance else { return [] }
+        guard plan.previous?.instance != nil else { return [] }
         phase = .recreating
         recreated = true
-        return [.beginStage(.stop), .holdTraffic, .drain(previous.upstream)]
+        return [.beginStage(.stop), .holdTraffic, .drain(previousUpstreams)]
     }
 
     mutating func handleRecreate(_ event: Event) -> [Action] {
         switch (phase, event) {
         case (.recreating, .drained(let left)):
-            guard let release, let previous = plan.previous?.instance else { return [] }
-            var actions: [Action] = [.stop(previous)]
-            var stopped = ["stopped release \(previous.releaseID) (pid \(previous.pid))"
+            guard let release, let previous = plan.previous, let first = previous.instance else { return [] }
+            var actions: [Action] = previous.instances.map { .stop($0) }
+            var stopped = ["stopped release \(first.releaseID) (\(Self.pids(previous.instances)))"
                 + (left == 0 ? "" : " with \(left) request(s) still in flight after drain_timeout")]
-            if let warm = plan.previous?.warm, warm != previous {
-                actions.append(.stop(warm))
-                stopped.append("stopped release \(warm.releaseID) (pid \(warm.pid)), which was kept warm")
+            let warm = previous.warmInstances.filter { !previous.instances.contains($0) }
+            if !warm.isEmpty {
+                actions += warm.map { .stop($0) }
+                stopped.append("stopped release \(warm[0].releaseID) (\(Self.pids(warm))), which was kept warm")
             }
             phase = .starting
             let hold = DurationText.format(service.delivery.recreate.holdRequests)
@@ -47,7 +48,7 @@ extension DeploymentMachine {
             return [.log("release \(started.releaseID) started again: pid \(started.pid) on 127.0.0.1:\(started.port)"),
                     .probe(started, after: .zero)]
         case (.restoringPrevious, .startFailed(let reason)):
-            return previousNotRestored(reason)
+            return restored.map { .stop($0) } + previousNotRestored(reason)
         case (.restoringPrevious, .probed(let result, let at)):
             guard var gate = restoreGate, let restored = restoring else { return [] }
             let next = gate.handle(result, at: at)
@@ -56,21 +57,28 @@ extension DeploymentMachine {
             case .probe(let delay):
                 return [.probe(restored, after: delay)]
             case .fail(let reason):
-                return [.stop(restored)] + previousNotRestored(reason)
+                return ([restored] + self.restored).map { .stop($0) } + previousNotRestored(reason)
             case .pass:
                 guard var active = plan.previous else { return [] }
-                active.instance = restored
+                self.restored.append(restored)
+                if self.restored.count < active.instances.count {
+                    return [.restartRelease(active.releaseID)]
+                }
+                let back = self.restored
+                active.instance = back[0]
+                active.replicas = Array(back.dropFirst())
                 active.warm = nil
                 active.warmUntil = nil
-                let back: [Action] = [.restoreRoute(restored.upstream), .activate(active, startedAt: at), .releaseTraffic,
-                                      .endStage(.rollback, .succeeded, "release \(restored.releaseID) started again and serves "
-                                          + "(pid \(restored.pid)); the requests held meanwhile went to it")]
-                if restoreStage == .smoke { return back + smokeFailed(restored: true) }
-                return back + cutoverFailed(restoreStage ?? .health, restoreReason ?? "")
+                active.warmReplicas = []
+                let again: [Action] = [.restoreRoute(back.map(\.upstream)), .activate(active, startedAt: at), .releaseTraffic,
+                                       .endStage(.rollback, .succeeded, "release \(restored.releaseID) started again and serves "
+                                           + "(\(Self.pids(back))); the requests held meanwhile went to it")]
+                if restoreStage == .smoke { return again + smokeFailed(restored: true) }
+                return again + cutoverFailed(restoreStage ?? .health, restoreReason ?? "")
             }
         case (.restoringPrevious, .instanceExited(let exit)):
             guard let restored = restoring else { return [] }
-            return [.stop(restored)] + previousNotRestored("it \(exit)")
+            return ([restored] + self.restored).map { .stop($0) } + previousNotRestored("it \(exit)")
         default:
             return []
         }

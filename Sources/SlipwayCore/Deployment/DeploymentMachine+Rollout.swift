@@ -61,7 +61,7 @@ extension DeploymentMachine {
             canary = machine
             return actions + canaryActions(first, answering: nil)
         default:
-            actions.append(.routePreview(instance.upstream))
+            actions.append(.routePreview(upstreams))
             guard !service.smoke.isEmpty, let release else { return actions + beginBlueGreen() }
             phase = .smokingPreview
             nextSmokeTest = 0
@@ -114,9 +114,8 @@ extension DeploymentMachine {
                         + "the deployment is \(phase.rawValue.replacingOccurrences(of: "_", with: " "))")]
 
         case (.abortingRollout, .drained):
-            guard let instance else { return [] }
             let back = plan.previous.map { "traffic is back on release \($0.releaseID)" } ?? "the service has no release serving, as before"
-            return [.stop(instance), .endStage(.rollback, .succeeded, "\(back); the new release was stopped")]
+            return started.map { .stop($0) } + [.endStage(.rollback, .succeeded, "\(back); the new release was stopped")]
                 + conclude(End(outcome: .rolledBack, exit: .smokeFailedRolledBack,
                                message: "the rollout of \(service.name) was stopped and rolled back: \(rolloutFailure ?? "")",
                                audit: .deployRolledBack, event: .rolledBack, failedStage: rolloutFailedStage,
@@ -148,7 +147,7 @@ extension DeploymentMachine {
         var refusal: String?
         for action in actions {
             switch action {
-            case .setWeight(let weight): mapped.append(.routeSplit(canary: instance.upstream, weight: weight))
+            case .setWeight(let weight): mapped.append(.routeSplit(canary: upstreams, weight: weight))
             case .openWindow: mapped.append(.openWindow)
             case .wake(let at): mapped.append(.wake(at: at))
             case .collectWindow: mapped.append(.collectWindow(canary: instance.releaseID))
@@ -193,21 +192,19 @@ extension DeploymentMachine {
 
     /// The rollout promoted the release: the switch makes it the only one, as a plain deploy's does.
     private mutating func promoteRollout(steps: Int) -> [Action] {
-        guard let instance else { return [] }
         phase = .switching
         let how = rolloutStrategy == .blueGreen ? "promoted from its preview" : "promoted after \(steps) step\(steps == 1 ? "" : "s")"
         return [.endStage(.rollout, .succeeded, "release \(release?.id ?? "-") \(how)"),
-                .beginStage(.switch), .switchTraffic(to: instance.upstream)]
+                .beginStage(.switch), .switchTraffic(to: upstreams)]
     }
 
     /// Traffic back on what served before (the canary's weight is 0 already), the new release
     /// drained, then stopped.
     private mutating func abortRollout(reason: String, stage: Stage) -> [Action] {
-        guard let instance else { return [] }
         phase = .abortingRollout
         rolloutFailure = reason
         rolloutFailedStage = stage
-        return [.endStage(.rollout, .failed, reason), .beginStage(.rollback), .routeBaseline, .drain(instance.upstream)]
+        return [.endStage(.rollout, .failed, reason), .beginStage(.rollback), .routeBaseline, .drain(upstreams)]
     }
 }
 

@@ -89,9 +89,9 @@ package struct DeploymentMachine: Sendable {
         case gateCancelled
         case logTail(String)
         // switch → smoke → drain → prune → notify
-        /// The route now points at the new instance. `replaced` is the upstream it pointed at;
-        /// `warm` the release kept warm by an earlier deployment as the controller knows it now.
-        case switched(replaced: Upstream?, at: Date, warm: Instance?)
+        /// The route now points at the new release's instances. `replaced` is where it pointed;
+        /// `warm` the instances an earlier deployment kept warm, as the controller knows them now.
+        case switched(replaced: [Upstream], at: Date, warm: [Instance])
         case smokePassed
         case smokeFailed(String)
         case previousAlive(Bool)
@@ -137,7 +137,8 @@ package struct DeploymentMachine: Sendable {
         case saveRelease(Release)
         case removeRelease(Release)
         // Instances and traffic.
-        case probeWarm(Instance)
+        /// Each warm instance of the release: alive, and one probe (`warmProbed` tells the worst).
+        case probeWarm([Instance])
         case start(Release)
         /// Exits of this instance are its gate's from now on (how it ended is kept for the message).
         case claimExits(Instance)
@@ -147,14 +148,16 @@ package struct DeploymentMachine: Sendable {
         case stop(Instance)
         /// The service's warm instance was stopped or is gone: clear it from the view and the record.
         case forgetWarm
-        case switchTraffic(to: Upstream)
+        /// Every request to these instances (one release's replicas), at once.
+        case switchTraffic(to: [Upstream])
         /// Records `active` as what the service serves and makes it the controller's view, its watch armed.
         case activate(ActiveRelease, startedAt: Duration)
         case runSmokeTest(SmokeTestConfig, release: Release, instance: Instance)
         case checkAlive(Instance)
-        /// Undoes a switch: the route back to `upstream` (nil: none) and `previous` active again.
-        case switchBack(to: Upstream?, previous: ActiveRelease?)
-        case drain(Upstream)
+        /// Undoes a switch: the route back to `upstreams` (empty: none) and `previous` active again.
+        case switchBack(to: [Upstream], previous: ActiveRelease?)
+        /// Waits until none of these has a request in flight (or `drain_timeout`); answers `drained`.
+        case drain([Upstream])
         /// This deployment is the one that switched to the active release (its watch may roll it back).
         case markSwitchedBy
         case prune
@@ -164,9 +167,9 @@ package struct DeploymentMachine: Sendable {
         case endWatch
         // The rollout.
         /// The new release takes `weight` percent of production requests, the release that served the rest.
-        case routeSplit(canary: Upstream, weight: Int)
+        case routeSplit(canary: [Upstream], weight: Int)
         /// Production stays on the release that served; the new one is reachable on the preview route.
-        case routePreview(Upstream)
+        case routePreview([Upstream])
         /// All traffic back on the release that served (none on a first deploy): the rollout stopped.
         case routeBaseline
         /// Snapshot both releases' counters: the next `collectWindow` covers from here.
@@ -188,7 +191,7 @@ package struct DeploymentMachine: Sendable {
         /// `instanceStarted` or `startFailed`.
         case restartRelease(String)
         /// The route back to the release started again.
-        case restoreRoute(Upstream)
+        case restoreRoute([Upstream])
         /// The last action: close the record and append `audit` to the trail.
         case finish(Deployment.Outcome, ExitStatus, String, audit: AuditAction)
     }
@@ -209,11 +212,21 @@ package struct DeploymentMachine: Sendable {
     /// What the deployment has learnt so far.
     var staged: StagedRelease?
     var release: Release?
+    /// The instance the gate probes now; once every replica passed, the first (smoke tests and
+    /// `SLIPWAY_URL` use it).
     var instance: Instance?
+    /// The new release's instances in slot order, as they started (or the warm ones reused).
+    var started: [Instance] = []
+    /// When each of `started` started (the clock's reading): its gate's `start_timeout` counts from there.
+    var startTimes: [Duration] = []
+    /// How many of `started` have passed their gate.
+    var gated = 0
+    /// The check each replica's gate applies (a warm instance's: one probe).
+    var gateCheck: HealthCheckConfig?
     var startedAt: Duration = .zero
     var gate: HealthGate?
-    var replaced: Upstream?
-    var olderWarm: Instance?
+    var replaced: [Upstream] = []
+    var olderWarm: [Instance] = []
     var preparation = Preparation()
     var nextCheck = 0
     var nextSmokeTest = 0
@@ -230,6 +243,8 @@ package struct DeploymentMachine: Sendable {
     var recreated = false
     /// Recreate's way back: the previous release started again, its gate, and why it was needed.
     var restoring: Instance?
+    /// Recreate's way back: the previous release's instances started again and gated so far.
+    var restored: [Instance] = []
     var restoreGate: HealthGate?
     var restoreStage: Stage?
     var restoreReason: String?
@@ -307,4 +322,10 @@ package struct DeploymentMachine: Sendable {
     var isDeploy: Bool { plan.kind.isDeploy }
     /// "; release X still serves", for a failure before the switch.
     var stillServes: String { plan.previous.map { "; release \($0.releaseID) still serves" } ?? "" }
+    /// How many instances the new release runs.
+    var replicaCount: Int { max(1, service.delivery.replicas) }
+    /// Where the new release's instances listen.
+    var upstreams: [Upstream] { started.map(\.upstream) }
+    /// The release that served when the deployment began, every instance of it.
+    var previousUpstreams: [Upstream] { plan.previous?.instances.map(\.upstream) ?? [] }
 }

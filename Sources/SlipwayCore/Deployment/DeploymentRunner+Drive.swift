@@ -54,8 +54,8 @@ extension DeploymentRunner {
             if Task.isCancelled {
                 if rollout, [.rollingOut, .smokingPreview, .abortingRollout].contains(machine.currentPhase) {
                     // Never leave a share or a preview on a release nobody will judge.
-                    await deps.router.route(service: plan.service.key, to: plan.previous?.instance.map { .single($0.upstream) })
-                    if let canary = recorder.deployment.instance { await deps.runtime.stop(canary, timeout: plan.service.stopTimeout) }
+                    await deps.router.route(service: plan.service.key, to: plan.service.backends(plan.previous?.instances ?? []))
+                    for canary in machine.started { await deps.runtime.stop(canary, timeout: plan.service.stopTimeout) }
                 }
                 return await conclude(recorder, .interrupted, .deployFailed,
                                       "interrupted: the daemon stopped while this deployment was \(machine.currentPhase.rawValue)",
@@ -146,10 +146,15 @@ extension DeploymentRunner {
         case .removeRelease(let release):
             try? await deps.builder.remove(release)
 
-        case .probeWarm(let warm):
-            guard await deps.runtime.isAlive(warm) else { return .warmProbed(alive: false, nil, at: deps.clock.now) }
-            let result = await deps.probe.probe(warm.upstream, check: service.health)
-            return .warmProbed(alive: true, result, at: deps.clock.now)
+        case .probeWarm(let instances):
+            var worst: ProbeResult?
+            for warm in instances {
+                guard await deps.runtime.isAlive(warm) else { return .warmProbed(alive: false, nil, at: deps.clock.now) }
+                let result = await deps.probe.probe(warm.upstream, check: service.health)
+                if worst == nil || !result.healthy { worst = result }
+                if !result.healthy { break }
+            }
+            return .warmProbed(alive: true, worst, at: deps.clock.now)
         case .start(let release):
             do {
                 let instance = try await deps.runtime.start(release, service: service)
@@ -176,9 +181,9 @@ extension DeploymentRunner {
             await deps.runtime.stop(instance, timeout: service.stopTimeout)
         case .forgetWarm:
             if let active = await table.forgetWarm(service.key) { await deps.record(active) }
-        case .switchTraffic(let upstream):
-            let replaced = await deps.router.switchTraffic(service: service.key, to: upstream)
-            return .switched(replaced: replaced, at: deps.now(), warm: await table.active(service.key)?.warm)
+        case .switchTraffic(let upstreams):
+            let replaced = await deps.router.route(service: service.key, to: service.backends(upstreams))
+            return .switched(replaced: replaced?.upstreams ?? [], at: deps.now(), warm: await table.active(service.key)?.warmInstances ?? [])
         case .activate(let active, let startedAt):
             do {
                 try await deps.store.setActive(active)
@@ -190,10 +195,10 @@ extension DeploymentRunner {
             return await runSmokeTest(test, release: release, instance: instance, recorder: recorder).map { .smokeFailed($0) } ?? .smokePassed
         case .checkAlive(let instance):
             return .previousAlive(await deps.runtime.isAlive(instance))
-        case .switchBack(let upstream, let previous):
-            await switchBack(service, to: upstream, previous: previous, recorder: recorder)
-        case .drain(let upstream):
-            return .drained(left: await deps.router.drain(upstream, timeout: service.drainTimeout))
+        case .switchBack(let upstreams, let previous):
+            await switchBack(service, to: upstreams, previous: previous, recorder: recorder)
+        case .drain(let upstreams):
+            return .drained(left: await drain(upstreams, timeout: service.drainTimeout))
         case .markSwitchedBy:
             await table.markSwitched(service.key, by: plan.id)
         case .prune:
@@ -228,8 +233,8 @@ extension DeploymentRunner {
             } catch {
                 return .startFailed(describe(error))
             }
-        case .restoreRoute(let upstream):
-            await deps.router.switchTraffic(service: service.key, to: upstream)
+        case .restoreRoute(let upstreams):
+            await deps.router.route(service: service.key, to: service.backends(upstreams))
         case .routeSplit, .routePreview, .routeBaseline, .openWindow, .collectWindow, .wake,
              .runRolloutCheck, .recordRolloutStep, .answerRollout:
             return await performRollout(action, plan: plan, recorder: recorder, side: side, group: &group)
@@ -241,6 +246,16 @@ extension DeploymentRunner {
 }
 
 extension DeploymentRunner {
+    /// Drains every one of `upstreams` at once; how many requests were still in flight at the deadline.
+    func drain(_ upstreams: [Upstream], timeout: Duration) async -> Int {
+        await withTaskGroup(of: Int.self) { group in
+            for upstream in upstreams {
+                group.addTask { await self.deps.router.drain(upstream, timeout: timeout) }
+            }
+            return await group.reduce(0, +)
+        }
+    }
+
     /// How many commit subjects a deployment's notes keep.
     static let notesLimit = 100
 

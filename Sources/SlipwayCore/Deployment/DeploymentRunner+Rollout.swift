@@ -9,24 +9,27 @@ extension DeploymentRunner {
     func performRollout(_ action: DeploymentMachine.Action, plan: DeploymentMachine.Plan, recorder: DeploymentRecorder,
                         side: SideWork, group: inout TaskGroup<Void>) async -> DeploymentMachine.Event? {
         let service = plan.service
-        let baseline = plan.previous?.instance?.upstream
+        let baseline = plan.previous?.instances.map(\.upstream) ?? []
+        let baselineID = plan.previous?.releaseID
         switch action {
         case .routeSplit(let canary, let weight):
+            guard let canaryID = canary.first?.releaseID else { break }
             await deps.router.route(service: service.key, to: split(service, canary: canary, baseline: baseline, weight: weight))
-            recorder.log(baseline == nil ? "release \(canary.releaseID) takes every request: there is no release to compare it with"
-                         : "release \(canary.releaseID) takes \(weight)% of requests, release \(baseline!.releaseID) the rest")
+            recorder.log(baselineID == nil ? "release \(canaryID) takes every request: there is no release to compare it with"
+                         : "release \(canaryID) takes \(weight)% of requests, release \(baselineID!) the rest")
         case .routePreview(let preview):
-            var releases = baseline.map { [ReleaseBackends(releaseID: $0.releaseID, upstreams: [$0], weight: 100)] } ?? []
-            releases.append(ReleaseBackends(releaseID: preview.releaseID, upstreams: [preview], weight: 0, preview: true))
+            guard let previewID = preview.first?.releaseID else { break }
+            var releases = baselineID.map { [ReleaseBackends(releaseID: $0, upstreams: baseline, weight: 100)] } ?? []
+            releases.append(ReleaseBackends(releaseID: previewID, upstreams: preview, weight: 0, preview: true))
             let route = service.delivery.blueGreen?.preview
             await deps.router.route(service: service.key, to: Backends(releases: releases, balance: service.delivery.balance,
                                                                       sticky: service.delivery.sticky, preview: route))
-            recorder.log("release \(preview.releaseID) is reachable on its preview ("
+            recorder.log("release \(previewID) is reachable on its preview ("
                 + [route?.host.map { "host \($0)" }, route?.header.map { "header \($0.name): \($0.value)" }]
                     .compactMap { $0 }.joined(separator: ", ") + "); production stays on "
-                + (baseline.map { "release \($0.releaseID)" } ?? "nothing, as before"))
+                + (baselineID.map { "release \($0)" } ?? "nothing, as before"))
         case .routeBaseline:
-            await deps.router.route(service: service.key, to: baseline.map(Backends.single))
+            await deps.router.route(service: service.key, to: service.backends(baseline))
         case .openWindow:
             let counted = await deps.router.releaseStatistics(of: service.key)
             side.window.withLock { $0 = counted }
@@ -36,7 +39,7 @@ extension DeploymentRunner {
             func since(_ release: String) -> WindowStats {
                 counted[release, default: WindowStats()].since(opened[release, default: WindowStats()])
             }
-            let baselineStats = baseline.map { since($0.releaseID) }
+            let baselineStats = baselineID.map { since($0) }
             return .windowCollected(canary: since(canaryID), baseline: baselineStats?.requests == 0 ? nil : baselineStats,
                                     at: deps.clock.now)
         case .wake(let at):
@@ -61,7 +64,7 @@ extension DeploymentRunner {
                                            environment: environment, timeout: service.delivery.canary.interval * 6, recorder: recorder)
             return .rolloutCheckFinished(passed: failure == nil, summary: failure ?? "passed", at: deps.clock.now)
         case .recordRolloutStep(let result, let canary):
-            let step = stepRecord(result, canary: canary, baseline: baseline?.releaseID)
+            let step = stepRecord(result, canary: canary, baseline: baselineID)
             recorder.update { deployment in
                 deployment.rollout = deployment.rollout ?? RolloutRecord(strategy: service.delivery.strategy)
                 deployment.rollout?.steps.append(step)
@@ -79,10 +82,10 @@ extension DeploymentRunner {
     }
 
     /// The canary's share beside the release that served; the canary alone when none did.
-    private func split(_ service: ServiceConfig, canary: Upstream, baseline: Upstream?, weight: Int) -> Backends {
-        guard let baseline else { return .single(canary) }
-        return Backends(releases: [ReleaseBackends(releaseID: baseline.releaseID, upstreams: [baseline], weight: 100 - weight),
-                                   ReleaseBackends(releaseID: canary.releaseID, upstreams: [canary], weight: weight)],
+    private func split(_ service: ServiceConfig, canary: [Upstream], baseline: [Upstream], weight: Int) -> Backends? {
+        guard let baselineID = baseline.first?.releaseID, let canaryID = canary.first?.releaseID else { return service.backends(canary) }
+        return Backends(releases: [ReleaseBackends(releaseID: baselineID, upstreams: baseline, weight: 100 - weight),
+                                   ReleaseBackends(releaseID: canaryID, upstreams: canary, weight: weight)],
                         balance: service.delivery.balance, sticky: service.delivery.sticky)
     }
 

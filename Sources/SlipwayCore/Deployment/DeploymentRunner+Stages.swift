@@ -99,9 +99,9 @@ extension DeploymentRunner {
 
     /// Undoes a switch: traffic back to the replaced upstream (none on a first deploy), the previous
     /// release active again in the record and the controller's view.
-    func switchBack(_ service: ServiceConfig, to upstream: Upstream?, previous: ActiveRelease?,
+    func switchBack(_ service: ServiceConfig, to upstreams: [Upstream], previous: ActiveRelease?,
                             recorder: DeploymentRecorder) async {
-        await deps.router.switchTraffic(service: service.key, to: upstream)
+        await deps.router.route(service: service.key, to: service.backends(upstreams))
         do {
             if let previous { try await deps.store.setActive(previous) } else { try await deps.store.clearActive(service: service.key) }
         } catch {

@@ -56,9 +56,13 @@ package struct ActiveRelease: Sendable, Equatable, Codable, KeyedByService {
     package var warm: Instance?
     /// When `warm` is stopped: the end of the watch period (the switch itself when there is no watch).
     package var warmUntil: Date?
+    /// The release's other instances (`replicas` > 1), slot 1 onwards; `instance` is slot 0.
+    package var replicas: [Instance]
+    /// The other warm instances of the replaced release, beside `warm`.
+    package var warmReplicas: [Instance]
 
     package init(service: String, releaseID: String, instance: Instance?, previousReleaseID: String?, switchedAt: Date,
-                warm: Instance? = nil, warmUntil: Date? = nil) {
+                warm: Instance? = nil, warmUntil: Date? = nil, replicas: [Instance] = [], warmReplicas: [Instance] = []) {
         self.service = service
         self.releaseID = releaseID
         self.instance = instance
@@ -66,6 +70,34 @@ package struct ActiveRelease: Sendable, Equatable, Codable, KeyedByService {
         self.switchedAt = switchedAt
         self.warm = warm
         self.warmUntil = warmUntil
+        self.replicas = replicas
+        self.warmReplicas = warmReplicas
+    }
+
+    /// Every instance of the active release, slot by slot (empty when it runs none).
+    package var instances: [Instance] { instance.map { [$0] + replicas } ?? [] }
+    /// Every warm instance of the release it replaced.
+    package var warmInstances: [Instance] { warm.map { [$0] + warmReplicas } ?? [] }
+}
+
+/// A record written before replicas existed has neither list: one instance, one warm.
+extension ActiveRelease {
+    private enum CodingKeys: String, CodingKey {
+        case service, environment, releaseID, instance, previousReleaseID, switchedAt, warm, warmUntil, replicas, warmReplicas
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        service = try c.decode(String.self, forKey: .service)
+        environment = try c.decodeIfPresent(String.self, forKey: .environment)
+        releaseID = try c.decode(String.self, forKey: .releaseID)
+        instance = try c.decodeIfPresent(Instance.self, forKey: .instance)
+        previousReleaseID = try c.decodeIfPresent(String.self, forKey: .previousReleaseID)
+        switchedAt = try c.decode(Date.self, forKey: .switchedAt)
+        warm = try c.decodeIfPresent(Instance.self, forKey: .warm)
+        warmUntil = try c.decodeIfPresent(Date.self, forKey: .warmUntil)
+        replicas = try c.decodeIfPresent([Instance].self, forKey: .replicas) ?? []
+        warmReplicas = try c.decodeIfPresent([Instance].self, forKey: .warmReplicas) ?? []
     }
 }
 

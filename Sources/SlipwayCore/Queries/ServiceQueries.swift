@@ -29,6 +29,13 @@ struct ServiceQueries: Sendable {
                 warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil,
                 traffic: control.isNone ? nil : control))
             statuses[statuses.count - 1].rollout = await rollouts.view(of: service.key)
+            if let served, served.instances.count > 1 {
+                let pool = Set(entry.life.routed)
+                statuses[statuses.count - 1].replicas = zip(served.instances, entry.life.replicaHealth).enumerated().map { slot, pair in
+                    ReplicaStatus(slot: slot + 1, pid: pair.0.pid, port: pair.0.port, health: pair.1, inPool: pool.contains(pair.0.upstream),
+                                  containerID: pair.0.containerID.map { String($0.prefix(12)) })
+                }
+            }
         }
         let freezes = try await deps.store.freezes()
         var status = StatusResponse(proxy: proxy, environments: environments, services: statuses, freezes: freezes.isEmpty ? nil : freezes)

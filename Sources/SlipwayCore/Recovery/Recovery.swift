@@ -19,12 +19,13 @@ struct Recovery: Sendable {
             // that serves before the new one is stopped, so no request is sent to an instance going away.
             var rolledBack = false
             if interrupted.rollout != nil {
-                let serving = active?.instance
-                let alive = if let serving { await deps.runtime.isAlive(serving) } else { false }
-                await deps.router.route(service: interrupted.key, to: alive ? serving.map { .single($0.upstream) } : nil)
+                var serving: [Instance] = []
+                for instance in active?.instances ?? [] where await deps.runtime.isAlive(instance) { serving.append(instance) }
+                await deps.router.route(service: interrupted.key, to: table.config(interrupted.key)?.backends(serving))
                 rolledBack = true
             }
-            if let candidate = interrupted.instance, candidate != active?.instance, await deps.runtime.isAlive(candidate) {
+            // Its other replicas are named by no record: `stopUnrecorded` below stops them.
+            if let candidate = interrupted.instance, active?.instances.contains(candidate) != true, await deps.runtime.isAlive(candidate) {
                 await deps.runtime.adopt(candidate)
                 await deps.runtime.stop(candidate, timeout: .seconds(10))
             }
@@ -55,19 +56,26 @@ struct Recovery: Sendable {
         var recorded: [Instance] = []
         for service in table.services {
             guard let active = try await deps.store.active(service: service.key) else { continue }
-            recorded += [active.instance, active.warm].compactMap { $0 }
-            if let instance = active.instance, await deps.runtime.isAlive(instance) {
-                await table.recovered(active, adopted: true)
-                await recoverWarm(service, active)
-                await deps.runtime.adopt(instance)
-                await deps.router.switchTraffic(service: service.key, to: instance.upstream)
+            recorded += active.instances + active.warmInstances
+            var adopted: [Bool] = []
+            for instance in active.instances { adopted.append(await deps.runtime.isAlive(instance)) }
+            await table.recovered(active, adopted: adopted)
+            await recoverWarm(service, active)
+            let alive = zip(active.instances, adopted).filter(\.1).map(\.0)
+            for instance in alive { await deps.runtime.adopt(instance) }
+            if !alive.isEmpty { await deps.router.route(service: service.key, to: service.backends(alive)) }
+            let replicas = active.instances.count > 1
+            if !alive.isEmpty {
+                let which = replicas ? " (\(alive.count) of \(active.instances.count) replicas)" : ""
                 await deps.audit(.releaseAdopted, service: service.key,
-                            "re-adopted release \(active.releaseID) still running as pid \(instance.pid) on port \(instance.port)")
-            } else {
-                await table.recovered(active, adopted: false)
-                await recoverWarm(service, active)
+                            "re-adopted release \(active.releaseID)\(which) still running as "
+                                + alive.map { "pid \($0.pid) on port \($0.port)" }.joined(separator: ", "))
+            }
+            if alive.count < active.instances.count {
+                let which = replicas ? "\(active.instances.count - alive.count) replica(s) of release" : "release"
                 await deps.audit(.releaseRestarting, service: service.key,
-                            "release \(active.releaseID) was not running after the daemon restarted; starting it again")
+                            "\(which) \(active.releaseID) \(replicas ? "were" : "was") not running after the daemon restarted; "
+                                + "starting \(replicas ? "them" : "it") again")
             }
         }
         let strays = await deps.runtime.unrecorded(excluding: recorded)
@@ -97,7 +105,7 @@ struct Recovery: Sendable {
             let active = ActiveRelease(service: key.service, releaseID: serving.releaseID, instance: serving,
                                        previousReleaseID: nil, switchedAt: deps.now()).keyed(key)
             await deps.record(active)
-            await table.recovered(active, adopted: true)
+            await table.recovered(active, adopted: [true])
             await deps.runtime.adopt(serving)
             await deps.router.switchTraffic(service: key, to: serving.upstream)
             await deps.audit(.releaseAdoptedUnrecorded, service: key,
@@ -135,13 +143,13 @@ struct Recovery: Sendable {
     func stopAll() async {
         for service in table.services {
             guard let active = await table.active(service.key) else { continue }
-            if let warm = active.warm {
-                await deps.runtime.stop(warm, timeout: service.stopTimeout)
+            if !active.warmInstances.isEmpty {
+                for warm in active.warmInstances { await deps.runtime.stop(warm, timeout: service.stopTimeout) }
                 if let forgotten = await table.forgetWarm(service.key) { await deps.record(forgotten) }
             }
-            guard let instance = active.instance else { continue }
+            guard !active.instances.isEmpty else { continue }
             await table.stopped(service.key)
-            await deps.runtime.stop(instance, timeout: service.stopTimeout)
+            for instance in active.instances { await deps.runtime.stop(instance, timeout: service.stopTimeout) }
         }
     }
 
@@ -149,8 +157,11 @@ struct Recovery: Sendable {
     /// watch it belongs to re-armed); one whose time has passed is stopped.
     func recoverWarm(_ service: ServiceConfig, _ active: ActiveRelease) async {
         guard let warm = active.warm else { return }
-        let alive = await deps.runtime.isAlive(warm)
-        if alive { await deps.runtime.adopt(warm) }
+        var living: [Instance] = []
+        for instance in active.warmInstances where await deps.runtime.isAlive(instance) { living.append(instance) }
+        // All or nothing: a rollback to a release with a replica missing starts it afresh anyway.
+        let alive = living.count == active.warmInstances.count
+        for instance in living { await deps.runtime.adopt(instance) }
         let remaining = active.warmUntil.map { $0.timeIntervalSince(deps.now()) } ?? 0
         if alive, remaining > 0 {
             let switchedBy = try? await deps.store.deployments(service: service.key, limit: 50)
@@ -159,7 +170,7 @@ struct Recovery: Sendable {
             await deps.audit(.releaseAdopted, service: service.key,
                         "re-adopted warm release \(warm.releaseID) (pid \(warm.pid)); its watch ends in \(DurationText.format(.seconds(remaining)))")
         } else {
-            if alive { await deps.runtime.stop(warm, timeout: service.stopTimeout) }
+            for instance in living { await deps.runtime.stop(instance, timeout: service.stopTimeout) }
             if let forgotten = await table.forgetWarm(service.key) { await deps.record(forgotten) }
         }
     }

@@ -133,7 +133,7 @@ actor ServiceTable {
     func exited(_ exit: InstanceExit) -> [ServiceLife.Effect] {
         let key = exit.instance.key
         guard var entry = entries[key] else { return [] }
-        let serving = entry.life.active?.instance == exit.instance || entry.life.active?.warm == exit.instance
+        let serving = entry.life.active.map { $0.instances.contains(exit.instance) || $0.warmInstances.contains(exit.instance) } ?? false
         entry.exits.note(exit, serving: serving)
         let effects = entry.life.exited(exit, now: clock.now, deploying: entry.lock != nil)
         entries[key] = entry
@@ -164,16 +164,22 @@ actor ServiceTable {
         return entries[instance.key]?.life.probed(instance, result, now: clock.now) ?? []
     }
 
-    func restarted(_ key: ServiceKey, as restarted: ActiveRelease, startedAt: Duration) {
-        entries[key]?.life.restarted(restarted, startedAt: startedAt, now: clock.now, date: date())
+    /// The replica in `slot` runs again as `instance`; returns where the service's requests should go now.
+    func restarted(_ key: ServiceKey, slot: Int, as instance: Instance, startedAt: Duration) -> [Upstream] {
+        _ = entries[key]?.life.restarted(slot: slot, as: instance, startedAt: startedAt, now: clock.now)
+        return entries[key]?.life.routed ?? []
     }
 
-    func restartFailed(_ key: ServiceKey) { entries[key]?.life.restartFailed(now: clock.now) }
-    func restartAbandoned(_ key: ServiceKey) { entries[key]?.life.restartAbandoned(now: clock.now) }
+    func restartFailed(_ key: ServiceKey, slot: Int) { entries[key]?.life.restartFailed(slot: slot, now: clock.now) }
+    func restartAbandoned(_ key: ServiceKey, slot: Int) { entries[key]?.life.restartAbandoned(slot: slot, now: clock.now) }
+
+    /// Where the service's requests should go: its replicas in the pool.
+    func routed(_ key: ServiceKey) -> [Upstream] { entries[key]?.life.routed ?? [] }
 
     // MARK: recovery and shutdown
 
-    func recovered(_ active: ActiveRelease, adopted: Bool) {
+    /// `adopted`: slot by slot, whether its instance still ran and was adopted.
+    func recovered(_ active: ActiveRelease, adopted: [Bool]) {
         entries[active.key]?.life.recovered(active, adopted: adopted, now: clock.now)
     }
 

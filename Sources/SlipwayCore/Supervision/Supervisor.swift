@@ -49,12 +49,20 @@ struct Supervisor: Sendable {
 
     func perform(_ job: ServiceLife.Job, of service: ServiceKey) async {
         switch job {
-        case .probe(let instance):
+        case .probe(let instances):
             guard let config = table.config(service) else { break }
-            let result = await deps.probe.probe(instance.upstream, check: config.health)
-            await apply(await table.probed(instance, result), service: service)
-        case .restart(let active):
-            await restart(service, active)
+            let results = await withTaskGroup(of: (Instance, ProbeResult).self) { group in
+                for instance in instances {
+                    group.addTask { (instance, await deps.probe.probe(instance.upstream, check: config.health)) }
+                }
+                return await group.reduce(into: [Instance: ProbeResult]()) { $0[$1.0] = $1.1 }
+            }
+            for instance in instances {
+                guard let result = results[instance] else { continue }
+                await apply(await table.probed(instance, result), service: service)
+            }
+        case .restart(let active, let slot):
+            await restart(service, active, slot: slot)
         case .retire(let warm):
             await retire(service, warm)
         }
@@ -73,21 +81,22 @@ struct Supervisor: Sendable {
                 await deps.audit(action, service: service, detail)
             case .rollBack(let reason):
                 await runner.automaticRollback(service, reason: reason)
-            case .routeNowhere:
-                await deps.router.switchTraffic(service: service, to: nil)
+            case .route(let upstreams):
+                await deps.router.route(service: service, to: table.config(service)?.backends(upstreams))
             case .record(let active):
                 await deps.record(active)
             }
         }
     }
 
-    /// The watch ended: stop the warm instance; a later rollback starts its release again.
-    private func retire(_ service: ServiceKey, _ warm: Instance) async {
-        guard let entry = await table.entry(service), entry.lock == nil, entry.life.active?.warm == warm else { return }
-        await deps.runtime.stop(warm, timeout: entry.config.stopTimeout)
+    /// The watch ended: stop the warm instances; a later rollback starts their release again.
+    private func retire(_ service: ServiceKey, _ warm: [Instance]) async {
+        guard let first = warm.first, let entry = await table.entry(service), entry.lock == nil,
+              entry.life.active?.warmInstances == warm else { return }
+        for instance in warm { await deps.runtime.stop(instance, timeout: entry.config.stopTimeout) }
         if let active = await table.forgetWarm(service) { await deps.record(active) }
         await deps.audit(.releaseRetired, service: service,
-                         "stopped release \(warm.releaseID) (pid \(warm.pid)), kept warm until the watch of "
+                         "stopped release \(first.releaseID) (\(DeploymentMachine.pids(warm))), kept warm until the watch of "
                             + "\(entry.life.active?.releaseID ?? "-") ended")
     }
 }

@@ -203,6 +203,8 @@ package struct ServiceStatus: Sendable, Codable, Equatable {
     package var traffic: TrafficControl?
     /// A canary or blue-green rollout running now (`slipway rollout SERVICE`); absent otherwise.
     package var rollout: RolloutView?
+    /// Each instance of the active release when it runs more than one (`replicas:`); absent otherwise.
+    package var replicas: [ReplicaStatus]?
 
     package init(name: String, environment: String? = nil, route: String, activeRelease: Release?, health: Health, upstreams: [String],
                 pid: Int32?, restarts: Int, deploying: String?, retainedReleases: [String],
@@ -221,6 +223,27 @@ package struct ServiceStatus: Sendable, Codable, Equatable {
         self.restarts = restarts
         self.deploying = deploying
         self.retainedReleases = retainedReleases
+    }
+}
+
+/// One instance of a release that runs several (`replicas:`), as `status` shows it.
+package struct ReplicaStatus: Sendable, Codable, Equatable {
+    /// 1-based, stable across restarts of the instance in it.
+    package var slot: Int
+    package var pid: Int32
+    package var port: Int
+    package var health: ServiceStatus.Health
+    /// Whether the proxy sends it requests (an unhealthy or crashed replica is out of the pool).
+    package var inPool: Bool
+    package var containerID: String?
+
+    package init(slot: Int, pid: Int32, port: Int, health: ServiceStatus.Health, inPool: Bool, containerID: String? = nil) {
+        self.slot = slot
+        self.pid = pid
+        self.port = port
+        self.health = health
+        self.inPool = inPool
+        self.containerID = containerID
     }
 }
 

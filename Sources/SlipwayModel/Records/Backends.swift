@@ -26,6 +26,15 @@ package struct Backends: Sendable, Equatable, Hashable, Codable {
         Backends(releases: [ReleaseBackends(releaseID: upstream.releaseID, upstreams: [upstream], weight: 100)])
     }
 
+    /// Every request to one release's instances (its replicas), balanced among them; nil for none.
+    package static func release(_ upstreams: [Upstream], balance: Balance = .leastRequests, sticky: StickyConfig? = nil) -> Backends? {
+        guard let first = upstreams.first else { return nil }
+        if upstreams.count == 1 { return Backends(releases: [ReleaseBackends(releaseID: first.releaseID, upstreams: upstreams, weight: 100)],
+                                                  balance: balance) }
+        return Backends(releases: [ReleaseBackends(releaseID: first.releaseID, upstreams: upstreams, weight: 100)],
+                        balance: balance, sticky: sticky)
+    }
+
     /// The first instance of the release that takes the largest share (the first of equals):
     /// the upstream a service "routes to" where one is asked for.
     package var primary: Upstream? {

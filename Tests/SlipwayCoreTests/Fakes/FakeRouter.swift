@@ -81,7 +81,7 @@ struct FakeProbe: HealthProbe {
         }
         let service = world.aliveInstances.first { $0.port == upstream.port }!.key
         let version = await store.releases(service: service).first { $0.id == upstream.releaseID }?.version ?? "?"
-        if world.state.withLock({ $0.unhealthyVersions.contains(version) }) {
+        if world.state.withLock({ $0.unhealthyVersions.contains(version) || $0.unhealthyPorts.contains(upstream.port) }) {
             return ProbeResult(healthy: false, status: 503, body: "{\"status\":\"failing\"}", reason: "expected status 200, got 503")
         }
         return ProbeResult(healthy: true, status: 200)

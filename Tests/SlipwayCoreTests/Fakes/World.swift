@@ -10,6 +10,8 @@ import Synchronization
 final class World: Sendable {
     struct State {
         var unhealthyVersions: Set<String> = []
+        /// Instances (by port, which is their pid here) whose every probe fails, whatever their release.
+        var unhealthyPorts: Set<Int> = []
         /// Paths every probe of fails (a smoke test's endpoint), whatever the release.
         var failingPaths: Set<String> = []
         var failingBuilds: Set<String> = []
@@ -29,6 +31,18 @@ final class World: Sendable {
 
     func setHealthy(_ version: String, _ healthy: Bool) {
         state.withLock { if healthy { $0.unhealthyVersions.remove(version) } else { $0.unhealthyVersions.insert(version) } }
+    }
+
+    /// The `n`th instance started from now on (1: the next) answers probes with 503, or again 200.
+    func setHealthy(nthNext n: Int, _ healthy: Bool) {
+        state.withLock {
+            let port = Int($0.nextPid) + n
+            if healthy { $0.unhealthyPorts.remove(port) } else { $0.unhealthyPorts.insert(port) }
+        }
+    }
+
+    func setHealthy(_ instance: Instance, _ healthy: Bool) {
+        state.withLock { if healthy { $0.unhealthyPorts.remove(instance.port) } else { $0.unhealthyPorts.insert(instance.port) } }
     }
 
     func report(_ exit: InstanceExit) async {
