@@ -49,6 +49,9 @@ final class ExampleHandler: ChannelInboundHandler, @unchecked Sendable {
                 let (handler, context) = loopBound.value
                 handler.send(.ok, "slow \(ms)ms from \(handler.behaviour.version)\n", type: "text/plain", head, context)
             }
+        case "/pid":
+            // Which instance answered: replicas each have their own.
+            send(.ok, "\(getpid())\n", type: "text/plain", head, context)
         case "/upload":
             send(.ok, "\(bodyBytes)\n", type: "text/plain", head, context)
         case "/crash":

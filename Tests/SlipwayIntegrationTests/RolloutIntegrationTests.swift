@@ -22,19 +22,6 @@ import Testing
         """
     }
 
-    /// Runs `body` while 4 clients request `/` through the proxy without pause.
-    private func underLoad(_ daemon: DaemonProcess, _ body: (LoadGenerator) async throws -> Void) async throws -> LoadGenerator.Counts {
-        let load = LoadGenerator(url: daemon.url + "/", clients: 4)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await load.run() }
-            #expect(await eventually { load.snapshot.served > 20 })
-            try await body(load)
-            group.cancelAll()
-        }
-        await load.shutdown()
-        return load.snapshot
-    }
-
     @Test(.timeLimit(.minutes(3))) func aCanaryAnsweringErrorsIsAbortedAndAHealthyOneIsPromoted() async throws {
         let repository = try TestRepository(config: Self.canaryConfig())
         defer { repository.remove() }
@@ -48,7 +35,7 @@ import Testing
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
 
         var aborted: CommandResult?
-        let bad = try await underLoad(daemon) { _ in aborted = try await cli.run("deploy", "web", "--ref", "v2") }
+        let bad = try await daemon.underLoad { _ in aborted = try await cli.run("deploy", "web", "--ref", "v2") }
         #expect(aborted?.status == 4, "\(aborted?.stdout ?? "")\(aborted?.stderr ?? "")")
         #expect(aborted?.stdout.contains("canary error rate") == true)
         // Users saw the canary's errors only while it had its first share (10% × 20% of requests).
@@ -69,7 +56,7 @@ import Testing
         #expect(shown.stdout.contains("STEP") && shown.stdout.contains("10%") && shown.stdout.contains("fail: canary error rate"))
 
         var promoted: CommandResult?
-        let good = try await underLoad(daemon) { _ in promoted = try await cli.run("deploy", "web", "--ref", "v3") }
+        let good = try await daemon.underLoad { _ in promoted = try await cli.run("deploy", "web", "--ref", "v3") }
         #expect(promoted?.status == 0, "\(promoted?.stdout ?? "")\(promoted?.stderr ?? "")")
         #expect(good.failed == 0, "\(good.failures)")
         #expect(good.versions["v3", default: 0] > 0 && good.versions["v1", default: 0] > 0)
@@ -212,7 +199,7 @@ import Testing
         let cli = CLI(repository: repository)
         #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
         var deployed: CommandResult?
-        let counts = try await underLoad(daemon) { _ in deployed = try await cli.run("deploy", "web", "--ref", "v2") }
+        let counts = try await daemon.underLoad { _ in deployed = try await cli.run("deploy", "web", "--ref", "v2") }
         #expect(deployed?.status == 0, "\(deployed?.stdout ?? "")\(deployed?.stderr ?? "")")
         #expect(deployed?.stdout.contains("before the new release starts (recreate)") == true)
         #expect(counts.failed == 0, "\(counts.failures)")

@@ -3,8 +3,8 @@ import SlipwayModel
 import Testing
 @testable import SlipwayServer
 
-/// Until the controller carries them out, `serve` refuses replicas and the rolling strategy rather
-/// than running such a service as one switched instance.
+/// Until the controller carries it out, `serve` refuses the rolling strategy rather than running
+/// such a service with another one.
 @Suite struct DeliverySupportTests {
     static func config(_ services: [ServiceConfig]) -> ProjectConfig {
         ProjectConfig(file: "/srv/app/slipway.yml", proxy: ProxyConfig(), services: services)
@@ -30,9 +30,8 @@ import Testing
             Self.service("api", DeliveryConfig()),
             Self.service("worker", DeliveryConfig(strategy: .rolling)),
         ])
-        let expected = SlipwayError(.configInvalid, "replicas and the rolling strategy are checked "
-                                    + "but not carried out yet: web (replicas: 3); "
-                                    + "worker (strategy: rolling); until they are, a service runs one instance with "
+        let expected = SlipwayError(.configInvalid, "the rolling strategy is checked "
+                                    + "but not carried out yet: worker (strategy: rolling); until it is, a service uses "
                                     + "strategy: switch, recreate, canary or blue_green",
                                     context: ErrorContext(file: "/srv/app/slipway.yml"))
         #expect(DeliverySupport.refusal(for: config) == expected)

@@ -40,6 +40,7 @@ struct StatusCommand: AsyncParsableCommand {
             print(Self.table(status.services, environments: status.environments != nil))
             for service in status.services {
                 if let line = Self.traffic(service) { print(line) }
+                if let replicas = Self.replicas(service) { print(replicas) }
                 if let rollout = service.rollout {
                     print("ROLLOUT: " + RolloutSteeringCommand.describe(rollout).replacingOccurrences(of: "\n", with: "\n         "))
                 }
@@ -76,6 +77,16 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("PAUSED: \(name): new requests held up to \(DurationText.format(.milliseconds(hold))) (`slipway proxy resume` ends it)")
         }
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    /// "REPLICAS: web: 1 pid 12 :4001 healthy, 2 pid 13 :4002 unhealthy (out of the pool), ...".
+    static func replicas(_ service: ServiceStatus) -> String? {
+        guard let replicas = service.replicas else { return nil }
+        let name = TerminalText.line(service.name) + (service.environment.map { " (\(TerminalText.line($0)))" } ?? "")
+        return "REPLICAS: \(name): " + replicas.map { replica in
+            "\(replica.slot) " + (replica.containerID.map { "container \($0)" } ?? "pid \(replica.pid)") + " :\(replica.port) "
+                + replica.health.rawValue + (replica.inPool ? "" : " (out of the pool)")
+        }.joined(separator: ", ")
     }
 
     /// "20260101-ab (pid 123) for 42s": the replaced release still running, until the watch ends.

@@ -86,6 +86,14 @@ enum MetricsText {
                 gauge(registry, "slipway_service_health", "1 for the service's health state now (healthy, unhealthy, unknown, down).",
                       labels + [("state", state.rawValue)], service.health == state ? 1 : 0)
             }
+            for replica in service.replicas ?? [] {
+                let replicaLabels = labels + [("replica", String(replica.slot))]
+                for state in [ServiceStatus.Health.healthy, .unhealthy, .unknown, .down] {
+                    gauge(registry, "slipway_replica_health", "1 for each replica's health state now (replicas > 1).",
+                          replicaLabels + [("state", state.rawValue)], replica.health == state ? 1 : 0)
+                }
+                gauge(registry, "slipway_replica_in_pool", "1 while the proxy sends the replica requests.", replicaLabels, replica.inPool ? 1 : 0)
+            }
             counter(registry, "slipway_service_restarts_total", "Restarts of the serving release after it crashed.",
                     labels, service.restarts)
             if let release = service.activeRelease {

@@ -1,0 +1,70 @@
+import Foundation
+import SlipwayModel
+import SlipwayTestSupport
+import Testing
+@testable import SlipwayCLI
+
+/// `replicas: 3` through the real daemon, proxy process and example service: every replica serves,
+/// a deploy switches all three at once under load, and a replica killed leaves the pool and is
+/// started again while the other two serve.
+@Suite(.serialized) struct ReplicaIntegrationTests {
+    static let config = TestRepository.config() + """
+
+        replicas: 3
+        balance: round_robin
+    """
+
+    @Test(.timeLimit(.minutes(3))) func threeReplicasServeSwitchTogetherAndAKilledOneComesBack() async throws {
+        let repository = try TestRepository(config: Self.config)
+        defer { repository.remove() }
+        try repository.release("v1")
+        try repository.release("v2")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        let first = try await cli.run("deploy", "web", "--ref", "v1")
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let v1 = try #require(try await cli.status().services.first?.replicas)
+        #expect(v1.count == 3 && v1.allSatisfy { $0.health == .healthy && $0.inPool })
+        #expect(Set(v1.map(\.pid)).count == 3)
+
+        // Each replica takes requests (round robin over the three).
+        let pids = try await (0..<9).asyncMap { _ in try await LoopbackHTTP.get(daemon.url + "/pid").body }
+        #expect(Set(pids).count == 3, "\(pids)")
+
+        var deployed: CommandResult?
+        let counts = try await daemon.underLoad { _ in deployed = try await cli.run("deploy", "web", "--ref", "v2") }
+        #expect(deployed?.status == 0, "\(deployed?.stdout ?? "")\(deployed?.stderr ?? "")")
+        #expect(deployed?.stdout.contains("3 replicas healthy") == true)
+        #expect(counts.failed == 0, "\(counts.failures)")
+        #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
+        let v2 = try #require(try await cli.status().services.first?.replicas)
+        #expect(v2.count == 3 && Set(v2.map(\.pid)).isDisjoint(with: v1.map(\.pid)))
+        for replica in v1 { #expect(kill(replica.pid, 0) != 0, "v1's pid \(replica.pid) was stopped") }
+
+        // SIGKILL one replica: it leaves the pool at once and is started again in its slot.
+        let victim = v2[1]
+        #expect(kill(victim.pid, SIGKILL) == 0)
+        #expect(await eventually(timeout: .seconds(20)) {
+            guard let replicas = try? await cli.status().services.first?.replicas else { return false }
+            return replicas.count == 3 && replicas[1].pid != victim.pid && replicas.allSatisfy { $0.health == .healthy && $0.inPool }
+        })
+        let status = try #require(try await cli.status().services.first)
+        #expect(status.restarts == 1)
+        #expect(status.replicas?[0].pid == v2[0].pid && status.replicas?[2].pid == v2[2].pid, "the others ran on untouched")
+        let shown = try await cli.run("status")
+        #expect(shown.stdout.contains("REPLICAS: web: 1 pid \(v2[0].pid)"), "\(shown.stdout)")
+        let after = try await daemon.underLoad { _ in try await Task.sleep(for: .milliseconds(500)) }
+        #expect(after.failed == 0, "\(after.failures)")
+        let audit = try await cli.run("audit", "web")
+        #expect(audit.stdout.contains("replica 2 of release"), "\(audit.stdout)")
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
