@@ -33,7 +33,10 @@ import Testing
         #expect(Set(pids).count == 3, "\(pids)")
 
         var deployed: CommandResult?
-        let counts = try await daemon.underLoad { _ in deployed = try await cli.run("deploy", "web", "--ref", "v2") }
+        let counts = try await daemon.underLoad { load in
+            deployed = try await cli.run("deploy", "web", "--ref", "v2")
+            #expect(await eventually { load.snapshot.versions["v2", default: 0] > 0 })
+        }
         #expect(deployed?.status == 0, "\(deployed?.stdout ?? "")\(deployed?.stderr ?? "")")
         #expect(deployed?.stdout.contains("3 replicas healthy") == true)
         #expect(counts.failed == 0, "\(counts.failures)")
@@ -58,6 +61,49 @@ import Testing
         #expect(after.failed == 0, "\(after.failures)")
         let audit = try await cli.run("audit", "web")
         #expect(audit.stdout.contains("replica 2 of release"), "\(audit.stdout)")
+    }
+
+    /// strategy: rolling over three replicas under load: every request served while instances are
+    /// replaced one by one; a release that never becomes healthy is rolled back with the old one
+    /// whole, and nobody saw an error.
+    @Test(.timeLimit(.minutes(3))) func rollingReplacesEveryReplicaUnderLoadAndUndoesAFailure() async throws {
+        let repository = try TestRepository(config: Self.config + """
+
+            strategy: rolling
+            rolling: { max_surge: 1, max_unavailable: 0 }
+        """)
+        defer { repository.remove() }
+        try repository.release("v1")
+        try repository.release("v2", startup: "300ms")
+        try repository.release("v3", health: "fail")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        let v1 = try #require(try await cli.status().services.first?.replicas)
+
+        var deployed: CommandResult?
+        let counts = try await daemon.underLoad { load in
+            deployed = try await cli.run("deploy", "web", "--ref", "v2")
+            #expect(await eventually { load.snapshot.versions["v2", default: 0] > 0 })
+        }
+        #expect(deployed?.status == 0, "\(deployed?.stdout ?? "")\(deployed?.stderr ?? "")")
+        #expect(counts.failed == 0, "\(counts.failures)")
+        #expect(counts.versions["v1", default: 0] > 0 && counts.versions["v2", default: 0] > 0)
+        let v2 = try #require(try await cli.status().services.first?.replicas)
+        #expect(v2.count == 3 && Set(v2.map(\.pid)).isDisjoint(with: v1.map(\.pid)))
+        for replica in v1 { #expect(kill(replica.pid, 0) != 0, "v1's pid \(replica.pid) was stopped") }
+        let record = try #require(try await cli.json([Deployment].self, "history", "web").first)
+        #expect(record.strategy == .rolling)
+        #expect(record.rollout?.conclusion?.contains("replaced 3 instance(s)") == true)
+
+        var failed: CommandResult?
+        let during = try await daemon.underLoad { _ in failed = try await cli.run("deploy", "web", "--ref", "v3") }
+        #expect(failed?.status == 4, "\(failed?.stdout ?? "")\(failed?.stderr ?? "")")
+        #expect(failed?.stdout.contains("new-1 failed its health gate") == true)
+        #expect(during.failed == 0, "\(during.failures)")
+        #expect(during.versions.keys.allSatisfy { $0 == "v2" }, "\(during.versions)")
+        #expect(try await cli.status().services.first?.replicas?.map(\.pid) == v2.map(\.pid), "the old replicas never stopped")
     }
 }
 

@@ -9,6 +9,7 @@ extension DeploymentMachine {
     mutating func beginCutover() -> [Action] {
         guard let release else { return [] }
         if recreates { return beginRecreate() }
+        if rolls { return beginRolling() }
         if let previous = plan.previous, let warm = previous.warm, warm.releaseID == release.id {
             phase = .probingWarm
             return [.beginStage(.start), .probeWarm(previous.warmInstances)]
@@ -20,7 +21,7 @@ extension DeploymentMachine {
     /// Whether the instances replaced at the switch stay warm until the watch ends.
     var keepsReplacedWarm: Bool {
         if case .automaticRollback = plan.kind { return false }
-        if recreated { return false }
+        if recreated || rolls { return false }
         return service.watch > .zero
     }
 
@@ -93,7 +94,8 @@ extension DeploymentMachine {
             // After a rollout the proxy's primary may be the new release already (a canary at 100%):
             // what the switch replaced is the release that served.
             // Recreate drained and stopped it before the start: there is nothing left to drain.
-            self.replaced = recreated ? [] : rolloutStrategy != nil ? previousUpstreams
+            // Rolling drained and stopped each old instance on the way.
+            self.replaced = recreated || rolls ? [] : rolloutStrategy != nil ? previousUpstreams
                 : replaced.filter { !upstreams.contains($0) }
             // The replaced instances are recorded as warm from this instant, so a daemon that dies before
             // they are stopped finds them; until when depends on the watch.
@@ -160,7 +162,7 @@ extension DeploymentMachine {
 
     /// The instances the switch took traffic from, except those traffic went to (a rollback to warm instances).
     private var replacedInstances: [Instance] {
-        if recreated { return [] }
+        if recreated || rolls { return [] }
         return (plan.previous?.instances ?? []).filter { !started.contains($0) }
     }
 
@@ -209,8 +211,8 @@ extension DeploymentMachine {
 
     /// Smoke tests run while the previous release still runs, so going back is one more switch.
     private mutating func afterSwitch() -> [Action] {
-        // Blue-green's smoke tests ran against the preview.
-        guard isDeploy, !service.smoke.isEmpty, rolloutStrategy != .blueGreen, let release, let instance else { return beginDrain() }
+        // Blue-green's smoke tests ran against the preview, rolling's against its first new instance.
+        guard isDeploy, !service.smoke.isEmpty, rolloutStrategy != .blueGreen, !rolls, let release, let instance else { return beginDrain() }
         phase = .smoking
         nextSmokeTest = 0
         return [.beginStage(.smoke), .runSmokeTest(service.smoke[0], release: release, instance: instance)]
@@ -219,7 +221,8 @@ extension DeploymentMachine {
     private mutating func beginDrain() -> [Action] {
         phase = .draining
         guard !replaced.isEmpty else {
-            let why = recreated ? "drained before the new release started (recreate)" : "no previous release"
+            let why = recreated ? "drained before the new release started (recreate)"
+                : rolls ? "each old instance was drained before it stopped (rolling)" : "no previous release"
             return [.beginStage(.drain), .endStage(.drain, .skipped, why)] + stopReplaced()
         }
         return [.beginStage(.drain), .drain(replaced)]
@@ -228,7 +231,7 @@ extension DeploymentMachine {
     /// Stops the instances an earlier deploy kept warm, and the replaced ones unless they stay warm for the watch.
     private mutating func stopReplaced() -> [Action] {
         // Recreate stopped what served before the start, in its own `stop` stage.
-        if recreated, olderWarm.isEmpty { return cutoverSwitched() }
+        if recreated || rolls, olderWarm.isEmpty { return cutoverSwitched() }
         var actions: [Action] = [.beginStage(.stop)]
         var stopped: [String] = []
         if !olderWarm.isEmpty {

@@ -39,13 +39,14 @@ extension DeploymentMachine {
         switch service.delivery.strategy {
         case .canary where !firstRelease || service.delivery.canary.analysis.slo != nil: return .canary
         case .blueGreen where service.delivery.blueGreen != nil && !firstRelease: return .blueGreen
+        case .rolling where !firstRelease: return .rolling
         default: return nil
         }
     }
 
     /// Where the rollout is, for `slipway rollout SERVICE status`; nil when none runs.
     package var rolloutStatus: RolloutStatus? {
-        canary?.status ?? blueGreen?.status
+        canary?.status ?? blueGreen?.status ?? rolling?.status
     }
 
     /// The gate passed at `at`: the rollout begins.
@@ -79,6 +80,7 @@ extension DeploymentMachine {
     }
 
     mutating func handleRollout(_ event: Event) -> [Action] {
+        if rolls, phase == .rollingOut { return handleRolling(event) }
         switch (phase, event) {
         case (.smokingPreview, .smokePassed):
             guard let release, let instance else { return [] }
@@ -178,7 +180,7 @@ extension DeploymentMachine {
     }
 
     /// The command's answer goes before the one action that answers with an event (it must stay last).
-    private func answered(_ actions: [Action], id: Int?, refusal: String?) -> [Action] {
+    func answered(_ actions: [Action], id: Int?, refusal: String?) -> [Action] {
         guard let id else { return actions }
         var actions = actions
         let answer = Action.answerRollout(id: id, refusal: refusal)

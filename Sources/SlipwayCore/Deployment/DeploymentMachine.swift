@@ -107,6 +107,14 @@ package struct DeploymentMachine: Sendable {
         case windowCollected(canary: WindowStats, baseline: WindowStats?, at: Duration)
         case rolloutCheckFinished(passed: Bool, summary: String, at: Duration)
         case rolloutCommand(RolloutRequest)
+        // A rolling replacement, instance by instance.
+        /// The answer to `startReplica`: the new instance in `slot` (nil: it did not start) and why
+        /// it failed its gate (or the smoke tests), nil when it passed.
+        case replicaStarted(slot: String, Instance?, failure: String?)
+        /// The answer to `drainAndStopReplica`: the old instance `id` has stopped.
+        case replicaStopped(id: String)
+        /// The answer to `restoreReplica`: the old release runs again in `id`'s place (nil: it did not).
+        case replicaRestored(id: String, Instance?, failure: String?)
     }
 
     package enum Action: Sendable, Equatable {
@@ -192,6 +200,18 @@ package struct DeploymentMachine: Sendable {
         case restartRelease(String)
         /// The route back to the release started again.
         case restoreRoute([Upstream])
+        // Rolling (each answered from a side task: several run at once).
+        /// Start one instance of `release`, gate it (and, `smoke`, run the smoke tests against it),
+        /// and answer `replicaStarted`.
+        case startReplica(Release, slot: String, smoke: Bool)
+        /// Drain the old instance (already out of the pool), stop it, answer `replicaStopped`.
+        case drainAndStopReplica(Instance, id: String)
+        /// Start the retained release `releaseID` again in place of old instance `id`, gate it,
+        /// answer `replicaRestored`.
+        case restoreReplica(releaseID: String, id: String)
+        /// The pool as it stands: the old release's instances and the new one's, each release
+        /// weighted by how many it has, so every instance takes an even share.
+        case routeRolling(old: [Upstream], new: [Upstream])
         /// The last action: close the record and append `audit` to the trail.
         case finish(Deployment.Outcome, ExitStatus, String, audit: AuditAction)
     }
@@ -235,6 +255,8 @@ package struct DeploymentMachine: Sendable {
     var end: End?
     var canary: CanaryRollout?
     var blueGreen: BlueGreenRollout?
+    var rolling: RollingRollout?
+    var progress = RollingProgress()
     /// When the gate passed and the rollout began.
     var rolloutBeganAt: Duration = .zero
     var rolloutFailure: String?

@@ -54,8 +54,8 @@ extension DeploymentRunner {
             if Task.isCancelled {
                 if rollout, [.rollingOut, .smokingPreview, .abortingRollout].contains(machine.currentPhase) {
                     // Never leave a share or a preview on a release nobody will judge.
-                    await deps.router.route(service: plan.service.key, to: plan.service.backends(plan.previous?.instances ?? []))
-                    for canary in machine.started { await deps.runtime.stop(canary, timeout: plan.service.stopTimeout) }
+                    await deps.router.route(service: plan.service.key, to: plan.service.backends(machine.servingBeforeRollout))
+                    for new in machine.newInstances { await deps.runtime.stop(new, timeout: plan.service.stopTimeout) }
                 }
                 return await conclude(recorder, .interrupted, .deployFailed,
                                       "interrupted: the daemon stopped while this deployment was \(machine.currentPhase.rawValue)",
@@ -238,6 +238,8 @@ extension DeploymentRunner {
         case .routeSplit, .routePreview, .routeBaseline, .openWindow, .collectWindow, .wake,
              .runRolloutCheck, .recordRolloutStep, .answerRollout:
             return await performRollout(action, plan: plan, recorder: recorder, side: side, group: &group)
+        case .startReplica, .drainAndStopReplica, .restoreReplica, .routeRolling:
+            await performRolling(action, plan: plan, recorder: recorder, side: side, group: &group)
         case .finish:
             break
         }

@@ -22,7 +22,7 @@ extension Supervisor {
             }
             let instance = try await deps.runtime.start(release, service: config)
             let startedAt = deps.clock.now
-            switch await waitUntilHealthy(instance, service: config, startedAt: startedAt) {
+            switch await GateRun(deps: deps, table: table).waitUntilHealthy(instance, service: config, startedAt: startedAt) {
             case .none:
                 var restarted = active
                 if slot == 0 { restarted.instance = instance } else if slot - 1 < restarted.replicas.count { restarted.replicas[slot - 1] = instance }
@@ -49,38 +49,5 @@ extension Supervisor {
             await table.restartFailed(service, slot: slot)
             await deps.audit(.releaseRestartFailed, service: service, "\(which) \(active.releaseID) could not start: \(describe(error))")
         }
-    }
-
-    /// Probes until `healthy_threshold` consecutive successes, the instance exits, or `start_timeout`
-    /// (`HealthGate`'s rules). Returns why it failed, nil when healthy.
-    private func waitUntilHealthy(_ instance: Instance, service: ServiceConfig, startedAt: Duration) async -> String? {
-        await table.claimExits(of: instance)
-        var gate = HealthGate(check: service.health, startedAt: startedAt)
-        var action = gate.firstAction()
-        var failure: String?
-        loop: while true {
-            switch action {
-            case .pass:
-                break loop
-            case .fail(let reason):
-                failure = reason
-                break loop
-            case .probe(let delay):
-                if delay > .zero {
-                    do { try await deps.clock.sleep(for: delay) } catch {
-                        failure = "cancelled"
-                        break loop
-                    }
-                }
-                let result = await deps.probe.probe(instance.upstream, check: service.health)
-                if !result.healthy, !(await deps.runtime.isAlive(instance)) {
-                    action = gate.instanceExited(await table.howItExited(instance))
-                } else {
-                    action = gate.handle(result, at: deps.clock.now)
-                }
-            }
-        }
-        await table.unclaimExits(of: instance)
-        return failure
     }
 }

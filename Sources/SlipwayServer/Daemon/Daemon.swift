@@ -51,7 +51,6 @@ package final class Daemon: Sendable {
                                + "and `slipway db` (migrate, info, validate, backup, restore, …) needs no daemon",
                                context: ErrorContext(file: config.file))
         }
-        if let refusal = DeliverySupport.refusal(for: config) { throw refusal }
         // The TCP API's certificate and key are read before anything starts: a file that is not PEM
         // stops `serve` here, naming it, not at the first client's handshake.
         let apiTLS = try config.api?.tls.map(TLSFiles.load)
