@@ -71,7 +71,7 @@ def main() -> None:
         daemon.stop()
 
 
-def report(rows, deploys, steady, args) -> None:
+def report(rows, deploys, steady, args, script: str = "recreate.py") -> None:
     def latencies(windows):
         return sorted((done - sent) * 1000 for sent, done, status, kind, version in rows
                       if kind == "ok" and any(a <= sent <= z for a, z in windows))
@@ -80,8 +80,8 @@ def report(rows, deploys, steady, args) -> None:
     inside = [r for r in rows if any(a <= r[0] <= z for a, z in windows)]
     failed = [r for r in rows if r[3] != "ok"]
     print()
-    print(f"## recreate under load: {args.deploys} deploys, each release listening after {args.startup}, "
-          f"{args.connections} keep-alive connections at {args.rate:g} req/s")
+    title = getattr(args, "title", f"recreate under load: {args.deploys} deploys, each release listening after {args.startup}")
+    print(f"## {title}, {args.connections} keep-alive connections at {args.rate:g} req/s")
     print()
     header = ["window", "requests", "failed", "p50 ms", "p99 ms", "max ms"]
     body = []
@@ -98,7 +98,7 @@ def report(rows, deploys, steady, args) -> None:
           f"Failed requests over the whole run: {len(failed)} of {len(rows)}.")
     print()
     print("```")
-    print(b.reproduce_line("recreate.py", sys.argv[1:]))
+    print(b.reproduce_line(script, sys.argv[1:]))
     print("```")
 
 
