@@ -20,7 +20,7 @@ import Testing
 
     /// A repository whose commits hold a busybox root file system served by `httpd`; `/version`
     /// tells releases apart.
-    static func repository(environments: String = "") throws -> TestRepository {
+    static func repository(environments: String = "", service: String = "") throws -> TestRepository {
         let repository = try TestRepository(config: """
             proxy:
               listen: 127.0.0.1:0
@@ -41,6 +41,7 @@ import Testing
                 stop_timeout: 2s
                 watch: 0s
                 retain: 3
+            \(service)
             """)
         let bin = repository.root + "/rootfs/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
@@ -169,6 +170,43 @@ import Testing
         #expect(message.contains("the release exited with status 4 before it became healthy"), "\(message)")
         #expect(message.contains("cannot open database"), "\(message)")
         #expect(try await cli.status().services.first?.activeRelease == nil)
+    }
+
+    /// Two containers per release, replaced one by one (`strategy: rolling`) under load.
+    @Test(.enabled(if: shouldRun)) func replicatedContainersAreReplacedOneByOneUnderLoad() async throws {
+        #expect(Self.engineAnswers, "no Docker engine: run scripts/ensure-docker.sh")
+        guard Self.engineAnswers else { return }
+        let repository = try Self.repository(service: """
+                replicas: 2
+                strategy: rolling
+            """)
+        defer { repository.remove() }
+        try repository.write("rootfs/www/version", "v1\n")
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "v1")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web").status == 0)
+        let v1 = try #require(try await cli.status().services.first?.replicas)
+        #expect(v1.count == 2 && v1.allSatisfy { $0.containerID != nil && $0.health == .healthy })
+        #expect(Set(v1.compactMap(\.containerID)).count == 2)
+
+        try repository.write("rootfs/www/version", "v2\n")
+        try repository.git("add", "-A")
+        try repository.git("commit", "--quiet", "-m", "v2")
+        var deployed: CommandResult?
+        let counts = try await daemon.underLoad(path: "/version", releaseOf: { _, body in
+            let version = body.trimmingCharacters(in: .whitespacesAndNewlines)
+            return version.hasPrefix("v") ? version : nil
+        }) { _ in
+            deployed = try await cli.run("deploy", "web")
+            #expect(await eventually { (try? await LoopbackHTTP.get(daemon.url + "/version"))?.body == "v2\n" })
+        }
+        #expect(deployed?.status == 0, "\(deployed?.stdout ?? "")\(deployed?.stderr ?? "")")
+        #expect(counts.failed == 0, "\(counts.failures)")
+        let v2 = try #require(try await cli.status().services.first?.replicas)
+        #expect(v2.count == 2 && Set(v2.compactMap(\.containerID)).isDisjoint(with: v1.compactMap(\.containerID)))
     }
 
     @Test(.enabled(if: shouldRun)) func containersAreReadoptedAfterTheDaemonIsKilled() async throws {
