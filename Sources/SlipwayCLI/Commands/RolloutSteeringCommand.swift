@@ -73,7 +73,10 @@ struct RolloutSteeringCommand: AsyncParsableCommand {
     /// Three lines: which deployment, where it stands, the last verdict.
     static func describe(_ view: RolloutView) -> String {
         let name = TerminalText.line(view.service) + (view.environment.map { "@\(TerminalText.line($0))" } ?? "")
-        var lines = ["\(name): \(view.strategy.rawValue) rollout of deployment \(view.deployment), step \(view.step + 1) of \(view.steps), "
+        // Rolling counts new instances in the pool, not steps.
+        let progress = view.strategy == .rolling ? "\(view.step) of \(view.steps) new instances in the pool"
+            : "step \(view.step + 1) of \(view.steps)"
+        var lines = ["\(name): \(view.strategy.rawValue) rollout of deployment \(view.deployment), \(progress), "
             + "new release at \(view.weight)%"]
         var phase = view.phase.rawValue.replacingOccurrences(of: "_", with: " ")
         if let by = view.pausedBy { phase += " by \(TerminalText.line(by))" }
