@@ -105,6 +105,68 @@ import Testing
         #expect(during.versions.keys.allSatisfy { $0 == "v2" }, "\(during.versions)")
         #expect(try await cli.status().services.first?.replicas?.map(\.pid) == v2.map(\.pid), "the old replicas never stopped")
     }
+
+    /// `rollout web abort` mid-way brings the old instances back; a daemon SIGKILLed mid-way leaves
+    /// the pool serving, and the next daemon puts every request back on the old release, starts its
+    /// stopped instances again and stops the new ones. Nobody saw an error either time.
+    @Test(.timeLimit(.minutes(3))) func aRollingReplacementAbortedOrCutShortLeavesTheOldReleaseWhole() async throws {
+        let repository = try TestRepository(config: Self.config + """
+
+            strategy: rolling
+            rolling: { max_surge: 0, max_unavailable: 1 }
+        """)
+        defer { repository.remove() }
+        try repository.release("v1")
+        try repository.release("v2", startup: "1500ms")
+        try repository.release("v3", startup: "1500ms")
+        var daemon = try await DaemonProcess.start(repository)
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        let v1Release = try #require(try await cli.status().services.first?.activeRelease?.id)
+        let load = LoadGenerator(url: daemon.url + "/", clients: 2)
+        let running = Task { await load.run() }
+
+        let aborted = Task { try await cli.run("deploy", "web", "--ref", "v2") }
+        #expect(try await eventually {
+            (try? await cli.json(RolloutView.self, "rollout", "web")).map { $0.strategy == .rolling && $0.step == 1 } ?? false
+        })
+        let shown = try await cli.run("rollout", "web")
+        #expect(shown.stdout.contains("1 of 3 new instances in the pool"), "\(shown.stdout)")
+        #expect(try await cli.run("rollout", "web", "pause").status == 6, "nothing to pause in a rolling replacement")
+        let abort = try await cli.run("rollout", "web", "abort", "--reason", "not today")
+        #expect(abort.status == 0, "\(abort.stdout)\(abort.stderr)")
+        let abortedResult = try await aborted.value
+        #expect(abortedResult.status == 4, "\(abortedResult.stdout)\(abortedResult.stderr)")
+        #expect(abortedResult.stdout.contains("aborted by alice") || abortedResult.stdout.contains("not today"), "\(abortedResult.stdout)")
+        let afterAbort = try #require(try await cli.status().services.first)
+        #expect(afterAbort.activeRelease?.id == v1Release)
+        #expect(afterAbort.replicas?.count == 3)
+        #expect(Set(afterAbort.upstreams).count == 3)
+
+        let cut = Task { try await cli.run("deploy", "web", "--ref", "v3") }
+        #expect(try await eventually {
+            (try? await cli.json(RolloutView.self, "rollout", "web")).map { $0.step == 1 } ?? false
+        })
+        #expect(try await eventually { load.snapshot.versions["v3", default: 0] > 0 })
+        daemon.kill9()
+        #expect(try await cut.value.status == 7)
+        daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let interrupted = try #require(try await cli.json([Deployment].self, "history", "web").first)
+        #expect(interrupted.outcome == .rolledBack, "\(interrupted.message ?? "")")
+        #expect(try await eventually {
+            guard let status = try? await cli.status().services.first, let replicas = status.replicas else { return false }
+            return status.activeRelease?.id == v1Release && replicas.count == 3 && replicas.allSatisfy { $0.health == .healthy && $0.inPool }
+        })
+        let v3 = load.snapshot.versions["v3", default: 0]
+        let v1 = load.snapshot.versions["v1", default: 0]
+        #expect(try await eventually { load.snapshot.versions["v1", default: 0] > v1 + 100 })
+        #expect(load.snapshot.versions["v3", default: 0] == v3, "v3 still takes requests after the restart")
+        load.stop()
+        await running.value
+        await load.shutdown()
+        #expect(load.snapshot.failed == 0, "\(load.snapshot.failures)")
+    }
 }
 
 extension Sequence {
