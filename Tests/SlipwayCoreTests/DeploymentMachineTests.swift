@@ -51,6 +51,8 @@ import Testing
         actions += machine.handle(.built(staged(v2)))
         actions += machine.handle(.published(v2))
         actions += machine.handle(.releaseSaved)
+        #expect(actions.last == .claimRoute)
+        actions += machine.handle(.routeClaimed(machine.plan.previous))
         actions += machine.handle(.instanceStarted(started, at: .seconds(10)))
         return actions
     }

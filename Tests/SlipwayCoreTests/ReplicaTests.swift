@@ -132,4 +132,28 @@ import Testing
         #expect(back.releaseID == v1[0].releaseID && back.pid != v1[0].pid)
         #expect(Set(await router.backends(of: Harness.web)?.upstreams ?? []) == Set([back.upstream, v1[1].upstream, v1[2].upstream]))
     }
+
+    /// A deploy that builds for minutes must not leave its serving release unsupervised: a crash
+    /// meanwhile is restarted at once, and the deploy's cutover replaces what runs then.
+    @Test func aCrashWhileADeployBuildsIsRestartedAndTheDeployReplacesTheRestartedReplica() async throws {
+        let buildGate = BuildGate()
+        let h = Harness(watch: .zero, buildGate: buildGate) { $0.delivery.replicas = 2 }
+        await buildGate.release()
+        _ = try await h.deploy("v1")
+        let v1 = h.world.startedInstances
+        await buildGate.close()
+        let deploying = Task { try await h.deploy("v2") }
+        await buildGate.waitForArrivals(2)
+        await h.world.crash(v1[0])
+        #expect(await routed(h) == [v1[1].upstream], "out of the pool while the deploy builds")
+        try await h.supervise(after: .milliseconds(600))
+        let restarted = try #require(h.world.startedInstances.last)
+        #expect(restarted.releaseID == v1[0].releaseID && restarted.pid != v1[0].pid)
+        #expect(Set(await routed(h)) == Set([restarted.upstream, v1[1].upstream]))
+        await buildGate.release()
+        let second = try await deploying.value
+        #expect(second.outcome == .succeeded, "\(second.message ?? "")")
+        #expect(h.world.stoppedInstances.contains(restarted), "the cutover replaced what ran when it began")
+        #expect(h.world.aliveInstances.allSatisfy { $0.releaseID == second.toRelease })
+    }
 }

@@ -100,6 +100,8 @@ import Testing
         actions += machine.handle(.built(DeploymentMachineTests.staged(v2)))
         actions += machine.handle(.published(v2))
         actions += machine.handle(.releaseSaved)
+        #expect(actions.last == .claimRoute)
+        actions += machine.handle(.routeClaimed(machine.plan.previous))
         #expect(actions.last == .wake(at: .zero))
         // One old out of the pool first (max_unavailable 1, no surge).
         let begun = machine.handle(.rolloutTimer(at: .seconds(1)))

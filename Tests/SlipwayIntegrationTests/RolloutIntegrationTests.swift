@@ -80,7 +80,8 @@ import Testing
         let load = LoadGenerator(url: daemon.url + "/", clients: 2)
         let running = Task { await load.run() }
         let second = Task { try await cli.run("deploy", "web", "--ref", "v2") }
-        #expect(try await eventually { (try? await cli.json(RolloutView.self, "rollout", "web"))?.phase == .awaitingPromotion })
+        let reached = try await eventually { (try? await cli.json(RolloutView.self, "rollout", "web"))?.phase == .awaitingPromotion }
+        if !reached { Issue.record("no rollout awaiting promotion: \(try await cli.run("history", "web").stdout)") }
         let status = try await cli.run("rollout", "web")
         #expect(status.stdout.contains("canary rollout of deployment"), "\(status.stdout)")
         // `status` and `/metrics` show it too, and both releases' instances.

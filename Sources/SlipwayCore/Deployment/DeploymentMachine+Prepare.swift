@@ -86,7 +86,12 @@ extension DeploymentMachine {
                                                  next: "check the releases directory and deploy again")
 
         case (.recordingRelease, .releaseSaved):
-            return [.recordImage(release?.image)] + beginCutover()
+            return [.recordImage(release?.image), .claimRoute]
+        case (.recordingRelease, .routeClaimed(let previous)):
+            // Only what runs may change meanwhile (a restart), not which release serves: the lock
+            // kept rollbacks and other deploys out.
+            if previous?.releaseID == plan.previous?.releaseID { plan.previous = previous }
+            return beginCutover()
         case (.recordingRelease, .releaseNotSaved(let reason)):
             guard let release else { return [] }
             return [.removeRelease(release)]

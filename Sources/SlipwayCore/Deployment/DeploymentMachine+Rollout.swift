@@ -214,7 +214,7 @@ extension DeploymentMachine.Action {
     /// Whether the driver answers this action with an event of its own (then it comes last).
     var answersWithEvent: Bool {
         switch self {
-        case .export, .copyArtifact, .runCheck, .publish, .saveRelease, .probeWarm, .start, .probe, .fetchLogTail,
+        case .export, .copyArtifact, .runCheck, .publish, .saveRelease, .claimRoute, .probeWarm, .start, .probe, .fetchLogTail,
              .switchTraffic, .runSmokeTest, .checkAlive, .drain, .prune, .notify, .collectWindow, .runRolloutCheck,
              .restartRelease:
             true

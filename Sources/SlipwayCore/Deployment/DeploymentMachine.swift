@@ -76,6 +76,8 @@ package struct DeploymentMachine: Sendable {
         case published(Release)
         case publishFailed(String)
         case releaseSaved
+        /// The answer to `claimRoute`: what serves now, as the cutover begins.
+        case routeClaimed(ActiveRelease?)
         case releaseNotSaved(String)
         // start → health
         /// The warm instance's liveness and, when alive, one probe; `at` is the clock's reading.
@@ -143,6 +145,9 @@ package struct DeploymentMachine: Sendable {
         case continueMigrations(Bool)
         case publish(StagedRelease)
         case saveRelease(Release)
+        /// The deploy takes the service's route for its cutover (supervision of the serving release,
+        /// which went on while it prepared, stops) and learns what serves now: `routeClaimed`.
+        case claimRoute
         case removeRelease(Release)
         // Instances and traffic.
         /// Each warm instance of the release: alive, and one probe (`warmProbed` tells the worst).
@@ -227,7 +232,9 @@ package struct DeploymentMachine: Sendable {
         package var nextStep: String?
     }
 
-    package let plan: Plan
+    /// `previous` is read again when a deploy claims the route: the serving release may have been
+    /// restarted (new instances) while it built.
+    package internal(set) var plan: Plan
     var phase: Phase = .ready
     /// What the deployment has learnt so far.
     var staged: StagedRelease?

@@ -12,6 +12,8 @@ extension DeploymentRunner {
         let (events, post) = AsyncStream<DeploymentMachine.Event>.makeStream()
         let side = SideWork(post: { post.yield($0) })
         let rollout = machine.rolloutStrategy != nil
+        // While a deploy prepares, its serving release stays supervised (`claimRoute` ends that).
+        if plan.kind.isDeploy { await table.lendRoute(plan.service.key) }
         if plan.kind.isDeploy, plan.service.delivery.strategy != .switch {
             recorder.update { $0.strategy = plan.service.delivery.strategy }
         }
@@ -142,6 +144,12 @@ extension DeploymentRunner {
                 return .releaseSaved
             } catch {
                 return .releaseNotSaved("\(error)")
+            }
+        case .claimRoute:
+            while true {
+                let (ready, active) = await table.claimRoute(service.key)
+                if ready { return .routeClaimed(active) }
+                do { try await deps.clock.sleep(for: .milliseconds(10)) } catch { return .routeClaimed(active) }
             }
         case .removeRelease(let release):
             try? await deps.builder.remove(release)

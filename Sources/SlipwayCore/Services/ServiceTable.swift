@@ -6,6 +6,10 @@ struct ServiceLock: Sendable {
     var deploymentID: String?
     var actor: String
     var what: String
+    /// Whether the holder owns the service's route and instances now. A deploy does not while it
+    /// builds, checks and migrates: its serving release is supervised meanwhile (probed, restarted,
+    /// routed) as between deployments, until the deploy claims the route for its cutover.
+    var ownsRoute = true
 }
 
 /// Every service's view, in one place with one owner: its configuration, the life of its serving
@@ -97,6 +101,29 @@ actor ServiceTable {
 
     func release(_ key: ServiceKey) { entries[key]?.lock = nil }
 
+    /// The deploy holding `key` prepares (builds, checks, migrates): supervision goes on meanwhile.
+    func lendRoute(_ key: ServiceKey) { entries[key]?.lock?.ownsRoute = false }
+
+    /// The deploy holding `key` takes its route for the cutover: supervision stops starting jobs for
+    /// it. Returns what serves now once no supervision job of the service runs any more; nil
+    /// (`ready` false) while one still does, to be asked again.
+    func claimRoute(_ key: ServiceKey) -> (ready: Bool, active: ActiveRelease?) {
+        entries[key]?.lock?.ownsRoute = true
+        guard entries[key]?.busy != true else { return (false, nil) }
+        return (true, entries[key]?.life.active)
+    }
+
+    /// How a restart may go on: under a lock of its own, or beside a deploy that prepares.
+    enum RestartAdmission { case acquired, alongside, refused }
+
+    func admitRestart(_ key: ServiceKey, _ lock: ServiceLock) -> RestartAdmission {
+        guard let held = entries[key]?.lock else {
+            entries[key]?.lock = lock
+            return .acquired
+        }
+        return held.ownsRoute ? .refused : .alongside
+    }
+
     // MARK: what deployments change
 
     func activate(_ active: ActiveRelease, startedAt: Duration) {
@@ -135,20 +162,20 @@ actor ServiceTable {
         guard var entry = entries[key] else { return [] }
         let serving = entry.life.active.map { $0.instances.contains(exit.instance) || $0.warmInstances.contains(exit.instance) } ?? false
         entry.exits.note(exit, serving: serving)
-        let effects = entry.life.exited(exit, now: clock.now, deploying: entry.lock != nil)
+        let effects = entry.life.exited(exit, now: clock.now, deploying: entry.lock?.ownsRoute == true)
         entries[key] = entry
         return effects
     }
 
     // MARK: supervision
 
-    /// What the supervision loop should start now; marks those services busy. A service a
-    /// deployment holds is left alone.
+    /// What the supervision loop should start now; marks those services busy. A service whose
+    /// route a deployment holds is left alone.
     func takeDueJobs() -> [(service: ServiceKey, job: ServiceLife.Job)] {
         let now = clock.now
         var jobs: [(ServiceKey, ServiceLife.Job)] = []
         for key in entries.keys.sorted() {
-            guard var entry = entries[key], !entry.busy, entry.lock == nil, let job = entry.life.dueJob(now: now) else { continue }
+            guard var entry = entries[key], !entry.busy, entry.lock?.ownsRoute != true, let job = entry.life.dueJob(now: now) else { continue }
             entry.busy = true
             entries[key] = entry
             jobs.append((key, job))
@@ -158,9 +185,9 @@ actor ServiceTable {
 
     func jobEnded(_ key: ServiceKey) { entries[key]?.busy = false }
 
-    /// A supervision probe came back; ignored while a deployment holds the service.
+    /// A supervision probe came back; ignored once a deployment holds the service's route.
     func probed(_ instance: Instance, _ result: ProbeResult) -> [ServiceLife.Effect] {
-        guard entries[instance.key]?.lock == nil else { return [] }
+        guard entries[instance.key]?.lock?.ownsRoute != true else { return [] }
         return entries[instance.key]?.life.probed(instance, result, now: clock.now) ?? []
     }
 

@@ -4,11 +4,17 @@ import SlipwayModel
 /// A crashed release started again from its directory (no rebuild), routed once healthy.
 extension Supervisor {
     func restart(_ service: ServiceKey, _ active: ActiveRelease, slot: Int) async {
-        guard let config = table.config(service),
-              (try? await table.acquire(service, ServiceLock(deploymentID: nil, actor: "slipway", what: "restart of \(active.releaseID)"))) != nil
-        else { return }
-        await restartHolding(config, active, slot: slot)
-        await table.release(service)
+        guard let config = table.config(service) else { return }
+        // Beside a deploy that is still building, the serving release is restarted all the same.
+        switch await table.admitRestart(service, ServiceLock(deploymentID: nil, actor: "slipway", what: "restart of \(active.releaseID)")) {
+        case .refused:
+            return
+        case .alongside:
+            await restartHolding(config, active, slot: slot)
+        case .acquired:
+            await restartHolding(config, active, slot: slot)
+            await table.release(service)
+        }
     }
 
     private func restartHolding(_ config: ServiceConfig, _ active: ActiveRelease, slot: Int) async {

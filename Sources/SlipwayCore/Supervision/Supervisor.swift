@@ -91,7 +91,7 @@ struct Supervisor: Sendable {
 
     /// The watch ended: stop the warm instances; a later rollback starts their release again.
     private func retire(_ service: ServiceKey, _ warm: [Instance]) async {
-        guard let first = warm.first, let entry = await table.entry(service), entry.lock == nil,
+        guard let first = warm.first, let entry = await table.entry(service), entry.lock?.ownsRoute != true,
               entry.life.active?.warmInstances == warm else { return }
         for instance in warm { await deps.runtime.stop(instance, timeout: entry.config.stopTimeout) }
         if let active = await table.forgetWarm(service) { await deps.record(active) }

@@ -87,6 +87,9 @@ actor BuildGate {
         waiters.removeValue(forKey: id)?.resume()
     }
 
+    /// Holds the callers that come from now on again.
+    func close() { open = false }
+
     func release() {
         open = true
         for waiter in waiters.values { waiter.resume() }
