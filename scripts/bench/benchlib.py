@@ -387,6 +387,88 @@ def run_timed(repository: Path, args: list[str]) -> TimedCommand:
     return command
 
 
+# MARK: the proxy process alone
+
+
+class SlipwayProxy:
+    """`slipway proxy run` by itself, without a daemon: its own state directory, its route table set
+    over its control socket (`proxy.sock`, one JSON request and one JSON reply per line) as the
+    daemon sets it. For what `slipway serve` cannot configure yet (several instances, weights) and
+    for builds whose daemon differs but whose data plane is what is measured."""
+
+    def __init__(self, directory: Path, binary: str):
+        self.directory = directory
+        self.binary = binary
+        directory.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+        self.port: int | None = None
+
+    def start(self, port: int) -> "SlipwayProxy":
+        self.port = port
+        self.log_file = open(self.directory / "proxy-run.log", "w")
+        self.process = subprocess.Popen([self.binary, "proxy", "run", "--state-directory", str(self.directory),
+                                         "--listen", f"127.0.0.1:{port}"], cwd=self.directory,
+                                        stdout=self.log_file, stderr=subprocess.STDOUT)
+        wait_until_listening(self.process, port)
+        # The control socket is published once the proxy serves; `proxy.json` names its pid then.
+        deadline = time.monotonic() + 20
+        while proxy_pid(self.directory, state=".") != self.process.pid:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"slipway proxy run did not publish its control socket; see {self.directory}")
+            time.sleep(0.01)
+        return self
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def control(self, request: dict) -> dict:
+        """One control request; its reply, or RuntimeError when the proxy refused it."""
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(10)
+            s.connect(str(self.directory / "proxy.sock"))
+            s.sendall((json.dumps(request) + "\n").encode())
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        reply = json.loads(data)
+        if reply.get("error") or reply.get("handingOff"):
+            raise RuntimeError(f"proxy control {request['operation']}: {reply}")
+        return reply
+
+    def configure(self, service: str, path: str = "/") -> None:
+        key = {"environment": "default", "service": service}
+        self.control({"operation": "configure", "service": key, "route": {"service": key, "path": path}})
+
+    def switch(self, service: str, upstream: dict) -> None:
+        """Every request of `service` to one upstream (`{"host", "port", "releaseID"}`): the plain switch,
+        which every build with a proxy process understands."""
+        self.control({"operation": "switch", "service": {"environment": "default", "service": service},
+                      "upstream": upstream})
+
+    def route(self, service: str, releases: list[dict], balance: str = "least_requests") -> dict:
+        """`service`'s Backends (builds with replicas and weights): `releases` as
+        `{"releaseID", "upstreams": [...], "weight", "preview"}`. Returns the route table's line."""
+        self.control({"operation": "route", "service": {"environment": "default", "service": service},
+                      "backends": {"releases": releases, "balance": balance}})
+        status = self.control({"operation": "status"})["status"]
+        return next(r for r in status["routes"] if r["service"]["service"] == service)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "log_file", None):
+            self.log_file.close()
+
+
 # MARK: nginx
 
 
@@ -681,10 +763,10 @@ def failures_table(records, wrk_result: dict | None) -> str:
     return table(["load", "requests", "failed", "by kind"], rows)
 
 
-def proxy_pid(repository: Path) -> int | None:
-    """The proxy process `.slipway/proxy.json` names."""
+def proxy_pid(repository: Path, state: str = ".slipway") -> int | None:
+    """The proxy process `.slipway/proxy.json` names (`state`: the state directory, relative)."""
     try:
-        return json.loads((repository / ".slipway" / "proxy.json").read_text())["pid"]
+        return json.loads((repository / state / "proxy.json").read_text())["pid"]
     except (OSError, ValueError, KeyError):
         return None
 
