@@ -115,6 +115,31 @@ import Testing
         #expect(after?.code == .rolloutRefused)
     }
 
+    /// A canary can wait hours for a person: the release serving beside it is supervised all along.
+    /// Its crash takes it out of the split and it is restarted into it; the promotion replaces (and
+    /// keeps warm) the restarted instance, not the dead one.
+    @Test func theBaselineIsRestartedIntoTheSplitWhileACanaryWaits() async throws {
+        let (h, deploying) = try await canaryAwaitingPromotion()
+        let controller = h.controller
+        let v1 = try #require(h.world.startedInstances.first)
+        let v1Release = v1.releaseID
+        await h.world.crash(v1)
+        // Its only instance gone, every request goes to the healthy canary rather than to nothing.
+        #expect(await until { await h.router.backends(of: Harness.web)?.release(v1Release) == nil },
+                "the dead baseline instance left the split")
+        #expect(await h.router.backends(of: Harness.web)?.upstreams.allSatisfy { $0.releaseID != v1Release } == true)
+        try await h.supervise(after: .milliseconds(600))
+        let restarted = try #require(h.world.startedInstances.last)
+        #expect(restarted.releaseID == v1Release && restarted.pid != v1.pid)
+        #expect(await until { await h.router.backends(of: Harness.web)?.release(v1Release)?.upstreams == [restarted.upstream] })
+        #expect(await h.router.backends(of: Harness.web)?.release(v1Release)?.weight == 80)
+        _ = try await controller.commandRollout(.promote, RolloutCommandRequest(service: "web", actor: "bob"))
+        let deployed = try await deploying.value
+        #expect(deployed.outcome == .succeeded, "\(deployed.message ?? "")")
+        #expect(try await h.store.active(service: Harness.web)?.warm == restarted)
+        #expect(await h.router.drained.contains(restarted.upstream))
+    }
+
     @Test func anAbortPutsTrafficBackAndEndsRolledBack() async throws {
         let (h, deploying) = try await canaryAwaitingPromotion()
         let controller = h.controller

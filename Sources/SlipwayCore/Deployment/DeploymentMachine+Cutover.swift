@@ -89,6 +89,11 @@ extension DeploymentMachine {
             return actions + [.endStage(.health, .failed, detail)]
                 + (recreated ? restorePrevious(after: .health, reason) : cutoverFailed(.health, reason))
 
+        case (.switching, .routeClaimed(let serving)):
+            // After a rollout: what served beside it, as supervision left it.
+            if serving?.releaseID == plan.previous?.releaseID { plan.previous = serving }
+            return [.switchTraffic(to: upstreams)]
+
         case (.switching, .switched(let replaced, let at, let warmNow)):
             guard let instance else { return [] }
             // After a rollout the proxy's primary may be the new release already (a canary at 100%):

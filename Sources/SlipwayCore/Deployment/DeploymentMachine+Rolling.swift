@@ -39,7 +39,7 @@ extension DeploymentMachine {
     /// Where production traffic belongs if the rollout is cut short: the release that served (for a
     /// rolling replacement, those of its instances still running and those started again).
     var servingBeforeRollout: [Upstream] {
-        guard rolling != nil else { return previousUpstreams }
+        guard rolling != nil else { return baseline }
         return progress.pool.compactMap { progress.old[$0]?.upstream } + progress.restored.map(\.upstream)
     }
 

@@ -49,11 +49,19 @@ extension DeploymentMachine {
         canary?.status ?? blueGreen?.status ?? rolling?.status
     }
 
+    /// The release that served, its instances in the pool: where the rest of production traffic goes.
+    var baseline: [Upstream] {
+        guard let pool = baselinePool else { return previousUpstreams }
+        // Only instances still recorded (a restart replaced the others already in the pool it reported).
+        return pool.filter { previousUpstreams.contains($0) }
+    }
+
     /// The gate passed at `at`: the rollout begins.
     mutating func beginRollout(at: Duration) -> [Action] {
         guard let instance, let strategy = rolloutStrategy else { return [] }
         rolloutBeganAt = at
-        var actions: [Action] = [.beginStage(.rollout)]
+        // The release serving beside it stays supervised for as long as the rollout lasts.
+        var actions: [Action] = [.beginStage(.rollout), .lendBaseline]
         switch strategy {
         case .canary:
             phase = .rollingOut
@@ -62,7 +70,7 @@ extension DeploymentMachine {
             canary = machine
             return actions + canaryActions(first, answering: nil)
         default:
-            actions.append(.routePreview(upstreams))
+            actions.append(.routePreview(upstreams, baseline: baseline))
             guard !service.smoke.isEmpty, let release else { return actions + beginBlueGreen() }
             phase = .smokingPreview
             nextSmokeTest = 0
@@ -82,6 +90,16 @@ extension DeploymentMachine {
     mutating func handleRollout(_ event: Event) -> [Action] {
         if rolls, phase == .rollingOut { return handleRolling(event) }
         switch (phase, event) {
+        case (.smokingPreview, .baselineChanged(let serving, let routed)), (.rollingOut, .baselineChanged(let serving, let routed)):
+            // A baseline replica restarted or left the pool: the same split (or preview) over what serves now.
+            guard let serving, serving.releaseID == plan.previous?.releaseID else { return [] }
+            plan.previous = serving
+            baselinePool = routed
+            if let canary { return [.routeSplit(canary: upstreams, baseline: baseline, weight: canary.status.weight)] }
+            return [.routePreview(upstreams, baseline: baseline)]
+        case (.abortingRollout, .routeClaimed(let serving)):
+            if serving?.releaseID == plan.previous?.releaseID { plan.previous = serving }
+            return [.routeBaseline(baseline), .drain(upstreams)]
         case (.smokingPreview, .smokePassed):
             guard let release, let instance else { return [] }
             nextSmokeTest += 1
@@ -149,7 +167,7 @@ extension DeploymentMachine {
         var refusal: String?
         for action in actions {
             switch action {
-            case .setWeight(let weight): mapped.append(.routeSplit(canary: upstreams, weight: weight))
+            case .setWeight(let weight): mapped.append(.routeSplit(canary: upstreams, baseline: baseline, weight: weight))
             case .openWindow: mapped.append(.openWindow)
             case .wake(let at): mapped.append(.wake(at: at))
             case .collectWindow: mapped.append(.collectWindow(canary: instance.releaseID))
@@ -196,8 +214,9 @@ extension DeploymentMachine {
     private mutating func promoteRollout(steps: Int) -> [Action] {
         phase = .switching
         let how = rolloutStrategy == .blueGreen ? "promoted from its preview" : "promoted after \(steps) step\(steps == 1 ? "" : "s")"
+        // Supervision of the release that served stops before the switch replaces it.
         return [.endStage(.rollout, .succeeded, "release \(release?.id ?? "-") \(how)"),
-                .beginStage(.switch), .switchTraffic(to: upstreams)]
+                .beginStage(.switch), .claimRoute]
     }
 
     /// Traffic back on what served before (the canary's weight is 0 already), the new release
@@ -206,7 +225,7 @@ extension DeploymentMachine {
         phase = .abortingRollout
         rolloutFailure = reason
         rolloutFailedStage = stage
-        return [.endStage(.rollout, .failed, reason), .beginStage(.rollback), .routeBaseline, .drain(upstreams)]
+        return [.endStage(.rollout, .failed, reason), .beginStage(.rollback), .claimRoute]
     }
 }
 

@@ -109,6 +109,9 @@ package struct DeploymentMachine: Sendable {
         case windowCollected(canary: WindowStats, baseline: WindowStats?, at: Duration)
         case rolloutCheckFinished(passed: Bool, summary: String, at: Duration)
         case rolloutCommand(RolloutRequest)
+        /// The release serving beside a rollout changed instances (supervision restarted one, or took
+        /// one out of the pool): what serves now.
+        case baselineChanged(ActiveRelease?, routed: [Upstream])
         // A rolling replacement, instance by instance.
         /// The answer to `startReplica`: the new instance in `slot` (nil: it did not start) and why
         /// it failed its gate (or the smoke tests), nil when it passed.
@@ -148,6 +151,9 @@ package struct DeploymentMachine: Sendable {
         /// The deploy takes the service's route for its cutover (supervision of the serving release,
         /// which went on while it prepared, stops) and learns what serves now: `routeClaimed`.
         case claimRoute
+        /// A rollout begins beside the serving release: that release stays supervised, and changes to
+        /// its instances come to the deployment as `baselineChanged`.
+        case lendBaseline
         case removeRelease(Release)
         // Instances and traffic.
         /// Each warm instance of the release: alive, and one probe (`warmProbed` tells the worst).
@@ -180,11 +186,12 @@ package struct DeploymentMachine: Sendable {
         case endWatch
         // The rollout.
         /// The new release takes `weight` percent of production requests, the release that served the rest.
-        case routeSplit(canary: [Upstream], weight: Int)
-        /// Production stays on the release that served; the new one is reachable on the preview route.
-        case routePreview([Upstream])
+        case routeSplit(canary: [Upstream], baseline: [Upstream], weight: Int)
+        /// Production stays on the release that served (`baseline`: its instances in the pool); the
+        /// new one is reachable on the preview route.
+        case routePreview([Upstream], baseline: [Upstream])
         /// All traffic back on the release that served (none on a first deploy): the rollout stopped.
-        case routeBaseline
+        case routeBaseline([Upstream])
         /// Snapshot both releases' counters: the next `collectWindow` covers from here.
         case openWindow
         /// Read both releases' counters since `openWindow` (the canary's is `canary`) and answer `windowCollected`.
@@ -263,6 +270,9 @@ package struct DeploymentMachine: Sendable {
     var canary: CanaryRollout?
     var blueGreen: BlueGreenRollout?
     var rolling: RollingRollout?
+    /// The serving release's instances in the pool, as supervision reported them during a rollout
+    /// (nil: all of them, as when the deployment began).
+    var baselinePool: [Upstream]?
     var progress = RollingProgress()
     /// When the gate passed and the rollout began.
     var rolloutBeganAt: Duration = .zero

@@ -145,6 +145,8 @@ extension DeploymentRunner {
             } catch {
                 return .releaseNotSaved("\(error)")
             }
+        case .lendBaseline:
+            await table.lendBaseline(service.key)
         case .claimRoute:
             while true {
                 let (ready, active) = await table.claimRoute(service.key)

@@ -9,15 +9,14 @@ extension DeploymentRunner {
     func performRollout(_ action: DeploymentMachine.Action, plan: DeploymentMachine.Plan, recorder: DeploymentRecorder,
                         side: SideWork, group: inout TaskGroup<Void>) async -> DeploymentMachine.Event? {
         let service = plan.service
-        let baseline = plan.previous?.instances.map(\.upstream) ?? []
         let baselineID = plan.previous?.releaseID
         switch action {
-        case .routeSplit(let canary, let weight):
+        case .routeSplit(let canary, let baseline, let weight):
             guard let canaryID = canary.first?.releaseID else { break }
             await deps.router.route(service: service.key, to: split(service, canary: canary, baseline: baseline, weight: weight))
             recorder.log(baselineID == nil ? "release \(canaryID) takes every request: there is no release to compare it with"
                          : "release \(canaryID) takes \(weight)% of requests, release \(baselineID!) the rest")
-        case .routePreview(let preview):
+        case .routePreview(let preview, let baseline):
             guard let previewID = preview.first?.releaseID else { break }
             var releases = baselineID.map { [ReleaseBackends(releaseID: $0, upstreams: baseline, weight: 100)] } ?? []
             releases.append(ReleaseBackends(releaseID: previewID, upstreams: preview, weight: 0, preview: true))
@@ -28,7 +27,7 @@ extension DeploymentRunner {
                 + [route?.host.map { "host \($0)" }, route?.header.map { "header \($0.name): \($0.value)" }]
                     .compactMap { $0 }.joined(separator: ", ") + "); production stays on "
                 + (baselineID.map { "release \($0)" } ?? "nothing, as before"))
-        case .routeBaseline:
+        case .routeBaseline(let baseline):
             await deps.router.route(service: service.key, to: service.backends(baseline))
         case .openWindow:
             let counted = await deps.router.releaseStatistics(of: service.key)

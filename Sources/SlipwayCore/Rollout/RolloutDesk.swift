@@ -43,6 +43,12 @@ actor RolloutDesk {
         answered.removeAll { waiting[$0.id] == nil }
     }
 
+    /// Hands the deployment running a rollout of `service` an event (the release serving beside it
+    /// changed); nothing when none runs.
+    func post(_ event: DeploymentMachine.Event, to service: ServiceKey) {
+        running[service]?.post(event)
+    }
+
     /// The services whose rollout runs now.
     var services: [ServiceKey] { running.keys.sorted() }
 

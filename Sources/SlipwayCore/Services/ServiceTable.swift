@@ -10,6 +10,10 @@ struct ServiceLock: Sendable {
     /// builds, checks and migrates: its serving release is supervised meanwhile (probed, restarted,
     /// routed) as between deployments, until the deploy claims the route for its cutover.
     var ownsRoute = true
+    /// A canary's or blue-green's rollout runs: the release that serves beside the new one is
+    /// supervised, but where its requests go is the deployment's to say (its split or preview), so a
+    /// change of its instances is handed to the deployment rather than routed.
+    var routedByDeployment = false
 }
 
 /// Every service's view, in one place with one owner: its configuration, the life of its serving
@@ -104,11 +108,22 @@ actor ServiceTable {
     /// The deploy holding `key` prepares (builds, checks, migrates): supervision goes on meanwhile.
     func lendRoute(_ key: ServiceKey) { entries[key]?.lock?.ownsRoute = false }
 
+    /// The deployment holding `key` runs a rollout beside the serving release: supervision goes on,
+    /// its routing goes through the deployment.
+    func lendBaseline(_ key: ServiceKey) {
+        entries[key]?.lock?.ownsRoute = false
+        entries[key]?.lock?.routedByDeployment = true
+    }
+
+    /// Whether a change of the serving release's instances goes to the deployment, not the proxy.
+    func routedByDeployment(_ key: ServiceKey) -> Bool { entries[key]?.lock?.routedByDeployment == true }
+
     /// The deploy holding `key` takes its route for the cutover: supervision stops starting jobs for
     /// it. Returns what serves now once no supervision job of the service runs any more; nil
     /// (`ready` false) while one still does, to be asked again.
     func claimRoute(_ key: ServiceKey) -> (ready: Bool, active: ActiveRelease?) {
         entries[key]?.lock?.ownsRoute = true
+        entries[key]?.lock?.routedByDeployment = false
         guard entries[key]?.busy != true else { return (false, nil) }
         return (true, entries[key]?.life.active)
     }

@@ -42,8 +42,7 @@ extension Supervisor {
                                      "\(which) \(release.id) came back but could not be recorded, so it was stopped: \(describe(error))")
                     return
                 }
-                let routed = await table.restarted(service, slot: slot, as: instance, startedAt: startedAt)
-                await deps.router.route(service: service, to: config.backends(routed))
+                await route(service, await table.restarted(service, slot: slot, as: instance, startedAt: startedAt))
                 await deps.audit(.releaseRestarted, service: service,
                                  "\(which) \(release.id) restarted as pid \(instance.pid) on port \(instance.port)")
             case .some(let reason):

@@ -82,10 +82,20 @@ struct Supervisor: Sendable {
             case .rollBack(let reason):
                 await runner.automaticRollback(service, reason: reason)
             case .route(let upstreams):
-                await deps.router.route(service: service, to: table.config(service)?.backends(upstreams))
+                await route(service, upstreams)
             case .record(let active):
                 await deps.record(active)
             }
+        }
+    }
+
+    /// Where the serving release's requests go now; during a rollout, the deployment routes them
+    /// (beside its new release), told what serves now.
+    func route(_ service: ServiceKey, _ upstreams: [Upstream]) async {
+        if await table.routedByDeployment(service) {
+            await runner.rollouts.post(.baselineChanged(await table.active(service), routed: upstreams), to: service)
+        } else {
+            await deps.router.route(service: service, to: table.config(service)?.backends(upstreams))
         }
     }
 
