@@ -29,7 +29,7 @@ import benchlib as b  # noqa: E402
 
 NGINX_PROXY = """
     upstream app {{
-        server 127.0.0.1:{upstream};
+{servers}
         keepalive 128;
         keepalive_requests 1000000;
         keepalive_timeout 300s;
@@ -54,6 +54,13 @@ NGINX_PROXY = """
     }}
 """
 
+
+
+def nginx_proxy(port: int, upstreams: list[int], balance: str | None = None) -> str:
+    """nginx as the reverse proxy in front of `upstreams` (ports on 127.0.0.1), tuned as above;
+    `balance` an upstream-block directive such as `least_conn`."""
+    servers = ([f"        {balance};"] if balance else []) + [f"        server 127.0.0.1:{upstream};" for upstream in upstreams]
+    return NGINX_PROXY.format(servers="\n".join(servers), port=port)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -89,7 +96,7 @@ def main() -> None:
         b.log(f"upstream nginx on {upstream}, Slipway's proxy on {proxy_port}")
         # Picked once the upstream listens: a port picked before could be the one it then took.
         nginx_port, haproxy_port = b.free_port(), b.free_port()
-        nginx = b.Nginx(root / "nginx-proxy", NGINX_PROXY.format(upstream=upstream, port=nginx_port),
+        nginx = b.Nginx(root / "nginx-proxy", nginx_proxy(nginx_port, [upstream]),
                         workers=args.nginx_workers).start(nginx_port)
         systems = {"direct": upstream, "nginx": nginx_port, "slipway": proxy_port}
         upstream_pid = record["instance"]["pid"]

@@ -47,6 +47,14 @@ def main() -> None:
     proxy_port = b.free_port()
     repo = root / "repo"
     repository(repo, proxy_port, args.deploys + 1, args.startup)
+    rows, deploys, steady = deploys_under_load(root, repo, proxy_port, args, pause=1)
+    report(rows, deploys, steady, args)
+
+
+def deploys_under_load(root: Path, repo: Path, proxy_port: int, args, pause: float):
+    """The real daemon over `repo`: v0 deployed, then `args.deploys` deploys in a row (`pause` s
+    apart) while loadgen.py sends `args.rate` req/s over `args.connections`; returns the load's
+    records, the deploy commands and a steady-state window from before them."""
     daemon = b.Daemon(repo, root / "daemon.log").start()
     load = None
     try:
@@ -61,10 +69,10 @@ def main() -> None:
             command = b.run_timed(repo, ["deploy", "web", "--ref", f"v{i}"])
             b.log(f"deploy v{i}: exit {command.returncode} in {command.wall:.2f}s")
             deploys.append(command)
-            time.sleep(1)
+            time.sleep(pause)
         stop_load(load)
         load = None
-        report(read_records(root / "records.tsv"), deploys, steady, args)
+        return read_records(root / "records.tsv"), deploys, steady
     finally:
         if load:
             stop_load(load)

@@ -52,6 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
+from proxy_vs_nginx import nginx_proxy  # noqa: E402
 
 NEW_BUILD = "/work/bench-bin/backends"
 OLD_BUILD = "/work/bench-bin/cur"
@@ -70,34 +71,6 @@ STATIC_SERVER = """
         add_header X-Upstream {name};
         location = /nginx_status {{
             stub_status;
-        }}
-    }}
-"""
-
-#: proxy_vs_nginx.py's reverse proxy with an upstream block of several servers.
-NGINX_PROXY = """
-    upstream app {{
-        least_conn;
-{servers}
-        keepalive 128;
-        keepalive_requests 1000000;
-        keepalive_timeout 300s;
-    }}
-    server {{
-        listen 127.0.0.1:{port} backlog=4096;
-        keepalive_requests 1000000;
-        keepalive_timeout 300s;
-        location / {{
-            proxy_pass http://app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $host;
-            proxy_buffers 16 64k;
-            proxy_busy_buffers_size 128k;
-            proxy_max_temp_file_size 0;
         }}
     }}
 """
@@ -178,15 +151,14 @@ def main() -> None:
         pids: dict[str, callable] = {}
 
         port = b.free_port()
-        servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstreams)
-        nginx = b.Nginx(root / "nginx-proxy", NGINX_PROXY.format(servers=servers, port=port), workers=args.nginx_workers)
+        nginx = b.Nginx(root / "nginx-proxy", nginx_proxy(port, upstreams, balance="least_conn"), workers=args.nginx_workers)
         started.append(nginx)
         nginx.start(port)
         systems["nginx"], pids["nginx"] = port, (lambda n=nginx: [n.pid] + b.children_of(n.pid))
         if not args.no_nginx_single:
             port = b.free_port()
-            nginx1 = b.Nginx(root / "nginx-proxy-1", NGINX_PROXY.format(servers=f"        server 127.0.0.1:{upstreams[0]};",
-                                                                         port=port), workers=args.nginx_workers)
+            nginx1 = b.Nginx(root / "nginx-proxy-1", nginx_proxy(port, upstreams[:1], balance="least_conn"),
+                             workers=args.nginx_workers)
             started.append(nginx1)
             nginx1.start(port)
             systems["nginx1"], pids["nginx1"] = port, (lambda n=nginx1: [n.pid] + b.children_of(n.pid))

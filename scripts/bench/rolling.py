@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
-from cutover import start_load, stop_load  # noqa: E402
-from loadgen import read_records  # noqa: E402
-from recreate import report  # noqa: E402
+from recreate import deploys_under_load, report  # noqa: E402
 
 
 def repository(directory: Path, proxy_port: int, versions: int, startup: str, surge: int, unavailable: int) -> None:
@@ -51,34 +48,12 @@ def main() -> None:
     proxy_port = b.free_port()
     repo = root / "repo"
     repository(repo, proxy_port, args.deploys + 1, args.startup, args.surge, args.unavailable)
-    daemon = b.Daemon(repo, root / "daemon.log").start()
-    load = None
-    try:
-        first = b.run_timed(repo, ["deploy", "web", "--ref", "v0"])
-        assert first.returncode == 0, first.output()
-        print(b.machine_line())
-        load = start_load(proxy_port, root / "records.tsv", args.connections, args.rate)
-        time.sleep(3)
-        steady = (time.monotonic() - 2, time.monotonic())
-        deploys = []
-        for i in range(1, args.deploys + 1):
-            command = b.run_timed(repo, ["deploy", "web", "--ref", f"v{i}"])
-            b.log(f"deploy v{i}: exit {command.returncode} in {command.wall:.2f}s")
-            deploys.append(command)
-            time.sleep(0.5)
-        stop_load(load)
-        load = None
-        rows = read_records(root / "records.tsv")
-        versions = sorted({r[4] for r in rows if r[3] == "ok"}, key=lambda v: int(v[1:]) if v[1:].isdigit() else -1)
-        args.title = (f"rolling under load: {args.deploys} deploys over 3 replicas (max_surge {args.surge}, "
-                      f"max_unavailable {args.unavailable}), each instance listening after {args.startup}")
-        report(rows, deploys, steady, args, script="rolling.py")
-        print(f"Versions that answered: {', '.join(versions)}.")
-    finally:
-        if load:
-            stop_load(load)
-        daemon.stop()
-
+    rows, deploys, steady = deploys_under_load(root, repo, proxy_port, args, pause=0.5)
+    versions = sorted({r[4] for r in rows if r[3] == "ok"}, key=lambda v: int(v[1:]) if v[1:].isdigit() else -1)
+    args.title = (f"rolling under load: {args.deploys} deploys over 3 replicas (max_surge {args.surge}, "
+                  f"max_unavailable {args.unavailable}), each instance listening after {args.startup}")
+    report(rows, deploys, steady, args, script="rolling.py")
+    print(f"Versions that answered: {', '.join(versions)}.")
 
 if __name__ == "__main__":
     main()

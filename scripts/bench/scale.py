@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as b  # noqa: E402
-from proxy_vs_nginx import NGINX_PROXY  # noqa: E402
+from proxy_vs_nginx import nginx_proxy  # noqa: E402
 
 
 def rss_of(system, daemon, nginx) -> int:
@@ -40,7 +40,7 @@ def idle_and_load(args, root, argv) -> list:
     results = {"slipway": [], "nginx": []}
     try:
         upstream = daemon.deploy_json("static", "v1")["instance"]["port"]
-        nginx = b.Nginx(root / "nginx-proxy", NGINX_PROXY.format(upstream=upstream, port=nginx_port),
+        nginx = b.Nginx(root / "nginx-proxy", nginx_proxy(nginx_port, [upstream]),
                         workers=2, connections=16384).start(nginx_port)
         ports = {"slipway": proxy_port, "nginx": nginx_port}
         script = b.wrk_script(root / "report.lua")
