@@ -100,10 +100,7 @@ import Testing
         let abort = try await cli.run("rollout", "web", "abort", "--reason", "not today")
         #expect(abort.status == 0, "\(abort.stdout)\(abort.stderr)")
         #expect(try await second.value.status == 4)
-        load.stop()
-        await running.value
-        await load.shutdown()
-        #expect(load.snapshot.failed == 0, "\(load.snapshot.failures)")
+        await load.finish(running)
         let audit = try await cli.run("audit", "--json")
         #expect(audit.stdout.contains("rollout.aborted"))
         #expect(audit.stdout.contains("not today"))
@@ -162,14 +159,8 @@ import Testing
         let interrupted = try #require(try await cli.json([Deployment].self, "history", "web").first)
         #expect(interrupted.outcome == .rolledBack)
         #expect(interrupted.message?.contains("traffic went back to release") == true, "\(interrupted.message ?? "")")
-        let v2 = load.snapshot.versions["v2", default: 0]
-        let v1 = load.snapshot.versions["v1", default: 0]
-        #expect(try await eventually { load.snapshot.versions["v1", default: 0] > v1 + 100 })
-        #expect(load.snapshot.versions["v2", default: 0] == v2, "v2 still takes requests after the restart")
-        load.stop()
-        await running.value
-        await load.shutdown()
-        #expect(load.snapshot.failed == 0, "\(load.snapshot.failures)")
+        try await load.expectOnly("v1", not: "v2")
+        await load.finish(running)
 
         // Without load its window waits for requests: a rollout all the same.
         let stopped = Task { try await cli.run("deploy", "web", "--ref", "v3") }

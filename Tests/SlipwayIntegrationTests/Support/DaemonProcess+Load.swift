@@ -21,3 +21,23 @@ extension DaemonProcess {
         return load.snapshot
     }
 }
+
+extension LoadGenerator {
+    /// From now on `version` answers and `gone` does not: `version` takes 100 more requests while
+    /// `gone` takes none.
+    func expectOnly(_ version: String, not gone: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let before = snapshot
+        #expect(try await eventually { self.snapshot.versions[version, default: 0] > before.versions[version, default: 0] + 100 },
+                sourceLocation: sourceLocation)
+        #expect(snapshot.versions[gone, default: 0] == before.versions[gone, default: 0], "\(gone) still takes requests",
+                sourceLocation: sourceLocation)
+    }
+
+    /// Stops the load `running` runs and expects that not one request failed.
+    func finish(_ running: Task<Void, Never>, sourceLocation: SourceLocation = #_sourceLocation) async {
+        stop()
+        await running.value
+        await shutdown()
+        #expect(snapshot.failed == 0, "\(snapshot.failures)", sourceLocation: sourceLocation)
+    }
+}
