@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -97,6 +98,14 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [
+            // The dashboard's templates and assets, compiled into the binary: nothing to install beside it.
+            .embedInCode("Dashboard/Assets/layout.mustache"),
+            .embedInCode("Dashboard/Assets/signin.mustache"),
+            .embedInCode("Dashboard/Assets/overview.mustache"),
+            .embedInCode("Dashboard/Assets/dashboard.css"),
+            .embedInCode("Dashboard/Assets/dashboard.js"),
         ]),
         // argument-parser verbs; clients of the daemon's API.
         .target(name: "SlipwayCLI", dependencies: [

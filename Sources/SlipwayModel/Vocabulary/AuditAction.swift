@@ -80,6 +80,9 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     case apiUnauthenticated = "api.unauthenticated"
     /// A caller whose role is below the route's: answered 403.
     case apiForbidden = "api.forbidden"
+    /// A token was exchanged for a dashboard session.
+    case dashboardSignedIn = "dashboard.signed_in"
+    case dashboardSignedOut = "dashboard.signed_out"
     /// `slipway token create`: the detail names the token and its role, never its value.
     case tokenCreated = "token.created"
     /// `slipway token revoke`: the next request presenting it is answered 401.

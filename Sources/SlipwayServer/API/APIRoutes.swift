@@ -24,19 +24,7 @@ struct APIRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         let api = router.group(RouterPath(API.version))
-        on(api, .status) { _, _, _ in
-            var status = try await controller.status()
-            let bound = await proxyAddresses()
-            if let first = bound.first { status.proxy = first.address.description }
-            status.environments = status.environments?.map { environment in
-                var environment = environment
-                if let address = bound.first(where: { $0.environment == environment.name })?.address {
-                    environment.proxy = address.description
-                }
-                return environment
-            }
-            return try json(status)
-        }
+        on(api, .status) { _, _, _ in try json(try await status()) }
         on(api, .deploy) { request, context, caller in
             var decoded = try await decode(DeployRequest.self, request, context)
             decoded.actor = caller.name
@@ -186,6 +174,21 @@ struct APIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+    }
+
+    /// The daemon's status, each environment's proxy with the address it is bound to.
+    func status() async throws -> StatusResponse {
+        var status = try await controller.status()
+        let bound = await proxyAddresses()
+        if let first = bound.first { status.proxy = first.address.description }
+        status.environments = status.environments?.map { environment in
+            var environment = environment
+            if let address = bound.first(where: { $0.environment == environment.name })?.address {
+                environment.proxy = address.description
+            }
+            return environment
+        }
+        return status
     }
 
     /// Registers `endpoint`: its handler runs only for a caller whose role is at least the endpoint's.

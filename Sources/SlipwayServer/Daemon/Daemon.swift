@@ -189,7 +189,11 @@ package final class Daemon: Sendable {
             logger: logger)
         var listeners: [any Service] = [api]
         if let tcp = config.api {
-            listeners.append(try tcpAPI(tcp, router: router(routes, authentication: BearerAuthentication(access: access)),
+            // The dashboard is served beside the JSON API, on the TCP listener only (browsers do not reach the socket).
+            let dashboard = DashboardRoutes(access: access, sessions: DashboardSessions(), pages: try DashboardPages(),
+                                            status: { try await routes.status() }, secure: apiTLS != nil, now: { Date() })
+            listeners.append(try tcpAPI(tcp, router: router(routes, authentication: BearerAuthentication(access: access, dashboard: true),
+                                                            dashboard: dashboard),
                                      tls: apiTLS, ready: ready))
         }
 
@@ -218,12 +222,14 @@ package final class Daemon: Sendable {
         try await serviceGroup.run()
     }
 
-    private func router(_ routes: APIRoutes, authentication: some RouterMiddleware<APIRequestContext>) -> Router<APIRequestContext> {
+    private func router(_ routes: APIRoutes, authentication: some RouterMiddleware<APIRequestContext>,
+                        dashboard: DashboardRoutes? = nil) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // Outermost: a refused credential is an error answer like any other (401 with WWW-Authenticate).
         router.add(middleware: APIErrorMiddleware(redactor: redactor))
         router.add(middleware: authentication)
         routes.register(on: router)
+        dashboard?.register(on: router)
         return router
     }
 

@@ -7,10 +7,12 @@ import Foundation
 enum BearerToken {
     static let prefix = "slw_"
 
-    static func generate() -> String {
+    static func generate() -> String { prefix + randomHex(bytes: 32) }
+
+    /// `bytes` bytes from the system's random generator, as hex: tokens, session ids, CSRF tokens.
+    static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
     static func hash(_ value: String) -> Data {

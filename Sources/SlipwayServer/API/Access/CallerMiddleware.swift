@@ -23,10 +23,16 @@ struct UnixPeerAuthentication: RouterMiddleware {
 struct BearerAuthentication: RouterMiddleware {
     typealias Context = APIRequestContext
     let access: APIAccess
+    /// Whether the dashboard is served beside the API (its paths are left to it).
+    var dashboard = false
 
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
         if APIEndpoint.isSignatureAuthenticated(method: request.method, path: request.uri.path) {
+            return try await next(request, context)
+        }
+        // The dashboard's pages authenticate by their session cookie, each handler for itself.
+        if dashboard, DashboardRoutes.handles(request.uri.path) {
             return try await next(request, context)
         }
         let route = "\(request.method.rawValue) \(request.uri.path.prefix(200))"

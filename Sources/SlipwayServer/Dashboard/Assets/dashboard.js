@@ -1,0 +1,16 @@
+// Live updates: the server pushes the overview's HTML as it changes (Server-Sent Events); no polling.
+(function () {
+  "use strict";
+  var live = document.querySelector("[data-live]");
+  if (!live || !window.EventSource) { return; }
+  var source = new EventSource(live.getAttribute("data-live"));
+  source.addEventListener("overview", function (event) {
+    var current = document.getElementById("overview");
+    if (!current) { return; }
+    var template = document.createElement("template");
+    template.innerHTML = event.data;
+    var next = template.content.getElementById("overview");
+    if (next) { current.replaceWith(next); }
+  });
+  source.addEventListener("signed-out", function () { window.location.assign("/sign-in"); });
+})();
