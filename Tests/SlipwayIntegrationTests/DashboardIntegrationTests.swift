@@ -8,6 +8,58 @@ import Testing
 
 /// The dashboard served by a real daemon on its TCP API listener, beside the JSON API.
 @Suite(.serialized) struct DashboardIntegrationTests {
+    /// A browser without JavaScript: one session cookie, forms posted as a browser posts them.
+    final class Browser: Sendable {
+        let base: String
+        let client: HTTPClient
+        let cookie = SendableBox<String?>(nil)
+
+        init(_ base: String) {
+            self.base = base
+            var configuration = HTTPClient.Configuration()
+            configuration.redirectConfiguration = .disallow
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        }
+
+        func send(_ path: String, form: String? = nil) async throws -> (status: UInt, headers: HTTPHeaders, body: String) {
+            var request = HTTPClientRequest(url: base + path)
+            if let cookie = cookie.value { request.headers.add(name: "Cookie", value: cookie) }
+            if let form {
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                request.body = .bytes(ByteBuffer(string: form))
+            }
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return (response.status.code, response.headers, String(buffer: body))
+        }
+
+        func signIn(_ token: String) async throws {
+            let answer = try await send("/sign-in", form: "token=\(token)")
+            cookie.value = answer.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init)
+        }
+
+        /// The overview page, and the CSRF token its forms carry.
+        func overview() async throws -> (page: String, csrf: String) {
+            let page = try await send("/").body
+            let csrf = page.range(of: #"name="csrf" value="[0-9a-f]{64}""#, options: .regularExpression)
+                .map { String(page[$0].dropFirst(#"name="csrf" value=""#.count).dropLast()) } ?? ""
+            return (page, csrf)
+        }
+
+        func shutdown() async throws { try await client.shutdown() }
+    }
+
+    final class SendableBox<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: T
+        init(_ value: T) { stored = value }
+        var value: T {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+
     @Test(.timeLimit(.minutes(2))) func theDaemonServesTheDashboardBesideTheAPI() async throws {
         let repository = try TestRepository(config: EnvironmentIntegrationTests.config())
         defer { repository.remove() }
@@ -17,44 +69,71 @@ import Testing
         let cli = CLI(repository: repository)
         let deployed = try await cli.run("deploy", "web", "--env", "staging", "--ref", "v1.0.0")
         #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
-        let api = try await daemon.tcpAPI()
-        let token = try await cli.json(TokenCreated.self, "token", "create", "erin", "--role", "viewer").value
-
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        func send(_ path: String, method: HTTPMethod = .GET, cookie: String? = nil, form: String? = nil)
-            async throws -> (status: UInt, headers: HTTPHeaders, body: String) {
-            var request = HTTPClientRequest(url: api + path)
-            request.method = method
-            if let cookie { request.headers.add(name: "Cookie", value: cookie) }
-            if let form {
-                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                request.body = .bytes(ByteBuffer(string: form))
-            }
-            let response = try await client.execute(request, timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            return (response.status.code, response.headers, String(buffer: body))
-        }
+        let browser = Browser(try await daemon.tcpAPI())
         do {
-            let first = try await send("/")
+            let first = try await browser.send("/")
             #expect(first.status == 303 && first.headers.first(name: "Location") == "/sign-in")
-            #expect(try await send("/sign-in").body.contains("Sign in"))
-            let signedIn = try await send("/sign-in", method: .POST, form: "token=\(token)")
-            #expect(signedIn.status == 303)
-            let cookie = try #require(signedIn.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init))
-            let page = try await send("/", cookie: cookie)
-            #expect(page.status == 200)
-            #expect(page.body.contains("staging") && page.body.contains("production") && page.body.contains("v1.0.0"), "\(page.body)")
-            #expect(try await send("/assets/dashboard.js").body.contains("EventSource"))
+            #expect(try await browser.send("/sign-in").body.contains("Sign in"))
+            try await browser.signIn(try await cli.json(TokenCreated.self, "token", "create", "erin", "--role", "viewer").value)
+            let (page, csrf) = try await browser.overview()
+            #expect(page.contains("staging") && page.contains("production") && page.contains("v1.0.0"), "\(page)")
+            #expect(!page.contains("Freeze") && !page.contains("Roll back"), "a viewer is shown no action")
+            #expect(try await browser.send("/assets/dashboard.js").body.contains("EventSource"))
             // The JSON API beside it still wants the bearer token, cookie or not.
-            #expect(try await send("/v1/status", cookie: cookie).status == 401)
+            #expect(try await browser.send("/v1/status").status == 401)
+            // Posted all the same, an action is refused for the role, and audited.
+            #expect(try await browser.send("/actions/freeze", form: "csrf=\(csrf)&environment=production&reason=x").status == 403)
         } catch {
-            try await client.shutdown()
+            try await browser.shutdown()
             throw error
         }
-        try await client.shutdown()
+        try await browser.shutdown()
         let audit = try await cli.run("audit", "--json")
         #expect(audit.stdout.contains("dashboard.signed_in"))
+        #expect(audit.stdout.contains("api.forbidden") && audit.stdout.contains("erin"))
+    }
+
+    @Test(.timeLimit(.minutes(2))) func peopleFreezeAndRollBackFromTheDashboard() async throws {
+        let repository = try TestRepository(config: EnvironmentIntegrationTests.config())
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        try repository.release("v2.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v1.0.0").status == 0)
+        #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v2.0.0").status == 0)
+        let browser = Browser(try await daemon.tcpAPI())
+        do {
+            try await browser.signIn(try await cli.json(TokenCreated.self, "token", "create", "bob", "--role", "approver").value)
+            var (page, csrf) = try await browser.overview()
+            #expect(page.contains("Freeze") && page.contains("Roll back"))
+
+            let frozen = try await browser.send("/actions/freeze", form: "csrf=\(csrf)&environment=production&reason=launch+day")
+            #expect(frozen.status == 303 && frozen.headers.first(name: "Location")?.contains("notice=production") == true)
+            (page, csrf) = try await browser.overview()
+            #expect(page.contains("production is frozen") && page.contains("launch day"), "\(page)")
+            let refused = try await cli.run("deploy", "web", "--env", "production", "--ref", "v1.0.0")
+            #expect(refused.status == 6, "frozen by bob from the dashboard")
+            #expect(try await browser.send("/actions/unfreeze", form: "csrf=\(csrf)&environment=production").status == 303)
+            #expect(!(try await browser.overview().page.contains("production is frozen")))
+
+            let rolledBack = try await browser.send("/actions/rollback", form: "csrf=\(csrf)&service=web&environment=staging&reason=dips")
+            #expect(rolledBack.status == 303, "\(rolledBack.body)")
+            #expect(try await eventually {
+                (try? await cli.status().services.first { $0.environment == "staging" }?.activeRelease?.version) == "v1.0.0"
+            })
+            let record = try #require(try await cli.json([Deployment].self, "history", "web", "--env", "staging").first)
+            #expect(record.kind == .rollback && record.actor == "bob" && record.outcome == .succeeded)
+            // A form without the session's token is refused.
+            #expect(try await browser.send("/actions/unfreeze", form: "csrf=0&environment=production").status == 403)
+        } catch {
+            try await browser.shutdown()
+            throw error
+        }
+        try await browser.shutdown()
+        let audit = try await cli.json([AuditEntry].self, "audit", "--json")
+        #expect(audit.contains { $0.action == .environmentFrozen && $0.actor == "bob" })
+        #expect(audit.contains { $0.action == .environmentUnfrozen && $0.actor == "bob" })
     }
 }

@@ -27,7 +27,7 @@ import Testing
         async throws -> (some ApplicationProtocol, String, APIAccessTests.AuditLog) {
         let (access, _, audit) = APIAccessTests.access()
         let token = try await access.create(TokenCreateRequest(name: "dana", role: .viewer), by: APIAccessTests.admin).value
-        var dashboard = DashboardRoutes(access: access, sessions: sessions, pages: try DashboardPages(),
+        var dashboard = DashboardRoutes(access: access, sessions: sessions, actions: nil, pages: try DashboardPages(),
                                         status: { Self.status }, secure: secure, now: { Date(timeIntervalSince1970: 2_000_000) })
         dashboard.feedInterval = feed
         let router = Router(context: APIRequestContext.self)

@@ -190,7 +190,9 @@ package final class Daemon: Sendable {
         var listeners: [any Service] = [api]
         if let tcp = config.api {
             // The dashboard is served beside the JSON API, on the TCP listener only (browsers do not reach the socket).
-            let dashboard = DashboardRoutes(access: access, sessions: DashboardSessions(), pages: try DashboardPages(),
+            let dashboard = DashboardRoutes(access: access, sessions: DashboardSessions(),
+                                            actions: DashboardActions(controller: controller, queue: queue, redactor: redactor),
+                                            pages: try DashboardPages(),
                                             status: { try await routes.status() }, secure: apiTLS != nil, now: { Date() })
             listeners.append(try tcpAPI(tcp, router: router(routes, authentication: BearerAuthentication(access: access, dashboard: true),
                                                             dashboard: dashboard),

@@ -23,13 +23,17 @@ struct DashboardPages: Sendable {
         layout(title: "Sign in", content: render(["error": error as Any], "signin"), session: nil)
     }
 
-    func overview(_ status: StatusResponse, session: DashboardSessions.Session, at date: Date) -> String {
-        layout(title: "Overview", content: overviewFragment(status, at: date), session: session)
+    func overview(_ status: StatusResponse, session: DashboardSessions.Session, at date: Date, notice: String? = nil,
+                  error: String? = nil) -> String {
+        layout(title: "Overview", content: overviewFragment(status, session: session, at: date, notice: notice, error: error),
+               session: session)
     }
 
-    /// The overview's `<div id="overview">` alone: what the live feed sends.
-    func overviewFragment(_ status: StatusResponse, at date: Date) -> String {
-        render(OverviewView(status, at: date), "overview")
+    /// The overview's `<div id="overview">` alone: what the live feed sends. Its forms are the ones
+    /// `session`'s role may use, each with the session's CSRF token.
+    func overviewFragment(_ status: StatusResponse, session: DashboardSessions.Session, at date: Date, notice: String? = nil,
+                          error: String? = nil) -> String {
+        render(OverviewView(status, caller: session.caller, csrf: session.csrf, at: date, notice: notice, error: error), "overview")
     }
 
     private func layout(title: String, content: String, session: DashboardSessions.Session?) -> String {
@@ -48,6 +52,9 @@ struct OverviewView {
         let name: String
         let proxy: String
         let services: [Service]
+        let frozen: Bool
+        /// The environment as a form names it (empty without `environments:`).
+        let formName: String
     }
 
     struct Service {
@@ -60,7 +67,11 @@ struct OverviewView {
         let healthIcon: String
         let replicas: [Replica]
         let deploying: String?
+        /// The environment as a form names it (empty in the default one).
+        let environment: String
         let rollout: Rollout?
+        /// A retained release other than the active one exists to go back to.
+        let canRollBack: Bool
         let traffic: String
         let warm: String
     }
@@ -78,6 +89,8 @@ struct OverviewView {
         let strategy: String
         let weight: Int
         let phase: String
+        /// The commands it takes (a rolling replacement only `abort`), as the action names end.
+        let commands: [String]
     }
 
     struct Frozen {
@@ -85,6 +98,7 @@ struct OverviewView {
         let actor: String
         let reason: String
         let at: String
+        let formEnvironment: String
     }
 
     struct Waiting {
@@ -100,16 +114,30 @@ struct OverviewView {
     let pending: [Waiting]
     let hasPending: Bool
     let updated: String
+    let csrf: String
+    /// What the caller's role allows: deploy-level actions (rollout commands, rollback), approver-level (approvals, freezes).
+    let canDeploy: Bool
+    let canApprove: Bool
+    let notice: String?
+    let error: String?
 
-    init(_ status: StatusResponse, at date: Date) {
+    init(_ status: StatusResponse, caller: Caller, csrf: String, at date: Date, notice: String? = nil, error: String? = nil) {
+        self.csrf = csrf
+        canDeploy = caller.may(.deployer)
+        canApprove = caller.may(.approver)
+        self.notice = notice
+        self.error = error
         let names = status.environments?.map(\.name) ?? [ServiceKey.defaultEnvironment]
         environments = names.map { name in
             let proxy = status.environments?.first { $0.name == name }?.proxy ?? status.proxy
             let services = status.services.filter { ($0.environment ?? ServiceKey.defaultEnvironment) == name }
-            return Environment(name: name, proxy: proxy, services: services.map(Self.service))
+            return Environment(name: name, proxy: proxy, services: services.map(Self.service),
+                               frozen: status.freezes?.contains { $0.environment == name } ?? false,
+                               formName: status.environments == nil ? "" : name)
         }
         freezes = (status.freezes ?? []).map {
-            Frozen(environment: $0.environment, actor: $0.actor, reason: $0.reason, at: Self.time($0.at))
+            Frozen(environment: $0.environment, actor: $0.actor, reason: $0.reason, at: Self.time($0.at),
+                   formEnvironment: $0.environment == ServiceKey.defaultEnvironment ? "" : $0.environment)
         }
         pending = (status.pending ?? []).map {
             Waiting(id: $0.id, service: $0.key.description, version: $0.version ?? $0.ref ?? "", actor: $0.actor,
@@ -126,10 +154,12 @@ struct OverviewView {
                 replicas: (service.replicas ?? []).map {
                     Replica(slot: $0.slot, pid: $0.pid, port: $0.port, health: $0.health.rawValue, icon: icon($0.health), inPool: $0.inPool)
                 },
-                deploying: service.deploying,
+                deploying: service.deploying, environment: service.environment ?? "",
                 rollout: service.rollout.map {
-                    Rollout(strategy: $0.strategy.rawValue, weight: $0.weight, phase: $0.phase.rawValue.replacingOccurrences(of: "_", with: " "))
+                    Rollout(strategy: $0.strategy.rawValue, weight: $0.weight, phase: $0.phase.rawValue.replacingOccurrences(of: "_", with: " "),
+                            commands: $0.strategy == .rolling ? ["abort"] : ["pause", "resume", "promote", "abort"])
                 },
+                canRollBack: service.activeRelease != nil && service.retainedReleases.count > 1,
                 traffic: service.traffic.map { $0.maintenance.map { "maintenance: \($0)" } ?? "paused" } ?? "all to \(service.activeRelease?.version ?? "-")",
                 warm: service.warmRelease ?? "-")
     }

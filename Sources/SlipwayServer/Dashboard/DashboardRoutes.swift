@@ -11,6 +11,8 @@ import SlipwayModel
 struct DashboardRoutes: Sendable {
     let access: APIAccess
     let sessions: DashboardSessions
+    /// What its forms do; nil: the dashboard only shows (its forms are answered 503).
+    let actions: DashboardActions?
     let pages: DashboardPages
     /// The daemon's status, with each proxy's bound address (`GET /v1/status`'s answer).
     let status: @Sendable () async throws -> StatusResponse
@@ -58,7 +60,30 @@ struct DashboardRoutes: Sendable {
         }
         router.get("/") { request, _ in
             guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else { return DashboardHTTP.redirect("/sign-in") }
-            return DashboardHTTP.page(pages.overview(try await status(), session: session, at: now()))
+            let notice = request.uri.queryParameters["notice"].map(String.init)
+            let error = request.uri.queryParameters["error"].map(String.init)
+            return DashboardHTTP.page(pages.overview(try await status(), session: session, at: now(), notice: notice, error: error))
+        }
+        router.post("/actions/:name") { request, context in
+            guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else { return DashboardHTTP.redirect("/sign-in") }
+            let fields = try await DashboardHTTP.form(request)
+            guard fields["csrf"] == session.csrf else {
+                return DashboardHTTP.refused(.forbidden, "refused: the form's CSRF token is missing or wrong")
+            }
+            let name = try context.parameters.require("name")
+            guard let endpoint = DashboardActions.endpoint(name) else { return DashboardHTTP.refused(.notFound, "no action \(name)") }
+            guard let actions else { return DashboardHTTP.refused(.serviceUnavailable, "this dashboard only shows") }
+            do {
+                // The API's role for the same endpoint; a refusal is audited as on the API.
+                let caller = try await access.authorize(session.caller, for: endpoint)
+                let done = try await actions.perform(name, fields, caller: caller)
+                return DashboardHTTP.redirect("/?notice=" + Self.query(done))
+            } catch let error as SlipwayError {
+                if error.code == .forbidden {
+                    return DashboardHTTP.refused(.forbidden, "refused: \(error.message)")
+                }
+                return DashboardHTTP.redirect("/?error=" + Self.query(error.message))
+            }
         }
         router.get("/events") { request, _ in
             guard await sessions.session(DashboardHTTP.sessionID(request)) != nil else {
@@ -83,7 +108,8 @@ struct DashboardRoutes: Sendable {
                     break
                 }
                 if let status = try? await status() {
-                    let fragment = pages.overviewFragment(status, at: now())
+                    guard let session = await sessions.session(sessionID) else { continue }
+                    let fragment = pages.overviewFragment(status, session: session, at: now())
                     // The timestamp alone changing is not news.
                     let content = fragment.replacingOccurrences(of: #"Updated [^;]*;"#, with: "", options: .regularExpression)
                     if content != last {
@@ -96,6 +122,10 @@ struct DashboardRoutes: Sendable {
             }
             try? await writer.finish(nil)
         })
+    }
+
+    private static func query(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
     private func asset(_ text: String, type: String) -> Response {
