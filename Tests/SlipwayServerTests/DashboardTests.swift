@@ -27,9 +27,9 @@ import Testing
         async throws -> (some ApplicationProtocol, String, APIAccessTests.AuditLog) {
         let (access, _, audit) = APIAccessTests.access()
         let token = try await access.create(TokenCreateRequest(name: "dana", role: .viewer), by: APIAccessTests.admin).value
-        var dashboard = DashboardRoutes(access: access, sessions: sessions, actions: nil, pages: try DashboardPages(),
-                                        status: { Self.status }, secure: secure, now: { Date(timeIntervalSince1970: 2_000_000) })
-        dashboard.feedInterval = feed
+        let dashboard = DashboardRoutes(access: access, sessions: sessions, actions: nil, pages: try DashboardPages(),
+                                        status: { Self.status }, secure: secure, feedInterval: feed,
+                                        now: { Date(timeIntervalSince1970: 2_000_000) })
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(redactor: Redactor()))
         router.add(middleware: BearerAuthentication(access: access, dashboard: true))
@@ -140,6 +140,32 @@ import Testing
             #expect(events.components(separatedBy: "event: overview").count == 2, "an unchanged overview is sent once")
             #expect(events.hasSuffix("event: signed-out\ndata: \n\n"))
         }
+    }
+}
+
+extension DashboardTests {
+    /// However many pages follow the overview live, the status is read once per interval, and not
+    /// at all once nobody listens.
+    @Test func everyLivePageSharesOneStatusReading() async throws {
+        let reads = APIAccessTests.AuditLog()
+        let feed = DashboardFeed(interval: .milliseconds(20)) {
+            reads.append(AuditEntry(at: Date(), actor: "", action: .apiForbidden, detail: ""))
+            return Self.status
+        }
+        var streams: [AsyncStream<StatusResponse?>] = []
+        for _ in 0..<5 { streams.append(await feed.listen()) }
+        var iterators = streams.map { $0.makeAsyncIterator() }
+        for round in 0..<5 {
+            for index in iterators.indices { #expect(await iterators[index].next() != nil, "page \(index), round \(round)") }
+        }
+        let count = reads.all.count
+        #expect(count >= 5 && count <= 8, "\(count) readings for 5 pages over 5 rounds: shared, not one per page")
+        iterators.removeAll()
+        streams.removeAll()
+        try await Task.sleep(for: .milliseconds(150))
+        let after = reads.all.count
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(reads.all.count == after, "nobody listens: no reading")
     }
 }
 

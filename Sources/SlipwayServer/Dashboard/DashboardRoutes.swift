@@ -18,9 +18,22 @@ struct DashboardRoutes: Sendable {
     let status: @Sendable () async throws -> StatusResponse
     /// Served over TLS: the session cookie is `Secure`.
     let secure: Bool
-    /// How often the live feed looks for a change to send.
-    var feedInterval: Duration = .seconds(1)
     let now: @Sendable () -> Date
+    /// The status readings every live page shares.
+    let feed: DashboardFeed
+
+    init(access: APIAccess, sessions: DashboardSessions, actions: DashboardActions?, pages: DashboardPages,
+         status: @escaping @Sendable () async throws -> StatusResponse, secure: Bool, feedInterval: Duration = .seconds(1),
+         now: @escaping @Sendable () -> Date) {
+        self.access = access
+        self.sessions = sessions
+        self.actions = actions
+        self.pages = pages
+        self.status = status
+        self.secure = secure
+        self.now = now
+        feed = DashboardFeed(interval: feedInterval, status: status)
+    }
 
     /// Whether a path is the dashboard's (everything but the JSON API and `/metrics`).
     static func handles(_ path: String) -> Bool {
@@ -102,13 +115,12 @@ struct DashboardRoutes: Sendable {
         headers[.contentType] = "text/event-stream; charset=utf-8"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var last = ""
-            while !Task.isCancelled {
-                guard await sessions.session(sessionID) != nil else {
+            for await reading in await feed.listen() {
+                guard let session = await sessions.session(sessionID) else {
                     try? await writer.write(ByteBuffer(string: "event: signed-out\ndata: \n\n"))
                     break
                 }
-                if let status = try? await status() {
-                    guard let session = await sessions.session(sessionID) else { continue }
+                if let status = reading {
                     let fragment = pages.overviewFragment(status, session: session, at: now())
                     // The timestamp alone changing is not news.
                     let content = fragment.replacingOccurrences(of: #"Updated [^;]*;"#, with: "", options: .regularExpression)
@@ -118,7 +130,6 @@ struct DashboardRoutes: Sendable {
                         do { try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n")) } catch { break }
                     }
                 }
-                do { try await Task.sleep(for: feedInterval) } catch { break }
             }
             try? await writer.finish(nil)
         })
