@@ -93,6 +93,56 @@ import Testing
         #expect(kept.certificateDER == renewed.der)
         #expect(kept.response.hasPrefix("HTTP/1.1 200"))
         #expect(files.readState()?.pid == status?.pid, "the same process all along")
+        // SIGTERM: a graceful stop, certificate watch included.
+        if let pid = status?.pid { kill(pid, SIGTERM) }
+        let ended = await program.finished()
+        #expect(ended.status == 0, "\(ended.stderr)")
+    }
+
+    /// `slipway proxy run --take-over` (what `slipway proxy reload` starts) receives the TLS listening
+    /// sockets with the plain ones: the same port keeps answering HTTPS, by the new process.
+    @Test func theHandOffCarriesTheTLSListener() async throws {
+        let ca = try TestCertificateAuthority()
+        let directory = try TemporaryDirectory(prefix: "slipway-it-tls-handoff")
+        defer { directory.remove() }
+        let issued = try ca.issue(names: [www])
+        try directory.write("certs/www.pem", issued.chainPEM)
+        try directory.write("certs/www.key", issued.keyPEM)
+        let upstream = try await EchoUpstream.start()
+        defer { Task { await upstream.stop() } }
+        let state = try directory.makeDirectory("state")
+        let tls = ProxyTLSConfig(listen: SocketAddressSpec(host: "127.0.0.1", port: 0), certificates: [
+            HostCertificate(host: www, cert: directory.path("certs/www.pem"), key: directory.path("certs/www.key")),
+        ])
+        let files = ProxyFiles(stateDirectory: state)
+        let arguments = ["proxy", "run", "--state-directory", state, "--listen", "127.0.0.1:0",
+                         "--tls", String(decoding: try JSONEncoder().encode(tls), as: UTF8.self)]
+        let first = try BackgroundProgram(Binaries.slipway, arguments, in: state)
+        var status: ProxyStatus?
+        #expect(await eventually { status = files.readState(); return status?.tlsListen != nil })
+        let before = try #require(status)
+        defer { if let pid = files.readState()?.pid { kill(pid, SIGTERM) } }
+        let web = ServiceKey(service: "web")
+        let control = ProxyControlClient(files: files)
+        _ = try await control.send(ProxyControlRequest(.configure, service: web,
+                                                       route: ProxyRoute(service: web, route: RouteConfig(path: "/"), backends: nil)))
+        _ = try await control.send(ProxyControlRequest(.switchTraffic, service: web, upstream: upstream.upstream))
+        let tlsPort = try #require(before.tlsListen.flatMap(SocketAddressSpec.init(parsing:))?.port)
+        let client = try TLSTestClient(ca: ca)
+        #expect(try await client.get(port: tlsPort, serverName: www, path: "/").response.contains("proto=https"))
+
+        let second = try BackgroundProgram(Binaries.slipway, arguments + ["--take-over"], in: state)
+        _ = second
+        #expect(await eventually { files.readState().map { $0.pid != before.pid } ?? false })
+        let after = try #require(files.readState())
+        #expect(after.tlsListen == before.tlsListen, "the same TLS socket, handed over")
+        #expect(after.listen == before.listen)
+        let served = try await client.get(port: tlsPort, serverName: www, path: "/")
+        #expect(served.certificateDER == issued.der)
+        #expect(served.response.contains("proto=https"), "\(served.response)")
+        // The predecessor drains and exits.
+        let ended = await first.finished()
+        #expect(ended.status == 0, "\(ended.stdout)\n\(ended.stderr)")
     }
 
     @Test func checkReportsAnUnusableCertificateAtItsKey() async throws {

@@ -7,13 +7,18 @@ struct CertificateWatch: Service {
     let store: CertificateStore
     let interval: Duration
 
+    /// Returns (without an error: the proxy process then exits 0) at graceful shutdown.
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while true {
-                try await Task.sleep(for: interval)
-                // A few stat calls; a changed pair is read, parsed and checked off the event loops.
-                store.reloadChanged()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(for: interval)
+                    // A few stat calls; a changed pair is read, parsed and checked off the event loops.
+                    store.reloadChanged()
+                }
             }
+        } catch is CancellationError {
+            return
         }
     }
 }
