@@ -119,4 +119,28 @@ import Testing
             "slipway.yml:7:5: proxy.tls.hsts: unknown key \"hsts\"; expected one of: listen, certificates, redirect_http, acme",
         ], "\(lines)")
     }
+
+    /// Each environment runs its own proxy: two inheriting the top-level TLS listener would both bind it.
+    @Test func environmentsCannotShareATLSListener() {
+        let lines = issueLines("""
+            proxy:
+              tls: { listen: 127.0.0.1:8443, certificates: { www.example.com: { cert: a.pem, key: a.key } } }
+            environments:
+              staging: { proxy: { listen: 127.0.0.1:8081 } }
+              production: { proxy: { listen: 127.0.0.1:8082 } }
+            """ + "\n" + minimalServices)
+        #expect(lines == ["slipway.yml:5:3: environments.production: environments \"staging\" and \"production\" both listen on "
+                          + "127.0.0.1:8443 (proxy.tls.listen); give each environment its own proxy.tls.listen"], "\(lines)")
+        let separate = try? ConfigLoader.parse(yaml: """
+            proxy:
+              tls: { listen: 127.0.0.1:8443, certificates: { www.example.com: { cert: a.pem, key: a.key } } }
+            environments:
+              staging:
+                proxy: { listen: 127.0.0.1:8081, tls: { listen: 127.0.0.1:9443, certificates: { www.example.com: { cert: a.pem, key: a.key } } } }
+              production: { proxy: { listen: 127.0.0.1:8082 } }
+            """ + "\n" + minimalServices, file: "/srv/app/slipway.yml")
+        #expect(separate?.environment(named: "staging")?.proxy.tls?.listen == "127.0.0.1:9443")
+        #expect(separate?.environment(named: "production")?.proxy.tls?.listen == "127.0.0.1:8443")
+        #expect(separate?.environment(named: "staging")?.proxy.tls?.certificates.first?.cert == "/srv/app/a.pem")
+    }
 }

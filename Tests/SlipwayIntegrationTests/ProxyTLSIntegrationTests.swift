@@ -145,6 +145,40 @@ import Testing
         #expect(ended.status == 0, "\(ended.stdout)\n\(ended.stderr)")
     }
 
+    /// `slipway serve` starts its proxy process with `proxy.tls` from slipway.yml: a deployed release
+    /// answers over HTTPS, and `slipway proxy status` names the TLS address.
+    @Test func serveStartsItsProxyWithTLSFromTheConfig() async throws {
+        let ca = try TestCertificateAuthority()
+        let issued = try ca.issue(names: [www])
+        let config = TestRepository.config().replacingOccurrences(of: "proxy:\n  listen: 127.0.0.1:0\n", with: """
+            proxy:
+              listen: 127.0.0.1:0
+              tls:
+                listen: 127.0.0.1:0
+                certificates: { \(www): { cert: certs/www.pem, key: certs/www.key } }
+
+            """)
+        let repository = try TestRepository(config: config)
+        defer { repository.remove() }
+        try repository.write("VERSION", "v1\n")
+        try FileManager.default.createDirectory(atPath: repository.root + "/certs", withIntermediateDirectories: true)
+        try repository.write("certs/www.pem", issued.chainPEM)
+        try repository.write("certs/www.key", issued.keyPEM)
+        try repository.release("v1")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--ref", "v1").status == 0)
+        let files = ProxyFiles(stateDirectory: repository.root + "/.slipway")
+        let state = try #require(files.readState())
+        let tlsPort = try #require(state.tlsListen.flatMap(SocketAddressSpec.init(parsing:))?.port)
+        let served = try await TLSTestClient(ca: ca).get(port: tlsPort, serverName: www, path: "/")
+        #expect(served.certificateDER == issued.der)
+        #expect(served.response.hasSuffix("hello from v1\n"), "\(served.response)")
+        let status = try await cli.run("proxy", "status")
+        #expect(status.stdout.contains("and https://127.0.0.1:\(tlsPort)"), "\(status.stdout)")
+    }
+
     @Test func checkReportsAnUnusableCertificateAtItsKey() async throws {
         let ca = try TestCertificateAuthority()
         let directory = try TemporaryDirectory(prefix: "slipway-it-tls-check")
