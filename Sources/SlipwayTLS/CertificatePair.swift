@@ -11,16 +11,17 @@ package struct CertificatePair: Sendable {
     package let keyPEM: [UInt8]
     package let leaf: Certificate
 
-    /// Reads and checks `cert` and `key` for `host` at `now`.
-    package static func load(cert: String, key: String, host: String, now: Date = Date()) throws(CertificateProblem) -> CertificatePair {
+    /// Reads and checks `cert` and `key` for `host` at `now` (nil: whenever, validity not checked).
+    package static func load(cert: String, key: String, host: String, now: Date? = Date()) throws(CertificateProblem) -> CertificatePair {
         let chain = try read(cert, .cert, "certificate")
         let key = try read(key, .key, "private key")
         return try check(chainPEM: chain, keyPEM: key, host: host, now: now)
     }
 
     /// Checks PEM text: a chain whose first certificate is the leaf, a private key matching it,
-    /// valid at `now`, naming `host` (SAN DNS names; the subject's CN only when there is no SAN).
-    package static func check(chainPEM: [UInt8], keyPEM: [UInt8], host: String, now: Date = Date()) throws(CertificateProblem)
+    /// valid at `now` (nil: not checked), naming `host` (SAN DNS names; the subject's CN only when
+    /// there is no SAN).
+    package static func check(chainPEM: [UInt8], keyPEM: [UInt8], host: String, now: Date? = Date()) throws(CertificateProblem)
         -> CertificatePair {
         let leaf: Certificate
         do {
@@ -40,10 +41,10 @@ package struct CertificatePair: Sendable {
         } catch {
             throw CertificateProblem(.notPEM, in: .key, "is not a PEM private key (PKCS#8, EC or RSA)")
         }
-        if now < leaf.notValidBefore {
+        if let now, now < leaf.notValidBefore {
             throw CertificateProblem(.notYetValid, in: .cert, "is not valid before \(leaf.notValidBefore.ISO8601Format())")
         }
-        if now > leaf.notValidAfter {
+        if let now, now > leaf.notValidAfter {
             throw CertificateProblem(.expired, in: .cert, "expired on \(leaf.notValidAfter.ISO8601Format())")
         }
         guard privateKey.publicKey == leaf.publicKey else {

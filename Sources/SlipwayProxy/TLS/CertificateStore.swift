@@ -19,8 +19,9 @@ package final class CertificateStore: Sendable {
     }
 
     private struct State {
-        /// In the configuration's order: the first is the default.
-        var served: [Served]
+        /// In the configuration's order: the first served is the default. Nil: a host whose files
+        /// could not be loaded when the proxy started (until they are fixed on disk).
+        var served: [Served?]
         /// The stamp of a replacement already refused, per host: logged once, not at every look.
         var refused: [String: FileStamp] = [:]
     }
@@ -29,18 +30,37 @@ package final class CertificateStore: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
 
-    /// Loads every pair; throws the first that fails (the proxy cannot start with it).
+    /// Loads every pair. The config refused what fails here when it was checked, so a failure now
+    /// is a file changed since, or a certificate that expired while nothing was watching (a proxy
+    /// started again after a crash): the proxy must start anyway, since it also serves plain HTTP.
+    /// So an expired or not-yet-valid pair is served as nginx serves one, with an error logged; a
+    /// pair that cannot be served at all leaves its host to the default, logged; only when no pair
+    /// can be served does it throw.
     package init(_ certificates: [HostCertificate], logger: Logger) throws {
         guard !certificates.isEmpty else { throw SlipwayError(.configInvalid, "proxy.tls lists no certificate") }
         self.configured = certificates
         self.logger = logger
-        var served: [Served] = []
+        var served: [Served?] = []
+        var failures: [String] = []
         for certificate in certificates {
             do {
                 served.append(try Self.load(certificate))
             } catch {
-                throw SlipwayError(.configInvalid, "proxy.tls.certificates.\(certificate.host): \(error)")
+                let metadata: Logger.Metadata = ["host": "\(certificate.host)", "cert": "\(certificate.cert)", "error": "\(error)"]
+                if let problem = error as? CertificateProblem, [.expired, .notYetValid].contains(problem.code),
+                   let outOfTime = try? Self.load(certificate, checkingValidity: false) {
+                    logger.error("serving a certificate outside its validity; replace its files", metadata: metadata)
+                    served.append(outOfTime)
+                } else {
+                    logger.error("cannot serve this host's certificate; it gets the default one until its files are fixed",
+                                 metadata: metadata)
+                    failures.append("\(certificate.host): \(error)")
+                    served.append(nil)
+                }
             }
+        }
+        guard served.contains(where: { $0 != nil }) else {
+            throw SlipwayError(.configInvalid, "no certificate of proxy.tls can be served: \(failures.joined(separator: "; "))")
         }
         state = Mutex(State(served: served))
     }
@@ -50,17 +70,18 @@ package final class CertificateStore: Sendable {
     /// still completes the handshake and gets that certificate).
     func certificate(forServerName name: String?) -> Served {
         state.withLock { state in
-            guard let name = name.map(HostNames.normalized) else { return state.served[0] }
-            return state.served.first { $0.host == name }
-                ?? state.served.first { $0.host.hasPrefix("*.") && HostNames.matches($0.host, name) }
-                ?? state.served[0]
+            let served = state.served.compactMap { $0 }
+            guard let name = name.map(HostNames.normalized) else { return served[0] }
+            return served.first { $0.host == name }
+                ?? served.first { $0.host.hasPrefix("*.") && HostNames.matches($0.host, name) }
+                ?? served[0]
         }
     }
 
     /// What each host serves now: its leaf's serial number, hex (for tests and logs).
     package func servedSerials() -> [String: String] {
         state.withLock { state in
-            Dictionary(uniqueKeysWithValues: state.served.map { served in
+            Dictionary(uniqueKeysWithValues: state.served.compactMap { $0 }.map { served in
                 (served.host, served.chain.first.map { Self.serialHex($0) } ?? "")
             })
         }
@@ -72,7 +93,7 @@ package final class CertificateStore: Sendable {
     package func reloadChanged() -> [String] {
         var replaced: [String] = []
         for (index, certificate) in configured.enumerated() {
-            let current = state.withLock { ($0.served[index].stamp, $0.refused[certificate.host]) }
+            let current = state.withLock { ($0.served[index]?.stamp, $0.refused[certificate.host]) }
             let stamp = FileStamp(cert: certificate.cert, key: certificate.key)
             guard stamp != current.0, stamp != current.1 else { continue }
             do {
@@ -95,9 +116,10 @@ package final class CertificateStore: Sendable {
 
     /// Reads and checks a pair, then hands the very bytes checked to BoringSSL. The stamp is taken
     /// before reading: a file changed while being read is read again at the next look.
-    private static func load(_ certificate: HostCertificate) throws -> Served {
+    private static func load(_ certificate: HostCertificate, checkingValidity: Bool = true) throws -> Served {
         let stamp = FileStamp(cert: certificate.cert, key: certificate.key)
-        let pair = try CertificatePair.load(cert: certificate.cert, key: certificate.key, host: certificate.host)
+        let pair = try CertificatePair.load(cert: certificate.cert, key: certificate.key, host: certificate.host,
+                                            now: checkingValidity ? Date() : nil)
         let chain = try NIOSSLCertificate.fromPEMBytes(pair.chainPEM)
         let key = try NIOSSLPrivateKey(bytes: pair.keyPEM, format: .pem)
         var override = NIOSSLContextConfigurationOverride()
