@@ -60,6 +60,10 @@ import Testing
         #expect(first.certificateDER == wwwCert.der)
         #expect(first.response.hasPrefix("HTTP/1.1 200"), "\(first.response)")
         #expect(first.response.contains("proto=https host=\(www) target=/a?b=1"), "\(first.response)")
+        // Keep-alive over TLS: three pipelined requests on one connection, answered in order.
+        let pipelined = try await client.get(port: tlsPort, serverName: www, path: "/1", then: ["/2", "/3"])
+        #expect(pipelined.response.components(separatedBy: "HTTP/1.1 200").count == 4, "\(pipelined.response)")
+        #expect(pipelined.response.contains("target=/1") && pipelined.response.contains("target=/3"))
         let second = try await client.get(port: tlsPort, serverName: api, path: "/")
         #expect(second.certificateDER == apiCert.der, "a wildcard entry covers the name")
         #expect(second.response.contains("proto=https host=\(api)"), "\(second.response)")
@@ -74,7 +78,7 @@ import Testing
         #expect(redirected.lowercased().contains("location: https://\(www):\(tlsPort)/p?q=1\r\n"), "\(redirected)")
         let other = try await RawPlainHTTP.get(port: plainPort, host: "other.example.org", target: "/")
         #expect(other.contains("proto=http host=other.example.org"), "\(other)")
-        #expect(upstream.requests.value == 4, "the redirect touched no upstream")
+        #expect(upstream.requests.value == 7, "the redirect touched no upstream")
 
         // A renewed certificate on disk is served without a restart.
         let renewed = try ca.issue(names: [www])
@@ -299,7 +303,8 @@ final class TLSTestClient: Sendable {
 
     func shutdown() {}
 
-    func get(port: Int, serverName: String?, path: String, host: String? = nil) async throws -> Result {
+    /// `requests` paths on one connection, pipelined, the last with `Connection: close`.
+    func get(port: Int, serverName: String?, path: String, host: String? = nil, then more: [String] = []) async throws -> Result {
         let collector = ResponseCollector()
         let context = serverName == nil ? unnamed : verified
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -311,7 +316,11 @@ final class TLSTestClient: Sendable {
             }
             .connect(host: "127.0.0.1", port: port).get()
         let name = host ?? serverName ?? "localhost"
-        try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(name)\r\nConnection: close\r\n\r\n"))
+        let paths = [path] + more
+        let requests = paths.enumerated().map { index, path in
+            "GET \(path) HTTP/1.1\r\nHost: \(name)\r\n" + (index == paths.count - 1 ? "Connection: close\r\n" : "") + "\r\n"
+        }
+        try await channel.writeAndFlush(ByteBuffer(string: requests.joined()))
         let response = try await collector.result(within: .seconds(10))
         let (der, alpn) = collector.handshake.withLock { $0 }
         return Result(certificateDER: der, protocolNegotiated: alpn, response: response)
