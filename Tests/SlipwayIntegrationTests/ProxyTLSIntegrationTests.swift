@@ -54,7 +54,6 @@ import Testing
         _ = try await control.send(ProxyControlRequest(.switchTraffic, service: web, upstream: upstream.upstream))
 
         let client = try TLSTestClient(ca: ca)
-        defer { client.shutdown() }
         // Each name gets its own certificate; the upstream hears plain HTTP/1.1 saying https.
         let first = try await client.get(port: tlsPort, serverName: www, path: "/a?b=1")
         #expect(first.certificateDER == wwwCert.der)
@@ -135,8 +134,7 @@ import Testing
         let client = try TLSTestClient(ca: ca)
         #expect(try await client.get(port: tlsPort, serverName: www, path: "/").response.contains("proto=https"))
 
-        let second = try BackgroundProgram(Binaries.slipway, arguments + ["--take-over"], in: state)
-        _ = second
+        let successor = try BackgroundProgram(Binaries.slipway, arguments + ["--take-over"], in: state)
         #expect(await eventually { files.readState().map { $0.pid != before.pid } ?? false })
         let after = try #require(files.readState())
         #expect(after.tlsListen == before.tlsListen, "the same TLS socket, handed over")
@@ -147,6 +145,8 @@ import Testing
         // The predecessor drains and exits.
         let ended = await first.finished()
         #expect(ended.status == 0, "\(ended.stdout)\n\(ended.stderr)")
+        kill(after.pid, SIGTERM)
+        #expect(await successor.finished().status == 0)
     }
 
     /// `slipway serve` starts its proxy process with `proxy.tls` from slipway.yml: a deployed release
@@ -300,8 +300,6 @@ final class TLSTestClient: Sendable {
         configuration.certificateVerification = .noHostnameVerification
         unnamed = try NIOSSLContext(configuration: configuration)
     }
-
-    func shutdown() {}
 
     /// `requests` paths on one connection, pipelined, the last with `Connection: close`.
     func get(port: Int, serverName: String?, path: String, host: String? = nil, then more: [String] = []) async throws -> Result {

@@ -78,15 +78,6 @@ package final class CertificateStore: Sendable {
         }
     }
 
-    /// What each host serves now: its leaf's serial number, hex (for tests and logs).
-    package func servedSerials() -> [String: String] {
-        state.withLock { state in
-            Dictionary(uniqueKeysWithValues: state.served.compactMap { $0 }.map { served in
-                (served.host, served.chain.first.map { Self.serialHex($0) } ?? "")
-            })
-        }
-    }
-
     /// Loads the pairs whose files changed since they were loaded; keeps the served pair of any
     /// that fails. Returns the hosts whose certificate was replaced.
     @discardableResult
@@ -126,10 +117,6 @@ package final class CertificateStore: Sendable {
         override.certificateChain = chain.map { .certificate($0) }
         override.privateKey = .privateKey(key)
         return Served(host: certificate.host, stamp: stamp, override: override, chain: chain, key: key)
-    }
-
-    static func serialHex(_ certificate: NIOSSLCertificate) -> String {
-        certificate.serialNumber.map { String(format: "%02x", $0) }.joined()
     }
 }
 
