@@ -77,8 +77,7 @@ private struct MessageCollector: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        collected.sink("\(message)")
+    func log(event: LogEvent) {
+        collected.sink("\(event.message)")
     }
 }
