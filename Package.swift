@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -30,9 +32,15 @@ let package = Package(
         // Low-level pieces the adapters share: spawning a child in its own session, blocking work
         // off the cooperative pool, bytes into lines. Foundation and Glibc only.
         .target(name: "SlipwayPOSIX"),
+        // Certificate files checked for a host (PEM, validity, key, names): one rule for the config's
+        // validation and the proxy's reload. swift-certificates only; no NIO.
+        .target(name: "SlipwayTLS", dependencies: [
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
         // slipway.yml loading and validation with file:line:column errors.
         .target(name: "SlipwayConfig", dependencies: [
-            "SlipwayModel",
+            "SlipwayModel", "SlipwayTLS",
             .product(name: "Yams", package: "Yams"),
         ]),
         // The controller: deploy/rollback flows, health gating, watch, supervision; the protocols it needs.
@@ -42,7 +50,8 @@ let package = Package(
         ]),
         // Adapters, each implementing Core's protocols.
         .target(name: "SlipwayProxy", dependencies: [
-            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX", "SlipwayTLS",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -129,6 +138,10 @@ let package = Package(
         // What the test targets share: waiting on events, loopback HTTP, temporary directories, a manual clock.
         .target(name: "SlipwayTestSupport", dependencies: [
             "SlipwayCore",
+            // TestCertificateAuthority: a CA and host certificates made at test time.
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -138,6 +151,7 @@ let package = Package(
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
         .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayTLSTests", dependencies: ["SlipwayTLS", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", "SlipwayTestSupport", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
@@ -183,6 +197,11 @@ let package = Package(
             // Not imported: built so that the tests can run the real binaries.
             "slipway-example", "slipway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

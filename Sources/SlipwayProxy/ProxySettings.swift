@@ -11,4 +11,6 @@ struct ProxySettings: Sendable {
     var clientIdleTimeout: TimeAmount
     /// Bytes buffered towards a peer before the other side stops being read.
     var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark
+    /// `proxy.tls.redirect_http`: plain requests for a host with a certificate go to https.
+    var httpsRedirect: HTTPSRedirect?
 }

@@ -1,6 +1,7 @@
 import Glibc
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SlipwayModel
 
 // The listening sockets (one per event loop, `ListeningSocket`) and the channels accepting on them.
@@ -15,26 +16,68 @@ extension ReverseProxy {
         listeners.withLock { $0 }
     }
 
-    /// Binds `listen` with one socket per event loop (or takes the inherited sockets) and starts
-    /// accepting. Returns the address.
+    /// The TLS listening sockets' descriptors while the proxy runs: what a successor receives beside them.
+    package func tlsListeningDescriptors() -> [CInt] {
+        tlsListeners.withLock { $0 }
+    }
+
+    /// Where the TLS listener is bound; nil without `tls` or before `run` bound it.
+    package func boundTLSAddress() -> SocketAddressSpec? {
+        boundTLS.withLock { $0 }
+    }
+
+    /// Binds `listen` with one socket per event loop (or takes the inherited sockets), and
+    /// `tls.listen` likewise, and starts accepting. Returns the plain address.
     func startListening() async throws -> SocketAddressSpec {
         let count = eventLoops.count
-        let descriptors = try inherited.isEmpty ? ListeningSocket.bind(listen, count: count) : adoptInherited(count: count)
+        let descriptors = try inherited.isEmpty ? ListeningSocket.bind(listen, count: count) : adoptInherited(inherited, count: count)
         listeners.withLock { $0 = descriptors }
         do {
+            if let tls {
+                let secure = try tlsDescriptors(for: tls, count: count)
+                tlsListeners.withLock { $0 = secure }
+            }
             try await resumeAccepting()
         } catch {
             for fd in listeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
+            for fd in tlsListeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
             throw error
         }
-        let first = acceptors.withLock { $0.first }
-        return Self.spec(of: first?.localAddress) ?? listen
+        let plain = acceptors.withLock { $0.first }
+        if let tls {
+            let address = Self.spec(of: tlsAcceptorAddress()) ?? tls.listen
+            boundTLS.withLock { $0 = address }
+            tls.redirect?.port.store(address.port, ordering: .relaxed)
+        }
+        return Self.spec(of: plain?.localAddress) ?? listen
+    }
+
+    /// The TLS sockets: those inherited when they listen where `tls.listen` says (port 0: any
+    /// port), else new ones (the inherited ones are then closed: the predecessor keeps its own
+    /// until it exits).
+    private func tlsDescriptors(for tls: ProxyTLS, count: Int) throws -> [CInt] {
+        if !inheritedTLS.isEmpty {
+            let inheritedAt = ReverseProxy.spec(of: try? ListeningSocket.address(of: inheritedTLS[0]))
+            let wanted = try? SocketAddress.makeAddressResolvingHost(tls.listen.host, port: tls.listen.port)
+            if let inheritedAt, let wanted, inheritedAt.host == wanted.ipAddress,
+               tls.listen.port == 0 || inheritedAt.port == tls.listen.port {
+                return try adoptInherited(inheritedTLS, count: count)
+            }
+            for fd in inheritedTLS { close(fd) }
+        }
+        return try ListeningSocket.bind(tls.listen, count: count)
+    }
+
+    /// The local address of the first TLS listening socket.
+    private func tlsAcceptorAddress() -> SocketAddress? {
+        guard let fd = tlsListeners.withLock({ $0.first }) else { return nil }
+        return try? ListeningSocket.address(of: fd)
     }
 
     /// The inherited sockets, and for the loops they leave without one, new `SO_REUSEPORT` sockets
     /// beside them (a successor with more loops than its predecessor). They are this proxy's from
     /// here on: on failure they are closed.
-    private func adoptInherited(count: Int) throws -> [CInt] {
+    private func adoptInherited(_ inherited: [CInt], count: Int) throws -> [CInt] {
         var descriptors = inherited
         do {
             for fd in inherited { try ListeningSocket.check(inherited: fd) }
@@ -77,7 +120,10 @@ extension ReverseProxy {
         var channels: [Channel] = []
         do {
             for (index, fd) in listeners.withLock({ $0 }).enumerated() {
-                channels.append(try await accept(on: fd, loop: loops[index % loops.count]))
+                channels.append(try await accept(on: fd, loop: loops[index % loops.count], tls: nil))
+            }
+            for (index, fd) in tlsListeners.withLock({ $0 }).enumerated() {
+                channels.append(try await accept(on: fd, loop: loops[index % loops.count], tls: tls?.context))
             }
         } catch {
             for channel in channels { channel.close(promise: nil) }
@@ -119,7 +165,10 @@ extension ReverseProxy {
 
     /// A channel that accepts on `listener` from `loop` and serves each connection there: no
     /// connection is handed to another thread, and the initializer holds `loop`'s state directly.
-    private func accept(on listener: CInt, loop: EventLoop) async throws -> Channel {
+    /// With `tls`, each connection's pipeline is NIOSSL's server handler, then the same
+    /// `ProxyRequestHandler` as plain connections: TLS is terminated in front of the proxy's own
+    /// HTTP/1.1 framing, which sees plaintext bytes either way.
+    private func accept(on listener: CInt, loop: EventLoop, tls: NIOSSLContext?) async throws -> Channel {
         let box = loops[ObjectIdentifier(loop)]!
         let logger = self.logger
         let waterMark = settings.writeBufferWaterMark
@@ -133,7 +182,10 @@ extension ReverseProxy {
                     try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
                     // One handler: it frames requests and writes responses as bytes itself, and
                     // does pipelining, quiescing and the 400 for a request it can't frame.
-                    let handler = ProxyRequestHandler(loop: state, logger: logger)
+                    let handler = ProxyRequestHandler(loop: state, logger: logger, secure: tls != nil)
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandler(handler)
                     state.clients.opened(channel, handler: handler)
                 }

@@ -18,7 +18,7 @@ extension ReverseProxy {
             throw failure
         }
         resolveBinding(.bound(address))
-        logger.info("proxy listening", metadata: ["address": "\(address)"])
+        logger.info("proxy listening", metadata: ["address": "\(address)", "tls": "\(boundTLSAddress().map { "\($0)" } ?? "off")"])
         let sweeps = sweepIdleClients()
         defer { for sweep in sweeps { sweep.cancel() } }
 
@@ -50,6 +50,7 @@ extension ReverseProxy {
         }
         resolveBinding(.finished)
         for fd in listeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
+        for fd in tlsListeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
         logger.info("proxy stopped")
     }
 
@@ -111,6 +112,7 @@ extension ReverseProxy {
     private func closeListenerAndQuiesce(lingering: Bool) -> EventLoopFuture<Void>? {
         let closed = closeAcceptors()
         for fd in listeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
+        for fd in tlsListeners.withLock({ fds in defer { fds = [] }; return fds }) { close(fd) }
         for box in loops.values {
             box.eventLoop.execute { box.value.clients.quiesceAll(lingering: lingering) }
         }

@@ -30,6 +30,14 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     /// The channels accepting on `listeners` (NIO owns duplicates of those descriptors); empty
     /// while paused for a hand-off.
     let acceptors = Mutex<[Channel]>([])
+    /// HTTPS beside plain HTTP; nil: plain only.
+    let tls: ProxyTLS?
+    /// TLS listening sockets received from a predecessor; empty: `run` binds `tls.listen` itself.
+    let inheritedTLS: [CInt]
+    /// The TLS listening sockets' descriptors while running, owned here like `listeners`.
+    let tlsListeners = Mutex<[CInt]>([])
+    /// Where the TLS listener is bound, once it is.
+    let boundTLS = Mutex<SocketAddressSpec?>(nil)
     /// `run` waits for this before it drains and returns.
     let stop = Mutex(StopRequest.notYet(nil))
 
@@ -60,10 +68,14 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
         connectTimeout: Duration = .seconds(5),
         maxIdleConnectionsPerUpstream: Int = 128,
         clientIdleTimeout: Duration = .seconds(75),
-        inheriting inherited: [CInt] = []
+        inheriting inherited: [CInt] = [],
+        tls: ProxyTLS? = nil,
+        inheritingTLS inheritedTLS: [CInt] = []
     ) {
         self.listen = listen
         self.inherited = inherited
+        self.tls = tls
+        self.inheritedTLS = inheritedTLS
         self.group = eventLoopGroup
         self.logger = logger
         let settings = ProxySettings(
@@ -71,7 +83,8 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
             connectTimeout: TimeAmount(connectTimeout),
             maxIdleConnectionsPerUpstream: maxIdleConnectionsPerUpstream,
             clientIdleTimeout: TimeAmount(clientIdleTimeout),
-            writeBufferWaterMark: .init(low: 64 * 1024, high: 256 * 1024)
+            writeBufferWaterMark: .init(low: 64 * 1024, high: 256 * 1024),
+            httpsRedirect: tls?.redirect
         )
         self.settings = settings
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]

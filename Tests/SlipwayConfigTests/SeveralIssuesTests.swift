@@ -6,7 +6,7 @@ import Testing
         let yaml = """
         proxy:
           listen: nowhere
-          tls: true
+          hsts: true
         services:
           web:
             run: python3 app.py
@@ -24,7 +24,7 @@ import Testing
         """
         #expect(issueLines(yaml) == [
             #"slipway.yml:2:3: proxy.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080, got "nowhere""#,
-            #"slipway.yml:3:3: proxy.tls: unknown key "tls"; expected one of: listen, idle_timeout"#,
+            #"slipway.yml:3:3: proxy.hsts: unknown key "hsts"; expected one of: listen, idle_timeout, tls"#,
             #"slipway.yml:8:7: services.web.health.timeout: expected a duration like 2s, got "two""#,
             "slipway.yml:9:7: services.web.health.healthy_threshold: expected an integer >= 1, got 0",
             #"slipway.yml:10:3: services.api: missing required key "run""#,

@@ -41,11 +41,13 @@ struct ProxyReloadCommand: AsyncParsableCommand {
             for environment in try proxyEnvironments(config, named: environment) {
                 let files = ProxyFiles(stateDirectory: config.stateDirectory, environment: environment.name)
                 let process = ProxyProcess(files: files, launch: .init(executable: executable, listen: environment.proxy.listen,
-                                                                      idleTimeout: environment.proxy.idleTimeout),
+                                                                      idleTimeout: environment.proxy.idleTimeout,
+                                                                      tls: environment.proxy.tls),
                                            logger: Logger(label: "slipway.proxy"))
                 let status = try await process.reload()
                 let which = environment.isDefault ? "" : " (\(environment.name))"
-                print("slipway: proxy process\(which) \(status.pid) serves http://\(status.listen) with \(status.routes.count) route(s)")
+                let https = status.tlsListen.map { " and https://\($0)" } ?? ""
+                print("slipway: proxy process\(which) \(status.pid) serves http://\(status.listen)\(https) with \(status.routes.count) route(s)")
             }
             return .success
         }
@@ -81,7 +83,7 @@ struct ProxyStatusCommand: AsyncParsableCommand {
                 return .success
             }
             for status in statuses {
-                print("proxy process \(status.pid) on http://\(status.listen)")
+                print("proxy process \(status.pid) on http://\(status.listen)" + (status.tlsListen.map { " and https://\($0)" } ?? ""))
                 for route in status.routes {
                     let match = route.route.map { "\($0.host ?? "*")\($0.path)" } ?? "(no route)"
                     var control = ""
@@ -119,15 +121,25 @@ struct ProxyRunCommand: AsyncParsableCommand {
     var environment: String = ServiceKey.defaultEnvironment
     @Option(name: .long, help: "Client idle timeout in milliseconds.") var idleTimeoutMs: Int = 75_000
     @Flag(name: .long, help: "Take the listening sockets and routes of the proxy running now.") var takeOver = false
+    @Option(name: .long, help: "proxy.tls as JSON: listen, certificates (host, cert, key), redirectHTTP.") var tls: String?
+    @Option(name: .long, help: "How often the certificate files are looked at for a change, in milliseconds.")
+    var certificateCheckMs: Int = 2_000
 
     func run() async throws {
         try await withDocumentedExit {
             guard let address = SocketAddressSpec(parsing: listen) else {
                 throw SlipwayError(.badRequest, "--listen \(listen) is not host:port")
             }
+            let tlsConfig: ProxyTLSConfig?
+            do {
+                tlsConfig = try tls.map { try JSONDecoder().decode(ProxyTLSConfig.self, from: Data($0.utf8)) }
+            } catch {
+                throw SlipwayError(.badRequest, "--tls is not proxy.tls as JSON: \(error)")
+            }
             signal(SIGPIPE, SIG_IGN)
             let host = ProxyHost(options: .init(files: ProxyFiles(stateDirectory: stateDirectory, environment: environment), listen: address,
-                                                idleTimeout: .milliseconds(idleTimeoutMs), takeOver: takeOver),
+                                                idleTimeout: .milliseconds(idleTimeoutMs), takeOver: takeOver, tls: tlsConfig,
+                                                certificateCheckInterval: .milliseconds(max(certificateCheckMs, 10))),
                                  logger: Logger(label: "slipway.proxy"))
             try await host.run()
             return .success

@@ -26,6 +26,8 @@ struct DecodedEnvironment {
 struct EnvironmentDecoder {
     let reader: ConfigReader
     let topLevelProxy: ProxyConfig
+    /// Decodes an environment's own `proxy:` (certificate paths relative to the file's directory).
+    let proxyDecoder: ProxyDecoder
     /// The absolute directory of `slipway.yml`, which `secrets:` is relative to.
     let configDirectory: String
     /// That directory as the caller named the file, for messages.
@@ -46,7 +48,7 @@ struct EnvironmentDecoder {
         var config = EnvironmentConfig(name: entry.key, proxy: topLevelProxy)
         var listen: ConfigNode?
         if let node = fields["proxy"] {
-            (config.proxy, listen) = ProxyDecoder(reader: reader).decode(node, over: topLevelProxy)
+            (config.proxy, listen) = proxyDecoder.decode(node, over: topLevelProxy)
         }
         config.branch = fields["branch"].flatMap(branch)
         config.tags = fields["tags"].flatMap(tagPolicy)

@@ -44,6 +44,7 @@ enum EnvironmentRules {
     private static func reportListeners(_ environments: [DecodedEnvironment], to log: IssueLog) {
         for (index, environment) in environments.enumerated() {
             let address = environment.config.proxy.listen
+            reportTLSListener(environment, among: environments[...index], to: log)
             guard let earlier = environments[..<index].first(where: { overlap($0.config.proxy.listen, address) }) else {
                 continue
             }
@@ -64,6 +65,21 @@ enum EnvironmentRules {
                 log.add(message, at: environment.keyPosition, path: environment.path)
             }
         }
+    }
+
+    /// An environment's `proxy.tls.listen` (its own or the top-level one) must not be where an
+    /// earlier environment's proxy listens, plain or TLS.
+    private static func reportTLSListener(_ environment: DecodedEnvironment, among environments: ArraySlice<DecodedEnvironment>,
+                                          to log: IssueLog) {
+        guard let tls = environment.config.proxy.tls?.listenAddress else { return }
+        let others = environments.dropLast().flatMap { other in
+            [(other.config.name, other.config.proxy.listen)]
+                + (other.config.proxy.tls?.listenAddress.map { [(other.config.name, $0)] } ?? [])
+        }
+        guard let clash = others.first(where: { overlap($0.1, tls) }) else { return }
+        log.add("environments \(ConfigNode.quoted(clash.0)) and \(ConfigNode.quoted(environment.config.name)) both listen on "
+                + "\(clash.1) (proxy.tls.listen); give each environment its own proxy.tls.listen",
+                at: environment.keyPosition, path: environment.path)
     }
 
     /// Whether one could not listen while the other does: the same host and port, or a wildcard

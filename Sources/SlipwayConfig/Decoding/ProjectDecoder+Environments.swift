@@ -24,7 +24,7 @@ extension ProjectDecoder {
             return empty
         }
         let shownDirectory = (reader.log.file as NSString).deletingLastPathComponent
-        let decoder = EnvironmentDecoder(reader: reader, topLevelProxy: proxy, configDirectory: configDirectory,
+        let decoder = EnvironmentDecoder(reader: reader, topLevelProxy: proxy, proxyDecoder: proxyDecoder, configDirectory: configDirectory,
                                          shownDirectory: shownDirectory)
         let environments = fields.entries.compactMap(decoder.decode)
         EnvironmentRules.report(environments, to: reader.log)

@@ -12,6 +12,10 @@ struct ProjectDecoder {
     /// is given): what an environment's `secrets:` is relative to.
     let configDirectory: String
 
+    var proxyDecoder: ProxyDecoder {
+        ProxyDecoder(reader: reader, root: configDirectory, checksFiles: repository != nil)
+    }
+
     static let keys = ["proxy", "api", "github", "services", "environments", "databases", "notify"]
 
     /// The configuration, or nil when any issue was recorded.
@@ -23,7 +27,7 @@ struct ProjectDecoder {
         let root = ConfigNode(node: rootNode, path: .root, position: SourcePosition(rootNode.mark) ?? .start)
         guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: or databases: key")
         else { return nil }
-        let proxy = fields["proxy"].map { ProxyDecoder(reader: reader).decode($0).proxy } ?? ProxyConfig()
+        let proxy = fields["proxy"].map { proxyDecoder.decode($0).proxy } ?? ProxyConfig()
         let api = fields["api"].flatMap {
             APIDecoder(reader: reader, repository: repository, root: (file as NSString).deletingLastPathComponent).decode($0)
         }

@@ -84,11 +84,14 @@ package struct ProxyConfig: Sendable, Equatable {
     /// arriving (answered 408), or a response it doesn't read. Idle keep-alive connections, slow
     /// heads and bodies (slowloris) and stalled readers do not hold the proxy's descriptors for ever.
     package var idleTimeout: Duration
+    /// `tls:`: HTTPS beside plain HTTP; nil: plain HTTP only.
+    package var tls: ProxyTLSConfig?
 
     package init(listen: SocketAddressSpec = SocketAddressSpec(host: "127.0.0.1", port: 8080),
-                idleTimeout: Duration = .seconds(75)) {
+                idleTimeout: Duration = .seconds(75), tls: ProxyTLSConfig? = nil) {
         self.listen = listen
         self.idleTimeout = idleTimeout
+        self.tls = tls
     }
 }
 

@@ -101,8 +101,15 @@ package struct ProxyStatus: Codable, Sendable, Equatable {
     /// Its client idle timeout: a daemon configured otherwise replaces it by a hand-off.
     package var idleTimeoutMilliseconds: Int64?
     package var routes: [ProxyRoute]
+    /// `proxy.tls` as it was started with: a daemon configured otherwise replaces it by a hand-off.
+    package var tls: ProxyTLSConfig?
+    /// Where its TLS listener is bound.
+    package var tlsListen: String?
 
-    package init(pid: Int32, startTime: UInt64, build: String, listen: String, idleTimeoutMilliseconds: Int64?, routes: [ProxyRoute]) {
+    package init(pid: Int32, startTime: UInt64, build: String, listen: String, idleTimeoutMilliseconds: Int64?, routes: [ProxyRoute],
+                 tls: ProxyTLSConfig? = nil, tlsListen: String? = nil) {
+        self.tls = tls
+        self.tlsListen = tlsListen
         self.pid = pid
         self.startTime = startTime
         self.build = build

@@ -12,12 +12,15 @@ enum ProxyHandOff {
     /// What the successor received.
     final class Receipt: @unchecked Sendable {
         let descriptors: [CInt]
+        /// The TLS listening sockets (empty when the predecessor had none, or is of a build before TLS).
+        let tlsDescriptors: [CInt]
         let routes: [ProxyRoute]
         /// The connection to the predecessor, open until `confirm` or `abandon`.
         private let connection: UnixSocket
 
-        init(descriptors: [CInt], routes: [ProxyRoute], connection: UnixSocket) {
+        init(descriptors: [CInt], tlsDescriptors: [CInt], routes: [ProxyRoute], connection: UnixSocket) {
             self.descriptors = descriptors
+            self.tlsDescriptors = tlsDescriptors
             self.routes = routes
             self.connection = connection
         }
@@ -43,23 +46,29 @@ enum ProxyHandOff {
             let control = try UnixSocket.connect(to: files.controlSocket, timeout: timeout)
             try control.write(Array(try JSONEncoder().encode(ProxyControlRequest(.handOff, path: path))) + [UInt8(ascii: "\n")])
             let connection = try listener.accept(timeout: timeout)
-            let (descriptors, _) = try connection.receiveDescriptors(maximumPayload: 1)
+            // The plain sockets first, then the TLS ones; the payload byte counts the TLS ones (a
+            // predecessor of a build before TLS sends 0).
+            let (received, payload) = try connection.receiveDescriptors(maximumPayload: 1)
+            let tlsCount = min(Int(payload.first ?? 0), received.count)
+            let descriptors = Array(received.dropLast(tlsCount))
+            let tlsDescriptors = Array(received.suffix(tlsCount))
             guard !descriptors.isEmpty else { throw SlipwayError(.internalError, "the running proxy sent no listening socket") }
             guard let line = try connection.readLine() else {
                 throw SlipwayError(.internalError, "the running proxy closed the hand-off before sending its routes")
             }
             let routes = try JSONDecoder().decode([ProxyRoute].self, from: Data(line))
-            return Receipt(descriptors: descriptors, routes: routes, connection: connection)
+            return Receipt(descriptors: descriptors, tlsDescriptors: tlsDescriptors, routes: routes, connection: connection)
         }
     }
 
     /// The predecessor's side: sends `descriptors` and `routes` to the successor listening at
     /// `path`, and returns once it confirmed (or throws: then nothing was handed over).
-    static func give(descriptors: [CInt], routes: [ProxyRoute], to path: String, timeout: Duration = .seconds(60)) async throws {
+    static func give(descriptors: [CInt], tlsDescriptors: [CInt] = [], routes: [ProxyRoute], to path: String,
+                     timeout: Duration = .seconds(60)) async throws {
         let table = Array(try JSONEncoder().encode(routes)) + [UInt8(ascii: "\n")]
         try await BlockingIO.run { () throws in
             let connection = try UnixSocket.connect(to: path, timeout: timeout)
-            try connection.send(descriptors: descriptors, payload: [0])
+            try connection.send(descriptors: descriptors + tlsDescriptors, payload: [UInt8(tlsDescriptors.count)])
             try connection.write(table)
             guard try connection.readByte() == 1 else {
                 throw SlipwayError(.internalError, "the new proxy stopped before it confirmed the hand-off")

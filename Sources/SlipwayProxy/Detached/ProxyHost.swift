@@ -19,9 +19,15 @@ package final class ProxyHost: Sendable {
         package var takeOver: Bool
         /// SIGTERM and SIGINT stop it gracefully (a process of its own; not a test).
         package var handleSignals: Bool
+        /// `proxy.tls`: HTTPS beside plain HTTP.
+        package var tls: ProxyTLSConfig?
+        /// How often the certificate files are looked at for a change.
+        package var certificateCheckInterval: Duration
 
         package init(files: ProxyFiles, listen: SocketAddressSpec, idleTimeout: Duration, takeOver: Bool,
-                     handleSignals: Bool = true) {
+                     handleSignals: Bool = true, tls: ProxyTLSConfig? = nil, certificateCheckInterval: Duration = .seconds(2)) {
+            self.tls = tls
+            self.certificateCheckInterval = certificateCheckInterval
             self.files = files
             self.listen = listen
             self.idleTimeout = idleTimeout
@@ -64,8 +70,20 @@ package final class ProxyHost: Sendable {
             routes = received.routes
             receipt = received
         }
+        let tls: ProxyTLS?
+        do {
+            // Every certificate must load now: `slipway check` refuses what would fail here.
+            tls = try options.tls.map { try ProxyTLS($0, logger: logger) }
+        } catch {
+            receipt?.abandon()
+            throw error
+        }
         let proxy = ReverseProxy(listen: options.listen, logger: logger, clientIdleTimeout: options.idleTimeout,
-                                 inheriting: receipt?.descriptors ?? [])
+                                 inheriting: receipt?.descriptors ?? [], tls: tls, inheritingTLS: receipt?.tlsDescriptors ?? [])
+        if tls == nil {
+            // A predecessor with TLS, a successor configured without it: the sockets are not served.
+            for fd in receipt?.tlsDescriptors ?? [] { close(fd) }
+        }
         await proxy.restore(routes)
         let control: ProxyControlServer
         do {
@@ -75,8 +93,12 @@ package final class ProxyHost: Sendable {
             receipt?.abandon()
             throw error
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: proxy), .init(service: control)]
+        if let tls {
+            services.append(.init(service: CertificateWatch(store: tls.store, interval: options.certificateCheckInterval)))
+        }
         let serviceGroup = ServiceGroup(configuration: .init(
-            services: [.init(service: proxy), .init(service: control)],
+            services: services,
             gracefulShutdownSignals: options.handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         group.withLock { $0 = serviceGroup }
@@ -89,6 +111,7 @@ package final class ProxyHost: Sendable {
                 try receipt?.confirm()
                 logger.info("proxy process serving", metadata: [
                     "pid": "\(getpid())", "address": "\(address)", "routes": "\(routes.count)",
+                    "tls": "\(proxy.boundTLSAddress().map { "\($0)" } ?? "off")",
                     "tookOver": "\(receipt != nil)",
                 ])
             } catch {
@@ -171,7 +194,8 @@ package final class ProxyHost: Sendable {
         // (connections wait in the listen queue meanwhile), so no two processes accept at once.
         await proxy.pauseAccepting()
         do {
-            try await ProxyHandOff.give(descriptors: proxy.listeningDescriptors(), routes: proxy.routeSnapshot(), to: path)
+            try await ProxyHandOff.give(descriptors: proxy.listeningDescriptors(), tlsDescriptors: proxy.tlsListeningDescriptors(),
+                                        routes: proxy.routeSnapshot(), to: path)
         } catch {
             do {
                 try await proxy.resumeAccepting()
@@ -197,7 +221,8 @@ package final class ProxyHost: Sendable {
 
     private func status(_ proxy: ReverseProxy) -> ProxyStatus {
         ProxyStatus(pid: getpid(), startTime: startTime, build: build, listen: boundAddress(proxy),
-                    idleTimeoutMilliseconds: options.idleTimeout.milliseconds, routes: proxy.routeSnapshot())
+                    idleTimeoutMilliseconds: options.idleTimeout.milliseconds, routes: proxy.routeSnapshot(),
+                    tls: options.tls, tlsListen: proxy.boundTLSAddress()?.description)
     }
 
     private func boundAddress(_ proxy: ReverseProxy) -> String {

@@ -14,11 +14,14 @@ package actor ProxyProcess {
         package var executable: String
         package var listen: SocketAddressSpec
         package var idleTimeout: Duration
+        /// `proxy.tls`, passed to the process as JSON (`--tls`).
+        package var tls: ProxyTLSConfig?
 
-        package init(executable: String, listen: SocketAddressSpec, idleTimeout: Duration) {
+        package init(executable: String, listen: SocketAddressSpec, idleTimeout: Duration, tls: ProxyTLSConfig? = nil) {
             self.executable = executable
             self.listen = listen
             self.idleTimeout = idleTimeout
+            self.tls = tls
         }
     }
 
@@ -30,7 +33,7 @@ package actor ProxyProcess {
         case reloaded
         /// It listened elsewhere: a new one was started on the configured address and the old stopped.
         case moved
-        /// It ran with another idle timeout: replaced by a hand-off to one with the configured one.
+        /// It ran with another idle timeout or TLS settings: replaced by a hand-off to one with the configured ones.
         case reconfigured
     }
 
@@ -66,7 +69,7 @@ package actor ProxyProcess {
             current = try await spawn(takeOver: true)
             return .reloaded
         }
-        if running.idleTimeoutMilliseconds != launch.idleTimeout.milliseconds {
+        if running.idleTimeoutMilliseconds != launch.idleTimeout.milliseconds || running.tls != launch.tls {
             current = try await spawn(takeOver: true)
             return .reconfigured
         }
@@ -162,6 +165,9 @@ package actor ProxyProcess {
                          "--listen", (listen ?? launch.listen).description,
                          "--idle-timeout-ms", "\(launch.idleTimeout.milliseconds)"]
         if files.environment != ServiceKey.defaultEnvironment { arguments += ["--environment", files.environment] }
+        if let tls = launch.tls {
+            arguments += ["--tls", String(decoding: try JSONEncoder().encode(tls), as: UTF8.self)]
+        }
         if takeOver { arguments.append("--take-over") }
         let environment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "TMPDIR", "LANG"].contains($0.key) }
         let pid = try ChildSpawn.spawn(.init(executable: launch.executable, arguments: arguments, environment: environment,

@@ -8,11 +8,12 @@ import SlipwayModel
 /// with every header the `Connection` header names (responses: `ClientResponseHead`).
 enum ForwardedHeaders {
     /// The request head sent upstream: HTTP/1.1 (keep-alive), hop-by-hop lines removed,
-    /// `X-Forwarded-For` extended with the client's address, `X-Forwarded-Proto` and
+    /// `X-Forwarded-For` extended with the client's address, `X-Forwarded-Proto` (`https` over TLS) and
     /// `X-Forwarded-Host` set. Every other line is copied byte for byte from the client's head.
     static func upstreamRequest(
         _ head: RequestHead,
         clientAddress: String?,
+        secure: Bool = false,
         upstream: Upstream,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
@@ -72,7 +73,8 @@ enum ForwardedHeaders {
                 out.writeStaticString("\r\n")
             }
         }
-        out.writeStaticString("x-forwarded-proto: http\r\n")
+        // The scheme the client used with this proxy: TLS is terminated here, the upstream hears HTTP.
+        out.writeStaticString(secure ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         if let host = head.host {
             out.writeStaticString("x-forwarded-host: ")
             out.writeString(host)

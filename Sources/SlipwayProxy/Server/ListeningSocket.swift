@@ -110,6 +110,10 @@ enum ListeningSocket {
         return port
     }
 
+    static func address(of fd: CInt) throws -> SocketAddress {
+        try localAddress(of: fd)
+    }
+
     private static func localAddress(of fd: CInt) throws -> SocketAddress {
         var storage = sockaddr_storage()
         var size = socklen_t(MemoryLayout<sockaddr_storage>.size)

@@ -11,12 +11,20 @@ struct LocalResponse {
     var retryAfter: Int?
     /// Sent as `text/html` instead of `message`.
     var page: String?
+    /// `Location`, for a redirect.
+    var location: String?
 
-    init(status: HTTPResponseStatus, message: String, retryAfter: Int? = nil, page: String? = nil) {
+    init(status: HTTPResponseStatus, message: String, retryAfter: Int? = nil, page: String? = nil, location: String? = nil) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
         self.page = page
+        self.location = location
+    }
+
+    /// `redirect_http`: 308 keeps the method and body (a POST stays a POST), unlike 301.
+    static func redirect(to location: String) -> LocalResponse {
+        LocalResponse(status: .permanentRedirect, message: "moved to \(location)", location: location)
     }
 
     /// A paused service's request that waited its whole hold (`slipway proxy pause`).
@@ -80,6 +88,7 @@ struct LocalResponse {
             out.writeStaticString("content-type: text/plain; charset=utf-8\r\n")
         }
         if let retryAfter { out.writeString("retry-after: \(retryAfter)\r\n") }
+        if let location { out.writeString("location: \(location)\r\n") }
         out.writeString("content-length: \(body.utf8.count)\r\n")
         if close {
             out.writeStaticString("connection: close\r\n")

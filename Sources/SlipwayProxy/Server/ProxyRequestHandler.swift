@@ -69,9 +69,13 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
     /// `upstreamTimeout` instead of one per request.
     var responseTimer: Scheduled<Void>?
 
-    init(loop: LoopState, logger: Logger) {
+    /// Whether the client's connection is TLS (terminated in front of this handler).
+    let secure: Bool
+
+    init(loop: LoopState, logger: Logger, secure: Bool = false) {
         self.loop = loop
         self.logger = logger
+        self.secure = secure
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -333,6 +337,11 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             respondLocally(.connectNotSupported, to: request, requestEnded: false)
             return
         }
+        if !secure, let redirect = loop.settings.httpsRedirect,
+           let location = redirect.location(hostHeader: head.host, target: head.target) {
+            respondLocally(.redirect(to: location), to: request, requestEnded: false)
+            return
+        }
         guard let route = loop.routes.match(hostHeader: head.host, uri: head.target) else {
             respondLocally(.noRoute, to: request, requestEnded: false)
             return
@@ -354,6 +363,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         let forwarded = ForwardedHeaders.upstreamRequest(
             head,
             clientAddress: clientAddress,
+            secure: secure,
             upstream: upstream.upstream,
             allocator: context.channel.allocator
         )

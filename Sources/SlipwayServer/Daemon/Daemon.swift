@@ -116,7 +116,7 @@ package final class Daemon: Sendable {
         }
         let process = ProxyProcess(files: ProxyFiles(stateDirectory: state.path, environment: environment.name),
                                    launch: .init(executable: executable, listen: environment.proxy.listen,
-                                                 idleTimeout: environment.proxy.idleTimeout),
+                                                 idleTimeout: environment.proxy.idleTimeout, tls: environment.proxy.tls),
                                    logger: logger)
         let start = try await process.start()
         let current = await process.current

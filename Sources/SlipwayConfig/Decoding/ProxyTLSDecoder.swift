@@ -1,0 +1,83 @@
+import Foundation
+import SlipwayModel
+import SlipwayTLS
+
+/// `proxy.tls:`: HTTPS with certificate files, one pair per host.
+///
+/// ```yaml
+/// tls:
+///   listen: 0.0.0.0:443
+///   certificates: { "www.example.com": { cert: certs/www.pem, key: certs/www.key } }
+///   redirect_http: true
+/// ```
+///
+/// Each file is read and checked now (`CertificatePair`: PEM, validity, key, names), so a broken
+/// certificate is a config error at its key, not a handshake failure in production.
+struct ProxyTLSDecoder {
+    let reader: ConfigReader
+    let root: String
+    let checksFiles: Bool
+
+    static let keys = ["listen", "certificates", "redirect_http", "acme"]
+
+    func decode(_ node: ConfigNode, plain: SocketAddressSpec) -> ProxyTLSConfig? {
+        guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping with listen: and certificates:") else { return nil }
+        if let acme = fields["acme"] {
+            reader.log.add("ACME is not implemented yet: list each host's certificate files under "
+                           + "certificates: { HOST: { cert: FILE, key: FILE } }", at: acme)
+            return nil
+        }
+        let listenNode = reader.required("listen", in: fields)
+        let listen = listenNode.flatMap { reader.listenAddress($0, example: "0.0.0.0:443") }
+        if let listen, let listenNode, listen.port != 0, listen.port == plain.port,
+           listen.host == plain.host || ["0.0.0.0", "::"].contains(listen.host) || ["0.0.0.0", "::"].contains(plain.host) {
+            reader.log.add("\(listenNode.found) is where proxy.listen serves plain HTTP; give TLS its own port", at: listenNode)
+        }
+        let redirect = fields["redirect_http"].flatMap { reader.bool($0) } ?? false
+        let certificates = reader.required("certificates", in: fields).map(decodeCertificates) ?? []
+        guard let listen, !certificates.isEmpty else { return nil }
+        return ProxyTLSConfig(listen: listen, certificates: certificates, redirectHTTP: redirect)
+    }
+
+    private func decodeCertificates(_ node: ConfigNode) -> [HostCertificate] {
+        guard let fields = reader.mapping(node, expected: "a mapping of host names to { cert: FILE, key: FILE }") else { return [] }
+        if fields.entries.isEmpty {
+            reader.log.add("expected at least one host with its certificate files", at: node)
+            return []
+        }
+        return fields.entries.compactMap { entry in
+            let host = HostNames.normalized(entry.key)
+            let bare = host.hasPrefix("*.") ? String(host.dropFirst(2)) : host
+            if RouteRules.normalizedHost(bare) == nil {
+                reader.log.add("\(ConfigNode.quoted(entry.key)) is not a host name (www.example.com, or *.example.com)",
+                               at: entry.keyPosition, path: entry.value.path)
+                return nil
+            }
+            return decodePair(entry.value, host: host)
+        }
+    }
+
+    private func decodePair(_ node: ConfigNode, host: String) -> HostCertificate? {
+        guard let fields = reader.mapping(node, keys: ["cert", "key"], expected: "a mapping with cert: and key:") else { return nil }
+        let certNode = reader.required("cert", in: fields)
+        let keyNode = reader.required("key", in: fields)
+        let cert = certNode.flatMap { path($0, what: "the path of a PEM certificate chain") }
+        let key = keyNode.flatMap { path($0, what: "the path of a PEM private key") }
+        guard let cert, let key, let certNode, let keyNode else { return nil }
+        if checksFiles {
+            do {
+                _ = try CertificatePair.load(cert: cert, key: key, host: host)
+            } catch {
+                let at = error.file == .cert ? certNode : keyNode
+                reader.log.add("\(at.found): \(error.message)", at: at)
+                return nil
+            }
+        }
+        return HostCertificate(host: host, cert: cert, key: key)
+    }
+
+    private func path(_ node: ConfigNode, what: String) -> String? {
+        guard let written = reader.nonEmptyString(node, expected: what) else { return nil }
+        return written.hasPrefix("/") ? written : (root as NSString).appendingPathComponent(written)
+    }
+}

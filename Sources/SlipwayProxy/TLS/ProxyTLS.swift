@@ -1,0 +1,82 @@
+import Logging
+import NIOSSL
+import SlipwayModel
+import SlipwayTLS
+import Synchronization
+
+/// TLS in front of the proxy's own HTTP/1.1 handler: where it listens, the certificates, the one
+/// `NIOSSLContext` every TLS connection is made from, and the redirect of plain requests.
+///
+/// One context for every host: BoringSSL's certificate callback (`sslContextCallback`) runs for
+/// each handshake, and the store answers with the pair for the client's SNI name, so a certificate
+/// reloaded from disk serves the next handshake without a new context. ALPN offers http/1.1 only:
+/// the data path is HTTP/1.1 framing (HTTP/2 is not implemented).
+package final class ProxyTLS: Sendable {
+    package let config: ProxyTLSConfig
+    package let listen: SocketAddressSpec
+    package let store: CertificateStore
+    let context: NIOSSLContext
+    /// With `redirect_http`: what plain requests are redirected by; nil otherwise.
+    let redirect: HTTPSRedirect?
+
+    package init(_ config: ProxyTLSConfig, logger: Logger) throws {
+        guard let listen = config.listenAddress else {
+            throw SlipwayError(.configInvalid, "proxy.tls.listen \(config.listen) is not host:port")
+        }
+        self.config = config
+        self.listen = listen
+        let store = try CertificateStore(config.certificates, logger: logger)
+        self.store = store
+        let first = store.certificate(forServerName: nil)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.applicationProtocols = ["http/1.1"]
+        configuration.sslContextCallback = { values, promise in
+            promise.succeed(store.certificate(forServerName: values.serverHostname).override)
+        }
+        context = try NIOSSLContext(configuration: configuration)
+        redirect = config.redirectHTTP ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port) : nil
+    }
+}
+
+/// `redirect_http: true`: a plain request whose Host has a certificate is answered 308 to the same
+/// URL over https, without reaching an upstream (kamal-proxy's `--tls-redirect`, nginx's `return 308`).
+final class HTTPSRedirect: Sendable {
+    let hosts: [String]
+    /// The TLS listener's port, once bound (it is 0 in the config when the system picks it).
+    let port: Atomic<Int>
+
+    init(hosts: [String], port: Int) {
+        self.hosts = hosts
+        self.port = Atomic(port)
+    }
+
+    /// `https://host[:port]/path?query` for a request with this Host and target; nil when the host
+    /// has no certificate (it is served over plain HTTP as before).
+    func location(hostHeader: String?, target: String) -> String? {
+        guard let hostHeader, let host = Self.hostName(hostHeader) else { return nil }
+        let name = HostNames.normalized(host)
+        guard hosts.contains(where: { HostNames.matches($0, name) }) else { return nil }
+        let port = self.port.load(ordering: .relaxed)
+        let authority = port == 443 || port == 0 ? name : "\(name):\(port)"
+        return "https://\(authority)\(Self.pathAndQuery(target))"
+    }
+
+    /// The host without its port; nil for an IPv6 literal (no certificate names one).
+    private static func hostName(_ header: String) -> String? {
+        guard !header.hasPrefix("[") else { return nil }
+        guard let colon = header.lastIndex(of: ":") else { return header }
+        return String(header[..<colon])
+    }
+
+    /// The origin-form of a target: as is, or the path of an absolute-form one (`http://h/p?q` → `/p?q`).
+    private static func pathAndQuery(_ target: String) -> String {
+        if target.hasPrefix("/") { return target }
+        guard let scheme = target.range(of: "://") else { return "/" }
+        let rest = target[scheme.upperBound...]
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let tail = String(rest[slash...])
+        return tail.hasPrefix("?") ? "/" + tail : tail
+    }
+}
