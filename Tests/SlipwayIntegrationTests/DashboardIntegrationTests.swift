@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import SlipwayModel
 import SlipwayTestSupport
+import Synchronization
 import Testing
 
 /// The dashboard served by a real daemon on its TCP API listener, beside the JSON API.
@@ -12,7 +13,7 @@ import Testing
     final class Browser: Sendable {
         let base: String
         let client: HTTPClient
-        let cookie = SendableBox<String?>(nil)
+        let cookie = Mutex<String?>(nil)
 
         init(_ base: String) {
             self.base = base
@@ -23,7 +24,7 @@ import Testing
 
         func send(_ path: String, form: String? = nil) async throws -> (status: UInt, headers: HTTPHeaders, body: String) {
             var request = HTTPClientRequest(url: base + path)
-            if let cookie = cookie.value { request.headers.add(name: "Cookie", value: cookie) }
+            if let cookie = cookie.withLock({ $0 }) { request.headers.add(name: "Cookie", value: cookie) }
             if let form {
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -36,7 +37,8 @@ import Testing
 
         func signIn(_ token: String) async throws {
             let answer = try await send("/sign-in", form: "token=\(token)")
-            cookie.value = answer.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init)
+            let set = answer.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init)
+            cookie.withLock { $0 = set }
         }
 
         /// The overview page, and the CSRF token its forms carry.
@@ -48,16 +50,6 @@ import Testing
         }
 
         func shutdown() async throws { try await client.shutdown() }
-    }
-
-    final class SendableBox<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: T
-        init(_ value: T) { stored = value }
-        var value: T {
-            get { lock.withLock { stored } }
-            set { lock.withLock { stored = newValue } }
-        }
     }
 
     @Test(.timeLimit(.minutes(2))) func theDaemonServesTheDashboardBesideTheAPI() async throws {
