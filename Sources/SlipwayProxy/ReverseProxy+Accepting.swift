@@ -30,11 +30,11 @@ extension ReverseProxy {
     /// `tls.listen` likewise, and starts accepting. Returns the plain address.
     func startListening() async throws -> SocketAddressSpec {
         let count = eventLoops.count
-        let descriptors = try inherited.isEmpty ? ListeningSocket.bind(listen, count: count) : adoptInherited(inherited, count: count)
+        let descriptors = try listeningDescriptors(inherited, for: listen, count: count)
         listeners.withLock { $0 = descriptors }
         do {
             if let tls {
-                let secure = try tlsDescriptors(for: tls, count: count)
+                let secure = try listeningDescriptors(inheritedTLS, for: tls.listen, count: count)
                 tlsListeners.withLock { $0 = secure }
             }
             try await resumeAccepting()
@@ -52,20 +52,21 @@ extension ReverseProxy {
         return Self.spec(of: plain?.localAddress) ?? listen
     }
 
-    /// The TLS sockets: those inherited when they listen where `tls.listen` says (port 0: any
-    /// port), else new ones (the inherited ones are then closed: the predecessor keeps its own
-    /// until it exits).
-    private func tlsDescriptors(for tls: ProxyTLS, count: Int) throws -> [CInt] {
-        if !inheritedTLS.isEmpty {
-            let inheritedAt = ReverseProxy.spec(of: try? ListeningSocket.address(of: inheritedTLS[0]))
-            let wanted = try? SocketAddress.makeAddressResolvingHost(tls.listen.host, port: tls.listen.port)
+    /// The sockets to listen on at `address`: those inherited when they listen there (port 0:
+    /// any port), else new ones (the inherited ones are then closed: the predecessor keeps its own
+    /// until it exits). So a successor can move one listener and keep the other: a proxy whose
+    /// plain address changed takes over the TLS sockets, and the other way round.
+    private func listeningDescriptors(_ inherited: [CInt], for address: SocketAddressSpec, count: Int) throws -> [CInt] {
+        if !inherited.isEmpty {
+            let inheritedAt = ReverseProxy.spec(of: try? ListeningSocket.address(of: inherited[0]))
+            let wanted = try? SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
             if let inheritedAt, let wanted, inheritedAt.host == wanted.ipAddress,
-               tls.listen.port == 0 || inheritedAt.port == tls.listen.port {
-                return try adoptInherited(inheritedTLS, count: count)
+               address.port == 0 || inheritedAt.port == address.port {
+                return try adoptInherited(inherited, count: count)
             }
-            for fd in inheritedTLS { close(fd) }
+            for fd in inherited { close(fd) }
         }
-        return try ListeningSocket.bind(tls.listen, count: count)
+        return try ListeningSocket.bind(address, count: count)
     }
 
     /// The local address of the first TLS listening socket.

@@ -183,6 +183,46 @@ import Testing
         #expect(status.stdout.contains("and https://127.0.0.1:\(tlsPort)"), "\(status.stdout)")
     }
 
+    /// The plain address moves while the TLS one stays: the new proxy takes the TLS sockets over
+    /// from the old one (it could not bind them beside it), binds the new plain address, and the
+    /// old process exits.
+    @Test func aProxyMovedToAnotherPlainAddressKeepsItsTLSListener() async throws {
+        let ca = try TestCertificateAuthority()
+        let issued = try ca.issue(names: [www])
+        let tlsPort = try ProxyProcessIntegrationTests.freePort()
+        func config(plain: String) -> String {
+            TestRepository.config().replacingOccurrences(of: "proxy:\n  listen: 127.0.0.1:0\n", with: """
+                proxy:
+                  listen: \(plain)
+                  tls:
+                    listen: 127.0.0.1:\(tlsPort)
+                    certificates: { \(www): { cert: certs/www.pem, key: certs/www.key } }
+
+                """)
+        }
+        let repository = try TestRepository(config: config(plain: "127.0.0.1:0"))
+        defer { repository.remove() }
+        try FileManager.default.createDirectory(atPath: repository.root + "/certs", withIntermediateDirectories: true)
+        try repository.write("certs/www.pem", issued.chainPEM)
+        try repository.write("certs/www.key", issued.keyPEM)
+        try repository.release("v1")
+        let first = try await DaemonProcess.start(repository)
+        #expect(try await CLI(repository: repository).run("deploy", "web", "--ref", "v1").status == 0)
+        let old = try #require(repository.proxyPID)
+        first.kill9()
+
+        let elsewhere = try ProxyProcessIntegrationTests.freePort()
+        try repository.write("slipway.yml", config(plain: "127.0.0.1:\(elsewhere)"))
+        let moved = try await DaemonProcess.start(repository)
+        defer { moved.terminate() }
+        #expect(moved.url == "http://127.0.0.1:\(elsewhere)")
+        #expect(try await LoopbackHTTP.get(moved.url + "/").body == "hello from v1\n")
+        let served = try await TLSTestClient(ca: ca).get(port: tlsPort, serverName: www, path: "/")
+        #expect(served.response.hasSuffix("hello from v1\n"), "\(served.response)")
+        #expect(repository.proxyPID != old)
+        #expect(await eventually { ProxyProcessIntegrationTests.hasExited(old) }, "the proxy on the old address exited")
+    }
+
     @Test func checkReportsAnUnusableCertificateAtItsKey() async throws {
         let ca = try TestCertificateAuthority()
         let directory = try TemporaryDirectory(prefix: "slipway-it-tls-check")

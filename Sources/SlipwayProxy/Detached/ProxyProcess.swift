@@ -31,7 +31,9 @@ package actor ProxyProcess {
         case adopted
         /// It ran another build: replaced by a hand-off, no connection refused.
         case reloaded
-        /// It listened elsewhere: a new one was started on the configured address and the old stopped.
+        /// It listened elsewhere: replaced by a hand-off to one on the configured address (the
+        /// sockets still wanted, a TLS listener that stays where it was, are taken over; the old
+        /// address is closed).
         case moved
         /// It ran with another idle timeout or TLS settings: replaced by a hand-off to one with the configured ones.
         case reconfigured
@@ -61,8 +63,9 @@ package actor ProxyProcess {
             return .started
         }
         if running.listen != launch.listen.description && launch.listen.port != 0 {
-            current = try await spawn(takeOver: false)
-            try? await stop(running)
+            // A hand-off, not a fresh start beside it: a TLS listener on the same address could not
+            // be bound while the old process holds it.
+            current = try await spawn(takeOver: true)
             return .moved
         }
         if running.build != ExecutableIdentity.of(path: launch.executable) {
