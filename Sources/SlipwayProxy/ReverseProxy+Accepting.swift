@@ -58,10 +58,12 @@ extension ReverseProxy {
     /// plain address changed takes over the TLS sockets, and the other way round.
     private func listeningDescriptors(_ inherited: [CInt], for address: SocketAddressSpec, count: Int) throws -> [CInt] {
         if !inherited.isEmpty {
-            let inheritedAt = ReverseProxy.spec(of: try? ListeningSocket.address(of: inherited[0]))
+            // One that is not a listening socket at all is refused, as ever (`adoptInherited` checks).
+            guard let inheritedAt = ReverseProxy.spec(of: try? ListeningSocket.address(of: inherited[0])) else {
+                return try adoptInherited(inherited, count: count)
+            }
             let wanted = try? SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
-            if let inheritedAt, let wanted, inheritedAt.host == wanted.ipAddress,
-               address.port == 0 || inheritedAt.port == address.port {
+            if let wanted, inheritedAt.host == wanted.ipAddress, address.port == 0 || inheritedAt.port == address.port {
                 return try adoptInherited(inherited, count: count)
             }
             for fd in inherited { close(fd) }

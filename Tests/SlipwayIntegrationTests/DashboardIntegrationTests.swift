@@ -112,7 +112,7 @@ import Testing
 
             let rolledBack = try await browser.send("/actions/rollback", form: "csrf=\(csrf)&service=web&environment=staging&reason=dips")
             #expect(rolledBack.status == 303, "\(rolledBack.body)")
-            #expect(try await eventually {
+            #expect(await eventually {
                 (try? await cli.status().services.first { $0.environment == "staging" }?.activeRelease?.version) == "v1.0.0"
             })
             let record = try #require(try await cli.json([Deployment].self, "history", "web", "--env", "staging").first)
