@@ -57,7 +57,10 @@ import Testing
         #expect(status.replicas?[0].pid == v2[0].pid && status.replicas?[2].pid == v2[2].pid, "the others ran on untouched")
         let shown = try await cli.run("status")
         #expect(shown.stdout.contains("REPLICAS: web: 1 pid \(v2[0].pid)"), "\(shown.stdout)")
-        let after = try await daemon.underLoad { _ in try await Task.sleep(for: .milliseconds(500)) }
+        let after = try await daemon.underLoad { load in
+            let served = load.snapshot.served
+            #expect(await eventually { load.snapshot.served > served + 100 })
+        }
         #expect(after.failed == 0, "\(after.failures)")
         let audit = try await cli.run("audit", "web")
         #expect(audit.stdout.contains("replica 2 of release"), "\(audit.stdout)")

@@ -162,6 +162,8 @@ extension DashboardTests {
         #expect(count >= 5 && count <= 8, "\(count) readings for 5 pages over 5 rounds: shared, not one per page")
         iterators.removeAll()
         streams.removeAll()
+        // Time is the event here: the drop reaches the feed from the stream's termination handler, and
+        // "no reading any more" can only be seen as several intervals passing without one.
         try await Task.sleep(for: .milliseconds(150))
         let after = reads.all.count
         try await Task.sleep(for: .milliseconds(150))
