@@ -16,13 +16,32 @@ swift build --build-tests
 # running a dozen daemons, PostgreSQL and dockerd at once makes those times meaningless.
 # The run is also kept in a log so that, when it fails, what failed is repeated at the end, where
 # a reader of only the last lines (a CI summary) sees it.
+# A watchdog ends a run that hangs (the suite takes ~5 minutes; SLIPWAY_TEST_MINUTES, default 25):
+# it shows the processes the tests left running and stops them, so CI reports which test hung
+# instead of running out of time with nothing said.
 log="$(mktemp "${TMPDIR:-/tmp}/slipway-test.XXXXXX")"
+minutes="${SLIPWAY_TEST_MINUTES:-25}"
+watchdog() {
+  sleep "$((minutes * 60))"
+  echo
+  echo "test.sh: the tests ran longer than $minutes minutes; the processes they were waiting on:"
+  ps -eo pid,ppid,etime,args --forest | grep -v ' \[' | cut -c1-200 | head -80 || true
+  pkill -KILL -f 'slipwayPackageTests.xctest' || true
+}
+watchdog &
+watcher=$!
 status=0
 swift test --skip-build --no-parallel "$@" 2>&1 | tee "$log" || status=$?
+pkill -P "$watcher" sleep 2>/dev/null || true
+kill "$watcher" 2>/dev/null || true
 if [ "$status" -ne 0 ]; then
   echo
   echo "test.sh: the run failed (exit $status); what failed:"
   grep -E '✘|error:|Fatal error|fatalError|Crash|signal [0-9]+' "$log" | grep -v ' passed after ' | head -80 || true
+  # A test that started and never ended is the one that hung or crashed the run.
+  sed -E 's/\x1b\[[0-9;]*m//g' "$log" | awk '/ Test .* started\.$/ { name = $0; sub(/.* Test /, "", name); sub(/ started\.$/, "", name); open[name] = 1 }
+    / Test .* (passed|failed) after / { name = $0; sub(/.* Test /, "", name); sub(/ (passed|failed) after .*/, "", name); delete open[name] }
+    END { for (name in open) print "test.sh: never finished: " name }'
 fi
 rm -f "$log"
 exit "$status"

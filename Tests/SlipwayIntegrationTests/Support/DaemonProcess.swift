@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Testing
 import Synchronization
 
@@ -42,17 +43,24 @@ final class DaemonProcess: Sendable {
             continuation.yield(text)
         }
         try process.run()
-        var seen = ""
-        for await chunk in lines {
-            seen += chunk
-            if let range = seen.range(of: "proxy on http://") {
-                let rest = seen[range.upperBound...]
-                if let end = rest.firstIndex(where: { $0 == "," || $0 == "\n" }) {
-                    return DaemonProcess(process: process, proxy: String(rest[..<end]), output: output)
+        let pid = process.processIdentifier
+        let proxy = try? await within(.seconds(60)) { () async -> String? in
+            var seen = ""
+            for await chunk in lines {
+                seen += chunk
+                if let range = seen.range(of: "proxy on http://") {
+                    let rest = seen[range.upperBound...]
+                    if let end = rest.firstIndex(where: { $0 == "," || $0 == "\n" }) { return String(rest[..<end]) }
                 }
             }
+            return nil
         }
-        throw TestFailure("the daemon exited before it was ready:\n\(seen)")
+        guard let proxy = proxy ?? nil else {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+            throw TestFailure("the daemon was not ready within 60 s (or exited first):\n\(output.contents)")
+        }
+        return DaemonProcess(process: process, proxy: proxy, output: output)
     }
 
     var url: String { "http://\(proxy)" }
@@ -62,10 +70,18 @@ final class DaemonProcess: Sendable {
         process.waitUntilExit()
     }
 
-    func terminate() {
+    /// SIGTERM, and the exit awaited. A daemon still running 30 s later is a failure of the test (a
+    /// daemon must stop when asked): it is killed, and the issue shows what it printed.
+    func terminate(sourceLocation: SourceLocation = #_sourceLocation) {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        guard process.isRunning else { return process.waitUntilExit() }
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        Issue.record("the daemon did not stop within 30 s of SIGTERM; killed. It printed:\n\(output.contents.suffix(4000))",
+                     sourceLocation: sourceLocation)
     }
 }
 
