@@ -113,6 +113,11 @@ let package = Package(
             .embedInCode("Dashboard/Assets/layout.mustache"),
             .embedInCode("Dashboard/Assets/signin.mustache"),
             .embedInCode("Dashboard/Assets/overview.mustache"),
+            .embedInCode("Dashboard/Assets/deployment.mustache"),
+            .embedInCode("Dashboard/Assets/deployment_page.mustache"),
+            .embedInCode("Dashboard/Assets/history.mustache"),
+            .embedInCode("Dashboard/Assets/audit.mustache"),
+            .embedInCode("Dashboard/Assets/problem.mustache"),
             .embedInCode("Dashboard/Assets/dashboard.css"),
             .embedInCode("Dashboard/Assets/dashboard.js"),
         ]),
@@ -191,7 +196,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel"]),
+        .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
             "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport",
             // Not imported: built so that the tests can run the real binaries.

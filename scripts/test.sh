@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs and starts what the tests need (SQLite headers,
-# git, PostgreSQL), builds every product (the integration tests drive the real binaries), then runs
-# every test target. With CI set, tests that need a service fail rather than skip when it is absent.
+# git, PostgreSQL, headless Chromium with Selenium for the dashboard), builds every product (the
+# integration tests drive the real binaries), then runs every test target. With CI set, tests that
+# need a service fail rather than skip when it is absent.
 # Docker: started here when it can be (root or passwordless sudo); its tests say so when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh postgresql
+scripts/setup.sh postgresql chromium chromium-driver python3-selenium
 # shellcheck source=/dev/null
 source scripts/ensure-postgres.sh
 if ! scripts/ensure-docker.sh; then
@@ -37,11 +38,13 @@ kill "$watcher" 2>/dev/null || true
 if [ "$status" -ne 0 ]; then
   echo
   echo "test.sh: the run failed (exit $status); what failed:"
-  grep -E '✘|error:|Fatal error|fatalError|Crash|signal [0-9]+' "$log" | grep -v ' passed after ' | head -80 || true
-  # A test that started and never ended is the one that hung or crashed the run.
-  sed -E 's/\x1b\[[0-9;]*m//g' "$log" | awk '/ Test .* started\.$/ { name = $0; sub(/.* Test /, "", name); sub(/ started\.$/, "", name); open[name] = 1 }
-    / Test .* (passed|failed) after / { name = $0; sub(/.* Test /, "", name); sub(/ (passed|failed) after .*/, "", name); delete open[name] }
-    END { for (name in open) print "test.sh: never finished: " name }'
+  grep -E '✘|error:|Fatal error|fatalError|Crash|signal [0-9]+' "$log" | grep -v -E ' passed after | started\.$' | head -80 || true
+  # A test that started and never ended is the one that hung or crashed the run (the cases of a
+  # parameterized test end with the test itself).
+  sed -E 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+    / Test .* started\.$/ && !/ Test (case passing|run) / { name = $0; sub(/.* Test /, "", name); sub(/ started\.$/, "", name); running[name] = 1 }
+    / Test .* (passed|failed) after / { name = $0; sub(/.* Test /, "", name); sub(/ (with [0-9]+ test cases? )?(passed|failed) after .*/, "", name); delete running[name] }
+    END { for (name in running) print "test.sh: never finished: " name }'
 fi
 rm -f "$log"
 exit "$status"

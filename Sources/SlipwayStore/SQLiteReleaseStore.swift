@@ -42,7 +42,7 @@ package final class SQLiteReleaseStore: ReleaseStore {
     }
 
     private func encode<T: Encodable>(_ value: T) throws -> Data { try encoder.encode(value) }
-    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T { try decoder.decode(type, from: data) }
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T { try decoder.decode(type, from: data) }
 
     func write<T: Sendable>(_ work: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try identity.check()
@@ -233,19 +233,22 @@ package final class SQLiteReleaseStore: ReleaseStore {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                                         arguments: [limit])
             }
-            return try rows.map { row in
-                let spelled: String = row["action"]
-                // The trail is append-only and only this store writes it: an action it does not know
-                // is a newer Slipway's, and reading on would misreport it.
-                guard let action = AuditAction(rawValue: spelled) else {
-                    throw SlipwayError(.storeFailed, "the audit trail holds an action this Slipway does not know: \(spelled)")
-                }
-                var entry = AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
-                                       action: action, service: row["service"], deployment: row["deployment"], detail: row["detail"])
-                let environment: String = row["environment"]
-                entry.environment = environment == ServiceKey.defaultEnvironment ? nil : environment
-                return entry
-            }
+            return try rows.map(Self.auditEntry)
         }
+    }
+
+    /// One row of the `audit` table as its entry.
+    static func auditEntry(_ row: Row) throws -> AuditEntry {
+        let spelled: String = row["action"]
+        // The trail is append-only and only this store writes it: an action it does not know
+        // is a newer Slipway's, and reading on would misreport it.
+        guard let action = AuditAction(rawValue: spelled) else {
+            throw SlipwayError(.storeFailed, "the audit trail holds an action this Slipway does not know: \(spelled)")
+        }
+        var entry = AuditEntry(sequence: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+                               action: action, service: row["service"], deployment: row["deployment"], detail: row["detail"])
+        let environment: String = row["environment"]
+        entry.environment = environment == ServiceKey.defaultEnvironment ? nil : environment
+        return entry
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import SlipwayGit
 import SlipwayModel
 import Synchronization
@@ -76,7 +77,7 @@ import Testing
             process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"] + arguments
             process.currentDirectoryURL = URL(fileURLWithPath: root)
             try process.run()
-            process.waitUntilExit()
+            process.waitForExit()
         }
         try git("init", "-q")
         try "a".write(toFile: root + "/services/api/main.txt", atomically: true, encoding: .utf8)

@@ -128,4 +128,33 @@ import Testing
         #expect(audit.contains { $0.action == .environmentFrozen && $0.actor == "bob" })
         #expect(audit.contains { $0.action == .environmentUnfrozen && $0.actor == "bob" })
     }
+
+    /// A page left open holds a live stream; the daemon asked to stop ends it and exits all the same
+    /// (`terminate` fails the test when the daemon is still running 30 s after SIGTERM).
+    @Test(.timeLimit(.minutes(2))) func anOpenLivePageNeverHoldsTheDaemonUp() async throws {
+        let repository = try TestRepository(config: EnvironmentIntegrationTests.config())
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        let cli = CLI(repository: repository)
+        let browser = Browser(try await daemon.tcpAPI())
+        try await browser.signIn(try await cli.json(TokenCreated.self, "token", "create", "erin", "--role", "viewer").value)
+        var request = HTTPClientRequest(url: browser.base + "/events")
+        request.headers.add(name: "Cookie", value: try #require(browser.cookie.withLock { $0 }))
+        let response = try await browser.client.execute(request, timeout: .seconds(60))
+        var chunks = response.body.makeAsyncIterator()
+        let first = try #require(try await chunks.next())
+        #expect(String(buffer: first).hasPrefix("event: overview"))
+        daemon.terminate()
+        // The stream ended with the daemon.
+        var ended = false
+        do {
+            while try await chunks.next() != nil {}
+            ended = true
+        } catch {
+            ended = true
+        }
+        #expect(ended)
+        try await browser.shutdown()
+    }
 }

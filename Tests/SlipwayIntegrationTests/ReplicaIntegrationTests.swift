@@ -47,6 +47,7 @@ import Testing
 
         // SIGKILL one replica: it leaves the pool at once and is started again in its slot.
         let victim = v2[1]
+        try #require(victim.pid > 1, "a replica's pid, never 0 or -1, which kill(2) reads as a group or everyone")
         #expect(kill(victim.pid, SIGKILL) == 0)
         #expect(await eventually(timeout: .seconds(20)) {
             guard let replicas = try? await cli.status().services.first?.replicas else { return false }

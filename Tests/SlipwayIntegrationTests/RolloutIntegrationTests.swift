@@ -7,8 +7,12 @@ import Testing
 /// Canary and blue-green deployments through the real daemon, proxy process and example service,
 /// under HTTP load.
 @Suite(.serialized) struct RolloutIntegrationTests {
+    /// A canary of three steps; with `pause: manual` (a person decides) the analysis judges errors
+    /// only: a new process's first requests on a busy machine can be slower than twice the warm
+    /// release's, and a latency verdict would then abort what the test waits to promote.
     static func canaryConfig(pause: String = "0s") -> String {
-        TestRepository.config() + """
+        let latency = pause == "manual" ? "" : "\n        latency_p95: { max_ratio: 2.0 }"
+        return TestRepository.config() + """
 
             strategy: canary
             canary:
@@ -17,8 +21,7 @@ import Testing
               pause: \(pause)
               analysis:
                 min_requests: 20
-                error_rate: { relative: 0.5, floor: 0.01 }
-                latency_p95: { max_ratio: 2.0 }
+                error_rate: { relative: 0.5, floor: 0.01 }\(latency)
         """
     }
 

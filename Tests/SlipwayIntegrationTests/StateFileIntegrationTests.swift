@@ -21,7 +21,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return }
-        process.waitUntilExit()
+        process.waitForExit()
     }
 
     @Test func aStateDatabaseItCannotWriteIsRefusedAtStartAndWhatRunsKeepsServing() async throws {

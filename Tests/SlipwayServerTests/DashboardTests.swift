@@ -23,12 +23,13 @@ import Testing
     }()
 
     /// A TCP API router with the dashboard, as the daemon builds it; and a viewer's token.
-    static func app(secure: Bool = false, feed: Duration = .milliseconds(20), sessions: DashboardSessions = DashboardSessions())
+    static func app(secure: Bool = false, feed: Duration = .milliseconds(20), sessions: DashboardSessions = DashboardSessions(),
+                    records: any DashboardRecords = FixedRecords())
         async throws -> (some ApplicationProtocol, String, APIAccessTests.AuditLog) {
         let (access, _, audit) = APIAccessTests.access()
         let token = try await access.create(TokenCreateRequest(name: "dana", role: .viewer), by: APIAccessTests.admin).value
         let dashboard = DashboardRoutes(access: access, sessions: sessions, actions: nil, pages: try DashboardPages(),
-                                        status: { Self.status }, secure: secure, feedInterval: feed,
+                                        status: { Self.status }, records: records, secure: secure, feedInterval: feed,
                                         now: { Date(timeIntervalSince1970: 2_000_000) })
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(redactor: Redactor()))
@@ -83,7 +84,7 @@ import Testing
                 return String(buffer: response.body)
             }
             #expect(page.contains("dana") && page.contains("viewer"))
-            #expect(page.contains("<strong>web</strong>") && page.contains("v2") && page.contains("abcdef0123"))
+            #expect(page.contains(#"<a href="/history?service=web">web</a>"#) && page.contains("v2") && page.contains("abcdef0123"))
             #expect(page.contains("✔</span> healthy") && page.contains("✖</span> replica 2: unhealthy (out of the pool)"))
             #expect(page.contains("default is frozen") && page.contains("launch day"))
             #expect(page.contains("api&lt;script&gt;") && !page.contains("api<script>"), "every value is escaped")
@@ -171,7 +172,7 @@ extension DashboardTests {
     }
 }
 
-private extension HTTPFields {
+extension HTTPFields {
     func merging(_ other: HTTPFields) -> HTTPFields {
         var merged = self
         for field in other { merged.append(field) }

@@ -62,7 +62,9 @@ struct DemoRepository {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        // Not `waitUntilExit()`: it spins a RunLoop that on Linux can sleep on after the child is
+        // gone (swiftlang/swift#79881); Foundation's own child monitor turns `isRunning` false.
+        while process.isRunning { usleep(2_000) }
         guard process.terminationStatus == 0 else {
             let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw SlipwayError(.internalError, "git \(arguments.joined(separator: " ")) failed: \(text)")

@@ -25,13 +25,16 @@ package struct ControllerDependencies: Sendable {
     package var rollbackWindow: Duration
     /// What changed between commits, for `deploy --changed`.
     package var changes: (any ChangeSource)?
+    /// Every running deployment's record and log lines as they happen, for those who follow one.
+    package var live: LiveDeployments
 
     package init(store: any ReleaseStore, runtime: any Runtime, router: any TrafficRouter, probe: any HealthProbe,
                 builder: any ReleaseBuilder, clock: any MonotonicClock = SystemClock(),
                 now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
                 runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
                 notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
-                rollbackWindow: Duration = .seconds(3600), changes: (any ChangeSource)? = nil) {
+                rollbackWindow: Duration = .seconds(3600), changes: (any ChangeSource)? = nil,
+                live: LiveDeployments = LiveDeployments()) {
         self.store = store
         self.runtime = runtime
         self.router = router
@@ -46,6 +49,12 @@ package struct ControllerDependencies: Sendable {
         self.redactor = redactor
         self.rollbackWindow = rollbackWindow
         self.changes = changes
+        self.live = live
+    }
+
+    /// The recorder of `record`: persisted to the store, streamed to `emit` and to its followers.
+    func recorder(_ record: Deployment, emit: @escaping @Sendable (DeploymentEvent) -> Void) -> DeploymentRecorder {
+        DeploymentRecorder(record, store: store, now: now, redactor: redactor, live: live, emit: emit)
     }
 
     /// Appends a line to the audit trail, its detail redacted (it often repeats a failure's message,

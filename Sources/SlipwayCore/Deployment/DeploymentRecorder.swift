@@ -16,13 +16,16 @@ package final class DeploymentRecorder: Sendable {
     private let now: @Sendable () -> Date
     /// Every line and message passes through it: a secret never reaches the record, log or stream.
     private let redactor: Redactor
+    /// Told of every line and record change, for those following the deployment live.
+    private let live: LiveDeployments?
 
     package init(_ deployment: Deployment, store: any ReleaseStore, now: @escaping @Sendable () -> Date,
-                redactor: Redactor = Redactor(), emit: @escaping @Sendable (DeploymentEvent) -> Void) {
+                redactor: Redactor = Redactor(), live: LiveDeployments? = nil, emit: @escaping @Sendable (DeploymentEvent) -> Void) {
         self.state = Mutex(State(deployment: deployment))
         self.store = store
         self.now = now
         self.redactor = redactor
+        self.live = live
         self.emit = emit
     }
 
@@ -41,6 +44,7 @@ package final class DeploymentRecorder: Sendable {
             state.pendingLog.append(line)
             return state.deployment.id
         }
+        live?.logged(id, line)
         emit(DeploymentEvent(event: .log, deploymentID: id, line: line))
     }
 
@@ -87,6 +91,7 @@ package final class DeploymentRecorder: Sendable {
         }
         if let message { log(message) }
         await persist()
+        live?.finished(record)
         return record
     }
 
@@ -94,6 +99,7 @@ package final class DeploymentRecorder: Sendable {
     /// that could not be recorded is refused, so one announced is always found in `history`.
     package func open() async throws {
         try await store.saveDeployment(deployment)
+        live?.opened(deployment)
     }
 
     /// Tells whoever started it that the deployment has an id.
@@ -109,6 +115,7 @@ package final class DeploymentRecorder: Sendable {
             state.pendingLog.removeAll()
             return (state.deployment, lines)
         }
+        live?.changed(record)
         do {
             try await store.saveDeployment(record)
             if !lines.isEmpty {

@@ -91,7 +91,7 @@ extension DeploymentRunner {
         record.promotedFrom = succeeded.id
         record.artifact = release.artifact
         if hotfix { record.hotfix = reason }
-        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        let recorder = deps.recorder(record, emit: emit)
         if hotfix {
             await deps.audit(.deployHotfix, service: service.key, deployment: id, actor: actor,
                              "hotfix of \(service.key): promote release \(release.version): \(reason ?? "")")

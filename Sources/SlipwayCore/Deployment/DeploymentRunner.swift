@@ -36,7 +36,7 @@ struct DeploymentRunner: Sendable {
         record.trigger = request.trigger
         record.key = service.key
         if hotfix { record.hotfix = request.reason }
-        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        let recorder = deps.recorder(record, emit: emit)
         try await open(recorder, service.key)
         if hotfix {
             await deps.audit(.deployHotfix, service: service.key, deployment: id, actor: request.actor,
@@ -66,7 +66,7 @@ struct DeploymentRunner: Sendable {
                                 startedAt: deps.now())
         record.key = service.key
         if overridden != nil { record.override = request.reason }
-        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: emit)
+        let recorder = deps.recorder(record, emit: emit)
         recorder.update { $0.image = target.image }
         try await open(recorder, service.key)
         if let overridden {
@@ -94,7 +94,7 @@ struct DeploymentRunner: Sendable {
         record.startedAt = deps.now()
         record.fromRelease = previous?.releaseID
         record.message = nil
-        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
+        let recorder = deps.recorder(record, emit: { _ in })
         if let sourceID = waited.promotedFrom {
             // A promotion that waited: the release it carries, as it was when it was asked for.
             guard let succeeded = try? await deps.store.deployment(id: sourceID), let releaseID = succeeded.toRelease,
@@ -182,7 +182,7 @@ struct DeploymentRunner: Sendable {
                                 toRelease: target.id, version: target.version, commit: target.commit, actor: "slipway",
                                 startedAt: deps.now(), message: reason)
         record.key = service
-        let recorder = DeploymentRecorder(record, store: deps.store, now: deps.now, redactor: deps.redactor, emit: { _ in })
+        let recorder = deps.recorder(record, emit: { _ in })
         recorder.log("release \(active.releaseID) failed its health watch: \(reason)")
         await recorder.persist()
         await deps.audit(.rollbackAutomatic, service: service, deployment: id,

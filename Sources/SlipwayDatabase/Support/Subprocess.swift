@@ -85,7 +85,6 @@ struct Subprocess: Sendable {
         if stdoutFile == nil { Self.drain(stdoutPipe, into: stdoutBox, drained) }
         let stopped = wait(for: process, exited: exited)
         drained.wait()
-        process.waitUntilExit()
         // A tool that finished its work just as it was told to stop did finish: only a stopped one timed out.
         if stopped, let deadline, !(process.terminationReason == .exit && process.terminationStatus == 0) {
             if let stdoutFile { try? FileManager.default.removeItem(atPath: stdoutFile) }

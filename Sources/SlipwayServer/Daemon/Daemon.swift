@@ -151,13 +151,14 @@ package final class Daemon: Sendable {
         let builder: any ReleaseBuilder = engine.map {
             DockerReleaseBuilder(inner: git, engine: $0, logger: logger, redactor: redactor)
         } ?? git
+        let live = LiveDeployments()
         let controller = DeploymentController(
             config: config,
             dependencies: .init(store: store, runtime: runtime, router: proxy, probe: probe, builder: builder, logger: logger,
                                 runner: ShellStageRunner(stageMarker: state.path, redactor: redactor),
                                 migrator: DatabasePipelineMigrator(config: config, logger: logger),
                                 notifier: ChannelNotifier(channels: config.notify, redactor: redactor), redactor: redactor,
-                                changes: GitChangeSource(repository: config.rootDirectory)))
+                                changes: GitChangeSource(repository: config.rootDirectory), live: live))
         try await controller.recover()
 
         let queue = DeploymentQueue()
@@ -192,8 +193,8 @@ package final class Daemon: Sendable {
             // The dashboard is served beside the JSON API, on the TCP listener only (browsers do not reach the socket).
             let dashboard = DashboardRoutes(access: access, sessions: DashboardSessions(),
                                             actions: DashboardActions(controller: controller, queue: queue, redactor: redactor),
-                                            pages: try DashboardPages(),
-                                            status: { try await routes.status() }, secure: apiTLS != nil, now: { Date() })
+                                            pages: try DashboardPages(), status: { try await routes.status() },
+                                            records: StoredRecords(store: store, live: live), secure: apiTLS != nil, now: { Date() })
             listeners.append(try tcpAPI(tcp, router: router(routes, authentication: BearerAuthentication(access: access, dashboard: true),
                                                             dashboard: dashboard),
                                      tls: apiTLS, ready: ready))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// What every dashboard answer shares: its security headers, the session cookie, forms and redirects.
 enum DashboardHTTP {
@@ -38,6 +39,33 @@ enum DashboardHTTP {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
+    /// A Server-Sent Events answer: what `produce` sends (an event's name and its data), written as it
+    /// comes, until `produce` returns. A comment goes out every `heartbeat` between events, which is
+    /// how a browser that went away is noticed (its write fails, and `produce` is cancelled); the
+    /// daemon's graceful shutdown ends the stream too, so an open page never holds the daemon up.
+    static func eventStream(heartbeat: Duration = .seconds(15),
+                            _ produce: @escaping @Sendable (_ send: @Sendable (String, String) -> Void) async -> Void) -> Response {
+        var headers = securityHeaders
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let (outbox, post) = AsyncStream<String>.makeStream()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await produce { event, data in post.yield("event: \(event)\n\(DashboardFormat.eventData(data))\n\n") }
+                    post.finish()
+                }
+                group.addTask {
+                    while (try? await Task.sleep(for: heartbeat)) != nil { post.yield(": keep-alive\n\n") }
+                }
+                for await chunk in outbox.cancelOnGracefulShutdown() {
+                    do { try await writer.write(ByteBuffer(string: chunk)) } catch { break }
+                }
+                group.cancelAll()
+            }
+            try? await writer.finish(nil)
+        })
+    }
+
     /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` over TLS, for `maxAge` seconds
     /// (0: deleted).
     static func sessionCookie(_ value: String, maxAge: Int, secure: Bool) -> String {
@@ -55,6 +83,30 @@ enum DashboardHTTP {
         }
         return nil
     }
+
+    /// The query's fields, each named once (the first wins).
+    static func query(_ request: Request) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where fields[String(name)] == nil {
+            fields[String(name)] = String(value)
+        }
+        return fields
+    }
+
+    /// `?a=1&b=2` of `fields` in name order, percent-encoded; empty for none.
+    static func queryString(_ fields: [String: String]) -> String {
+        let pairs = fields.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { name, value in
+            "\(escape(name))=\(escape(value))"
+        }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
+    /// Percent-encoded but for RFC 3986's unreserved characters.
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// The fields of an `application/x-www-form-urlencoded` body (at most 16 KiB).
     static func form(_ request: Request) async throws -> [String: String] {

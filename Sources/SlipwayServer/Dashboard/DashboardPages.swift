@@ -10,7 +10,10 @@ struct DashboardPages: Sendable {
     init() throws {
         var library = MustacheLibrary()
         for (name, bytes) in [("layout", PackageResources.layout_mustache), ("signin", PackageResources.signin_mustache),
-                              ("overview", PackageResources.overview_mustache)] {
+                              ("overview", PackageResources.overview_mustache), ("deployment", PackageResources.deployment_mustache),
+                              ("deployment_page", PackageResources.deployment_page_mustache),
+                              ("history", PackageResources.history_mustache), ("audit", PackageResources.audit_mustache),
+                              ("problem", PackageResources.problem_mustache)] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
         self.library = library
@@ -34,6 +37,32 @@ struct DashboardPages: Sendable {
     func overviewFragment(_ status: StatusResponse, session: DashboardSessions.Session, at date: Date, notice: String? = nil,
                           error: String? = nil) -> String {
         render(OverviewView(status, caller: session.caller, csrf: session.csrf, at: date, notice: notice, error: error), "overview")
+    }
+
+    /// A deployment's page: its record and its log; `live`: it is running, and the page follows it.
+    func deployment(_ record: Deployment, log: String, live: Bool, session: DashboardSessions.Session) -> String {
+        let history = "/history" + DashboardHTTP.queryString(["service": record.service, "environment": record.environment ?? ""])
+        let content = render(["id": record.id, "service": record.service, "history": history, "live": live,
+                              "record": deploymentFragment(record), "log": log], "deployment_page")
+        return layout(title: "\(record.service) \(record.version ?? record.id)", content: content, session: session)
+    }
+
+    /// The deployment page's `<div id="record">` alone: what its live feed sends at each change.
+    func deploymentFragment(_ record: Deployment) -> String {
+        render(DeploymentView(record), "deployment")
+    }
+
+    func history(_ view: HistoryView, session: DashboardSessions.Session) -> String {
+        layout(title: "History", content: render(view, "history"), session: session)
+    }
+
+    func audit(_ view: AuditView, session: DashboardSessions.Session) -> String {
+        layout(title: "Audit trail", content: render(view, "audit"), session: session)
+    }
+
+    /// A page saying what could not be shown (an unknown deployment, a role that may not see it).
+    func problem(_ title: String, _ message: String, session: DashboardSessions.Session) -> String {
+        layout(title: title, content: render(["title": title, "message": message], "problem"), session: session)
     }
 
     private func layout(title: String, content: String, session: DashboardSessions.Session?) -> String {
@@ -74,6 +103,8 @@ struct OverviewView {
         let canRollBack: Bool
         let traffic: String
         let warm: String
+        /// Its history page.
+        let history: String
     }
 
     struct Replica {
@@ -161,7 +192,8 @@ struct OverviewView {
                 },
                 canRollBack: service.activeRelease != nil && service.retainedReleases.count > 1,
                 traffic: service.traffic.map { $0.maintenance.map { "maintenance: \($0)" } ?? "paused" } ?? "all to \(service.activeRelease?.version ?? "-")",
-                warm: service.warmRelease ?? "-")
+                warm: service.warmRelease ?? "-",
+                history: "/history" + DashboardHTTP.queryString(["service": service.name, "environment": service.environment ?? ""]))
     }
 
     /// A word's companion, so that health is not told by colour alone.
@@ -174,7 +206,5 @@ struct OverviewView {
         }
     }
 
-    private static func time(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon))
-    }
+    private static func time(_ date: Date) -> String { DashboardFormat.time(date) }
 }

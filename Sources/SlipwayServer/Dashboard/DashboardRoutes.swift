@@ -21,17 +21,23 @@ struct DashboardRoutes: Sendable {
     let now: @Sendable () -> Date
     /// The status readings every live page shares.
     let feed: DashboardFeed
+    /// Deployments, their logs and the audit trail, for the deployment, history and audit pages.
+    let records: any DashboardRecords
+    /// How often a deployment page not followed live (one running in no recorder here) re-reads it.
+    let recordInterval: Duration
 
     init(access: APIAccess, sessions: DashboardSessions, actions: DashboardActions?, pages: DashboardPages,
-         status: @escaping @Sendable () async throws -> StatusResponse, secure: Bool, feedInterval: Duration = .seconds(1),
-         now: @escaping @Sendable () -> Date) {
+         status: @escaping @Sendable () async throws -> StatusResponse, records: any DashboardRecords, secure: Bool,
+         feedInterval: Duration = .seconds(1), now: @escaping @Sendable () -> Date) {
         self.access = access
         self.sessions = sessions
         self.actions = actions
         self.pages = pages
         self.status = status
+        self.records = records
         self.secure = secure
         self.now = now
+        recordInterval = feedInterval
         feed = DashboardFeed(interval: feedInterval, status: status)
     }
 
@@ -90,12 +96,12 @@ struct DashboardRoutes: Sendable {
                 // The API's role for the same endpoint; a refusal is audited as on the API.
                 let caller = try await access.authorize(session.caller, for: endpoint)
                 let done = try await actions.perform(name, fields, caller: caller)
-                return DashboardHTTP.redirect("/?notice=" + Self.query(done))
+                return DashboardHTTP.redirect("/?notice=" + DashboardHTTP.escape(done))
             } catch let error as SlipwayError {
                 if error.code == .forbidden {
                     return DashboardHTTP.refused(.forbidden, "refused: \(error.message)")
                 }
-                return DashboardHTTP.redirect("/?error=" + Self.query(error.message))
+                return DashboardHTTP.redirect("/?error=" + DashboardHTTP.escape(error.message))
             }
         }
         router.get("/events") { request, _ in
@@ -104,39 +110,129 @@ struct DashboardRoutes: Sendable {
             }
             return feed(sessionID: DashboardHTTP.sessionID(request))
         }
+        router.get("/deployments/:id") { request, context in
+            guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else { return DashboardHTTP.redirect("/sign-in") }
+            if let refused = await refusal(session, .deployment) { return refused }
+            let id = try context.parameters.require("id")
+            if let followed = records.follow(id) {
+                return DashboardHTTP.page(pages.deployment(followed.record, log: Self.text(followed.lines), live: true, session: session))
+            }
+            guard let record = try await records.deployment(id: id) else {
+                return DashboardHTTP.page(pages.problem("No such deployment", "There is no deployment \(id).", session: session),
+                                          status: .notFound)
+            }
+            return DashboardHTTP.page(pages.deployment(record, log: try await records.log(deployment: id),
+                                                       live: !record.outcome.isFinal, session: session))
+        }
+        router.get("/deployments/:id/events") { request, context in
+            guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else {
+                return DashboardHTTP.refused(.unauthorized, "sign in first")
+            }
+            if let refused = await refusal(session, .deployment) { return refused }
+            return deploymentFeed(id: try context.parameters.require("id"), sessionID: session.id)
+        }
+        router.get("/history") { request, _ in
+            guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else { return DashboardHTTP.redirect("/sign-in") }
+            if let refused = await refusal(session, .history) { return refused }
+            let query = HistoryView.Query(DashboardHTTP.query(request))
+            let found = query.error == nil ? try await records.deployments(matching: query.filter) : []
+            let (environments, services) = Self.names(try await status())
+            return DashboardHTTP.page(pages.history(HistoryView(query: query, records: found, environments: environments, services: services),
+                                                    session: session), status: query.error == nil ? .ok : .badRequest)
+        }
+        router.get("/audit") { request, _ in
+            guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else { return DashboardHTTP.redirect("/sign-in") }
+            if let refused = await refusal(session, .audit) { return refused }
+            let query = AuditView.Query(DashboardHTTP.query(request))
+            let entries = try await records.audit(matching: query.filter)
+            let (environments, _) = Self.names(try await status())
+            return DashboardHTTP.page(pages.audit(AuditView(query: query, entries: entries, environments: environments), session: session))
+        }
         router.get("/assets/dashboard.css") { _, _ in asset(DashboardPages.css, type: "text/css; charset=utf-8") }
         router.get("/assets/dashboard.js") { _, _ in asset(DashboardPages.javaScript, type: "text/javascript; charset=utf-8") }
     }
 
     /// The overview's fragment each time it changes, as `event: overview`; `event: signed-out` once
-    /// the session has ended. Written until the browser goes away.
+    /// the session has ended.
     private func feed(sessionID: String?) -> Response {
-        var headers = DashboardHTTP.securityHeaders
-        headers[.contentType] = "text/event-stream; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        DashboardHTTP.eventStream { send in
             var last = ""
             for await reading in await feed.listen() {
-                guard let session = await sessions.session(sessionID) else {
-                    try? await writer.write(ByteBuffer(string: "event: signed-out\ndata: \n\n"))
-                    break
-                }
-                if let status = reading {
-                    let fragment = pages.overviewFragment(status, session: session, at: now())
-                    // The timestamp alone changing is not news.
-                    let content = fragment.replacingOccurrences(of: #"Updated [^;]*;"#, with: "", options: .regularExpression)
-                    if content != last {
-                        last = content
-                        let data = fragment.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
-                        do { try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n")) } catch { break }
-                    }
+                guard let session = await sessions.session(sessionID) else { return send("signed-out", "") }
+                guard let status = reading else { continue }
+                let fragment = pages.overviewFragment(status, session: session, at: now())
+                // The timestamp alone changing is not news.
+                let content = fragment.replacingOccurrences(of: #"Updated [^;]*;"#, with: "", options: .regularExpression)
+                if content != last {
+                    last = content
+                    send("overview", fragment)
                 }
             }
-            try? await writer.finish(nil)
-        })
+        }
     }
 
-    private static func query(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    /// A deployment as it goes: `record` (its `<div id="record">`) at each change, each `line` of
+    /// its log, `log-reset` with the whole log so far (first, and when re-read from the store), and
+    /// `finished` with the final record, after which the stream ends. A deployment running in a
+    /// recorder here is followed as it happens; any other (one a previous daemon left, or waiting
+    /// for approval) is re-read from the store every `recordInterval` until it ends.
+    private func deploymentFeed(id: String, sessionID: String) -> Response {
+        DashboardHTTP.eventStream { send in
+            if let followed = records.follow(id) {
+                send("record", pages.deploymentFragment(followed.record))
+                send("log-reset", Self.text(followed.lines))
+                for await change in followed.changes {
+                    guard await sessions.session(sessionID) != nil else { return send("signed-out", "") }
+                    switch change {
+                    case .record(let record): send("record", pages.deploymentFragment(record))
+                    case .line(let line): send("line", line)
+                    case .finished(let record): send("finished", pages.deploymentFragment(record))
+                    }
+                }
+                return
+            }
+            var shown: Deployment?
+            var logged: String?
+            while !Task.isCancelled {
+                guard await sessions.session(sessionID) != nil else { return send("signed-out", "") }
+                guard let record = try? await records.deployment(id: id) else { return }
+                if record != shown {
+                    send(record.outcome.isFinal ? "finished" : "record", pages.deploymentFragment(record))
+                    shown = record
+                }
+                if let log = try? await records.log(deployment: id), log != logged {
+                    send("log-reset", log)
+                    logged = log
+                }
+                if record.outcome.isFinal { return }
+                try? await Task.sleep(for: recordInterval)
+            }
+        }
+    }
+
+    /// The page that says `session`'s role may not see what `endpoint` shows (audited as the
+    /// API's refusals are); nil when it may.
+    private func refusal(_ session: DashboardSessions.Session, _ endpoint: APIEndpoint) async -> Response? {
+        do {
+            _ = try await access.authorize(session.caller, for: endpoint)
+            return nil
+        } catch {
+            let message = (error as? SlipwayError)?.message ?? "refused"
+            return DashboardHTTP.page(pages.problem("Not allowed", message, session: session), status: .forbidden)
+        }
+    }
+
+    /// Log lines as the page's `<pre>` holds them.
+    private static func text(_ lines: [String]) -> String {
+        lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The environments and the services (each named once) the status lists, for the filters.
+    private static func names(_ status: StatusResponse) -> (environments: [String], services: [String]) {
+        let environments = status.environments?.map(\.name) ?? []
+        var services: [String] = []
+        for service in status.services where !services.contains(service.name) { services.append(service.name) }
+        return (environments, services)
     }
 
     private func asset(_ text: String, type: String) -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 
 /// Runs a tool (psql, python3, sha256sum) for a test. The async form waits on a thread of its own: a
 /// test blocking in `waitUntilExit` would hold one of the cooperative pool's few threads (two on a
@@ -35,7 +36,7 @@ enum TestProcess {
         }.start()
         let output = out.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
-        process.waitUntilExit()
+        process.waitForExit()
         return Output(status: process.terminationStatus,
                       stdout: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
                       stderr: String(decoding: errors.data, as: UTF8.self))

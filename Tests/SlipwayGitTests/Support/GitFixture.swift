@@ -60,7 +60,7 @@ struct GitFixture: Sendable {
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         guard process.terminationStatus == 0 else {
             throw FixtureError(description: "git \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
         }

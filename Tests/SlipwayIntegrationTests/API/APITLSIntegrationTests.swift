@@ -74,7 +74,7 @@ struct TestCertificates {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         guard process.terminationStatus == 0 else {
             throw TestFailure("openssl \(arguments.joined(separator: " ")): \(String(decoding: text, as: UTF8.self))")
         }

@@ -57,7 +57,7 @@ final class DaemonProcess: Sendable {
         }
         guard let proxy = proxy ?? nil else {
             kill(pid, SIGKILL)
-            process.waitUntilExit()
+            process.waitForExit()
             throw TestFailure("the daemon was not ready within 60 s (or exited first):\n\(output.contents)")
         }
         return DaemonProcess(process: process, proxy: proxy, output: output)
@@ -67,7 +67,7 @@ final class DaemonProcess: Sendable {
 
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
     }
 
     /// SIGTERM, and the exit awaited. A daemon still running 30 s later is a failure of the test (a
@@ -77,9 +77,9 @@ final class DaemonProcess: Sendable {
         process.terminate()
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-        guard process.isRunning else { return process.waitUntilExit() }
+        guard process.isRunning else { return process.waitForExit() }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
         Issue.record("the daemon did not stop within 30 s of SIGTERM; killed. It printed:\n\(output.contents.suffix(4000))",
                      sourceLocation: sourceLocation)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 
 /// `Support/receiver.py` on a loopback port: a stand-in for Slack and webhook endpoints (third-party
 /// servers that cannot run here) that answers 200 to every POST and keeps what it got.
@@ -40,7 +41,7 @@ final class NotificationReceiver: Sendable {
     func stop() {
         // SIGKILL: the test process may ignore SIGTERM, and its children inherit that.
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
         try? FileManager.default.removeItem(atPath: log)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 
 /// A real git repository in a temporary directory whose commits hold the example service's
 /// `VERSION` and `HEALTH` files, with `slipway.yml` at its root.
@@ -65,7 +66,7 @@ struct TestRepository {
         process.currentDirectoryURL = URL(fileURLWithPath: root)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        process.waitForExit()
         if process.terminationStatus != 0 { throw TestFailure("git \(arguments) failed") }
     }
 

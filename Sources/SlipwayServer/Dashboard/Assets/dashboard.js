@@ -1,4 +1,5 @@
-// Live updates: the server pushes the overview's HTML as it changes (Server-Sent Events); no polling.
+// Live updates pushed by the server (Server-Sent Events), no polling: the overview's HTML as it
+// changes; a deployment's record at each stage and its log line by line.
 (function () {
   "use strict";
   // Every form that changes something asks first (its data-confirm says what).
@@ -9,13 +10,37 @@
   var live = document.querySelector("[data-live]");
   if (!live || !window.EventSource) { return; }
   var source = new EventSource(live.getAttribute("data-live"));
-  source.addEventListener("overview", function (event) {
-    var current = document.getElementById("overview");
+  // Replaces the element with `id` by the one of the same id in `html`.
+  function replace(id, html) {
+    var current = document.getElementById(id);
     if (!current) { return; }
     var template = document.createElement("template");
-    template.innerHTML = event.data;
-    var next = template.content.getElementById("overview");
+    template.innerHTML = html;
+    var next = template.content.getElementById(id);
     if (next) { current.replaceWith(next); }
+  }
+  source.addEventListener("overview", function (event) { replace("overview", event.data); });
+  source.addEventListener("record", function (event) { replace("record", event.data); });
+  var log = document.getElementById("log");
+  // Follows the tail only while the reader is at the bottom.
+  function write(update) {
+    if (!log) { return; }
+    var atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+    update();
+    if (atEnd) { log.scrollTop = log.scrollHeight; }
+  }
+  source.addEventListener("log-reset", function (event) {
+    write(function () { log.textContent = event.data ? event.data + (event.data.slice(-1) === "\n" ? "" : "\n") : ""; });
   });
-  source.addEventListener("signed-out", function () { window.location.assign("/sign-in"); });
+  source.addEventListener("line", function (event) {
+    write(function () { log.appendChild(document.createTextNode(event.data + "\n")); });
+  });
+  source.addEventListener("finished", function (event) {
+    replace("record", event.data);
+    source.close();
+    var following = document.querySelector(".live-tail");
+    if (following) { following.textContent = "finished"; }
+    document.documentElement.setAttribute("data-finished", "true");
+  });
+  source.addEventListener("signed-out", function () { source.close(); window.location.assign("/sign-in"); });
 })();
