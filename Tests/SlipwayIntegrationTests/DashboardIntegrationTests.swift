@@ -35,8 +35,14 @@ import Testing
             return (response.status.code, response.headers, String(buffer: body))
         }
 
+        /// Opens the sign-in page (its cookie and form carry one CSRF token), then posts its form.
         func signIn(_ token: String) async throws {
-            let answer = try await send("/sign-in", form: "token=\(token)")
+            let page = try await send("/sign-in")
+            let signInCookie = page.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init)
+            let csrf = page.body.range(of: #"name="csrf" value="[0-9a-f]{32}""#, options: .regularExpression)
+                .map { String(page.body[$0].dropFirst(#"name="csrf" value=""#.count).dropLast()) } ?? ""
+            cookie.withLock { $0 = signInCookie }
+            let answer = try await send("/sign-in", form: "csrf=\(csrf)&token=\(token)")
             let set = answer.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init)
             cookie.withLock { $0 = set }
         }

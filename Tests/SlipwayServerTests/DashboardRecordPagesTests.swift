@@ -76,8 +76,8 @@ final class FixedRecords: DashboardRecords {
     }
 
     static func signIn(_ client: some TestClientProtocol, _ token: String) async throws -> String {
-        try await client.execute(uri: "/sign-in", method: .post, headers: DashboardTests.form,
-                                 body: ByteBuffer(string: "token=\(token)")) { try #require(DashboardTests.cookie($0)) }
+        let (headers, body) = try await DashboardTests.signInPost(client, token: token)
+        return try await client.execute(uri: "/sign-in", method: .post, headers: headers, body: body) { try #require(DashboardTests.cookie($0)) }
     }
 
     @Test func aDeploymentPageShowsItsStagesRolloutChartAndLogEscaped() async throws {

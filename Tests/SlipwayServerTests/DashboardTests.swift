@@ -41,6 +41,19 @@ import Testing
 
     static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
+    /// What a browser posts to sign in: it first opens the sign-in page, whose form and cookie
+    /// carry the same CSRF token.
+    static func signInPost(_ client: some TestClientProtocol, token: String) async throws -> (headers: HTTPFields, body: ByteBuffer) {
+        let (cookie, csrf) = try await client.execute(uri: "/sign-in", method: .get) { response in
+            let page = String(buffer: response.body)
+            let csrf = page.range(of: #"name="csrf" value="[0-9a-f]{32}""#, options: .regularExpression)
+                .map { String(page[$0].dropFirst(#"name="csrf" value=""#.count).dropLast()) }
+            return (try #require(Self.cookie(response)), try #require(csrf))
+        }
+        let encoded = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token
+        return (form.merging([.cookie: cookie]), ByteBuffer(string: "csrf=\(csrf)&token=\(encoded)"))
+    }
+
     static func cookie(_ response: TestResponse) -> String? {
         response.headers[.setCookie]?.split(separator: ";").first.map(String.init)
     }
@@ -48,9 +61,10 @@ import Testing
     @Test func aWrongTokenGetsTheSamePageWithAnErrorAndIsAudited() async throws {
         let (app, _, audit) = try await Self.app()
         try await app.test(.live) { client in
-            try await client.execute(uri: "/sign-in", method: .post, headers: Self.form, body: ByteBuffer(string: "token=slw_nope")) { response in
+            let (headers, body) = try await Self.signInPost(client, token: "slw_nope")
+            try await client.execute(uri: "/sign-in", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .unauthorized)
-                #expect(response.headers[.setCookie] == nil)
+                #expect(response.headers[.setCookie]?.hasPrefix(DashboardHTTP.cookieName + "=") != true, "no session")
                 #expect(String(buffer: response.body).contains("That token is not valid"))
             }
         }
@@ -65,9 +79,8 @@ import Testing
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/sign-in")
             }
-            let encoded = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token
-            let cookie = try await client.execute(uri: "/sign-in", method: .post, headers: Self.form,
-                                                  body: ByteBuffer(string: "token=\(encoded)")) { response in
+            let (headers, body) = try await Self.signInPost(client, token: token)
+            let cookie = try await client.execute(uri: "/sign-in", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/")
                 let set = response.headers[.setCookie] ?? ""
@@ -114,10 +127,26 @@ import Testing
         #expect(audit.all.contains { $0.action == .dashboardSignedOut && $0.actor == "dana" })
     }
 
+    @Test func aSignInPostedWithoutTheFormsCSRFTokenIsRefused() async throws {
+        let (app, token, _) = try await Self.app()
+        try await app.test(.live) { client in
+            // Another site's page posting a valid token: no sign-in cookie, or one that does not match.
+            for headers in [Self.form, Self.form.merging([.cookie: "\(DashboardHTTP.signInCookieName)=abc"])] {
+                try await client.execute(uri: "/sign-in", method: .post, headers: headers,
+                                         body: ByteBuffer(string: "csrf=abd&token=\(token)")) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(response.headers[.setCookie]?.hasPrefix(DashboardHTTP.cookieName) != true, "no session")
+                    #expect(String(buffer: response.body).contains("sign in again"))
+                }
+            }
+        }
+    }
+
     @Test func overTLSTheCookieIsSecure() async throws {
         let (app, token, _) = try await Self.app(secure: true)
         try await app.test(.live) { client in
-            try await client.execute(uri: "/sign-in", method: .post, headers: Self.form, body: ByteBuffer(string: "token=\(token)")) { response in
+            let (headers, body) = try await Self.signInPost(client, token: token)
+            try await client.execute(uri: "/sign-in", method: .post, headers: headers, body: body) { response in
                 #expect(response.headers[.setCookie]?.hasSuffix("; Secure") == true)
             }
         }
@@ -131,8 +160,8 @@ import Testing
             try await client.execute(uri: "/events", method: .get) { response in
                 #expect(response.status == .unauthorized)
             }
-            let cookie = try await client.execute(uri: "/sign-in", method: .post, headers: Self.form,
-                                                  body: ByteBuffer(string: "token=\(token)")) { try #require(Self.cookie($0)) }
+            let (headers, body) = try await Self.signInPost(client, token: token)
+            let cookie = try await client.execute(uri: "/sign-in", method: .post, headers: headers, body: body) { try #require(Self.cookie($0)) }
             let (type, events) = try await client.execute(uri: "/events", method: .get, headers: [.cookie: cookie]) { response in
                 (response.headers[.contentType], String(buffer: response.body))
             }

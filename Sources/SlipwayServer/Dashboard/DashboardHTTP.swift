@@ -73,11 +73,23 @@ enum DashboardHTTP {
     }
 
     /// The session id a request's `Cookie` header carries.
-    static func sessionID(_ request: Request) -> String? {
+    static func sessionID(_ request: Request) -> String? { cookie(cookieName, of: request) }
+
+    /// The sign-in form's own CSRF token travels in this cookie (double submit): a page of another
+    /// site cannot sign a browser in to an account of its choosing.
+    static let signInCookieName = "slipway_sign_in"
+
+    /// The sign-in cookie: like the session's, for the sign-in form only, for ten minutes.
+    static func signInCookie(_ value: String, secure: Bool) -> String {
+        "\(signInCookieName)=\(value); Path=/sign-in; Max-Age=600; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+
+    /// The value of the cookie `name` in a request's `Cookie` headers.
+    static func cookie(_ name: String, of request: Request) -> String? {
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName else { continue }
+                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else { continue }
                 return parts[1].trimmingCharacters(in: .whitespaces)
             }
         }

@@ -22,8 +22,8 @@ struct DashboardPages: Sendable {
     static let css = String(decoding: PackageResources.dashboard_css, as: UTF8.self)
     static let javaScript = String(decoding: PackageResources.dashboard_js, as: UTF8.self)
 
-    func signIn(error: String?) -> String {
-        layout(title: "Sign in", content: render(["error": error as Any], "signin"), session: nil)
+    func signIn(error: String?, csrf: String) -> String {
+        layout(title: "Sign in", content: render(["error": error as Any, "csrf": csrf], "signin"), session: nil)
     }
 
     func overview(_ status: StatusResponse, session: DashboardSessions.Session, at date: Date, notice: String? = nil,

@@ -49,17 +49,23 @@ struct DashboardRoutes: Sendable {
     func register(on router: Router<APIRequestContext>) {
         router.get("/sign-in") { request, _ in
             if await sessions.session(DashboardHTTP.sessionID(request)) != nil { return DashboardHTTP.redirect("/") }
-            return DashboardHTTP.page(pages.signIn(error: nil))
+            return signInPage(error: nil, status: .ok)
         }
         router.post("/sign-in") { request, context in
-            let token = try await DashboardHTTP.form(request)["token"] ?? ""
+            let fields = try await DashboardHTTP.form(request)
+            guard let expected = DashboardHTTP.cookie(DashboardHTTP.signInCookieName, of: request), !expected.isEmpty,
+                  fields["csrf"] == expected else {
+                return signInPage(error: "The sign-in form had expired or did not come from this dashboard: sign in again.",
+                                  status: .forbidden)
+            }
+            let token = fields["token"] ?? ""
             let caller: Caller
             do {
                 // Refused tokens are audited by `authenticate`, as on the API.
                 caller = try await access.authenticate(authorization: "Bearer \(token)", address: context.remoteAddress,
                                                        route: "POST /sign-in")
             } catch {
-                return DashboardHTTP.page(pages.signIn(error: "That token is not valid: unknown or revoked."), status: .unauthorized)
+                return signInPage(error: "That token is not valid: unknown or revoked.", status: .unauthorized)
             }
             let session = await sessions.open(caller)
             await access.audit(AuditEntry(at: now(), actor: caller.name, action: .dashboardSignedIn,
@@ -208,6 +214,13 @@ struct DashboardRoutes: Sendable {
                 try? await Task.sleep(for: recordInterval)
             }
         }
+    }
+
+    /// The sign-in page with a fresh CSRF token, in its form and in the sign-in cookie.
+    private func signInPage(error: String?, status: HTTPResponse.Status) -> Response {
+        let csrf = BearerToken.randomHex(bytes: 16)
+        return DashboardHTTP.page(pages.signIn(error: error, csrf: csrf), status: status,
+                                  cookie: DashboardHTTP.signInCookie(csrf, secure: secure))
     }
 
     /// The page that says `session`'s role may not see what `endpoint` shows (audited as the

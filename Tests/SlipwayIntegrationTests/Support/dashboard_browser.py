@@ -14,7 +14,7 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -49,7 +49,9 @@ def browser():
 
 def wait(driver, what, condition, timeout=30):
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+        # The page is live: an element read while it is replaced is read again at the next poll.
+        return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(lambda d: condition(d))
     except TimeoutException:
         fail(f"{what} (after {timeout} s on {driver.current_url}):\n" + driver.find_element(By.TAG_NAME, "body").text[:3000])
 
@@ -66,13 +68,23 @@ def sign_out(driver):
     wait(driver, "signed out", lambda d: d.current_url.endswith("/sign-in"))
 
 
-def submit(driver, form, reason=None):
-    """Fills a form's reason when asked, presses its button and accepts the confirmation it asks for."""
-    if reason is not None:
-        field = form.find_element(By.NAME, "reason")
-        field.clear()
-        field.send_keys(reason)
-    form.find_element(By.TAG_NAME, "button").click()
+def submit(driver, find, reason=None):
+    """Fills the form `find` returns (its reason when asked), presses its button and accepts the
+    confirmation it asks for. The page is live: a form found just before an update of the page is
+    gone after it, and is found again."""
+    for attempt in range(10):
+        try:
+            form = find(driver)
+            if reason is not None:
+                field = form.find_element(By.NAME, "reason")
+                field.clear()
+                field.send_keys(reason)
+            form.find_element(By.TAG_NAME, "button").click()
+            break
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    else:
+        fail("the form kept being replaced under the click")
     alert = WebDriverWait(driver, 5).until(lambda d: d.switch_to.alert)
     alert.accept()
 
@@ -112,13 +124,15 @@ def main():
 
         step("bob approves it in the dashboard and watches it reach succeeded without a reload")
         sign_in(driver, "bob")
-        item = wait(driver, "the pending deployment is listed",
-                    lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, ".pending li") if deployment in li.text), None))
-        submit(driver, item.find_element(By.CSS_SELECTOR, "form[action='/actions/approve']"))
+        def pending_item(d):
+            return next((li for li in d.find_elements(By.CSS_SELECTOR, ".pending li") if deployment in li.text), None)
+        wait(driver, "the pending deployment is listed", pending_item)
+        submit(driver, lambda d: pending_item(d).find_element(By.CSS_SELECTOR, "form[action='/actions/approve']"))
         wait(driver, "the approval is confirmed", lambda d: "approved " + deployment in d.find_element(By.ID, "overview").text)
         driver.get(BASE + "/deployments/" + deployment)
         driver.execute_script("window.stillTheSamePage = true;")
-        first = driver.find_element(By.CSS_SELECTOR, "#record h1 .outcome").text
+        first = wait(driver, "the deployment page shows an outcome",
+                     lambda d: d.find_element(By.CSS_SELECTOR, "#record h1 .outcome").text or None)
         if "succeeded" in first:
             fail("the deployment had already ended when its page opened: nothing was watched live")
         wait(driver, "the stages appear as they run", lambda d: "build" in d.find_element(By.CSS_SELECTOR, "#record").text)
@@ -133,8 +147,9 @@ def main():
         step("alice aborts a canary from the overview")
         canary = slipway("deploy", "web", "--env", "staging", "--ref", "v2.0.0", token="alice", background=True)
         sign_in(driver, "alice")
-        abort = wait(driver, "the canary's abort button appears live",
-                     lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, "form[action='/actions/rollout-abort']")), None), timeout=60)
+        def abort(d):
+            return next(iter(d.find_elements(By.CSS_SELECTOR, "form[action='/actions/rollout-abort']")), None)
+        wait(driver, "the canary's abort button appears live", abort, timeout=60)
         driver.save_screenshot(os.path.join(SCREENSHOTS, "overview.png"))
         submit(driver, abort)
         wait(driver, "the abort is confirmed", lambda d: "abort of web's rollout taken" in d.find_element(By.ID, "overview").text)
@@ -147,11 +162,13 @@ def main():
             fail(f"the aborted canary's deploy exited {canary.returncode}, not 4:\n{output}")
 
         step("alice rolls production back, with a reason")
-        rows = [row for row in driver.find_elements(By.CSS_SELECTOR, "section.environment")
-                if row.find_element(By.TAG_NAME, "h2").text.startswith("production")]
-        if not rows:
-            fail("no production section on the overview")
-        submit(driver, rows[0].find_element(By.CSS_SELECTOR, "form[action='/actions/rollback']"), reason="browser test")
+        def production_rollback(d):
+            sections = [s for s in d.find_elements(By.CSS_SELECTOR, "section.environment")
+                        if s.find_element(By.TAG_NAME, "h2").text.startswith("production")]
+            if not sections:
+                fail("no production section on the overview")
+            return sections[0].find_element(By.CSS_SELECTOR, "form[action='/actions/rollback']")
+        submit(driver, production_rollback, reason="browser test")
         wait(driver, "the rollback starts", lambda d: "rollback of web started" in d.find_element(By.ID, "overview").text)
         wait(driver, "production serves v1.0.0 again, shown live",
              lambda d: any(s.find_element(By.TAG_NAME, "h2").text.startswith("production") and "v1.0.0" in s.text

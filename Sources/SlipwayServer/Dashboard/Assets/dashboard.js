@@ -10,15 +10,35 @@
   var live = document.querySelector("[data-live]");
   if (!live || !window.EventSource) { return; }
   var source = new EventSource(live.getAttribute("data-live"));
-  // Replaces the element with `id` by the one of the same id in `html`.
+  // The page as it would be without its "Updated …;" time: what tells news from a new reading.
+  function content(element) { return element.outerHTML.replace(/Updated [^;]*;/, ""); }
+  var pending = null;
+  // Replaces the element with `id` by the one of the same id in `html`. Nothing moves under the
+  // reader's hands: when only the time changed, only the time is written; while a field inside is
+  // being filled in, the change waits until the field is left.
   function replace(id, html) {
     var current = document.getElementById(id);
     if (!current) { return; }
     var template = document.createElement("template");
     template.innerHTML = html;
     var next = template.content.getElementById(id);
-    if (next) { current.replaceWith(next); }
+    if (!next) { return; }
+    if (content(next) === content(current)) {
+      var time = current.querySelector(".updated"), fresh = next.querySelector(".updated");
+      if (time && fresh) { time.textContent = fresh.textContent; }
+      return;
+    }
+    var active = document.activeElement;
+    if (active && current.contains(active) && (active.tagName === "INPUT" || active.tagName === "SELECT")) {
+      pending = { id: id, html: html };
+      return;
+    }
+    pending = null;
+    current.replaceWith(next);
   }
+  document.addEventListener("focusout", function () {
+    if (pending) { var waiting = pending; pending = null; setTimeout(function () { replace(waiting.id, waiting.html); }, 0); }
+  });
   source.addEventListener("overview", function (event) { replace("overview", event.data); });
   source.addEventListener("record", function (event) { replace("record", event.data); });
   var log = document.getElementById("log");
