@@ -42,7 +42,7 @@ struct ProxyReloadCommand: AsyncParsableCommand {
                 let files = ProxyFiles(stateDirectory: config.stateDirectory, environment: environment.name)
                 let process = ProxyProcess(files: files, launch: .init(executable: executable, listen: environment.proxy.listen,
                                                                       idleTimeout: environment.proxy.idleTimeout,
-                                                                      tls: environment.proxy.tls),
+                                                                      tls: environment.proxy.tls.map(ACMEFiles(stateDirectory: config.stateDirectory).served)),
                                            logger: Logger(label: "slipway.proxy"))
                 let status = try await process.reload()
                 let which = environment.isDefault ? "" : " (\(environment.name))"

@@ -18,8 +18,11 @@ package final class ProxyTLS: Sendable {
     let context: NIOSSLContext
     /// With `redirect_http`: what plain requests are redirected by; nil otherwise.
     let redirect: HTTPSRedirect?
+    /// With ACME hosts: the HTTP-01 answers the plain listener gives; nil otherwise.
+    let challenges: ACMEChallengeAnswers?
 
-    package init(_ config: ProxyTLSConfig, logger: Logger) throws {
+    /// `stateDirectory`: where the ACME hosts' challenge answers are (`ACMEFiles`); nil: none answered.
+    package init(_ config: ProxyTLSConfig, stateDirectory: String? = nil, logger: Logger) throws {
         guard let listen = config.listenAddress else {
             throw SlipwayError(.configInvalid, "proxy.tls.listen \(config.listen) is not host:port")
         }
@@ -27,16 +30,28 @@ package final class ProxyTLS: Sendable {
         self.listen = listen
         let store = try CertificateStore(config.certificates, logger: logger)
         self.store = store
-        let first = store.certificate(forServerName: nil)
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
+        var configuration: TLSConfiguration
+        if let first = store.certificate(forServerName: nil) {
+            configuration = .makeServerConfiguration(certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
+        } else {
+            // Only ACME hosts, none issued yet: every certificate comes from the callback below. NIOSSL
+            // has no server constructor without a key; the role is the server handler's, and a server
+            // that verifies nothing asks no client for a certificate.
+            configuration = .makeClientConfiguration()
+            configuration.certificateVerification = .none
+        }
         configuration.minimumTLSVersion = .tlsv12
         configuration.applicationProtocols = ["http/1.1"]
         configuration.sslContextCallback = { values, promise in
-            promise.succeed(store.certificate(forServerName: values.serverHostname).override)
+            guard let served = store.certificate(forServerName: values.serverHostname) else {
+                promise.fail(SlipwayError(.configInvalid, "no certificate is served yet (ACME has issued none)"))
+                return
+            }
+            promise.succeed(served.override)
         }
         context = try NIOSSLContext(configuration: configuration)
         redirect = config.redirectHTTP ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port) : nil
+        challenges = config.hasACMEHosts ? stateDirectory.map { ACMEChallengeAnswers(directory: ACMEFiles(stateDirectory: $0).challenges) } : nil
     }
 }
 
