@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs and starts what the tests need (SQLite headers,
-# git, PostgreSQL), builds every product (the integration tests drive the real binaries), then runs
-# every test target. With CI set, tests that need a service fail rather than skip when it is absent.
+# git, PostgreSQL, Pebble as the ACME test CA), builds every product (the integration tests drive the
+# real binaries), then runs every test target. With CI set, tests that need a service fail rather than skip when it is absent.
 # Docker: started here when it can be (root or passwordless sudo); its tests say so when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh postgresql
+scripts/setup.sh postgresql pebble
 # shellcheck source=/dev/null
 source scripts/ensure-postgres.sh
 if ! scripts/ensure-docker.sh; then

@@ -8,8 +8,10 @@ import SlipwayTLS
 /// A route's host is always a plain name (`RouteRules.normalizedHost` refuses `*`), so no wildcard
 /// reaches here: HTTP-01, the only challenge the proxy answers, cannot prove one anyway.
 enum ACMEHosts {
-    static func assign(to proxy: inout ProxyConfig, services: [ServiceConfig], acme node: ConfigNode?, environment: String?,
-                       log: IssueLog) {
+    /// `routesValid`: false when a route was written wrong (reported at its key): a host missing
+    /// for that reason is not reported again here.
+    static func assign(to proxy: inout ProxyConfig, services: [ServiceConfig], routesValid: Bool, acme node: ConfigNode?,
+                       environment: String?, log: IssueLog) {
         guard var tls = proxy.tls, var acme = tls.acme else { return }
         var hosts: [String] = []
         for service in services {
@@ -18,7 +20,7 @@ enum ACMEHosts {
                 hosts.append(host)
             }
         }
-        if hosts.isEmpty, let node {
+        if hosts.isEmpty, routesValid, let node {
             let scope = environment.map { " in environment \(ConfigNode.quoted($0))" } ?? ""
             let routed = services.compactMap(\.route.host)
             let reason = routed.isEmpty
