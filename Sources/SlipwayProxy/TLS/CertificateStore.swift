@@ -88,6 +88,19 @@ package final class CertificateStore: Sendable {
         }
     }
 
+    /// Whether `name` is covered only by ACME hosts with no certificate issued yet: it is not
+    /// redirected to https, where it would get another host's certificate.
+    func awaitsFirstCertificate(_ name: String) -> Bool {
+        state.withLock { state in
+            var covered = false
+            for (index, certificate) in configured.enumerated() where HostNames.matches(certificate.host, name) {
+                if state.served[index] != nil || !certificate.acme { return false }
+                covered = true
+            }
+            return covered
+        }
+    }
+
     /// Loads the pairs whose files changed since they were loaded; keeps the served pair of any
     /// that fails. Returns the hosts whose certificate was replaced.
     @discardableResult

@@ -50,7 +50,10 @@ package final class ProxyTLS: Sendable {
             promise.succeed(served.override)
         }
         context = try NIOSSLContext(configuration: configuration)
-        redirect = config.redirectHTTP ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port) : nil
+        redirect = config.redirectHTTP
+            ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port,
+                            awaitsCertificate: config.hasACMEHosts ? store.awaitsFirstCertificate : nil)
+            : nil
         challenges = config.hasACMEHosts ? stateDirectory.map { ACMEChallengeAnswers(directory: ACMEFiles(stateDirectory: $0).challenges) } : nil
     }
 }
@@ -61,10 +64,13 @@ final class HTTPSRedirect: Sendable {
     let hosts: [String]
     /// The TLS listener's port, once bound (it is 0 in the config when the system picks it).
     let port: Atomic<Int>
+    /// With ACME hosts: whether a host still waits for its first certificate (not redirected until it has one).
+    let awaitsCertificate: (@Sendable (String) -> Bool)?
 
-    init(hosts: [String], port: Int) {
+    init(hosts: [String], port: Int, awaitsCertificate: (@Sendable (String) -> Bool)? = nil) {
         self.hosts = hosts
         self.port = Atomic(port)
+        self.awaitsCertificate = awaitsCertificate
     }
 
     /// `https://host[:port]/path?query` for a request with this Host and target; nil when the host
@@ -72,7 +78,7 @@ final class HTTPSRedirect: Sendable {
     func location(hostHeader: String?, target: String) -> String? {
         guard let hostHeader, let host = Self.hostName(hostHeader) else { return nil }
         let name = HostNames.normalized(host)
-        guard hosts.contains(where: { HostNames.matches($0, name) }) else { return nil }
+        guard hosts.contains(where: { HostNames.matches($0, name) }), awaitsCertificate?(name) != true else { return nil }
         let port = self.port.load(ordering: .relaxed)
         let authority = port == 443 || port == 0 ? name : "\(name):\(port)"
         return "https://\(authority)\(Self.pathAndQuery(target))"

@@ -21,51 +21,57 @@ struct CertificateRenewer: Sendable {
     /// The longest sleep between looks: time on the wall may jump while the monotonic clock sleeps.
     var longestSleep: Duration = .seconds(3600)
 
+    /// Runs until cancelled (the daemon's graceful shutdown). Never ends on a failed order, nor on
+    /// a client that cannot be made (a `ca_file` gone since the config was checked): each is an
+    /// order that failed, audited and tried again after its backoff.
     func run() async throws {
-        let client = try ACMEClient(config: config, key: key, challenges: ChallengeFiles(directory: certificates.files.challenges),
-                                    logger: logger)
-        defer { Task { [client] in await client.shutdown() } }
         var validities: [String: CertificateRenewal.Validity] = [:]
         for host in hosts { validities[host] = certificates.validity(of: host) }
         var machine = CertificateRenewal(hosts: hosts, certificates: validities, renewBefore: config.renewBefore)
-        while true {
-            for action in machine.handle(.tick(now: now())) {
-                guard case .order(let host, let reason) = action else { continue }
-                for follow in await order(host, reason: reason, client: client, machine: &machine) {
-                    if case .retry(let host, let at) = follow {
-                        logger.notice("certificate order will be tried again", metadata: ["host": "\(host)", "at": "\(at)"])
-                    }
+        var client: ACMEClient?
+        do {
+            while true {
+                for action in machine.handle(.tick(now: now())) {
+                    guard case .order(let host, let reason) = action else { continue }
+                    await order(host, reason: reason, client: &client, machine: &machine)
                 }
+                let next = machine.nextLook() ?? now().addingTimeInterval(longestSleep.seconds)
+                let wait = min(max(next.timeIntervalSince(now()), 0), longestSleep.seconds)
+                try await clock.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
             }
-            let next = machine.nextLook() ?? now().addingTimeInterval(longestSleep.seconds)
-            let wait = min(max(next.timeIntervalSince(now()), 0), longestSleep.seconds)
-            try await clock.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+        } catch {
+            await client?.shutdown()
+            throw error
         }
     }
 
-    private func order(_ host: String, reason: CertificateRenewal.Reason, client: ACMEClient,
-                       machine: inout CertificateRenewal) async -> [CertificateRenewal.Action] {
+    private func order(_ host: String, reason: CertificateRenewal.Reason, client: inout ACMEClient?,
+                       machine: inout CertificateRenewal) async {
         let why = switch reason {
         case .noCertificate: "it has no certificate yet"
         case .expiresSoon(let date): "its certificate expires \(date.ISO8601Format()), within renew_before"
         }
         await record(.certificateOrdered, "ordered a certificate for \(host) from \(config.directory): \(why)")
         do {
-            let issued = try await client.issue(host: host)
+            let active = try client ?? ACMEClient(config: config, key: key,
+                                                  challenges: ChallengeFiles(directory: certificates.files.challenges), logger: logger)
+            client = active
+            let issued = try await active.issue(host: host)
             try certificates.write(issued)
             let validity = CertificateRenewal.Validity(notBefore: issued.notBefore, notAfter: issued.notAfter)
-            let actions = machine.handle(.issued(host: host, validity: validity, now: now()))
+            _ = machine.handle(.issued(host: host, validity: validity, now: now()))
             let action: AuditAction = reason == .noCertificate ? .certificateIssued : .certificateRenewed
             await record(action, "\(host): certificate issued, valid until \(issued.notAfter.ISO8601Format()); "
-                         + "renewed from \(machine.renewal(of: validity).ISO8601Format())")
-            return actions
+                         + "renewal due \(machine.renewal(of: validity).ISO8601Format())")
+        } catch where Task.isCancelled {
+            // The daemon is stopping: not a failure of the CA's; the next daemon orders again.
+            logger.notice("certificate order interrupted by shutdown", metadata: ["host": "\(host)"])
         } catch {
             let actions = machine.handle(.failed(host: host, now: now()))
             var retry = ""
             for case .retry(_, let at) in actions { retry = "; tried again at \(at.ISO8601Format())" }
             let kept = reason == .noCertificate ? "" : "; the certificate served before stays"
             await record(.certificateFailed, "\(host): the order failed: \(error)\(kept)\(retry)")
-            return actions
         }
     }
 
