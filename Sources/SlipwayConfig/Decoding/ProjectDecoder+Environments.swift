@@ -58,7 +58,8 @@ extension ProjectDecoder {
                 services.append(config)
             }
             ACMEHosts.assign(to: &environments[index].config.proxy, services: decoded.map(\.service.config),
-                             routesValid: decoded.allSatisfy(\.service.routeIsValid), acme: environment.acme ?? proxyACME, environment: environment.config.name, log: reader.log)
+                             routesValid: decoded.allSatisfy(\.service.routeIsValid), acme: environment.acme ?? proxyACME,
+                             environment: environment.config.name, log: reader.log)
         }
         return ServiceLayout(services: services, environments: environments.map(\.config), secrets: secrets)
     }

@@ -52,7 +52,8 @@ struct ProjectDecoder {
             let secrets = SecretReferences(reader: reader, environment: environment)
                 .expandServiceEnvironments(fields["services"], in: &services)
             layout = ServiceLayout(services: services, environments: nil, secrets: secrets)
-            ACMEHosts.assign(to: &proxy, services: services, routesValid: decoded.allSatisfy(\.routeIsValid), acme: decodedProxy?.acme, environment: nil, log: reader.log)
+            ACMEHosts.assign(to: &proxy, services: services, routesValid: decoded.allSatisfy(\.routeIsValid),
+                             acme: decodedProxy?.acme, environment: nil, log: reader.log)
         }
         let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
         let references = SecretReferences(reader: reader, environment: environment)
