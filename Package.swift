@@ -167,6 +167,7 @@ let package = Package(
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayACMETests", dependencies: [
             "SlipwayACME", "SlipwayModel", "SlipwayTLS",
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
         ]),

@@ -87,6 +87,18 @@ struct ACMEIntegrationTests {
         let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? key
         #expect(!audit.contains("PRIVATE KEY") && !audit.contains(keyBody))
         #expect(!daemon.output.contents.contains("PRIVATE KEY") && !daemon.output.contents.contains(keyBody))
+
+        // The proxy is handed the files, not the ACME settings: a daemon started again with another
+        // renew_before adopts the running proxy instead of replacing it.
+        let proxyPID = try #require(repository.proxyPID)
+        daemon.kill9()
+        try repository.write("slipway.yml", config(plainPort: plainPort, tlsPort: tlsPort, pebble: pebble)
+            .replacingOccurrences(of: "renew_before: 15s", with: "renew_before: 14s"))
+        let again = try await DaemonProcess.start(repository)
+        defer { again.terminate() }
+        let adopted = try await cli.json([AuditEntry].self, "audit").last { $0.action == .proxyAdopted }
+        #expect(adopted?.detail.hasPrefix("adopted the proxy process \(proxyPID)") == true, "\(String(describing: adopted))")
+        #expect(repository.proxyPID == proxyPID)
     }
 
     private func config(plainPort: Int, tlsPort: Int, pebble: Pebble) -> String {
