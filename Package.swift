@@ -213,7 +213,7 @@ let package = Package(
         ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
-            "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport",
+            "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport", "SlipwayACME",
             // Not imported: built so that the tests can run the real binaries.
             "slipway-example", "slipway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

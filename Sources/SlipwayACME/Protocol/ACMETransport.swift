@@ -40,7 +40,8 @@ actor ACMETransport {
     let directoryURL: String
     private let http: HTTPClient
     private var directory: ACMEDirectory?
-    private var nonces: [String] = []
+    /// Unused nonces, the newest last. Internal, not private: a test hands it one the server never gave.
+    var nonces: [String] = []
     private static let timeout = TimeAmount.seconds(30)
     /// Bounds what an answer may hold: a certificate chain is a few kilobytes.
     private static let maximumBody = 1 << 20
