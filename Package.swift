@@ -93,11 +93,25 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // ACME (RFC 8555) for proxy.tls.acme: account, orders proved by HTTP-01, CSRs, JWS ES256.
+        .target(name: "SlipwayACME", dependencies: [
+            "SlipwayModel", "SlipwayTLS",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The daemon: composes every service in one ServiceGroup; HTTP API on a unix socket and, with
         // `api:`, on TCP (bearer tokens, TLS).
         .target(name: "SlipwayServer", dependencies: [
             "SlipwayModel", "SlipwayCore", "SlipwayProxy",
             "SlipwayProcessRuntime", "SlipwayGit", "SlipwayStore", "SlipwayDocker", "SlipwayDatabase", "SlipwayNotify", "SlipwayPOSIX",
+            "SlipwayACME", "SlipwayTLS",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -156,6 +170,12 @@ let package = Package(
         .testTarget(name: "SlipwayModelTests", dependencies: ["SlipwayModel"]),
         .testTarget(name: "SlipwayPOSIXTests", dependencies: ["SlipwayPOSIX", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayConfigTests", dependencies: ["SlipwayConfig", "SlipwayModel", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayACMETests", dependencies: [
+            "SlipwayACME", "SlipwayModel", "SlipwayTLS",
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .testTarget(name: "SlipwayTLSTests", dependencies: ["SlipwayTLS", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayCoreTests", dependencies: [
             "SlipwayCore", "SlipwayModel", "SlipwayTestSupport", .product(name: "Logging", package: "swift-log"),
@@ -198,7 +218,7 @@ let package = Package(
         ]),
         .testTarget(name: "SlipwayDatabaseTests", dependencies: ["SlipwayDatabase", "SlipwayModel", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayIntegrationTests", dependencies: [
-            "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport",
+            "SlipwayCLI", "SlipwayModel", "SlipwayTestSupport", "SlipwayACME",
             // Not imported: built so that the tests can run the real binaries.
             "slipway-example", "slipway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -13,4 +13,6 @@ struct ProxySettings: Sendable {
     var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark
     /// `proxy.tls.redirect_http`: plain requests for a host with a certificate go to https.
     var httpsRedirect: HTTPSRedirect?
+    /// With ACME hosts: HTTP-01 answers on the plain listener, before the redirect and routing.
+    var acmeChallenges: ACMEChallengeAnswers?
 }

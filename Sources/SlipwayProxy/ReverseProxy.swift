@@ -84,7 +84,8 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
             maxIdleConnectionsPerUpstream: maxIdleConnectionsPerUpstream,
             clientIdleTimeout: TimeAmount(clientIdleTimeout),
             writeBufferWaterMark: .init(low: 64 * 1024, high: 256 * 1024),
-            httpsRedirect: tls?.redirect
+            httpsRedirect: tls?.redirect,
+            acmeChallenges: tls?.challenges
         )
         self.settings = settings
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]

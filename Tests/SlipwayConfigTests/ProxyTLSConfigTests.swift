@@ -88,19 +88,6 @@ import Testing
         }
     }
 
-    @Test func acmeIsRefusedAsNotImplemented() throws {
-        try write("www", try ca.issue(names: ["www.example.com"]))
-        let file = try directory.write("slipway.yml", """
-            proxy:
-              tls:
-                listen: 0.0.0.0:8443
-                acme: { email: ops@example.com }
-            """ + "\n" + minimalServices)
-        let lines = try issues(file).map { $0.replacingOccurrences(of: directory.path + "/", with: "") }
-        #expect(lines == ["slipway.yml:4:5: proxy.tls.acme: ACME is not implemented yet: list each host's certificate files "
-                          + "under certificates: { HOST: { cert: FILE, key: FILE } }"])
-    }
-
     @Test func malformedTLSBlocksAreIssues() {
         let lines = issueLines("""
             proxy:

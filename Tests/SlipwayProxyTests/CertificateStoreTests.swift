@@ -23,7 +23,7 @@ import Testing
     }
 
     func serial(_ store: CertificateStore, _ name: String?) -> [UInt8] {
-        store.certificate(forServerName: name).chain.first?.serialNumber ?? []
+        store.certificate(forServerName: name)?.chain.first?.serialNumber ?? []
     }
 
     @Test func anExpiredCertificateIsStillServedAtStartAndABrokenOneLeavesItsHostToTheDefault() throws {
@@ -79,5 +79,44 @@ private struct MessageCollector: LogHandler {
 
     func log(event: LogEvent) {
         collected.sink("\(event.message)")
+    }
+}
+
+/// An ACME host before its first certificate: the proxy serves the other hosts, does not send the
+/// ACME host to https, and serves its certificate from the first look after the renewer wrote it.
+@Suite struct ACMECertificateStoreTests {
+    @Test func anACMEHostWithoutFilesWaitsAndIsServedOnceTheyAppear() throws {
+        let ca = try TestCertificateAuthority()
+        let directory = try TemporaryDirectory(prefix: "slipway-certificate-store-acme")
+        let manual = try ca.issue(names: ["static.example.com"])
+        let log = CollectedLog()
+        let logger = Logger(label: "test.certificates") { _ in MessageCollector(collected: log) }
+        let acmeHost = HostCertificate(host: "www.example.com", cert: directory.path("acme/www/cert.pem"),
+                                       key: directory.path("acme/www/key.pem"), acme: true)
+        let store = try CertificateStore([
+            HostCertificate(host: "static.example.com", cert: try directory.write("static.pem", manual.chainPEM),
+                            key: try directory.write("static.key", manual.keyPEM)),
+            acmeHost,
+        ], logger: logger)
+        #expect(store.certificate(forServerName: "static.example.com")?.chain.first?.serialNumber == Array(manual.serial.bytes))
+        #expect(store.awaitsFirstCertificate("www.example.com"))
+        #expect(!store.awaitsFirstCertificate("static.example.com"))
+        #expect(store.reloadChanged().isEmpty)
+        #expect(!log.text.contains("cannot be served"), "a host waiting for ACME is not an error: \(log.text)")
+
+        let issued = try ca.issue(names: ["www.example.com"])
+        try directory.write("acme/www/key.pem", issued.keyPEM)
+        try directory.write("acme/www/cert.pem", issued.chainPEM)
+        #expect(store.reloadChanged() == ["www.example.com"])
+        #expect(store.certificate(forServerName: "www.example.com")?.chain.first?.serialNumber == Array(issued.serial.bytes))
+        #expect(!store.awaitsFirstCertificate("www.example.com"))
+    }
+
+    @Test func aProxyWithOnlyACMEHostsStartsWithNoCertificate() throws {
+        let directory = try TemporaryDirectory(prefix: "slipway-certificate-store-acme")
+        let store = try CertificateStore([HostCertificate(host: "www.example.com", cert: directory.path("none.pem"),
+                                                          key: directory.path("none.key"), acme: true)], logger: .quiet)
+        #expect(store.certificate(forServerName: "www.example.com") == nil)
+        #expect(store.certificate(forServerName: nil) == nil)
     }
 }

@@ -40,9 +40,10 @@ struct ProxyReloadCommand: AsyncParsableCommand {
             }
             for environment in try proxyEnvironments(config, named: environment) {
                 let files = ProxyFiles(stateDirectory: config.stateDirectory, environment: environment.name)
+                // As `serve` hands it: ACME hosts as their files, so a reload is not a reconfiguration.
+                let tls = environment.proxy.tls.map(ACMEFiles(stateDirectory: config.stateDirectory).served)
                 let process = ProxyProcess(files: files, launch: .init(executable: executable, listen: environment.proxy.listen,
-                                                                      idleTimeout: environment.proxy.idleTimeout,
-                                                                      tls: environment.proxy.tls),
+                                                                      idleTimeout: environment.proxy.idleTimeout, tls: tls),
                                            logger: Logger(label: "slipway.proxy"))
                 let status = try await process.reload()
                 let which = environment.isDefault ? "" : " (\(environment.name))"

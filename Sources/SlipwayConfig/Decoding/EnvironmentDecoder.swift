@@ -9,6 +9,8 @@ struct DecodedEnvironment {
     let path: KeyPath
     /// `proxy.listen` when written; nil: the environment listens where the top-level proxy says.
     let listen: ConfigNode?
+    /// `proxy.tls.acme` when the environment writes its own `proxy.tls`; nil: the top-level one's, if any.
+    let acme: ConfigNode?
     let promoteFrom: ConfigNode?
     /// `env:`, layered over every service's own `env:`.
     let env: MappingFields.Entry?
@@ -47,8 +49,9 @@ struct EnvironmentDecoder {
         else { return nil }
         var config = EnvironmentConfig(name: entry.key, proxy: topLevelProxy)
         var listen: ConfigNode?
+        var acme: ConfigNode?
         if let node = fields["proxy"] {
-            (config.proxy, listen) = proxyDecoder.decode(node, over: topLevelProxy)
+            (config.proxy, listen, acme) = proxyDecoder.decode(node, over: topLevelProxy)
         }
         config.branch = fields["branch"].flatMap(branch)
         config.tags = fields["tags"].flatMap(tagPolicy)
@@ -67,7 +70,7 @@ struct EnvironmentDecoder {
         let overlays = fields["services"].flatMap {
             reader.mapping($0, expected: "a mapping of service names to the settings they change in this environment")
         }?.entries ?? []
-        return DecodedEnvironment(config: config, keyPosition: entry.keyPosition, path: entry.value.path, listen: listen,
+        return DecodedEnvironment(config: config, keyPosition: entry.keyPosition, path: entry.value.path, listen: listen, acme: acme,
                                   promoteFrom: fields["promote_from"], env: env, overlays: overlays, secrets: secrets,
                                   secretsUnreadable: fields["secrets"] != nil && secrets == nil)
     }

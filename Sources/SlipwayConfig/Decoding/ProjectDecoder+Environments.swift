@@ -12,7 +12,7 @@ import SlipwayModel
 /// environment beats a default the service gives itself, and a variable set for one service in
 /// one environment beats both.
 extension ProjectDecoder {
-    func decodeEnvironments(_ node: ConfigNode, services servicesNode: ConfigNode?, proxy: ProxyConfig,
+    func decodeEnvironments(_ node: ConfigNode, services servicesNode: ConfigNode?, proxy: ProxyConfig, proxyACME: ConfigNode?,
                             databases: [DatabaseConfig], databasesWritten: Bool) -> ServiceLayout {
         let empty = ServiceLayout(services: [], environments: [], secrets: [])
         guard let fields = reader.mapping(node, expected: "a mapping of environment names to their settings") else {
@@ -26,14 +26,15 @@ extension ProjectDecoder {
         let shownDirectory = (reader.log.file as NSString).deletingLastPathComponent
         let decoder = EnvironmentDecoder(reader: reader, topLevelProxy: proxy, proxyDecoder: proxyDecoder, configDirectory: configDirectory,
                                          shownDirectory: shownDirectory)
-        let environments = fields.entries.compactMap(decoder.decode)
+        var environments = fields.entries.compactMap(decoder.decode)
         EnvironmentRules.report(environments, to: reader.log)
 
         let bases = baseServices(servicesNode)
         reportUnknownOverlays(environments, services: bases.map(\.key))
         var services: [ServiceConfig] = []
         var secrets: [String] = []
-        for environment in environments {
+        for index in environments.indices {
+            let environment = environments[index]
             let variables = environment.secrets.map { environmentVariables(overriddenBy: $0.values) } ?? self.environment
             var scope = " for environment \(ConfigNode.quoted(environment.config.name))"
             if let file = environment.secrets?.shown { scope += " (nor in \(file))" }
@@ -56,6 +57,9 @@ extension ProjectDecoder {
                 secrets += references.expandEnvironment(of: node, in: &config)
                 services.append(config)
             }
+            ACMEHosts.assign(to: &environments[index].config.proxy, services: decoded.map(\.service.config),
+                             routesValid: decoded.allSatisfy(\.service.routeIsValid), acme: environment.acme ?? proxyACME,
+                             environment: environment.config.name, log: reader.log)
         }
         return ServiceLayout(services: services, environments: environments.map(\.config), secrets: secrets)
     }

@@ -27,7 +27,8 @@ struct ProjectDecoder {
         let root = ConfigNode(node: rootNode, path: .root, position: SourcePosition(rootNode.mark) ?? .start)
         guard let fields = reader.mapping(root, keys: Self.keys, expected: "a mapping with a services: or databases: key")
         else { return nil }
-        let proxy = fields["proxy"].map { proxyDecoder.decode($0).proxy } ?? ProxyConfig()
+        let decodedProxy = fields["proxy"].map { proxyDecoder.decode($0) }
+        var proxy = decodedProxy?.proxy ?? ProxyConfig()
         let api = fields["api"].flatMap {
             APIDecoder(reader: reader, repository: repository, root: (file as NSString).deletingLastPathComponent).decode($0)
         }
@@ -40,7 +41,7 @@ struct ProjectDecoder {
         let databases: [DatabaseConfig]
         if let environmentsNode = fields["environments"] {
             databases = fields["databases"].map(decodeDatabases) ?? []
-            layout = decodeEnvironments(environmentsNode, services: fields["services"], proxy: proxy,
+            layout = decodeEnvironments(environmentsNode, services: fields["services"], proxy: proxy, proxyACME: decodedProxy?.acme,
                                         databases: databases, databasesWritten: fields["databases"] != nil)
         } else {
             let decoded = fields["services"].map(decodeServices) ?? []
@@ -51,6 +52,8 @@ struct ProjectDecoder {
             let secrets = SecretReferences(reader: reader, environment: environment)
                 .expandServiceEnvironments(fields["services"], in: &services)
             layout = ServiceLayout(services: services, environments: nil, secrets: secrets)
+            ACMEHosts.assign(to: &proxy, services: services, routesValid: decoded.allSatisfy(\.routeIsValid),
+                             acme: decodedProxy?.acme, environment: nil, log: reader.log)
         }
         let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
         let references = SecretReferences(reader: reader, environment: environment)

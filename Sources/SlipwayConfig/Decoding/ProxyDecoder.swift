@@ -11,17 +11,18 @@ struct ProxyDecoder {
 
     static let keys = ["listen", "idle_timeout", "tls"]
 
-    /// The proxy with what `node` writes over `defaults`, and the `listen` value when written.
-    func decode(_ node: ConfigNode, over defaults: ProxyConfig = ProxyConfig()) -> (proxy: ProxyConfig, listen: ConfigNode?) {
+    /// The proxy with what `node` writes over `defaults`, and the `listen` and `tls.acme` values when written.
+    func decode(_ node: ConfigNode, over defaults: ProxyConfig = ProxyConfig()) -> (proxy: ProxyConfig, listen: ConfigNode?, acme: ConfigNode?) {
         var proxy = defaults
-        guard let fields = reader.mapping(node, keys: Self.keys) else { return (proxy, nil) }
+        var acme: ConfigNode?
+        guard let fields = reader.mapping(node, keys: Self.keys) else { return (proxy, nil, nil) }
         if let idle = fields["idle_timeout"].flatMap({ reader.duration($0, positive: true) }) { proxy.idleTimeout = idle }
         if let listen = fields["listen"], let address = reader.listenAddress(listen, example: "127.0.0.1:8080") {
             proxy.listen = address
         }
         if let tls = fields["tls"] {
-            proxy.tls = ProxyTLSDecoder(reader: reader, root: root, checksFiles: checksFiles).decode(tls, plain: proxy.listen)
+            (proxy.tls, acme) = ProxyTLSDecoder(reader: reader, root: root, checksFiles: checksFiles).decode(tls, plain: proxy.listen)
         }
-        return (proxy, fields["listen"])
+        return (proxy, fields["listen"], acme)
     }
 }

@@ -2,17 +2,19 @@ import Foundation
 import SlipwayModel
 import SlipwayTLS
 
-/// `proxy.tls:`: HTTPS with certificate files, one pair per host.
+/// `proxy.tls:`: HTTPS with certificate files, one pair per host, and/or certificates from ACME.
 ///
 /// ```yaml
 /// tls:
 ///   listen: 0.0.0.0:443
 ///   certificates: { "www.example.com": { cert: certs/www.pem, key: certs/www.key } }
+///   acme: { email: ops@example.com, directory: https://acme-v02.api.letsencrypt.org/directory }
 ///   redirect_http: true
 /// ```
 ///
 /// Each file is read and checked now (`CertificatePair`: PEM, validity, key, names), so a broken
-/// certificate is a config error at its key, not a handshake failure in production.
+/// certificate is a config error at its key, not a handshake failure in production. With `acme:`,
+/// `certificates:` is optional: ACME covers the routed hosts it does not list.
 struct ProxyTLSDecoder {
     let reader: ConfigReader
     let root: String
@@ -20,13 +22,12 @@ struct ProxyTLSDecoder {
 
     static let keys = ["listen", "certificates", "redirect_http", "acme"]
 
-    func decode(_ node: ConfigNode, plain: SocketAddressSpec) -> ProxyTLSConfig? {
-        guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping with listen: and certificates:") else { return nil }
-        if let acme = fields["acme"] {
-            reader.log.add("ACME is not implemented yet: list each host's certificate files under "
-                           + "certificates: { HOST: { cert: FILE, key: FILE } }", at: acme)
-            return nil
-        }
+    /// The TLS settings, and the `acme` node when written (where "no routed host" is reported).
+    func decode(_ node: ConfigNode, plain: SocketAddressSpec) -> (tls: ProxyTLSConfig?, acme: ConfigNode?) {
+        guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping with listen: and certificates: or acme:")
+        else { return (nil, nil) }
+        let acmeNode = fields["acme"]
+        let acme = acmeNode.flatMap { ACMEDecoder(reader: reader, root: root, checksFiles: checksFiles).decode($0) }
         let listenNode = reader.required("listen", in: fields)
         let listen = listenNode.flatMap { reader.listenAddress($0, example: "0.0.0.0:443") }
         if let listen, let listenNode, listen.port != 0, listen.port == plain.port,
@@ -34,9 +35,10 @@ struct ProxyTLSDecoder {
             reader.log.add("\(listenNode.found) is where proxy.listen serves plain HTTP; give TLS its own port", at: listenNode)
         }
         let redirect = fields["redirect_http"].flatMap { reader.bool($0) } ?? false
-        let certificates = reader.required("certificates", in: fields).map(decodeCertificates) ?? []
-        guard let listen, !certificates.isEmpty else { return nil }
-        return ProxyTLSConfig(listen: listen, certificates: certificates, redirectHTTP: redirect)
+        let certificatesNode = acmeNode == nil ? reader.required("certificates", in: fields) : fields["certificates"]
+        let certificates = certificatesNode.map(decodeCertificates) ?? []
+        guard let listen, acme != nil || !certificates.isEmpty, acmeNode == nil || acme != nil else { return (nil, acmeNode) }
+        return (ProxyTLSConfig(listen: listen, certificates: certificates, redirectHTTP: redirect, acme: acme), acmeNode)
     }
 
     private func decodeCertificates(_ node: ConfigNode) -> [HostCertificate] {

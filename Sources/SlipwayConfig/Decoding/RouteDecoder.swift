@@ -32,6 +32,11 @@ struct RouteDecoder {
 
     private func host(_ node: ConfigNode) -> String? {
         guard let text = reader.string(node, expected: "a host name like app.example.com") else { return nil }
+        if text.hasPrefix("*.") {
+            reader.log.add("a route's host is one name, not a wildcard like \(node.found): the proxy matches Host exactly, "
+                           + "and proxy.tls.acme's HTTP-01 can prove only one name; route each host", at: node)
+            return nil
+        }
         guard let host = RouteRules.normalizedHost(text) else {
             reader.log.add("expected a host name like app.example.com (no scheme, port or path), "
                            + "got \(node.found)", at: node)

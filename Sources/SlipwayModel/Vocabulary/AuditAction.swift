@@ -96,5 +96,16 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable, CustomStringC
     /// delivery id, never the signature or the secret.
     case webhookRefused = "webhook.refused"
 
+    /// `proxy.tls.acme`: the renewer asked the CA for a host's certificate (detail: the host and
+    /// why: none yet, or the one served expires soon). Never a key.
+    case certificateOrdered = "certificate.ordered"
+    /// A host's first certificate was issued and written where the proxy serves it from.
+    case certificateIssued = "certificate.issued"
+    /// A host's certificate was replaced by a new one before it expired.
+    case certificateRenewed = "certificate.renewed"
+    /// An order failed (detail: the host, the ACME problem's type and detail, the next attempt);
+    /// the certificate served before, if any, stays.
+    case certificateFailed = "certificate.failed"
+
     package var description: String { rawValue }
 }

@@ -73,7 +73,7 @@ package final class ProxyHost: Sendable {
         let tls: ProxyTLS?
         do {
             // Every certificate must load now: `slipway check` refuses what would fail here.
-            tls = try options.tls.map { try ProxyTLS($0, logger: logger) }
+            tls = try options.tls.map { try ProxyTLS($0, stateDirectory: options.files.stateDirectory, logger: logger) }
         } catch {
             receipt?.abandon()
             throw error

@@ -13,13 +13,17 @@ struct LocalResponse {
     var page: String?
     /// `Location`, for a redirect.
     var location: String?
+    /// Set: `message` is the body exactly, with this type (an ACME key authorization), not a line of text.
+    var contentType: String?
 
-    init(status: HTTPResponseStatus, message: String, retryAfter: Int? = nil, page: String? = nil, location: String? = nil) {
+    init(status: HTTPResponseStatus, message: String, retryAfter: Int? = nil, page: String? = nil, location: String? = nil,
+         contentType: String? = nil) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
         self.page = page
         self.location = location
+        self.contentType = contentType
     }
 
     /// `redirect_http`: 308 keeps the method and body (a POST stays a POST), unlike 301.
@@ -79,10 +83,12 @@ struct LocalResponse {
 
     /// The whole response, encoded for the client's HTTP version.
     func encoded(for request: ClientRequest, close: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let body = page ?? (message + "\n")
+        let body = page ?? (contentType == nil ? message + "\n" : message)
         var out = allocator.buffer(capacity: 160 + body.utf8.count)
         out.writeString("HTTP/\(request.version.major).\(request.version.minor) \(status.code) \(status.reasonPhrase)\r\n")
-        if page != nil {
+        if let contentType {
+            out.writeString("content-type: \(contentType)\r\n")
+        } else if page != nil {
             out.writeStaticString("content-type: text/html; charset=utf-8\r\n")
         } else {
             out.writeStaticString("content-type: text/plain; charset=utf-8\r\n")

@@ -337,9 +337,8 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             respondLocally(.connectNotSupported, to: request, requestEnded: false)
             return
         }
-        if !secure, let redirect = loop.settings.httpsRedirect,
-           let location = redirect.location(hostHeader: head.host, target: head.target) {
-            respondLocally(.redirect(to: location), to: request, requestEnded: false)
+        if !secure, let answer = plainAnswer(head) {
+            respondLocally(answer, to: request, requestEnded: false)
             return
         }
         guard let route = loop.routes.match(hostHeader: head.host, uri: head.target) else {

@@ -35,7 +35,9 @@ package final class CertificateStore: Sendable {
     /// started again after a crash): the proxy must start anyway, since it also serves plain HTTP.
     /// So an expired or not-yet-valid pair is served as nginx serves one, with an error logged; a
     /// pair that cannot be served at all leaves its host to the default, logged; only when no pair
-    /// can be served does it throw.
+    /// can be served does it throw. An ACME host's files are written by the daemon once the CA has
+    /// issued them: until then the host is simply not served (the first reload after they appear
+    /// serves it), and a proxy whose only hosts are ACME's starts with none, refusing handshakes.
     package init(_ certificates: [HostCertificate], logger: Logger) throws {
         guard !certificates.isEmpty else { throw SlipwayError(.configInvalid, "proxy.tls lists no certificate") }
         self.configured = certificates
@@ -43,6 +45,12 @@ package final class CertificateStore: Sendable {
         var served: [Served?] = []
         var failures: [String] = []
         for certificate in certificates {
+            if certificate.acme && !FileManager.default.fileExists(atPath: certificate.cert) {
+                logger.notice("no ACME certificate for this host yet; it is served once the CA issues one",
+                              metadata: ["host": "\(certificate.host)"])
+                served.append(nil)
+                continue
+            }
             do {
                 served.append(try Self.load(certificate))
             } catch {
@@ -59,7 +67,7 @@ package final class CertificateStore: Sendable {
                 }
             }
         }
-        guard served.contains(where: { $0 != nil }) else {
+        guard served.contains(where: { $0 != nil }) || certificates.contains(where: \.acme) else {
             throw SlipwayError(.configInvalid, "no certificate of proxy.tls can be served: \(failures.joined(separator: "; "))")
         }
         state = Mutex(State(served: served))
@@ -68,13 +76,28 @@ package final class CertificateStore: Sendable {
     /// The pair for a client's SNI name: the host's own, else a wildcard entry covering it, else the
     /// first configured (nginx's default server: a client without SNI, or with a name no entry has,
     /// still completes the handshake and gets that certificate).
-    func certificate(forServerName name: String?) -> Served {
+    /// Nil only while no pair at all can be served (ACME hosts waiting for their first certificate):
+    /// the handshake is refused.
+    func certificate(forServerName name: String?) -> Served? {
         state.withLock { state in
             let served = state.served.compactMap { $0 }
-            guard let name = name.map(HostNames.normalized) else { return served[0] }
+            guard let name = name.map(HostNames.normalized) else { return served.first }
             return served.first { $0.host == name }
                 ?? served.first { $0.host.hasPrefix("*.") && HostNames.matches($0.host, name) }
-                ?? served[0]
+                ?? served.first
+        }
+    }
+
+    /// Whether `name` is covered only by ACME hosts with no certificate issued yet: it is not
+    /// redirected to https, where it would get another host's certificate.
+    func awaitsFirstCertificate(_ name: String) -> Bool {
+        state.withLock { state in
+            var covered = false
+            for (index, certificate) in configured.enumerated() where HostNames.matches(certificate.host, name) {
+                if state.served[index] != nil || !certificate.acme { return false }
+                covered = true
+            }
+            return covered
         }
     }
 
@@ -87,6 +110,8 @@ package final class CertificateStore: Sendable {
             let current = state.withLock { ($0.served[index]?.stamp, $0.refused[certificate.host]) }
             let stamp = FileStamp(cert: certificate.cert, key: certificate.key)
             guard stamp != current.0, stamp != current.1 else { continue }
+            // Not issued yet (or a renewal between its two renames): nothing to say until the files are there.
+            if certificate.acme && !FileManager.default.fileExists(atPath: certificate.cert) { continue }
             do {
                 let next = try Self.load(certificate)
                 state.withLock { state in

@@ -18,8 +18,11 @@ package final class ProxyTLS: Sendable {
     let context: NIOSSLContext
     /// With `redirect_http`: what plain requests are redirected by; nil otherwise.
     let redirect: HTTPSRedirect?
+    /// With ACME hosts: the HTTP-01 answers the plain listener gives; nil otherwise.
+    let challenges: ACMEChallengeAnswers?
 
-    package init(_ config: ProxyTLSConfig, logger: Logger) throws {
+    /// `stateDirectory`: where the ACME hosts' challenge answers are (`ACMEFiles`); nil: none answered.
+    package init(_ config: ProxyTLSConfig, stateDirectory: String? = nil, logger: Logger) throws {
         guard let listen = config.listenAddress else {
             throw SlipwayError(.configInvalid, "proxy.tls.listen \(config.listen) is not host:port")
         }
@@ -27,16 +30,31 @@ package final class ProxyTLS: Sendable {
         self.listen = listen
         let store = try CertificateStore(config.certificates, logger: logger)
         self.store = store
-        let first = store.certificate(forServerName: nil)
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
+        var configuration: TLSConfiguration
+        if let first = store.certificate(forServerName: nil) {
+            configuration = .makeServerConfiguration(certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
+        } else {
+            // Only ACME hosts, none issued yet: every certificate comes from the callback below. NIOSSL
+            // has no server constructor without a key; the role is the server handler's, and a server
+            // that verifies nothing asks no client for a certificate.
+            configuration = .makeClientConfiguration()
+            configuration.certificateVerification = .none
+        }
         configuration.minimumTLSVersion = .tlsv12
         configuration.applicationProtocols = ["http/1.1"]
         configuration.sslContextCallback = { values, promise in
-            promise.succeed(store.certificate(forServerName: values.serverHostname).override)
+            guard let served = store.certificate(forServerName: values.serverHostname) else {
+                promise.fail(SlipwayError(.configInvalid, "no certificate is served yet (ACME has issued none)"))
+                return
+            }
+            promise.succeed(served.override)
         }
         context = try NIOSSLContext(configuration: configuration)
-        redirect = config.redirectHTTP ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port) : nil
+        redirect = config.redirectHTTP
+            ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port,
+                            awaitsCertificate: config.hasACMEHosts ? store.awaitsFirstCertificate : nil)
+            : nil
+        challenges = config.hasACMEHosts ? stateDirectory.map { ACMEChallengeAnswers(directory: ACMEFiles(stateDirectory: $0).challenges) } : nil
     }
 }
 
@@ -46,10 +64,13 @@ final class HTTPSRedirect: Sendable {
     let hosts: [String]
     /// The TLS listener's port, once bound (it is 0 in the config when the system picks it).
     let port: Atomic<Int>
+    /// With ACME hosts: whether a host still waits for its first certificate (not redirected until it has one).
+    let awaitsCertificate: (@Sendable (String) -> Bool)?
 
-    init(hosts: [String], port: Int) {
+    init(hosts: [String], port: Int, awaitsCertificate: (@Sendable (String) -> Bool)? = nil) {
         self.hosts = hosts
         self.port = Atomic(port)
+        self.awaitsCertificate = awaitsCertificate
     }
 
     /// `https://host[:port]/path?query` for a request with this Host and target; nil when the host
@@ -57,7 +78,7 @@ final class HTTPSRedirect: Sendable {
     func location(hostHeader: String?, target: String) -> String? {
         guard let hostHeader, let host = Self.hostName(hostHeader) else { return nil }
         let name = HostNames.normalized(host)
-        guard hosts.contains(where: { HostNames.matches($0, name) }) else { return nil }
+        guard hosts.contains(where: { HostNames.matches($0, name) }), awaitsCertificate?(name) != true else { return nil }
         let port = self.port.load(ordering: .relaxed)
         let authority = port == 443 || port == 0 ? name : "\(name):\(port)"
         return "https://\(authority)\(Self.pathAndQuery(target))"

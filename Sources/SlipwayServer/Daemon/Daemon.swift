@@ -5,6 +5,7 @@ import HummingbirdTLS
 import NIOSSL
 import Logging
 import ServiceLifecycle
+import SlipwayACME
 import SlipwayCore
 import SlipwayDatabase
 import SlipwayDocker
@@ -116,7 +117,8 @@ package final class Daemon: Sendable {
         }
         let process = ProxyProcess(files: ProxyFiles(stateDirectory: state.path, environment: environment.name),
                                    launch: .init(executable: executable, listen: environment.proxy.listen,
-                                                 idleTimeout: environment.proxy.idleTimeout, tls: environment.proxy.tls),
+                                                 idleTimeout: environment.proxy.idleTimeout,
+                                                 tls: environment.proxy.tls.map(ACMEFiles(stateDirectory: state.path).served)),
                                    logger: logger)
         let start = try await process.start()
         let current = await process.current
@@ -202,6 +204,9 @@ package final class Daemon: Sendable {
 
         // Listed so that shutdown, in reverse order, stops accepting first and stops processes last.
         var services: [any Service] = [LoopService(name: "processes", body: { try await processes.run() })]
+        for renewer in try certificateRenewers(audit: audit) {
+            services.append(LoopService(name: "certificates", body: { try await renewer.run() }))
+        }
         if let containers { services.append(LoopService(name: "containers", body: { try await containers.run() })) }
         services += [
             LoopService(name: "runtime", body: { await runtime.run() }),
@@ -223,6 +228,31 @@ package final class Daemon: Sendable {
         group.withLock { $0 = serviceGroup }
         defer { try? FileManager.default.removeItem(atPath: socket) }
         try await serviceGroup.run()
+    }
+
+    /// `proxy.tls.acme`: one renewer per distinct ACME setting (environments usually share the
+    /// top-level one), each host ordered by the first that lists it. The account key is read (or
+    /// made) now: an unreadable one stops `serve`, naming the file.
+    private func certificateRenewers(audit: @escaping @Sendable (AuditEntry) async -> Void) throws -> [CertificateRenewer] {
+        var settings: [(config: ACMEConfig, hosts: [String])] = []
+        var taken: Set<String> = []
+        for environment in config.environments {
+            guard var acme = environment.proxy.tls?.acme else { continue }
+            let hosts = acme.hosts.filter { taken.insert($0).inserted }
+            acme.hosts = []
+            if let index = settings.firstIndex(where: { $0.config == acme }) {
+                settings[index].hosts += hosts
+            } else {
+                settings.append((acme, hosts))
+            }
+        }
+        guard !settings.isEmpty else { return [] }
+        let certificates = ACMECertificates(files: ACMEFiles(stateDirectory: state.path))
+        let key = try certificates.accountKey()
+        return settings.filter { !$0.hosts.isEmpty }.map { setting in
+            CertificateRenewer(config: setting.config, hosts: setting.hosts, certificates: certificates, key: key,
+                               clock: SystemClock(), now: { Date() }, audit: audit, logger: logger)
+        }
     }
 
     private func router(_ routes: APIRoutes, authentication: some RouterMiddleware<APIRequestContext>,

@@ -7,6 +7,8 @@ import Foundation
 final class BackgroundProgram: Sendable {
     let stdout = OutputLog()
     let stderr = OutputLog()
+    /// The process's id, to signal it.
+    let pid: Int32
     private let exits: AsyncStream<Int32>
     private let closed: AsyncStream<Void>
 
@@ -16,6 +18,7 @@ final class BackgroundProgram: Sendable {
         let (closed, close) = AsyncStream<Void>.makeStream()
         self.closed = closed
         try process.run()
+        pid = process.processIdentifier
         let group = DispatchGroup()
         for (handle, log) in [(out.fileHandleForReading, stdout), (err.fileHandleForReading, stderr)] {
             DispatchQueue.global().async(group: group) {
