@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SlipwayDatabase", dependencies: [
-            "SlipwayModel", "SlipwayCore",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -138,6 +138,7 @@ let package = Package(
         // argument-parser verbs; clients of the daemon's API.
         .target(name: "SlipwayCLI", dependencies: [
             "SlipwayModel", "SlipwayConfig", "SlipwayServer", "SlipwayProxy", "SlipwayDatabase", "SlipwayGit", "SlipwayProcessRuntime",
+            "SlipwayPOSIX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -157,6 +158,8 @@ let package = Package(
         // What the test targets share: waiting on events, loopback HTTP, temporary directories, a manual clock.
         .target(name: "SlipwayTestSupport", dependencies: [
             "SlipwayCore",
+            // ChildProgram: the tests' programs started as the daemon starts releases (posix_spawn).
+            "SlipwayPOSIX",
             // TestCertificateAuthority: a CA and host certificates made at test time.
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),

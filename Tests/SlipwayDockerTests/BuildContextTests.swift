@@ -59,11 +59,6 @@ import Testing
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        try process.run()
-        process.waitForExit()
-        return process.terminationStatus
+        try ChildProgram.run(executable, arguments).status
     }
 }

@@ -72,12 +72,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: root + "/services/api", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         func git(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"] + arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: root)
-            try process.run()
-            process.waitForExit()
+            _ = try ChildProgram.run("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"] + arguments,
+                                     in: root)
         }
         try git("init", "-q")
         try "a".write(toFile: root + "/services/api/main.txt", atomically: true, encoding: .utf8)

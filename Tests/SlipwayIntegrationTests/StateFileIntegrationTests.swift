@@ -15,13 +15,7 @@ import Testing
 
     /// `chattr -i`, quietly: for a cleanup that must not record an issue of its own.
     static func clearImmutable(_ path: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
-        process.arguments = ["-i", path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return }
-        process.waitForExit()
+        _ = try? ChildProgram.run("/usr/bin/chattr", ["-i", path])
     }
 
     @Test func aStateDatabaseItCannotWriteIsRefusedAtStartAndWhatRunsKeepsServing() async throws {

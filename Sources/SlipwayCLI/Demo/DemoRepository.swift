@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayPOSIX
 import SlipwayModel
 
 /// A throwaway git repository holding the bundled example service, one tagged commit per release:
@@ -53,20 +54,27 @@ struct DemoRepository {
     }
 
     func git(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Slipway Demo", "-c", "user.email=demo@slipway.invalid",
-                             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // Not `waitUntilExit()`: it spins a RunLoop that on Linux can sleep on after the child is
-        // gone (swiftlang/swift#79881); Foundation's own child monitor turns `isRunning` false.
-        while process.isRunning { usleep(2_000) }
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // posix_spawn, not Foundation's `Process`, whose `run()` can crash on Linux
+        // (swift-corelibs-foundation#5472) and whose `waitUntilExit()` can sleep on for good.
+        let errors: (read: Int32, write: Int32)
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(null) }
+        let pid: pid_t
+        do {
+            errors = try ChildSpawn.makePipe()
+            defer { close(errors.write) }
+            pid = try ChildSpawn.spawn(ChildSpawn.Plan(
+                executable: "git",
+                arguments: ["-c", "user.name=Slipway Demo", "-c", "user.email=demo@slipway.invalid",
+                            "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"] + arguments,
+                environment: ProcessInfo.processInfo.environment, directory: root, stdout: null, stderr: errors.write))
+        } catch {
+            throw SlipwayError(.internalError, "cannot run git: \(error)")
+        }
+        let text = String(decoding: FileHandle(fileDescriptor: errors.read, closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
             throw SlipwayError(.internalError, "git \(arguments.joined(separator: " ")) failed: \(text)")
         }
     }

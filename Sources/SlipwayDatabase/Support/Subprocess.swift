@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import SlipwayPOSIX
 
 /// Runs a tool (pg_dump, pg_restore, gzip) to completion on a thread of its own, off the cooperative pool.
 struct Subprocess: Sendable {
@@ -37,85 +38,103 @@ struct Subprocess: Sendable {
 
     private func runBlocking() throws -> Output {
         try deadline.check("the backup")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        var stdoutHandle: FileHandle?
-        var stdinHandle: FileHandle?
-        defer {
-            try? stdoutHandle?.close()
-            try? stdinHandle?.close()
+        // posix_spawn (as the daemon starts releases), not Foundation's `Process`: on Linux its
+        // `run()` can crash the daemon with an over-read of /proc/self/fd
+        // (swift-corelibs-foundation#5472). The tool leads its own session, so its process group
+        // is its pid and a stop at the deadline reaches whatever it started.
+        var closeAfterSpawn: [Int32] = []
+        defer { closeAfterSpawn.forEach { _ = close($0) } }
+        func opened(_ path: String, _ flags: Int32, _ what: String) throws -> Int32 {
+            let fd = open(path, flags | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw SlipwayError(.internalError, "cannot \(what) \(path): \(String(cString: strerror(errno)))") }
+            closeAfterSpawn.append(fd)
+            return fd
         }
-        if let stdoutFile {
-            guard FileManager.default.createFile(atPath: stdoutFile, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: stdoutFile) else {
-                throw SlipwayError(.internalError, "cannot create \(stdoutFile)")
+        func pipe() throws -> (read: FileHandle, write: Int32) {
+            do {
+                let fds = try ChildSpawn.makePipe()
+                closeAfterSpawn.append(fds.write)
+                return (FileHandle(fileDescriptor: fds.read, closeOnDealloc: true), fds.write)
+            } catch {
+                throw SlipwayError(.internalError, "cannot run \(executable): \(error)")
             }
-            stdoutHandle = handle
-            process.standardOutput = handle
-        } else {
-            process.standardOutput = stdoutPipe
         }
-        if let stdinFile {
-            guard let handle = FileHandle(forReadingAtPath: stdinFile) else {
-                throw SlipwayError(.internalError, "cannot read \(stdinFile)")
-            }
-            stdinHandle = handle
-            process.standardInput = handle
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        process.standardError = stderrPipe
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        let stdin = try stdinFile.map { try opened($0, O_RDONLY, "read") }
+        let stdoutPipe = stdoutFile == nil ? try pipe() : nil
+        let stdout = try stdoutFile.map { try opened($0, O_WRONLY | O_CREAT | O_TRUNC, "create") } ?? stdoutPipe!.write
+        let stderrPipe = try pipe()
+        let pid: pid_t
         do {
-            try process.run()
+            pid = try ChildSpawn.spawn(ChildSpawn.Plan(
+                executable: executable, arguments: arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                directory: FileManager.default.currentDirectoryPath, stdout: stdout, stderr: stderrPipe.write, stdin: stdin))
         } catch {
-            throw SlipwayError(.internalError, "cannot run \(executable): \(error.localizedDescription)")
+            throw SlipwayError(.internalError, "cannot run \(executable): \(error)")
         }
+        // The parent's copies of the child's ends, closed now: the pipes end when the tool does.
+        closeAfterSpawn.forEach { _ = close($0) }
+        closeAfterSpawn = []
+        let exit = ChildExit(pid)
         // Drain both pipes on threads of their own, so a chatty tool never blocks on a full pipe and this
         // thread is free to watch the deadline.
         let stdoutBox = DataBox()
         let stderrBox = DataBox()
         let drained = DispatchGroup()
-        Self.drain(stderrPipe, into: stderrBox, drained)
-        if stdoutFile == nil { Self.drain(stdoutPipe, into: stdoutBox, drained) }
-        let stopped = wait(for: process, exited: exited)
+        Self.drain(stderrPipe.read, into: stderrBox, drained)
+        if let stdoutPipe { Self.drain(stdoutPipe.read, into: stdoutBox, drained) }
+        let stopped = wait(for: exit)
         drained.wait()
         // A tool that finished its work just as it was told to stop did finish: only a stopped one timed out.
-        if stopped, let deadline, !(process.terminationReason == .exit && process.terminationStatus == 0) {
+        if stopped, let deadline, exit.status != 0 {
             if let stdoutFile { try? FileManager.default.removeItem(atPath: stdoutFile) }
             throw deadline.exceeded("the backup", ": \(name) was stopped and its partial output removed")
         }
-        return Output(status: process.terminationStatus, stdout: stdoutBox.data, stderr: stderrBox.data)
+        return Output(status: exit.status, stdout: stdoutBox.data, stderr: stderrBox.data)
     }
 
-    /// Waits for the tool to exit. At the deadline its process group (Foundation starts each child in a
-    /// group of its own, so a shell's children go too) gets SIGTERM, then SIGKILL after `grace`.
-    /// Returns whether it had to be stopped.
-    private func wait(for process: Process, exited: DispatchSemaphore) -> Bool {
+    /// Waits for the tool to exit. At the deadline its process group (the tool leads a session of
+    /// its own, so a shell's children go too) gets SIGTERM, then SIGKILL after `grace`. Returns
+    /// whether it had to be stopped.
+    private func wait(for exit: ChildExit) -> Bool {
         guard let deadline else {
-            exited.wait()
+            exit.exited.wait()
             return false
         }
-        guard exited.wait(timeout: deadline.dispatchTime) == .timedOut else { return false }
-        let group = -process.processIdentifier
-        kill(group, SIGTERM)
-        if exited.wait(timeout: .now() + Self.grace) == .timedOut {
-            kill(group, SIGKILL)
-            exited.wait()
+        guard exit.exited.wait(timeout: deadline.dispatchTime) == .timedOut else { return false }
+        kill(-exit.pid, SIGTERM)
+        if exit.exited.wait(timeout: .now() + Self.grace) == .timedOut {
+            kill(-exit.pid, SIGKILL)
+            exit.exited.wait()
         }
         return true
     }
 
-    private static func drain(_ pipe: Pipe, into box: DataBox, _ group: DispatchGroup) {
+    private static func drain(_ handle: FileHandle, into box: DataBox, _ group: DispatchGroup) {
         group.enter()
         Thread.detachNewThread {
-            box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+            box.data = handle.readDataToEndOfFile()
             group.leave()
+        }
+    }
+}
+
+/// A spawned tool's exit, awaited by a thread of its own (`waitpid`): `exited` is signalled once,
+/// and `status` is then its exit code, or the number of the signal that ended it.
+private final class ChildExit: @unchecked Sendable {
+    let pid: pid_t
+    let exited = DispatchSemaphore(value: 0)
+    /// Written by the waiting thread before it signals `exited`, read after.
+    private(set) var status: Int32 = -1
+
+    init(_ pid: pid_t) {
+        self.pid = pid
+        Thread.detachNewThread { [self] in
+            var raw: Int32 = 0
+            var result: pid_t
+            repeat { result = waitpid(pid, &raw, 0) } while result < 0 && errno == EINTR
+            status = result < 0 ? -1 : (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : raw & 0x7f
+            exited.signal()
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SlipwayTestSupport
 
 /// Runs a tool (psql, python3, sha256sum) for a test. The async form waits on a thread of its own: a
-/// test blocking in `waitUntilExit` would hold one of the cooperative pool's few threads (two on a
+/// test blocking until a tool exits would hold one of the cooperative pool's few threads (two on a
 /// two-core machine) and stall every other test in the run.
 enum TestProcess {
     struct Output {
@@ -19,27 +19,9 @@ enum TestProcess {
 
     /// Blocks the calling thread: only for trait conditions, evaluated before any test runs.
     static func runBlocking(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errors = ErrorsBox()
-        let drained = DispatchSemaphore(value: 0)
-        Thread {
-            errors.data = err.fileHandleForReading.readDataToEndOfFile()
-            drained.signal()
-        }.start()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        process.waitForExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-                      stderr: String(decoding: errors.data, as: UTF8.self))
+        let result = try ChildProgram.run(arguments[0], Array(arguments.dropFirst()), environment: environment)
+        return Output(status: result.status, stdout: result.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                      stderr: result.stderr)
     }
 
     /// stdout of a tool that must succeed; its stderr in the error otherwise.
@@ -48,8 +30,4 @@ enum TestProcess {
         guard result.status == 0 else { throw ToolFailure(message: "\(arguments[0]): \(result.stderr)") }
         return result.stdout
     }
-}
-
-private final class ErrorsBox: @unchecked Sendable {
-    var data = Data()
 }

@@ -53,18 +53,11 @@ struct GitFixture: Sendable {
 
     @discardableResult
     func git(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", repository, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(description: "git \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        let result = try ChildProgram.run("git", ["-C", repository, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments)
+        guard result.status == 0 else {
+            throw FixtureError(description: "git \(arguments.joined(separator: " ")) exited with \(result.status)")
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func remove() {

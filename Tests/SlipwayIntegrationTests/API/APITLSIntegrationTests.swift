@@ -65,18 +65,9 @@ struct TestCertificates {
     }
 
     private func run(_ openssl: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: openssl)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("openssl \(arguments.joined(separator: " ")): \(String(decoding: text, as: UTF8.self))")
+        let result = try ChildProgram.run(openssl, arguments, in: directory.path)
+        guard result.status == 0 else {
+            throw TestFailure("openssl \(arguments.joined(separator: " ")): \(result.stderr)")
         }
     }
 

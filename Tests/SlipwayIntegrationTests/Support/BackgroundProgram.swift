@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SlipwayTestSupport
 
 /// A program a test starts and goes on beside: its output can be read while it runs (to wait for a
 /// line it prints), then `finished()` gives the whole result. Pipes are read on dispatch threads, as in
@@ -9,18 +10,17 @@ final class BackgroundProgram: Sendable {
     let stderr = OutputLog()
     /// The process's id, to signal it.
     let pid: Int32
-    private let exits: AsyncStream<Int32>
+    private let program: ChildProgram
     private let closed: AsyncStream<Void>
 
     init(_ path: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
-        let (process, out, err, exits) = preparedProgram(path, arguments, in: directory, environment: environment)
-        self.exits = exits
+        program = try ChildProgram(path, arguments, in: directory, environment: environment)
+        pid = program.pid
         let (closed, close) = AsyncStream<Void>.makeStream()
         self.closed = closed
-        try process.run()
-        pid = process.processIdentifier
         let group = DispatchGroup()
-        for (handle, log) in [(out.fileHandleForReading, stdout), (err.fileHandleForReading, stderr)] {
+        for (handle, log) in [(program.stdout, stdout), (program.stderr, stderr)] {
+            guard let handle else { continue }
             DispatchQueue.global().async(group: group) {
                 while true {
                     let data = handle.availableData
@@ -34,8 +34,7 @@ final class BackgroundProgram: Sendable {
 
     /// Waits for the exit and the end of both outputs.
     func finished() async -> CommandResult {
-        var status: Int32 = -1
-        for await code in exits { status = code }
+        let status = await program.status()
         for await _ in closed {}
         return CommandResult(status: status, stdout: stdout.contents, stderr: stderr.contents)
     }

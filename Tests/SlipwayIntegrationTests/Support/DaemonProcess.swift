@@ -5,11 +5,11 @@ import Synchronization
 
 /// `slipway serve` as a real child process of the test, with its announced proxy address.
 final class DaemonProcess: Sendable {
-    let process: Process
+    let process: ChildProgram
     let proxy: String
     let output: OutputLog
 
-    private init(process: Process, proxy: String, output: OutputLog) {
+    private init(process: ChildProgram, proxy: String, output: OutputLog) {
         self.process = process
         self.proxy = proxy
         self.output = output
@@ -19,31 +19,23 @@ final class DaemonProcess: Sendable {
     /// the binary (an upgrade), by default the one built; `environment` is added to the test's own.
     static func start(_ repository: TestRepository, executable: String = Binaries.slipway,
                       environment: [String: String] = [:], logLevel: String = "warning") async throws -> DaemonProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--config", repository.configFile, "--log-level", logLevel]
-        process.currentDirectoryURL = URL(fileURLWithPath: repository.root)
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let process = try ChildProgram(executable, ["serve", "--config", repository.configFile, "--log-level", logLevel],
+                                       in: repository.root, environment: environment, stderr: .stdout)
         let (lines, continuation) = AsyncStream<String>.makeStream()
         let output = OutputLog()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
+        // Read for the daemon's whole life on a thread of its own, so it never blocks on a full pipe.
+        if let pipe = process.stdout {
+            Thread {
+                while true {
+                    let data = pipe.availableData
+                    if data.isEmpty { break }
+                    let text = String(decoding: data, as: UTF8.self)
+                    output.append(text)
+                    continuation.yield(text)
+                }
                 continuation.finish()
-                return
-            }
-            let text = String(decoding: data, as: UTF8.self)
-            output.append(text)
-            continuation.yield(text)
+            }.start()
         }
-        try process.run()
-        let pid = process.processIdentifier
         let proxy = try? await within(.seconds(60)) { () async -> String? in
             var seen = ""
             for await chunk in lines {
@@ -56,8 +48,8 @@ final class DaemonProcess: Sendable {
             return nil
         }
         guard let proxy = proxy ?? nil else {
-            kill(pid, SIGKILL)
-            process.waitForExit()
+            process.signal(SIGKILL)
+            _ = process.waitForExit()
             throw TestFailure("the daemon was not ready within 60 s (or exited first):\n\(output.contents)")
         }
         return DaemonProcess(process: process, proxy: proxy, output: output)
@@ -65,21 +57,21 @@ final class DaemonProcess: Sendable {
 
     var url: String { "http://\(proxy)" }
 
+    var pid: Int32 { process.pid }
+
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitForExit()
+        process.signal(SIGKILL)
+        _ = process.waitForExit()
     }
 
     /// SIGTERM, and the exit awaited. A daemon still running 30 s later is a failure of the test (a
     /// daemon must stop when asked): it is killed, and the issue shows what it printed.
     func terminate(sourceLocation: SourceLocation = #_sourceLocation) {
         guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-        guard process.isRunning else { return process.waitForExit() }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitForExit()
+        process.signal(SIGTERM)
+        if process.waitForExit(timeout: .seconds(30)) { return }
+        process.signal(SIGKILL)
+        _ = process.waitForExit()
         Issue.record("the daemon did not stop within 30 s of SIGTERM; killed. It printed:\n\(output.contents.suffix(4000))",
                      sourceLocation: sourceLocation)
     }

@@ -12,22 +12,17 @@ final class NotificationReceiver: Sendable {
     }
 
     let port: String
-    private let process: Process
+    private let process: ChildProgram
     private let log: String
 
     init() async throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-received-\(UUID().uuidString).jsonl").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("receiver.py").path
-        process.arguments = ["python3", script, log]
-        let portPipe = Pipe()
-        process.standardOutput = portPipe
         // Not the test's own stderr: a receiver left behind must never hold the runner's output open.
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProgram("python3", [script, log], stderr: .discard)
+        self.process = process
         port = try await Task.detached {
-            String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            String(decoding: process.stdout?.availableData ?? Data(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }.value
     }
 
@@ -40,8 +35,8 @@ final class NotificationReceiver: Sendable {
 
     func stop() {
         // SIGKILL: the test process may ignore SIGTERM, and its children inherit that.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitForExit()
+        process.signal(SIGKILL)
+        _ = process.waitForExit()
         try? FileManager.default.removeItem(atPath: log)
     }
 }

@@ -59,15 +59,10 @@ struct TestRepository {
     }
 
     func git(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Test", "-c", "user.email=test@slipway.invalid",
-                             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitForExit()
-        if process.terminationStatus != 0 { throw TestFailure("git \(arguments) failed") }
+        let process = try ChildProgram("git", ["-c", "user.name=Test", "-c", "user.email=test@slipway.invalid",
+                                               "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"] + arguments,
+                                       in: root, stdout: .discard, stderr: .discard)
+        if process.waitForExit() != 0 { throw TestFailure("git \(arguments) failed") }
     }
 
     /// Removes the repository, and kills the proxy process a daemon killed by the test left serving it.
