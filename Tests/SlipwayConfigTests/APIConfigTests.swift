@@ -24,6 +24,19 @@ import Testing
         #expect(config.api?.scheme == "https")
     }
 
+    @Test func tlsProxySharesTheProxysCertificatesAndIsRefusedWithoutThem() throws {
+        let proxy = "proxy:\n  listen: 127.0.0.1:8080\n  tls:\n    listen: 127.0.0.1:8443\n"
+            + "    certificates: { www.example.com: { cert: w.pem, key: w.key } }\n"
+        let config = try ConfigLoader.parse(yaml: proxy + "api:\n  listen: 0.0.0.0:7443\n  tls: proxy\n" + minimalServices,
+                                            file: "/srv/app/slipway.yml")
+        #expect(config.api?.sharesProxyTLS == true && config.api?.tls == nil)
+        #expect(config.api?.scheme == "https")
+        let lines = issueLines("api:\n  listen: 0.0.0.0:7443\n  tls: proxy\n" + minimalServices)
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("slipway.yml:3:") == true && lines.first?.contains("api.tls: tls: proxy shares") == true, "\(lines)")
+        #expect(lines.first?.contains("add proxy.tls") == true)
+    }
+
     @Test func nonLoopbackWithoutTLSIsRefused() {
         for listen in ["0.0.0.0:7070", "10.1.2.3:7070", "\":7070\"", "api.example.com:7070"] {
             let lines = issueLines("api:\n  listen: \(listen)\n" + minimalServices)

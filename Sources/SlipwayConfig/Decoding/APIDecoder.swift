@@ -7,6 +7,7 @@ import SlipwayModel
 /// api:
 ///   listen: 127.0.0.1:7070
 ///   tls: { cert: certs/api.pem, key: certs/api.key }   # required when listen is not loopback
+///   # or tls: proxy — the proxies' certificates (proxy.tls: files and ACME's), by SNI
 /// ```
 struct APIDecoder {
     let reader: ConfigReader
@@ -19,17 +20,19 @@ struct APIDecoder {
         guard let fields = reader.mapping(node, keys: ["listen", "tls"]) else { return nil }
         guard let listenNode = reader.required("listen", in: fields) else { return nil }
         guard let listen = reader.listenAddress(listenNode, example: "127.0.0.1:7070") else { return nil }
+        // Whether a proxy has TLS to share is known once the environments are read (ProjectDecoder).
+        if fields["tls"]?.scalarText == "proxy" { return APIConfig(listen: listen, sharesProxyTLS: true) }
         let tls = fields["tls"].flatMap(decodeTLS)
         if fields["tls"] == nil, !ListenAddress.isLoopback(listen.host) {
             reader.log.add("\(listenNode.found) is not a loopback address: bearer tokens would cross the network in clear; "
-                           + "add tls: { cert: FILE, key: FILE }, or listen on 127.0.0.1 or [::1]", at: listenNode)
+                           + "add tls: { cert: FILE, key: FILE } or tls: proxy, or listen on 127.0.0.1 or [::1]", at: listenNode)
             return nil
         }
         return APIConfig(listen: listen, tls: tls)
     }
 
     private func decodeTLS(_ node: ConfigNode) -> TLSFiles? {
-        guard let fields = reader.mapping(node, keys: ["cert", "key"], expected: "a mapping with cert: and key:") else { return nil }
+        guard let fields = reader.mapping(node, keys: ["cert", "key"], expected: "a mapping with cert: and key:, or proxy") else { return nil }
         let cert = reader.required("cert", in: fields).flatMap { file($0, what: "certificate chain") }
         let key = reader.required("key", in: fields).flatMap { file($0, what: "private key") }
         guard let cert, let key else { return nil }

@@ -55,6 +55,11 @@ struct ProjectDecoder {
             ACMEHosts.assign(to: &proxy, services: services, routesValid: decoded.allSatisfy(\.routeIsValid),
                              acme: decodedProxy?.acme, environment: nil, log: reader.log)
         }
+        if let api, api.sharesProxyTLS, proxy.tls == nil, !(layout.environments ?? []).contains(where: { $0.proxy.tls != nil }),
+           let apiNode = fields["api"], let tlsNode = reader.mapping(apiNode, keys: ["listen", "tls"])?["tls"] {
+            reader.log.add("tls: proxy shares the proxy's certificates, but no proxy: of this file has tls:; "
+                           + "add proxy.tls, or give the API its own tls: { cert: FILE, key: FILE }", at: tlsNode)
+        }
         let notify = fields["notify"].map { NotifyDecoder(reader: reader, environment: environment).decode($0) }
         let references = SecretReferences(reader: reader, environment: environment)
         let secrets = references.databaseSecrets(fields["databases"]) + layout.secrets + (notify?.secrets ?? [])

@@ -4,14 +4,18 @@ package struct APIConfig: Sendable, Equatable {
     package var listen: SocketAddressSpec
     /// Required when `listen` is not a loopback address: tokens must not cross a network in clear.
     package var tls: TLSFiles?
+    /// `tls: proxy`: the proxies' certificates (their files and ACME's), chosen by the client's SNI
+    /// name and reloaded when they change, instead of files of the API's own.
+    package var sharesProxyTLS: Bool
 
-    package init(listen: SocketAddressSpec, tls: TLSFiles? = nil) {
+    package init(listen: SocketAddressSpec, tls: TLSFiles? = nil, sharesProxyTLS: Bool = false) {
         self.listen = listen
         self.tls = tls
+        self.sharesProxyTLS = sharesProxyTLS
     }
 
     /// The scheme a client uses for this listener.
-    package var scheme: String { tls == nil ? "http" : "https" }
+    package var scheme: String { tls == nil && !sharesProxyTLS ? "http" : "https" }
 }
 
 /// A certificate chain and its private key, PEM files, as absolute paths (written relative to

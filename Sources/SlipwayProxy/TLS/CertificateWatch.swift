@@ -3,12 +3,17 @@ import ServiceLifecycle
 
 /// Looks at the certificate files every `interval` and reloads the ones that changed
 /// (`CertificateStore.reloadChanged`): renewed files are served without a restart.
-struct CertificateWatch: Service {
+package struct CertificateWatch: Service {
     let store: CertificateStore
     let interval: Duration
 
+    package init(store: CertificateStore, interval: Duration) {
+        self.store = store
+        self.interval = interval
+    }
+
     /// Returns (without an error: the proxy process then exits 0) at graceful shutdown.
-    func run() async throws {
+    package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 while true {

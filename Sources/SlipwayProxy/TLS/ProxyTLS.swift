@@ -30,6 +30,21 @@ package final class ProxyTLS: Sendable {
         self.listen = listen
         let store = try CertificateStore(config.certificates, logger: logger)
         self.store = store
+        let configuration = Self.serverConfiguration(store)
+        context = try NIOSSLContext(configuration: configuration)
+        redirect = config.redirectHTTP
+            ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port,
+                            awaitsCertificate: config.hasACMEHosts ? store.awaitsFirstCertificate : nil)
+            : nil
+        challenges = config.hasACMEHosts ? stateDirectory.map { ACMEChallengeAnswers(directory: ACMEFiles(stateDirectory: $0).challenges) } : nil
+    }
+}
+
+extension ProxyTLS {
+    /// A server's TLS settings whose certificate is `store`'s pair for each client's SNI name,
+    /// chosen at every handshake (so a reloaded pair serves the next one): the proxy's, and the
+    /// API's with `api.tls: proxy`.
+    package static func serverConfiguration(_ store: CertificateStore) -> TLSConfiguration {
         var configuration: TLSConfiguration
         if let first = store.certificate(forServerName: nil) {
             configuration = .makeServerConfiguration(certificateChain: first.chain.map { .certificate($0) }, privateKey: .privateKey(first.key))
@@ -49,12 +64,7 @@ package final class ProxyTLS: Sendable {
             }
             promise.succeed(served.override)
         }
-        context = try NIOSSLContext(configuration: configuration)
-        redirect = config.redirectHTTP
-            ? HTTPSRedirect(hosts: config.certificates.map(\.host), port: listen.port,
-                            awaitsCertificate: config.hasACMEHosts ? store.awaitsFirstCertificate : nil)
-            : nil
-        challenges = config.hasACMEHosts ? stateDirectory.map { ACMEChallengeAnswers(directory: ACMEFiles(stateDirectory: $0).challenges) } : nil
+        return configuration
     }
 }
 

@@ -53,8 +53,10 @@ package final class Daemon: Sendable {
                                context: ErrorContext(file: config.file))
         }
         // The TCP API's certificate and key are read before anything starts: a file that is not PEM
-        // stops `serve` here, naming it, not at the first client's handshake.
-        let apiTLS = try config.api?.tls.map(TLSFiles.load)
+        // stops `serve` here, naming it, not at the first client's handshake. With `tls: proxy`, the
+        // proxies' certificates, watched for renewals as the proxy watches them.
+        let apiCertificates = try sharedProxyCertificates()
+        let apiTLS = try apiCertificates.map(ProxyTLS.serverConfiguration) ?? config.api?.tls.map(TLSFiles.load)
         try state.create()
         let lock = try state.lock()
         defer { close(lock) }
@@ -90,7 +92,7 @@ package final class Daemon: Sendable {
         let ended: Result<Void, any Error>
         do {
             try await run(store: store, processes: processes, proxy: proxy, probe: probe, engine: engine,
-                          apiTLS: apiTLS, handleSignals: handleSignals, onReady: onReady)
+                          apiTLS: apiTLS, apiCertificates: apiCertificates, handleSignals: handleSignals, onReady: onReady)
             ended = .success(())
         } catch {
             ended = .failure(error)
@@ -144,7 +146,7 @@ package final class Daemon: Sendable {
     }
 
     private func run(store: SQLiteReleaseStore, processes: ProcessRuntime, proxy: EnvironmentProxies, probe: HTTPHealthProbe,
-                     engine: DockerEngine?, apiTLS: TLSConfiguration?, handleSignals: Bool,
+                     engine: DockerEngine?, apiTLS: TLSConfiguration?, apiCertificates: CertificateStore?, handleSignals: Bool,
                      onReady: @escaping @Sendable (SocketAddressSpec) async -> Void) async throws {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
                                     stageMarker: state.path, redactor: redactor)
@@ -207,6 +209,7 @@ package final class Daemon: Sendable {
         for renewer in try certificateRenewers(audit: audit) {
             services.append(LoopService(name: "certificates", body: { try await renewer.run() }))
         }
+        if let apiCertificates { services.append(CertificateWatch(store: apiCertificates, interval: .seconds(2))) }
         if let containers { services.append(LoopService(name: "containers", body: { try await containers.run() })) }
         services += [
             LoopService(name: "runtime", body: { await runtime.run() }),
@@ -228,6 +231,21 @@ package final class Daemon: Sendable {
         group.withLock { $0 = serviceGroup }
         defer { try? FileManager.default.removeItem(atPath: socket) }
         try await serviceGroup.run()
+    }
+
+    /// `api.tls: proxy`: every certificate the proxies serve (each host once, the files' and the
+    /// ACME hosts' as `ACMEFiles` places them); nil without it.
+    private func sharedProxyCertificates() throws -> CertificateStore? {
+        guard config.api?.sharesProxyTLS == true else { return nil }
+        var certificates: [HostCertificate] = []
+        for environment in config.environments {
+            guard let tls = environment.proxy.tls else { continue }
+            for certificate in ACMEFiles(stateDirectory: state.path).served(tls).certificates
+            where !certificates.contains(where: { $0.host == certificate.host }) {
+                certificates.append(certificate)
+            }
+        }
+        return try CertificateStore(certificates, logger: logger)
     }
 
     /// `proxy.tls.acme`: one renewer per distinct ACME setting (environments usually share the
