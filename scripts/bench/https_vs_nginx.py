@@ -9,9 +9,10 @@ One static upstream (nginx serving www/100b, deployed by Slipway as a service, a
 proxy_vs_nginx.py) is reached over HTTPS (a) through nginx (2 workers, `ssl_protocols TLSv1.3`,
 upstream keep-alive, the proxy settings of proxy_vs_nginx.py) and (b) through Slipway's proxy, the
 real daemon with `proxy.tls` in slipway.yml (TLS 1.2 and 1.3 offered; wrk's OpenSSL takes 1.3), with
-one ECDSA P-256 certificate for both. wrk runs keep-alive and with a new connection (a full
-handshake) per request; the systems alternate within each round and each round's ratio is taken
-before the median. Neither side resumes sessions across wrk's connections.
+one ECDSA P-256 certificate for both. wrk runs keep-alive and with a new connection (a TLS
+handshake, resumed with a session ticket when wrk holds one) per request; the systems alternate within each round and each round's ratio is taken
+before the median. Both sides keep their defaults for resumption: session tickets on (nginx's
+and BoringSSL's), no server-side session cache.
 
     scripts/bench/https_vs_nginx.py [--seconds 5] [--rounds 3] [--connections 32]
 """
@@ -45,7 +46,7 @@ def nginx_https(port: int, upstream: int, cert: Path, key: Path) -> str:
     return body.replace(f"listen 127.0.0.1:{port} backlog=4096;",
                         f"listen 127.0.0.1:{port} ssl backlog=4096;\n"
                         f"        ssl_certificate {cert};\n        ssl_certificate_key {key};\n"
-                        f"        ssl_protocols TLSv1.3;\n        ssl_session_cache off;\n        ssl_session_tickets off;")
+                        f"        ssl_protocols TLSv1.3;")
 
 
 def handshake_version(port: int) -> str:

@@ -163,9 +163,12 @@ struct DashboardRoutes: Sendable {
     private func feed(sessionID: String?) -> Response {
         DashboardHTTP.eventStream { send in
             var last = ""
+            var rendered: StatusResponse?
             for await reading in await feed.listen() {
                 guard let session = await sessions.session(sessionID) else { return send("signed-out", "") }
-                guard let status = reading else { continue }
+                // Rendering is the cost of a page left open: only a status that changed is rendered.
+                guard let status = reading, status != rendered else { continue }
+                rendered = status
                 let fragment = pages.overviewFragment(status, session: session, at: now())
                 // The timestamp alone changing is not news.
                 let content = fragment.replacingOccurrences(of: #"Updated [^;]*;"#, with: "", options: .regularExpression)
