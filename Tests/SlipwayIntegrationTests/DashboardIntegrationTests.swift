@@ -163,4 +163,47 @@ import Testing
         #expect(ended)
         try await browser.shutdown()
     }
+
+    /// A rollback past its window, as the API's `--override`: offered to an admin only, refused
+    /// (403, audited) when a deployer's form asks for it anyway, and carried to the controller for an admin.
+    @Test(.timeLimit(.minutes(2))) func onlyAnAdminMayRollBackPastTheWindow() async throws {
+        let repository = try TestRepository(config: EnvironmentIntegrationTests.config())
+        defer { repository.remove() }
+        try repository.release("v1.0.0")
+        try repository.release("v2.0.0")
+        let daemon = try await DaemonProcess.start(repository)
+        defer { daemon.terminate() }
+        let cli = CLI(repository: repository)
+        #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v1.0.0").status == 0)
+        #expect(try await cli.run("deploy", "web", "--env", "staging", "--ref", "v2.0.0").status == 0)
+        let api = try await daemon.tcpAPI()
+        let deployer = Browser(api)
+        let admin = Browser(api)
+        do {
+            try await deployer.signIn(try await cli.json(TokenCreated.self, "token", "create", "dave", "--role", "deployer").value)
+            let (page, csrf) = try await deployer.overview()
+            #expect(page.contains("Roll back") && !page.contains("past its rollback window"))
+            let refused = try await deployer.send("/actions/rollback", form: "csrf=\(csrf)&service=web&environment=staging&override=yes")
+            #expect(refused.status == 403 && refused.body.contains("needs the role admin"), "\(refused.body)")
+
+            try await admin.signIn(try await cli.json(TokenCreated.self, "token", "create", "ada", "--role", "admin").value)
+            let (adminPage, adminCSRF) = try await admin.overview()
+            #expect(adminPage.contains("past its rollback window"))
+            let rolledBack = try await admin.send("/actions/rollback", form: "csrf=\(adminCSRF)&service=web&environment=staging&override=yes&reason=hotfix")
+            #expect(rolledBack.status == 303, "\(rolledBack.body)")
+            #expect(await eventually {
+                (try? await cli.status().services.first { $0.environment == "staging" }?.activeRelease?.version) == "v1.0.0"
+            })
+            let record = try #require(try await cli.json([Deployment].self, "history", "web", "--env", "staging").first)
+            #expect(record.kind == .rollback && record.actor == "ada")
+        } catch {
+            try await deployer.shutdown()
+            try await admin.shutdown()
+            throw error
+        }
+        try await deployer.shutdown()
+        try await admin.shutdown()
+        let audit = try await cli.json([AuditEntry].self, "audit", "--json")
+        #expect(audit.contains { $0.action == .apiForbidden && $0.actor == "dave" && $0.detail.contains("override") })
+    }
 }

@@ -26,6 +26,9 @@ struct DashboardActions: Sendable {
         }
     }
 
+    /// Whether a rollback form asks to pass the rollback window (its admin-only box is ticked).
+    static func overrides(_ fields: [String: String]) -> Bool { fields["override"] == "yes" }
+
     /// Performs `action` for `caller` (already authorized for its endpoint); returns the sentence
     /// the overview shows. Throws the controller's refusal.
     func perform(_ action: String, _ fields: [String: String], caller: Caller) async throws -> String {
@@ -58,7 +61,9 @@ struct DashboardActions: Sendable {
             try await controller.unfreeze(environment: environment ?? ServiceKey.defaultEnvironment, actor: caller.name)
             return "\(environment ?? ServiceKey.defaultEnvironment) unfrozen"
         case "rollback":
-            let request = RollbackRequest(service: service, environment: environment, actor: caller.name, reason: reason)
+            // Past its rollback window only with `override` (its role, an admin's, is checked by the route).
+            let request = RollbackRequest(service: service, environment: environment, actor: caller.name,
+                                          override: Self.overrides(fields) ? true : nil, reason: reason)
             // Checked before it runs (a rollback window, nothing to roll back to), then run like the
             // CLI's: in the daemon's queue, the overview following it live.
             let (controller, redactor) = (controller, redactor)

@@ -149,6 +149,8 @@ struct OverviewView {
     /// What the caller's role allows: deploy-level actions (rollout commands, rollback), approver-level (approvals, freezes).
     let canDeploy: Bool
     let canApprove: Bool
+    /// An admin: a rollback past its window is offered (`override`).
+    let canOverride: Bool
     let notice: String?
     let error: String?
 
@@ -156,6 +158,7 @@ struct OverviewView {
         self.csrf = csrf
         canDeploy = caller.may(.deployer)
         canApprove = caller.may(.approver)
+        canOverride = caller.may(.admin)
         self.notice = notice
         self.error = error
         let names = status.environments?.map(\.name) ?? [ServiceKey.defaultEnvironment]

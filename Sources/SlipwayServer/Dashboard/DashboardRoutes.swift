@@ -101,6 +101,10 @@ struct DashboardRoutes: Sendable {
             do {
                 // The API's role for the same endpoint; a refusal is audited as on the API.
                 let caller = try await access.authorize(session.caller, for: endpoint)
+                // As the API: past the rollback window only an admin decides.
+                if endpoint == .rollback, DashboardActions.overrides(fields), !caller.may(.admin) {
+                    try await access.refuse(caller, "override (a rollback past its window)", needs: .admin)
+                }
                 let done = try await actions.perform(name, fields, caller: caller)
                 return DashboardHTTP.redirect("/?notice=" + DashboardHTTP.escape(done))
             } catch let error as SlipwayError {
