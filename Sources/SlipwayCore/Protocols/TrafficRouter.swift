@@ -41,4 +41,30 @@ package protocol TrafficRouter: Sendable {
 
     /// How the proxy treats the service's requests now.
     func control(of service: ServiceKey) async -> TrafficControl
+
+    /// `backends(of:)` and `control(of:)` of every service in `services`, read together: what the
+    /// daemon's status shows for all of them (a proxy of its own process answers it in one request).
+    func readings(of services: [ServiceKey]) async -> [ServiceKey: RouteReading]
+}
+
+/// Where a service's requests go and how the proxy treats them, read together.
+package struct RouteReading: Sendable, Equatable {
+    package var backends: Backends?
+    package var control: TrafficControl
+
+    package init(backends: Backends?, control: TrafficControl = TrafficControl()) {
+        self.backends = backends
+        self.control = control
+    }
+}
+
+extension TrafficRouter {
+    /// One service at a time: for a router whose every call is cheap.
+    package func readings(of services: [ServiceKey]) async -> [ServiceKey: RouteReading] {
+        var readings: [ServiceKey: RouteReading] = [:]
+        for service in services {
+            readings[service] = RouteReading(backends: await backends(of: service), control: await control(of: service))
+        }
+        return readings
+    }
 }

@@ -12,15 +12,17 @@ struct ServiceQueries: Sendable {
 
     func status() async throws -> StatusResponse {
         var statuses: [ServiceStatus] = []
+        // The proxies' route tables, read once for every service.
+        let readings = await deps.router.readings(of: table.services.map(\.key))
         for service in table.services {
             guard let entry = await table.entry(service.key) else { continue }
             let releases = try await deps.store.releases(service: service.key)
             let served = entry.life.active
             let active = served.flatMap { active in releases.first { $0.id == active.releaseID } }
             // Every instance the service routes to: two releases during a rollout.
-            let upstreams = await deps.router.backends(of: service.key)?.upstreams ?? []
+            let upstreams = readings[service.key]?.backends?.upstreams ?? []
             let route = (service.route.host ?? "*") + service.route.path
-            let control = await deps.router.control(of: service.key)
+            let control = readings[service.key]?.control ?? TrafficControl()
             statuses.append(ServiceStatus(
                 name: service.name, environment: service.key.storedEnvironment, route: route, activeRelease: active, health: entry.life.healthStatus,
                 upstreams: upstreams.map(\.description),

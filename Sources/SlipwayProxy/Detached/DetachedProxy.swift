@@ -88,6 +88,17 @@ package final class DetachedProxy: TrafficRouter, Sendable {
         await send(ProxyControlRequest(.upstream, service: service))?.control ?? TrafficControl()
     }
 
+    /// One `status` request for all of them (its route table), not two requests per service.
+    package func readings(of services: [ServiceKey]) async -> [ServiceKey: RouteReading] {
+        guard let routes = await send(ProxyControlRequest(.status))?.status?.routes else { return [:] }
+        let wanted = Set(services)
+        var readings: [ServiceKey: RouteReading] = [:]
+        for route in routes where wanted.contains(route.service) {
+            readings[route.service] = RouteReading(backends: route.backends, control: route.control ?? TrafficControl())
+        }
+        return readings
+    }
+
     package func upstream(of service: ServiceKey) async -> Upstream? {
         await send(ProxyControlRequest(.upstream, service: service))?.upstream
     }

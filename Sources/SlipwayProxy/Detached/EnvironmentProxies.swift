@@ -76,6 +76,19 @@ package final class EnvironmentProxies: TrafficRouter, Sendable {
         await proxy(for: service)?.control(of: service) ?? TrafficControl()
     }
 
+    /// Each environment's proxy asked once for its services.
+    package func readings(of services: [ServiceKey]) async -> [ServiceKey: RouteReading] {
+        var readings: [ServiceKey: RouteReading] = [:]
+        for (environment, keys) in Dictionary(grouping: services, by: \.environment) {
+            guard let proxy = proxy(of: environment) else { continue }
+            for (service, reading) in await proxy.readings(of: keys) {
+                remember(reading.backends?.upstreams ?? [], in: environment)
+                readings[service] = reading
+            }
+        }
+        return readings
+    }
+
     package func upstream(of service: ServiceKey) async -> Upstream? {
         guard let upstream = await proxy(for: service)?.upstream(of: service) else { return nil }
         remember([upstream], in: service.environment)
