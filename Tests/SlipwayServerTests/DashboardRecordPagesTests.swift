@@ -5,6 +5,7 @@ import HummingbirdTesting
 import SlipwayCore
 import SlipwayModel
 import Synchronization
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayServer
 
@@ -37,6 +38,7 @@ final class FixedRecords: DashboardRecords {
     func follow(_ id: String) -> (record: Deployment, lines: [String], changes: AsyncStream<LiveDeployments.Change>)? {
         live.follow(id)
     }
+    func snapshot(_ id: String) -> (record: Deployment, lines: [String])? { live.snapshot(id) }
 }
 
 @Suite struct DashboardRecordPagesTests {
@@ -129,7 +131,7 @@ final class FixedRecords: DashboardRecords {
             #expect(page.contains("step 1\n</pre>"))
             // The deployment goes on while the page follows it: a line, a stage's end, the end.
             let feeding = Task {
-                try await Task.sleep(for: .milliseconds(100))
+                try await waitUntil("the page follows the deployment") { live.followers(of: record.id) == 1 }
                 live.logged(record.id, "step <2>")
                 var built = record
                 built.stages[0].outcome = .succeeded

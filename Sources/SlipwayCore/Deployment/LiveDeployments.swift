@@ -66,6 +66,16 @@ package final class LiveDeployments: Sendable {
         }
     }
 
+    /// The record and the lines so far, without following: nil when `id` is not running here.
+    package func snapshot(_ id: String) -> (record: Deployment, lines: [String])? {
+        running.withLock { all in all[id].map { ($0.record, $0.lines) } }
+    }
+
+    /// How many follow `id` now.
+    package func followers(of id: String) -> Int {
+        running.withLock { $0[id]?.followers.count ?? 0 }
+    }
+
     /// The record and the lines so far, then every change until the deployment ends (the stream
     /// then finishes); nil when `id` is not running in this daemon. Taken atomically: no line is
     /// both in `lines` and in the stream, none in neither.

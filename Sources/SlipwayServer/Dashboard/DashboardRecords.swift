@@ -13,6 +13,8 @@ protocol DashboardRecords: Sendable {
     func audit(matching filter: AuditFilter) async throws -> [AuditEntry]
     /// A deployment running in this daemon, followed as it goes; nil when it is not running here.
     func follow(_ id: String) -> (record: Deployment, lines: [String], changes: AsyncStream<LiveDeployments.Change>)?
+    /// A deployment running in this daemon as it stands now; nil when it is not running here.
+    func snapshot(_ id: String) -> (record: Deployment, lines: [String])?
 }
 
 /// The daemon's records: its state database and its running deployments.
@@ -28,4 +30,6 @@ struct StoredRecords: DashboardRecords {
     func follow(_ id: String) -> (record: Deployment, lines: [String], changes: AsyncStream<LiveDeployments.Change>)? {
         live.follow(id)
     }
+
+    func snapshot(_ id: String) -> (record: Deployment, lines: [String])? { live.snapshot(id) }
 }

@@ -124,8 +124,9 @@ struct DashboardRoutes: Sendable {
             guard let session = await sessions.session(DashboardHTTP.sessionID(request)) else { return DashboardHTTP.redirect("/sign-in") }
             if let refused = await refusal(session, .deployment) { return refused }
             let id = try context.parameters.require("id")
-            if let followed = records.follow(id) {
-                return DashboardHTTP.page(pages.deployment(followed.record, log: Self.text(followed.lines), live: true, session: session))
+            // A snapshot: the page's own live feed follows it (a follower here would be kept until the end).
+            if let running = records.snapshot(id) {
+                return DashboardHTTP.page(pages.deployment(running.record, log: Self.text(running.lines), live: true, session: session))
             }
             guard let record = try await records.deployment(id: id) else {
                 return DashboardHTTP.page(pages.problem("No such deployment", "There is no deployment \(id).", session: session),

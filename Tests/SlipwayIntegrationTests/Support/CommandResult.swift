@@ -21,6 +21,7 @@ func runProgram(_ path: String, _ arguments: [String], in directory: String? = n
     async let stdout = readToEnd(program.stdout)
     async let stderr = readToEnd(program.stderr)
     let killed = Mutex(false)
+    // A deadline, not a wait for an event: the event is the program's exit, and this bounds it.
     let watchdog = Task {
         try await Task.sleep(for: limit)
         killed.withLock { $0 = true }

@@ -57,8 +57,6 @@ final class DaemonProcess: Sendable {
 
     var url: String { "http://\(proxy)" }
 
-    var pid: Int32 { process.pid }
-
     func kill9() {
         process.signal(SIGKILL)
         _ = process.waitForExit()

@@ -82,7 +82,8 @@ def submit(driver, find, reason=None):
             form.find_element(By.TAG_NAME, "button").click()
             break
         except StaleElementReferenceException:
-            time.sleep(0.1)
+            # Replaced by a live update between finding and clicking: find it again in its new place.
+            continue
     else:
         fail("the form kept being replaced under the click")
     alert = WebDriverWait(driver, 5).until(lambda d: d.switch_to.alert)
