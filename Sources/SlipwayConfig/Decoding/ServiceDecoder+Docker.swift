@@ -8,7 +8,8 @@ extension ServiceDecoder {
     /// `docker` or `process`; nil (reported) for anything else.
     func runtimeKind(_ node: ConfigNode) -> ServiceRuntime? {
         guard let text = reader.string(node, expected: "docker or process") else { return nil }
-        guard let runtime = ServiceRuntime(rawValue: text) else {
+        // A static site is declared by its `static:` block, not by `runtime:`.
+        guard let runtime = ServiceRuntime(rawValue: text), runtime != .staticSite else {
             reader.log.add("expected docker or process, got \(node.found)", at: node)
             return nil
         }

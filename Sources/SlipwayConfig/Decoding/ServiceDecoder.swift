@@ -42,7 +42,7 @@ struct ServiceDecoder {
         case .docker?:
             service.runtime = .docker
             service.docker = dockerSettings(fields)
-        case .process?:
+        case .process?, .staticSite?:
             refuseDockerKeys(fields)
         case nil:
             break

@@ -4,6 +4,8 @@ package enum ServiceRuntime: String, Sendable, Equatable, Hashable, Codable, Cas
     case process
     /// A container of an image built from the release directory or pulled, through the Docker Engine API.
     case docker
+    /// A folder of files served by the proxy itself (`static:`): no process, no container.
+    case staticSite = "static"
 }
 
 /// The `image:`, `port` and `volumes` of a service with `runtime: docker`.

@@ -39,6 +39,10 @@ package struct ServiceConfig: Sendable, Equatable {
     /// Replicas, balancing and the strategy a deploy follows (`replicas:`, `balance:`, `sticky:`,
     /// `strategy:`, `recreate:`, `rolling:`, `blue_green:`, `canary:`).
     package var delivery = DeliveryConfig()
+    /// Set exactly when `runtime` is `.staticSite`: the folder the proxy serves and how.
+    package var staticSite: StaticSiteConfig?
+    /// After the switch of a static site: uploads and purges, in order (`publish:`).
+    package var publish: [PublishStep] = []
 
     package init(name: String, run: String, build: String? = nil, env: [String: String] = [:],
                 route: RouteConfig = RouteConfig(), health: HealthCheckConfig = HealthCheckConfig(),

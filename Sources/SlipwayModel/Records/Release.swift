@@ -53,9 +53,12 @@ package struct Instance: Sendable, Equatable, Hashable, Codable, KeyedByService 
     /// The container's id when the instance is a container (`runtime: docker`); its `pid` is then the
     /// container's main process as the engine reports it, for display only, and `startToken` is 0.
     package var containerID: String?
+    /// Set when the instance is a static site's release: no process (pid and port 0), the proxy
+    /// serves these files.
+    package var site: StaticSite?
 
     package init(service: String, releaseID: String, pid: Int32, port: Int, startToken: UInt64, logFile: String,
-                containerID: String? = nil) {
+                containerID: String? = nil, site: StaticSite? = nil) {
         self.service = service
         self.releaseID = releaseID
         self.pid = pid
@@ -63,9 +66,10 @@ package struct Instance: Sendable, Equatable, Hashable, Codable, KeyedByService 
         self.startToken = startToken
         self.logFile = logFile
         self.containerID = containerID
+        self.site = site
     }
 
-    package var upstream: Upstream { Upstream(host: "127.0.0.1", port: port, releaseID: releaseID) }
+    package var upstream: Upstream { Upstream(host: "127.0.0.1", port: port, releaseID: releaseID, site: site) }
 }
 
 /// Where the proxy sends a service's requests.
@@ -73,12 +77,15 @@ package struct Upstream: Sendable, Equatable, Hashable, Codable, CustomStringCon
     package var host: String
     package var port: Int
     package var releaseID: String
+    /// Set: the proxy answers from these files itself and `host`/`port` are unused.
+    package var site: StaticSite?
 
-    package init(host: String, port: Int, releaseID: String) {
+    package init(host: String, port: Int, releaseID: String, site: StaticSite? = nil) {
         self.host = host
         self.port = port
         self.releaseID = releaseID
+        self.site = site
     }
 
-    package var description: String { "\(host):\(port)" }
+    package var description: String { site.map { "files at \($0.root)" } ?? "\(host):\(port)" }
 }

@@ -13,6 +13,8 @@ package enum Stage: String, Sendable, Codable, CaseIterable, CustomStringConvert
     case rollout
     case `switch`
     case smoke
+    /// A static site's `publish:` steps (uploads, CDN purges), after its smoke tests.
+    case publish
     case drain
     case stop
     case prune
