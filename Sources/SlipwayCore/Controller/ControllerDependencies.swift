@@ -19,6 +19,8 @@ package struct ControllerDependencies: Sendable {
     /// Backs up and migrates databases; required when a service declares one.
     package var migrator: (any DatabaseMigrating)?
     package var notifier: any Notifier
+    /// Sends static sites' `purge:` steps; required when a service declares one.
+    package var purger: (any PurgeSender)?
     /// Hides secrets in every log line and message of a deployment's record.
     package var redactor: Redactor
     /// How long after its success a deployment's rollback is expected (recorded as its deadline).
@@ -34,7 +36,7 @@ package struct ControllerDependencies: Sendable {
                 runner: (any StageCommandRunner)? = nil, migrator: (any DatabaseMigrating)? = nil,
                 notifier: any Notifier = SilentNotifier(), redactor: Redactor = Redactor(),
                 rollbackWindow: Duration = .seconds(3600), changes: (any ChangeSource)? = nil,
-                live: LiveDeployments = LiveDeployments()) {
+                live: LiveDeployments = LiveDeployments(), purger: (any PurgeSender)? = nil) {
         self.store = store
         self.runtime = runtime
         self.router = router
@@ -50,6 +52,7 @@ package struct ControllerDependencies: Sendable {
         self.rollbackWindow = rollbackWindow
         self.changes = changes
         self.live = live
+        self.purger = purger
     }
 
     /// The recorder of `record`: persisted to the store, streamed to `emit` and to its followers.

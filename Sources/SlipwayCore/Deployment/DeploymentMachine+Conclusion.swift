@@ -20,12 +20,13 @@ extension DeploymentMachine {
     mutating func smokeFailed(restored: Bool) -> [Action] {
         let reason = smokeFailure ?? ""
         guard isDeploy else { return rollbackFailed(reason) }
+        let what = afterSwitchStage == .publish ? "a publish step failed" : "smoke tests failed"
         return conclude(End(
             outcome: .rolledBack, exit: restored ? .smokeFailedRolledBack : .rollbackFailed,
-            message: restored ? "smoke tests failed and \(service.name) was rolled back: \(reason)"
-                : "CRITICAL: smoke tests failed (\(reason)) and the switch back failed",
+            message: restored ? "\(what) and \(service.name) was rolled back: \(reason)"
+                : "CRITICAL: \(what) (\(reason)) and the switch back failed",
             audit: restored ? .deployRolledBack : .rollbackCritical, event: restored ? .rolledBack : .critical,
-            failedStage: .smoke,
+            failedStage: afterSwitchStage,
             nextStep: restored ? "see `slipway logs \(id)`; the previous release serves again"
                 : "act now: check `slipway status \(service.name)`"))
     }

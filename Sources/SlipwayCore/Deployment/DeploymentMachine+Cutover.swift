@@ -125,22 +125,19 @@ extension DeploymentMachine {
             if nextSmokeTest < service.smoke.count {
                 return [.runSmokeTest(service.smoke[nextSmokeTest], release: release, instance: instance)]
             }
-            return [.endStage(.smoke, .succeeded, "\(service.smoke.count) smoke test(s) passed")] + beginDrain()
-        case (.smoking, .smokeFailed(let failure)) where recreated:
-            // The previous release is stopped: the new one stops, and the previous starts again.
-            smokeFailure = failure
-            return [.endStage(.smoke, .failed, failure), .holdTraffic] + started.map { .stop($0) }
-                + restorePrevious(after: .smoke, failure)
+            return [.endStage(.smoke, .succeeded, "\(service.smoke.count) smoke test(s) passed")] + afterSmoke()
         case (.smoking, .smokeFailed(let failure)):
-            smokeFailure = failure
-            phase = .switchingBack
-            var actions: [Action] = [.endStage(.smoke, .failed, failure), .beginStage(.rollback)]
-            if let old = plan.previous?.instance {
-                actions.append(.checkAlive(old))
-            } else {
-                actions += switchBack()
+            return failedAfterSwitch(.smoke, failure)
+
+        case (.publishingSite, .publishStepPassed):
+            guard let instance else { return [] }
+            nextPublishStep += 1
+            if nextPublishStep < service.publish.count {
+                return [.runPublishStep(service.publish[nextPublishStep], release: release, instance: instance)]
             }
-            return actions
+            return [.endStage(.publish, .succeeded, "\(service.publish.count) publish step(s) done")] + beginDrain()
+        case (.publishingSite, .publishStepFailed(let failure)):
+            return failedAfterSwitch(.publish, failure)
 
         case (.switchingBack, .previousAlive(let alive)):
             guard alive else {
@@ -217,10 +214,38 @@ extension DeploymentMachine {
     /// Smoke tests run while the previous release still runs, so going back is one more switch.
     private mutating func afterSwitch() -> [Action] {
         // Blue-green's smoke tests ran against the preview, rolling's against its first new instance.
-        guard isDeploy, !service.smoke.isEmpty, rolloutStrategy != .blueGreen, !rolls, let release, let instance else { return beginDrain() }
+        guard isDeploy, !service.smoke.isEmpty, rolloutStrategy != .blueGreen, !rolls, let release, let instance else { return afterSmoke() }
         phase = .smoking
         nextSmokeTest = 0
         return [.beginStage(.smoke), .runSmokeTest(service.smoke[0], release: release, instance: instance)]
+    }
+
+    /// A static site's publish steps (a CDN upload, a purge) run once its smoke tests passed, while
+    /// going back is still one switch: a step that fails rolls the site back like a smoke test.
+    private mutating func afterSmoke() -> [Action] {
+        guard isDeploy, !service.publish.isEmpty, let release, let instance else { return beginDrain() }
+        phase = .publishingSite
+        nextPublishStep = 0
+        return [.beginStage(.publish), .runPublishStep(service.publish[0], release: release, instance: instance)]
+    }
+
+    /// A smoke test or a publish step failed after the switch: traffic goes back to what served.
+    private mutating func failedAfterSwitch(_ stage: Stage, _ failure: String) -> [Action] {
+        smokeFailure = failure
+        afterSwitchStage = stage
+        if recreated {
+            // The previous release is stopped: the new one stops, and the previous starts again.
+            return [.endStage(stage, .failed, failure), .holdTraffic] + started.map { .stop($0) }
+                + restorePrevious(after: stage, failure)
+        }
+        phase = .switchingBack
+        var actions: [Action] = [.endStage(stage, .failed, failure), .beginStage(.rollback)]
+        if let old = plan.previous?.instance {
+            actions.append(.checkAlive(old))
+        } else {
+            actions += switchBack()
+        }
+        return actions
     }
 
     private mutating func beginDrain() -> [Action] {

@@ -73,7 +73,7 @@ extension DeploymentMachine {
                 let again: [Action] = [.restoreRoute(back.map(\.upstream)), .activate(active, startedAt: at), .releaseTraffic,
                                        .endStage(.rollback, .succeeded, "release \(restored.releaseID) started again and serves "
                                            + "(\(Self.pids(back))); the requests held meanwhile went to it")]
-                if restoreStage == .smoke { return again + smokeFailed(restored: true) }
+                if restoreStage == .smoke || restoreStage == .publish { return again + smokeFailed(restored: true) }
                 return again + cutoverFailed(restoreStage ?? .health, restoreReason ?? "")
             }
         case (.restoringPrevious, .instanceExited(let exit)):

@@ -96,6 +96,9 @@ package struct DeploymentMachine: Sendable {
         case switched(replaced: [Upstream], at: Date, warm: [Instance])
         case smokePassed
         case smokeFailed(String)
+        /// A static site's `publish:` step passed or failed (the reason names the step).
+        case publishStepPassed
+        case publishStepFailed(String)
         case previousAlive(Bool)
         case drained(left: Int)
         case pruned(removed: [String], retained: Int)
@@ -172,6 +175,7 @@ package struct DeploymentMachine: Sendable {
         /// Records `active` as what the service serves and makes it the controller's view, its watch armed.
         case activate(ActiveRelease, startedAt: Duration)
         case runSmokeTest(SmokeTestConfig, release: Release, instance: Instance)
+        case runPublishStep(PublishStep, release: Release, instance: Instance)
         case checkAlive(Instance)
         /// Undoes a switch: the route back to `upstreams` (empty: none) and `previous` active again.
         case switchBack(to: [Upstream], previous: ActiveRelease?)
@@ -264,8 +268,11 @@ package struct DeploymentMachine: Sendable {
     var preparation = Preparation()
     var nextCheck = 0
     var nextSmokeTest = 0
+    var nextPublishStep = 0
     var healthFailure: String?
+    /// Why the new release failed after the switch, and in which stage (smoke or publish).
     var smokeFailure: String?
+    var afterSwitchStage: Stage = .smoke
     var end: End?
     var canary: CanaryRollout?
     var blueGreen: BlueGreenRollout?
@@ -316,6 +323,8 @@ package struct DeploymentMachine: Sendable {
         case restoringPrevious = "restoring_previous"
         case switching
         case smoking
+        /// A static site's `publish:` steps, after the smoke tests.
+        case publishingSite = "publishing_site"
         case switchingBack = "switching_back"
         case draining
         case pruning
@@ -343,7 +352,7 @@ package struct DeploymentMachine: Sendable {
         case (.validating, _), (.checking, _), (.preparing, _), (.publishing, _), (.recordingRelease, _):
             return handlePreparation(event)
         case (.probingWarm, _), (.starting, _), (.gating, _), (.failingHealth, _), (.switching, _), (.smoking, _),
-             (.switchingBack, _), (.draining, _):
+             (.publishingSite, _), (.switchingBack, _), (.draining, _):
             return handleCutover(event)
         case (.recreating, _), (.restoringPrevious, _):
             return handleRecreate(event)

@@ -203,6 +203,9 @@ extension DeploymentRunner {
             await table.activate(active, startedAt: startedAt)
         case .runSmokeTest(let test, let release, let instance):
             return await runSmokeTest(test, release: release, instance: instance, recorder: recorder).map { .smokeFailed($0) } ?? .smokePassed
+        case .runPublishStep(let step, let release, let instance):
+            return await runPublishStep(step, of: service, release: release, instance: instance, recorder: recorder)
+                .map { .publishStepFailed($0) } ?? .publishStepPassed
         case .checkAlive(let instance):
             return .previousAlive(await deps.runtime.isAlive(instance))
         case .switchBack(let upstreams, let previous):

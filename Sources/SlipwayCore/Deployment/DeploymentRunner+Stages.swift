@@ -67,6 +67,28 @@ extension DeploymentRunner {
         }
     }
 
+    /// One `publish:` step of a static site after its switch. Returns why it failed (naming the
+    /// step), nil when it passed.
+    func runPublishStep(_ step: PublishStep, of service: ServiceConfig, release: Release, instance: Instance,
+                        recorder: DeploymentRecorder) async -> String? {
+        let position = (service.publish.firstIndex(of: step) ?? 0) + 1
+        switch step.kind {
+        case .command(let command):
+            var environment = service.env.merging(releaseEnvironment(release)) { _, release in release }
+            environment["SLIPWAY_STATIC_ROOT"] = instance.site?.root ?? release.directory
+            return await runCommand(command, named: "publish step \(position) \"\(command)\"", in: release.directory,
+                                    environment: environment, timeout: step.timeout, recorder: recorder)
+        case .purge(let url, let method, let headers):
+            guard let purger = deps.purger else { return "publish step \(position) (\(step.name)) cannot run: no HTTP client is configured" }
+            recorder.log("\(method) \(url)")
+            if let failure = await purger.send(method: method, url: url, headers: headers, timeout: step.timeout) {
+                return "publish step \(position) (\(step.name)) failed: \(failure)"
+            }
+            recorder.log("publish step \(position) (\(step.name)): answered 2xx")
+            return nil
+        }
+    }
+
     /// Sends a notification and records its deliveries. Never fails the deployment.
     func notify(_ event: DeploymentNotification.Event, _ recorder: DeploymentRecorder, failedStage: Stage? = nil,
                 nextStep: String? = nil) async {

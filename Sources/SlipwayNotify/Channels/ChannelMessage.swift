@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import SlipwayModel
 
 /// What one channel is sent about one notification: built once, turned into a request for each
@@ -12,11 +13,13 @@ struct ChannelMessage: Sendable {
     let headers: [(name: String, value: String)]
     /// Set for a signed webhook.
     let signingSecret: String?
+    /// POST with a JSON body for every channel; a static site's purge names its own, bodiless.
+    var method: HTTPMethod = .POST
 
     func request(at date: Date) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.method = method
+        if !body.isEmpty { request.headers.add(name: "Content-Type", value: "application/json") }
         request.headers.add(name: "User-Agent", value: "slipway-notify")
         for header in headers {
             request.headers.add(name: header.name, value: header.value)
@@ -28,7 +31,7 @@ struct ChannelMessage: Sendable {
             request.headers.add(name: WebhookSignature.signatureHeader,
                                 value: signature.headerValue(timestamp: timestamp, body: body))
         }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
         return request
     }
 }
