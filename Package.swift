@@ -64,8 +64,10 @@ let package = Package(
             "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // zlib, for a static site's `.gz` files made at build time (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SlipwayGit", dependencies: [
-            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX",
+            "SlipwayModel", "SlipwayCore", "SlipwayPOSIX", "CZlib",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and running Slipway needs on a fresh Debian machine: git (releases are
-# exported from git) and SQLite's headers (GRDB links the system SQLite). Idempotent; quiet when
+# exported from git), SQLite's headers (GRDB links the system SQLite) and zlib's (a static site's
+# .gz files are made in process). Idempotent; quiet when
 # everything is already there.
 set -euo pipefail
 
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 for extra in "$@"; do

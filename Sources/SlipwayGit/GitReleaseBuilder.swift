@@ -76,6 +76,7 @@ package struct GitReleaseBuilder: ReleaseBuilder {
             } else {
                 log("no build command: the release is the exported commit")
             }
+            if let site = service.staticSite { try await prepareSite(site, of: service, in: directory, log: log) }
         } catch {
             await removeStaging(directory)
             throw error

@@ -1,3 +1,4 @@
+import Foundation
 import SlipwayModel
 
 extension GitReleaseBuilder {
@@ -40,5 +41,27 @@ extension GitReleaseBuilder {
         result["SLIPWAY_VERSION"] = release.version
         result["SLIPWAY_COMMIT"] = release.commit
         return result
+    }
+}
+
+extension GitReleaseBuilder {
+    /// After a static site's build: its root must be a directory of the release (else the build
+    /// failed, exit 2), and its compressible files get their `.gz`/`.br` siblings.
+    func prepareSite(_ site: StaticSiteConfig, of service: ServiceConfig, in directory: String,
+                     log: @escaping @Sendable (String) -> Void) async throws {
+        let root = site.site(releaseDirectory: directory).root
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SlipwayError(.buildFailed, "the static site's root \(site.root) is not a folder of the release after the build "
+                               + "(static.root of \(service.name)); the build must write the site there",
+                               context: ErrorContext(service: service.name))
+        }
+        guard site.precompress else { return }
+        let started = ContinuousClock.now
+        let precompression = Precompression(root: root, brotli: Precompression.findBrotli(path: environment["PATH"]))
+        let report = try await precompression.run(log: log)
+        var line = "precompressed \(report.gzipped) file(s) to .gz"
+        line += report.brotliSkipped.map { ", none to .br (\($0))" } ?? " and \(report.brotli) to .br"
+        log(line + " in \((ContinuousClock.now - started).shortDescription)")
     }
 }
