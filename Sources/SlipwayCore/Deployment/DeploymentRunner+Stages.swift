@@ -61,7 +61,12 @@ extension DeploymentRunner {
             return result.healthy ? nil : "smoke test GET \(path) failed: \(result.summary)"
         case .command(let command):
             var environment = releaseEnvironment(release)
-            environment["SLIPWAY_URL"] = "http://\(instance.upstream)"
+            // A static site has no address of its own: the script gets its files.
+            if let site = instance.site {
+                environment["SLIPWAY_STATIC_ROOT"] = site.root
+            } else {
+                environment["SLIPWAY_URL"] = "http://\(instance.upstream)"
+            }
             return await runCommand(command, named: "smoke test \"\(command)\"", in: release.directory,
                                     environment: environment, timeout: test.timeout, recorder: recorder)
         }

@@ -151,7 +151,7 @@ package final class Daemon: Sendable {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
                                     stageMarker: state.path, redactor: redactor)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
-        let runtime = DockerOrProcessRuntime(processes: processes, containers: containers)
+        let runtime = ServiceRuntimes(processes: processes, containers: containers)
         let builder: any ReleaseBuilder = engine.map {
             DockerReleaseBuilder(inner: git, engine: $0, logger: logger, redactor: redactor)
         } ?? git
@@ -162,7 +162,8 @@ package final class Daemon: Sendable {
                                 runner: ShellStageRunner(stageMarker: state.path, redactor: redactor),
                                 migrator: DatabasePipelineMigrator(config: config, logger: logger),
                                 notifier: ChannelNotifier(channels: config.notify, redactor: redactor), redactor: redactor,
-                                changes: GitChangeSource(repository: config.rootDirectory), live: live))
+                                changes: GitChangeSource(repository: config.rootDirectory), live: live,
+                                purger: HTTPPurgeSender()))
         try await controller.recover()
 
         let queue = DeploymentQueue()
