@@ -26,9 +26,10 @@ struct ServiceQueries: Sendable {
             statuses.append(ServiceStatus(
                 name: service.name, environment: service.key.storedEnvironment, route: route, activeRelease: active, health: entry.life.healthStatus,
                 upstreams: upstreams.map(\.description),
-                pid: served?.instance?.pid, restarts: entry.life.restarts,
+                // A static site has no process: no pid to show.
+                pid: served?.instance.flatMap { $0.site == nil ? $0.pid : nil }, restarts: entry.life.restarts,
                 deploying: entry.lock?.deploymentID, retainedReleases: releases.map(\.id),
-                warmRelease: served?.warm?.releaseID, warmPid: served?.warm?.pid, warmUntil: served?.warmUntil,
+                warmRelease: served?.warm?.releaseID, warmPid: served?.warm.flatMap { $0.site == nil ? $0.pid : nil }, warmUntil: served?.warmUntil,
                 traffic: control.isNone ? nil : control))
             statuses[statuses.count - 1].rollout = await rollouts.view(of: service.key)
             if let served, served.instances.count > 1 {
