@@ -1,30 +1,32 @@
 import SlipwayModel
 
 /// `${VAR}` references outside `notify:`: in each service's `env:` values (expanded here, after
-/// `ServiceDecoder` has read them as written) and in `databases.*.url` (expanded by `DatabaseDecoder`).
+/// `ServiceDecoder` has read them as written), in its purge steps (checked but kept as written:
+/// `SecretReferences+Publish`) and in `databases.*.url` (expanded by `DatabaseDecoder`).
 /// Collects the values every reference brought in, which are secrets wherever they appear.
 ///
 /// The document is walked a second time with a scratch log, so a problem `ServiceDecoder` or
 /// `DatabaseDecoder` already reported is not reported twice; only expansion problems of `env:`
-/// values reach the real log.
+/// values and purge steps reach the real log.
 struct SecretReferences {
     let reader: ConfigReader
     let environment: [String: String]
     /// See `SecretExpansion.scope`.
     var scope = ""
 
-    private var quiet: ConfigReader {
+    var quiet: ConfigReader {
         ConfigReader(document: reader.document, log: IssueLog(file: reader.log.file), overlayPaths: reader.overlayPaths)
     }
 
-    /// Expands the `env:` values of `services` (those their decoder accepted) in place; returns
-    /// the values their references brought in.
+    /// Expands the `env:` values of `services` (those their decoder accepted) in place and checks
+    /// their purge steps' references (`publishSecrets`); returns the values the references bring in.
     func expandServiceEnvironments(_ servicesNode: ConfigNode?, in services: inout [ServiceConfig]) -> [String] {
         guard let servicesNode, let entries = quiet.mapping(servicesNode)?.entries else { return [] }
         var secrets: [String] = []
         for entry in entries {
             guard let index = services.firstIndex(where: { $0.name == entry.key }) else { continue }
             secrets += expandEnvironment(of: entry.value, in: &services[index])
+            secrets += publishSecrets(of: entry.value, service: services[index])
         }
         return secrets
     }

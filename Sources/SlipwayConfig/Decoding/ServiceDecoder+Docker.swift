@@ -8,8 +8,14 @@ extension ServiceDecoder {
     /// `docker` or `process`; nil (reported) for anything else.
     func runtimeKind(_ node: ConfigNode) -> ServiceRuntime? {
         guard let text = reader.string(node, expected: "docker or process") else { return nil }
-        // A static site is declared by its `static:` block, not by `runtime:`.
-        guard let runtime = ServiceRuntime(rawValue: text), runtime != .staticSite else {
+        // A static site is declared by its `static:` block, not by `runtime:`: the block is
+        // where its settings go, and the only thing it needs (`root`) has no default.
+        if ServiceRuntime(rawValue: text) == .staticSite {
+            reader.log.add("expected docker or process, got \(node.found): static sites are declared with a static: block "
+                           + "(static: { root: dist }) instead of runtime:", at: node)
+            return nil
+        }
+        guard let runtime = ServiceRuntime(rawValue: text) else {
             reader.log.add("expected docker or process, got \(node.found)", at: node)
             return nil
         }
@@ -28,11 +34,12 @@ extension ServiceDecoder {
                                    volumes: volumes, exclusive: exclusive)
     }
 
-    /// Container keys on a process service are mistakes, never silently ignored.
-    func refuseDockerKeys(_ fields: MappingFields) {
+    /// Container keys on a process service or a static site are mistakes, never silently ignored.
+    func refuseDockerKeys(_ fields: MappingFields, staticSite: Bool = false) {
         for key in Self.dockerKeys {
             guard let node = fields[key] else { continue }
-            let hint = key == "port" ? "; a process is given its port in $PORT" : " (add runtime: docker)"
+            let hint = staticSite ? "; a static site has no container: the proxy serves its files itself"
+                : key == "port" ? "; a process is given its port in $PORT" : " (add runtime: docker)"
             reader.log.add("\(key) applies only to runtime: docker\(hint)", at: node)
         }
     }

@@ -22,7 +22,7 @@ struct ServiceDecoder {
     static let keys = [
         "run", "build", "build_timeout", "env", "route", "health",
         "drain_timeout", "stop_timeout", "watch", "retain",
-        "runtime", "image", "port", "volumes", "exclusive",
+        "runtime", "image", "port", "volumes", "exclusive", "static", "publish",
     ] + pipelineKeys + deliveryKeys
 
     func decode(name: String, keyPosition: SourcePosition?, node: ConfigNode) -> DecodedService? {
@@ -32,9 +32,15 @@ struct ServiceDecoder {
         var service = ServiceConfig(name: name, run: "")
         // Nil when `runtime:` is written wrong: that is reported, and whether `run` or `image` is
         // missing then depends on what the user meant, so neither is demanded.
-        let runtime = fields["runtime"].map(runtimeKind) ?? .process
-        // A container may keep its image's CMD; a process has nothing else to run.
-        let runNode = runtime == .process ? reader.required("run", in: fields) : fields["run"]
+        let runtime: ServiceRuntime? = fields["static"] == nil ? fields["runtime"].map(runtimeKind) ?? .process
+            : staticRuntime(fields)
+        // A container may keep its image's CMD; a process has nothing else to run; a static site
+        // has nothing to run at all (`refuseProcessKeys`).
+        let runNode = switch runtime {
+        case .process?: reader.required("run", in: fields)
+        case .staticSite?: nil as ConfigNode?
+        case .docker?, nil: fields["run"]
+        }
         if let run = runNode.flatMap({ reader.nonEmptyString($0, expected: "a command like \"python3 app.py\"") }) {
             service.run = run
         }
@@ -43,7 +49,7 @@ struct ServiceDecoder {
             service.runtime = .docker
             service.docker = dockerSettings(fields)
         case .process?, .staticSite?:
-            refuseDockerKeys(fields)
+            refuseDockerKeys(fields, staticSite: runtime == .staticSite)
         case nil:
             break
         }
@@ -73,6 +79,8 @@ struct ServiceDecoder {
         }
         let references = decodePipeline(fields, into: &service)
         decodeDelivery(fields, into: &service)
+        // After the delivery keys: a static site refuses those that describe processes.
+        decodeStaticSite(fields, into: &service)
         return DecodedService(config: service, routeIsValid: routeIsValid,
                               routePosition: routePosition, routePath: routePath, references: references)
     }

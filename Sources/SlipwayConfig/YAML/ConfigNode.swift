@@ -44,6 +44,8 @@ struct ConfigNode {
         shown = shown.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
+            // A carriage return printed as is sends the terminal back to the start of the line.
+            .replacingOccurrences(of: "\r", with: "\\r")
             .replacingOccurrences(of: "\t", with: "\\t")
         return "\"\(shown)\""
     }
