@@ -51,16 +51,19 @@ import Testing
                 StaticHeaderRule(pattern: "/", fields: [HeaderField(name: "X-Robots-Tag", value: "noindex")]),
             ],
             notFound: "404.html", retainAssets: .seconds(1800), precompress: false))
+        var purge = PublishStep(kind: .purge(url: "https://api.cdn.example/purge", method: "PURGE", headers: [
+            HeaderField(name: "Authorization", value: "Bearer ${CDN_TOKEN}"),
+            HeaderField(name: "X-Zone", value: "web"),
+        ]), timeout: .seconds(30))
+        purge.expanded = ["Bearer ${CDN_TOKEN}": "Bearer cdn-secret-1"]
         #expect(web.publish == [
             PublishStep(kind: .command("./scripts/upload.sh")),
-            PublishStep(kind: .purge(url: "https://api.cdn.example/purge", method: "PURGE", headers: [
-                HeaderField(name: "Authorization", value: "Bearer ${CDN_TOKEN}"),
-                HeaderField(name: "X-Zone", value: "web"),
-            ]), timeout: .seconds(30)),
+            purge,
             PublishStep(kind: .command("./scripts/notify.sh"), timeout: .seconds(60)),
         ])
-        // Kept as written (the step expands it when it runs), and what it holds is a secret.
+        // Kept as written where it is shown, sent expanded, and what it holds is a secret.
         #expect(web.publish[1].name == "purge PURGE https://api.cdn.example/purge")
+        #expect(web.publish[1].sent("Bearer ${CDN_TOKEN}") == "Bearer cdn-secret-1")
         #expect(config.secrets == ["cdn-secret-1"])
         #expect(config.redactor.redact("401 for Bearer cdn-secret-1") == "401 for Bearer ******")
     }
@@ -339,8 +342,9 @@ import Testing
         #expect(staging.staticSite == StaticSiteConfig(
             root: "dist-staging", spa: true,
             headers: [StaticHeaderRule(pattern: "/*", fields: [HeaderField(name: "X-Env", value: "staging")])]))
-        #expect(staging.publish == [PublishStep(kind: .purge(url: "https://cdn.example/purge/${ZONE}", method: "POST",
-                                                              headers: []))])
+        var purge = PublishStep(kind: .purge(url: "https://cdn.example/purge/${ZONE}", method: "POST", headers: []))
+        purge.expanded = ["https://cdn.example/purge/${ZONE}": "https://cdn.example/purge/z1"]
+        #expect(staging.publish == [purge])
         let production = try #require(config.service(ServiceKey(environment: "production", service: "site")))
         #expect(production.staticSite?.root == "dist")
         #expect(production.staticSite?.retainAssets == .seconds(7200))

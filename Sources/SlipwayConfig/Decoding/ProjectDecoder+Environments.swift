@@ -55,7 +55,7 @@ extension ProjectDecoder {
                 guard !environment.secretsUnreadable else { continue }
                 let references = SecretReferences(reader: overlaidReader, environment: variables, scope: scope)
                 secrets += references.expandEnvironment(of: node, in: &config)
-                secrets += references.publishSecrets(of: node, service: config)
+                secrets += references.expandPublish(of: node, in: &config)
                 services.append(config)
             }
             ACMEHosts.assign(to: &environments[index].config.proxy, services: decoded.map(\.service.config),

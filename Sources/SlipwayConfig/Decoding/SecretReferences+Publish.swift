@@ -8,9 +8,10 @@ import SlipwayModel
 /// the file rather than the deployment after its switch; and what each one holds joins the
 /// secrets, so that the redactor hides it wherever the step's output or error is shown.
 extension SecretReferences {
-    /// The values the purge steps of the service decoded from `serviceNode` refer to. Only the
-    /// texts its decoder accepted are checked: a value it refused is reported already.
-    func publishSecrets(of serviceNode: ConfigNode, service: ServiceConfig) -> [String] {
+    /// The values the purge steps of the service decoded from `serviceNode` refer to; each
+    /// step's `expanded` gets its texts as they will be sent. Only the texts its decoder accepted
+    /// are checked: a value it refused is reported already.
+    func expandPublish(of serviceNode: ConfigNode, in service: inout ServiceConfig) -> [String] {
         let accepted = Set(service.publish.flatMap { step -> [String] in
             guard case .purge(let url, _, let headers) = step.kind else { return [] }
             return [url] + headers.map(\.value)
@@ -19,6 +20,7 @@ extension SecretReferences {
               let steps = quiet.list(publishNode) else { return [] }
         let expansion = SecretExpansion(reader: reader, environment: environment, scope: scope)
         var secrets: [String] = []
+        var expanded: [String: String] = [:]
         for step in steps {
             guard let purgeNode = quiet.mapping(step)?["purge"], let purge = quiet.mapping(purgeNode) else { continue }
             let headers = purge["headers"].flatMap { quiet.mapping($0)?.entries.map(\.value) } ?? []
@@ -26,7 +28,12 @@ extension SecretReferences {
                 guard let text = node.scalarText, accepted.contains(text),
                       let value = expansion.expand(text, at: node) else { continue }
                 secrets += value.secrets
+                if value.text != text { expanded[text] = value.text }
             }
+        }
+        for index in service.publish.indices {
+            guard case .purge(let url, _, let headers) = service.publish[index].kind else { continue }
+            for text in [url] + headers.map(\.value) { service.publish[index].expanded[text] = expanded[text] }
         }
         return secrets
     }

@@ -19,14 +19,14 @@ struct SecretReferences {
     }
 
     /// Expands the `env:` values of `services` (those their decoder accepted) in place and checks
-    /// their purge steps' references (`publishSecrets`); returns the values the references bring in.
+    /// their purge steps' references (`expandPublish`); returns the values the references bring in.
     func expandServiceEnvironments(_ servicesNode: ConfigNode?, in services: inout [ServiceConfig]) -> [String] {
         guard let servicesNode, let entries = quiet.mapping(servicesNode)?.entries else { return [] }
         var secrets: [String] = []
         for entry in entries {
             guard let index = services.firstIndex(where: { $0.name == entry.key }) else { continue }
             secrets += expandEnvironment(of: entry.value, in: &services[index])
-            secrets += publishSecrets(of: entry.value, service: services[index])
+            secrets += expandPublish(of: entry.value, in: &services[index])
         }
         return secrets
     }

@@ -5,7 +5,7 @@ import SlipwayModel
 ///
 /// `${VAR}` in a purge's URL and header values is kept as written: the step expands it when it
 /// runs (`PublishStep`), so the configuration, the step's name in records and every message show
-/// the reference, never a token. `SecretReferences.publishSecrets` checks each reference against
+/// the reference, never a token. `SecretReferences.expandPublish` checks each reference against
 /// the variables when the file is loaded and adds what they hold to the secrets the redactor hides.
 extension ServiceDecoder {
     static let publishKeys = ["run", "purge", "timeout"]

@@ -86,7 +86,8 @@ extension DeploymentRunner {
         case .purge(let url, let method, let headers):
             guard let purger = deps.purger else { return "publish step \(position) (\(step.name)) cannot run: no HTTP client is configured" }
             recorder.log("\(method) \(url)")
-            if let failure = await purger.send(method: method, url: url, headers: headers, timeout: step.timeout) {
+            let sent = headers.map { HeaderField(name: $0.name, value: step.sent($0.value)) }
+            if let failure = await purger.send(method: method, url: step.sent(url), headers: sent, timeout: step.timeout) {
                 return "publish step \(position) (\(step.name)) failed: \(failure)"
             }
             recorder.log("publish step \(position) (\(step.name)): answered 2xx")

@@ -103,11 +103,18 @@ package struct PublishStep: Sendable, Equatable {
 
     package var kind: Kind
     package var timeout: Duration
+    /// A purge's texts as written (`Bearer ${CDN_TOKEN}`) → as the step sends them, their
+    /// variables expanded when the file was loaded. Kept apart so that the step's name, which
+    /// records and messages show, never holds a token; every value brought in is a secret.
+    package var expanded: [String: String] = [:]
 
     package init(kind: Kind, timeout: Duration = .seconds(300)) {
         self.kind = kind
         self.timeout = timeout
     }
+
+    /// `text` as the step sends it.
+    package func sent(_ text: String) -> String { expanded[text] ?? text }
 
     /// How records and messages name the step (the command, or `purge POST https://…`).
     package var name: String {
