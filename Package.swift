@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
+        // The commit a build comes from, for `slipway --version`.
+        .plugin(name: "BuildRevision", capability: .buildTool()),
         // Plain values: config, releases, deployments, stages, the deployment state machine, errors, API types.
         .target(name: "SlipwayModel"),
         // Low-level pieces the adapters share: spawning a child in its own session, blocking work
@@ -148,7 +150,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], plugins: ["BuildRevision"]),
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"]),
         // The bundled example service used by `slipway demo` and the tests.
         .executableTarget(name: "slipway-example", dependencies: [
@@ -236,7 +238,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], exclude: ["Support/receiver.py"]),
+        ], exclude: ["Support/receiver.py", "Support/dashboard_browser.py"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,7 @@ package struct SlipwayCommand: AsyncParsableCommand {
             Exit codes:
             \(ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
             """,
+        version: slipwayVersionLine,
         subcommands: [
             DemoCommand.self, ServeCommand.self, CheckCommand.self, PlanCommand.self, DeployCommand.self, RollbackCommand.self,
             StatusCommand.self, HistoryCommand.self, ShowCommand.self, LogsCommand.self, AuditCommand.self, DatabaseCommand.self,

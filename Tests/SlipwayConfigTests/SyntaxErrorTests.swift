@@ -1,3 +1,4 @@
+import SlipwayConfig
 import Testing
 
 /// Text that is not YAML still gets a file:line:column.
@@ -20,10 +21,17 @@ import Testing
         ])
     }
 
-    @Test func tabIndentationIsLocated() {
+    @Test func tabIndentationIsLocatedAndNamed() throws {
         #expect(issueLines("services:\n\tweb:\n") == [
-            "slipway.yml:2:1: invalid YAML: found character that cannot start any token (while scanning for the next token at line 2, column 1)",
+            "slipway.yml:2:1: invalid YAML: this line is indented with a tab; YAML indents with spaces only "
+                + "(found character that cannot start any token)",
         ])
+        #expect(issueLines("services:\n  web:\n  \trun: a\n") == [
+            "slipway.yml:3:3: invalid YAML: this line is indented with a tab; YAML indents with spaces only "
+                + "(found character that cannot start any token)",
+        ])
+        // A tab inside a value is no indentation: it is kept.
+        #expect(try ConfigLoader.parse(yaml: "services:\n  web:\n    run: \"a\\tb\"\n", file: "slipway.yml").services.first?.run == "a\tb")
     }
 
     @Test func secondDocumentIsRefused() {

@@ -31,8 +31,8 @@ struct CheckCommand: AsyncParsableCommand {
         do {
             file = try DaemonClient.configFile(global)
         } catch let error as SlipwayError {
-            Terminal.error(error.description)
-            throw ExitCode(ExitStatus.configInvalid.rawValue)
+            // `--json` always answers JSON, even with no file to check.
+            try refuse(file: global.config ?? "slipway.yml", error.description)
         }
         do {
             let config = try ConfigLoader.load(path: DaemonClient.displayPath(file))
@@ -55,7 +55,19 @@ struct CheckCommand: AsyncParsableCommand {
                 Terminal.error("invalid configuration:\n" + issues.description)
             }
             throw ExitCode(ExitStatus.configInvalid.rawValue)
+        } catch let error as SlipwayError {
+            try refuse(file: file, error.description)
         }
+    }
+
+    /// A file that could not be read at all: one issue, as JSON with `--json`; exit 8.
+    private func refuse(file: String, _ problem: String) throws -> Never {
+        if global.json {
+            try Terminal.printJSON(Summary(file: file, valid: false, services: [], environments: [], databases: [], issues: [problem]))
+        } else {
+            Terminal.error(problem)
+        }
+        throw ExitCode(ExitStatus.configInvalid.rawValue)
     }
 
     /// "2 service(s): web, api; 2 environment(s): staging, production; 1 database(s): hr": the services,

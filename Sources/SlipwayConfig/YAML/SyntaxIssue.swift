@@ -25,6 +25,10 @@ struct SyntaxIssue: Error {
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
+            // libyaml's words for a tab ("found character that cannot start any token") never say tab.
+            if Self.indentedWithTab(line: mark.line, in: yaml) {
+                message = "invalid YAML: this line is indented with a tab; YAML indents with spaces only (\(problem))"
+            }
             self.init(message: message, at: SourcePosition(mark))
         case .reader(let problem, let offset, _, _):
             self.init(message: "invalid YAML: \(problem)",
@@ -32,5 +36,15 @@ struct SyntaxIssue: Error {
         default:
             self.init(message: "invalid YAML: \(error)", at: nil)
         }
+    }
+
+    /// Whether the indentation of `line` (1-based, as libyaml counts) holds a tab.
+    static func indentedWithTab(line: Int, in yaml: String) -> Bool {
+        var current = 1
+        for text in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == line { return text.prefix { $0 == " " || $0 == "\t" }.contains("\t") }
+            current += 1
+        }
+        return false
     }
 }
