@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build
+scripts/build-quietly.sh
 exec .build/debug/slipway demo "$@"

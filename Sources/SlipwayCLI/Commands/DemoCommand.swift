@@ -21,12 +21,12 @@ struct DemoCommand: AsyncParsableCommand {
             let binary = try example ?? Self.locateExample()
             let steps = try await DemoRunner(exampleBinary: binary, output: { print($0); fflush(nil) }).run()
             let rows = steps.map { step -> [String] in
-                [step.name, "\(step.expected.rawValue)", "\(step.exit.rawValue)", Terminal.seconds(step.seconds),
+                [step.name, step.result, "\(step.expected.rawValue)", "\(step.exit.rawValue)", Terminal.seconds(step.seconds),
                  step.load.map { "\($0.served)" } ?? "-", step.load.map { "\($0.failed)" } ?? "-",
                  step.load.map { $0.versions.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ") } ?? "-",
                  step.serving]
             }
-            print("\n" + Terminal.table(["STEP", "EXPECTED EXIT", "EXIT", "DURATION", "SERVED", "FAILED", "SERVED BY", "THEN SERVING"], rows))
+            print("\n" + Terminal.table(["STEP", "RESULT", "EXPECTED EXIT", "EXIT", "DURATION", "SERVED", "FAILED", "SERVED BY", "THEN SERVING"], rows))
             let failed = steps.reduce(0) { $0 + ($1.load?.failed ?? 0) }
             let unexpected = steps.filter { $0.exit != $0.expected }
             for step in steps {

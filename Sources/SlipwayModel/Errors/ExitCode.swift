@@ -23,15 +23,15 @@ package enum ExitStatus: Int32, Sendable, Codable, CaseIterable, CustomStringCon
     package var meaning: String {
         switch self {
         case .success: "success"
-        case .checksFailed: "checks failed or the environment's policy refused the ref, nothing deployed"
+        case .checksFailed: "checks failed, or the environment's policy refused the ref (not a tag it takes, not what succeeded in its `promote_from`), nothing deployed"
         case .buildFailed: "build failed (ref did not resolve, export or build command failed)"
         case .deployFailed: "deploy failed, the previous release still serves"
-        case .smokeFailedRolledBack: "smoke tests or post-switch health failed and the release was rolled back"
+        case .smokeFailedRolledBack: "smoke tests, a publish step or post-switch health failed and the release was rolled back"
         case .rollbackFailed: "rollback itself failed (critical)"
-        case .refused: "refused: another deployment is running, an unknown service/release, a frozen environment or a closed rollback window"
+        case .refused: "refused: another deployment of the service is running, an unknown service/release/deployment, a frozen environment, a rollback past its window without `--override`, an approval that does not count"
         case .daemonUnreachable: "the daemon is not running or not reachable"
         case .configInvalid: "configuration missing or invalid"
-        case .notAuthorized: "not authorized: the API token is missing, wrong or revoked, or its role is too low"
+        case .notAuthorized: "not authorized: the API token is missing, wrong or revoked, or its role is too low (TCP API)"
         }
     }
 
