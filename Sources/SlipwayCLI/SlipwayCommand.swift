@@ -12,7 +12,7 @@ package struct SlipwayCommand: AsyncParsableCommand {
             """,
         version: slipwayVersionLine,
         subcommands: [
-            DemoCommand.self, ServeCommand.self, CheckCommand.self, PlanCommand.self, DeployCommand.self, RollbackCommand.self,
+            DemoCommand.self, InitCommand.self, ServeCommand.self, CheckCommand.self, PlanCommand.self, DeployCommand.self, RollbackCommand.self,
             StatusCommand.self, HistoryCommand.self, ShowCommand.self, LogsCommand.self, AuditCommand.self, DatabaseCommand.self,
             PromoteCommand.self, ApproveCommand.self, RejectCommand.self, FreezeCommand.self, UnfreezeCommand.self, TokenCommand.self, HookCommand.self, ProxyCommand.self, RolloutSteeringCommand.self, LogRelayCommand.self,
         ])
