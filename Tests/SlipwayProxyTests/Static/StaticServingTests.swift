@@ -18,7 +18,7 @@ import Testing
 
     @Test func servesFilesWithTheirTypesAndValidators() async throws {
         let release = try SiteRelease(files: Self.files)
-        try await withStaticSite(release) { proxy, client in
+        try await withStaticSite(release) { proxy, client async throws in
             let page = try await client.get("/index.html")
             #expect(page.status == 200)
             #expect(page.body == "<html>home</html>")
@@ -50,7 +50,7 @@ import Testing
 
     @Test func directoriesGetTheirIndexOrARedirectNeverAListing() async throws {
         let release = try SiteRelease(files: Self.files)
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             #expect(try await client.get("/").body == "<html>home</html>")
             #expect(try await client.get("/docs/").body == "docs")
             let redirect = try await client.get("/docs?x=1")
@@ -65,7 +65,7 @@ import Testing
 
     @Test func onlyGetAndHeadAreAnswered() async throws {
         let release = try SiteRelease(files: Self.files)
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let post = try await client.get("/index.html", method: .POST)
             #expect(post.status == 405)
             #expect(post.header("allow") == "GET, HEAD")
@@ -78,7 +78,7 @@ import Testing
 
     @Test func conditionalRequestsAnswerNotModified() async throws {
         let release = try SiteRelease(files: Self.files)
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let first = try await client.get("/app.css")
             let etag = try #require(first.header("etag"))
             let lastModified = try #require(first.header("last-modified"))
@@ -98,7 +98,7 @@ import Testing
 
     @Test func rangesArePartialUnsatisfiableOrWhole() async throws {
         let release = try SiteRelease(files: ["ten.txt": "0123456789"])
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let middle = try await client.get("/ten.txt", headers: [("Range", "bytes=2-4")])
             #expect(middle.status == 206)
             #expect(middle.body == "234")
@@ -125,7 +125,7 @@ import Testing
 
     @Test func precompressedVariantsFollowAcceptEncoding() async throws {
         let release = try SiteRelease(files: ["app.js": "plain", "app.js.br": "brotli", "app.js.gz": "gzipped", "only.css": "c", "only.css.gz": "gz"])
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let plain = try await client.get("/app.js")
             #expect(plain.body == "plain")
             #expect(plain.header("content-encoding") == nil)
@@ -136,7 +136,9 @@ import Testing
             #expect(brotli.header("content-type") == "text/javascript; charset=utf-8")
             #expect(brotli.header("vary") == "Accept-Encoding")
             let plainTag = try #require(plain.header("etag"))
-            #expect(brotli.header("etag") == String(plainTag.dropLast()) + "-br\"")
+            // The variant's own tag (its bytes' hash, marked with its coding): a cache holding one coding never answers for another.
+            let brotliTag = try #require(brotli.header("etag"))
+            #expect(brotliTag.hasSuffix("-br\"") && brotliTag != plainTag)
             #expect(try await client.get("/app.js", headers: [("Accept-Encoding", "gzip")]).body == "gzipped")
             #expect(try await client.get("/app.js", headers: [("Accept-Encoding", "br;q=0, gzip")]).body == "gzipped")
             #expect(try await client.get("/app.js", headers: [("Accept-Encoding", "br;q=0.5, gzip;q=0.8")]).body == "gzipped")
@@ -153,7 +155,7 @@ import Testing
 
     @Test func singlePageAppFallsBackToItsEntry() async throws {
         let spa = try SiteRelease(files: Self.files, spa: true)
-        try await withStaticSite(spa) { _, client in
+        try await withStaticSite(spa) { _, client async throws in
             let route = try await client.get("/users/42")
             #expect(route.status == 200)
             #expect(route.body == "<html>home</html>")
@@ -161,7 +163,7 @@ import Testing
             #expect(try await client.get("/missing.js").status == 404)
         }
         let site = try SiteRelease(files: Self.files)
-        try await withStaticSite(site) { _, client in
+        try await withStaticSite(site) { _, client async throws in
             let missing = try await client.get("/users/42")
             #expect(missing.status == 404)
             #expect(missing.body == "not found\n")
@@ -170,7 +172,7 @@ import Testing
 
     @Test func notFoundPageIsTheBodyOfA404() async throws {
         let release = try SiteRelease(files: ["index.html": "home", "404.html": "<h1>gone</h1>"], notFound: "404.html")
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let missing = try await client.get("/nothing/here")
             #expect(missing.status == 404)
             #expect(missing.body == "<h1>gone</h1>")
@@ -187,7 +189,7 @@ import Testing
             StaticHeaderRule(pattern: "/*.json", fields: [HeaderField(name: "Content-Type", value: "application/vnd.test+json")]),
         ]
         let release = try SiteRelease(files: Self.files, spa: true, headers: rules)
-        try await withStaticSite(release, route: RouteConfig(path: "/app")) { _, client in
+        try await withStaticSite(release, route: RouteConfig(path: "/app")) { _, client async throws in
             let asset = try await client.get("/app/assets/app-3f9a.js")
             #expect(asset.header("cache-control") == "public, max-age=31536000, immutable")
             #expect(asset.header("x-frame-options") == "DENY")
@@ -201,7 +203,7 @@ import Testing
 
     @Test func routePrefixIsStrippedAsAnAlias() async throws {
         let release = try SiteRelease(files: Self.files)
-        try await withStaticSite(release, route: RouteConfig(path: "/app/")) { _, client in
+        try await withStaticSite(release, route: RouteConfig(path: "/app/")) { _, client async throws in
             #expect(try await client.get("/app/assets/app-3f9a.js").body == "console.log(1)")
             #expect(try await client.get("/app/").body == "<html>home</html>")
             let bare = try await client.get("/app")
@@ -217,7 +219,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: release.directory.path("dist/leak.txt"), withDestinationPath: outside.directory.path("dist/secret.txt"))
         try FileManager.default.createSymbolicLink(atPath: release.directory.path("dist/leakdir"), withDestinationPath: outside.directory.path("dist"))
         try FileManager.default.createSymbolicLink(atPath: release.directory.path("dist/alias.css"), withDestinationPath: "app.css")
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             for target in ["/../dist/index.html", "/%2e%2e/dist/index.html", "/..%2fdist/index.html", "/assets/..%2F..%2Fdist/index.html",
                            "/index.html%00", "/assets%5c..%5cindex.html", "/.env", "/sub/.git/config", "/leak.txt", "/leakdir/secret.txt",
                            "/%zz"] {
@@ -234,7 +236,7 @@ import Testing
 
     @Test func discardedBodyKeepsTheConnectionAndPipelinesInOrder() async throws {
         let release = try SiteRelease(files: Self.files)
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let text = try await RawHTTP.exchange(port: client.port, """
                 GET /app.css HTTP/1.1\r
                 Host: x\r
@@ -253,7 +255,7 @@ import Testing
                 \r
 
                 """)
-            let responses = rawResponses(text)
+            let responses = rawResponses(text, heads: [2])
             #expect(responses.map(\.status) == [200, 200, 200, 405, 200])
             #expect(responses[0].body == "body{}")
             #expect(responses[1].body == "{}")
@@ -268,7 +270,7 @@ import Testing
         let size = 3 * 1024 * 1024 + 17
         let text = String(String(repeating: "0123456789abcdef", count: size / 16 + 1).prefix(size))
         try release.write("big.bin", Data(text.utf8))
-        try await withStaticSite(release) { _, client in
+        try await withStaticSite(release) { _, client async throws in
             let whole = try await client.get("/big.bin")
             #expect(whole.status == 200)
             #expect(whole.header("content-length") == "\(size)")

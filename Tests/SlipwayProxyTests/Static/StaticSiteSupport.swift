@@ -25,21 +25,23 @@ struct SiteRelease {
 /// A proxy serving `release` as service `site` at `route`.
 func withStaticSite(_ release: SiteRelease, route: RouteConfig = RouteConfig(path: "/"),
                     _ body: (ReverseProxy, ProxyClient) async throws -> Void) async throws {
-    try await withProxy { proxy, client in
+    try await withProxy { proxy, client async throws in
         await proxy.route("site", at: route, to: release.upstream)
         try await body(proxy, client)
     }
 }
 
-/// The responses in a raw exchange's text, in order: status code, head and body (by Content-Length).
-func rawResponses(_ text: String) -> [(status: Int, head: String, body: String)] {
+/// The responses in a raw exchange's text, in order: status code, head and body (by Content-Length;
+/// none for the answers to HEAD requests, at `heads`).
+func rawResponses(_ text: String, heads: Set<Int> = []) -> [(status: Int, head: String, body: String)] {
     var responses: [(Int, String, String)] = []
     var rest = Substring(text)
     while let headEnd = rest.range(of: "\r\n\r\n") {
         let head = String(rest[..<headEnd.lowerBound])
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+        let declared = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        let length = heads.contains(responses.count) ? 0 : declared
         let bodyStart = headEnd.upperBound
         let bodyEnd = rest.utf8.index(bodyStart, offsetBy: min(length, rest.utf8.distance(from: bodyStart, to: rest.endIndex)))
         responses.append((status, head, String(rest[bodyStart..<bodyEnd])))
