@@ -102,6 +102,8 @@ def main() -> None:
     argv = sys.argv[1:]
     b.raise_fd_limit()
     root = b.temp_root("slipway-bench-static-")
+    # nginx's workers run as `nobody` when it starts as root: the folder must be readable to them.
+    root.chmod(0o755)
     site = make_site(root / "site", "bench")
     proxy = b.SlipwayProxy(root / "proxy", slipway_binary())
     nginx = None
