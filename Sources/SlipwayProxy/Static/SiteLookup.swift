@@ -26,7 +26,7 @@ enum SiteLookup {
         case .directory where !path.trailingSlash:
             return .redirectToDirectory
         case .directory:
-            let index = path.relative.isEmpty ? site.entry : path.relative + "/" + site.entry
+            let index = path.relative.isEmpty ? relative(site.entry) : path.relative + "/" + relative(site.entry)
             if case .file(let file) = files.entry(root: site.root, relative: index) {
                 return .file(file, site: site, answeredPath: "/" + index)
             }
