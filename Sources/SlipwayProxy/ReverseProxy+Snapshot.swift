@@ -6,7 +6,8 @@ extension ReverseProxy {
     package func routeSnapshot() -> [ProxyRoute] {
         router.withLock { state in
             state.services.map {
-                ProxyRoute(service: $0.key, route: $0.value.route, backends: $0.value.backends, control: $0.value.control)
+                ProxyRoute(service: $0.key, route: $0.value.route, backends: $0.value.backends, control: $0.value.control,
+                           retired: $0.value.retired)
             }
         }.sorted { $0.service < $1.service }
     }
@@ -16,7 +17,8 @@ extension ReverseProxy {
     package func restore(_ routes: [ProxyRoute]) async {
         let state = router.withLock { state in
             state.services = Dictionary(routes.map { ($0.service, RouterState.Service(route: $0.route, backends: $0.backends,
-                                                                                      control: $0.control ?? TrafficControl())) },
+                                                                                      control: $0.control ?? TrafficControl(),
+                                                                                      retired: $0.retired ?? [])) },
                                         uniquingKeysWith: { _, last in last })
             state.refreshLoads()
             state.version += 1

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -118,7 +119,10 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
     package func route(service: ServiceKey, to backends: Backends?) async -> Backends? {
         let (previous, state) = router.withLock { state in
             let previous = state.services[service]?.backends
-            state.services[service, default: RouterState.Service()].backends = backends
+            var entry = state.services[service, default: RouterState.Service()]
+            entry.backends = backends
+            entry.retired = RetiredSite.retained(entry.retired, previous: previous, next: backends, now: Date().timeIntervalSince1970)
+            state.services[service] = entry
             state.refreshLoads()
             state.version += 1
             return (previous, state)

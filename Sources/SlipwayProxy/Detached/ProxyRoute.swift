@@ -10,13 +10,18 @@ package struct ProxyRoute: Sendable, Equatable {
     package var backends: Backends?
     /// Paused or in maintenance; absent (as in a table written before these existed): neither.
     package var control: TrafficControl?
+    /// A static service's retired sites still answering until they expire; absent (as in a table
+    /// written before static sites): none.
+    package var retired: [RetiredSite]?
 
-    package init(service: ServiceKey, route: RouteConfig?, backends: Backends?, control: TrafficControl? = nil) {
+    package init(service: ServiceKey, route: RouteConfig?, backends: Backends?, control: TrafficControl? = nil,
+                 retired: [RetiredSite] = []) {
         self.service = service
         self.host = route?.host
         self.path = route?.path
         self.backends = backends
         self.control = control.flatMap { $0.isNone ? nil : $0 }
+        self.retired = retired.isEmpty ? nil : retired
     }
 
     package var route: RouteConfig? {
@@ -37,7 +42,7 @@ package struct ProxyRoute: Sendable, Equatable {
 /// handed this table routes each service to it.
 extension ProxyRoute: Codable {
     private enum CodingKeys: String, CodingKey {
-        case service, host, path, upstream, backends, control
+        case service, host, path, upstream, backends, control, retired
     }
 
     package init(from decoder: any Decoder) throws {
@@ -46,6 +51,7 @@ extension ProxyRoute: Codable {
         host = try container.decodeIfPresent(String.self, forKey: .host)
         path = try container.decodeIfPresent(String.self, forKey: .path)
         control = try container.decodeIfPresent(TrafficControl.self, forKey: .control)
+        retired = try container.decodeIfPresent([RetiredSite].self, forKey: .retired)
         if let backends = try container.decodeIfPresent(Backends.self, forKey: .backends) {
             self.backends = backends
         } else {
@@ -61,5 +67,6 @@ extension ProxyRoute: Codable {
         try container.encodeIfPresent(upstream, forKey: .upstream)
         try container.encodeIfPresent(backends, forKey: .backends)
         try container.encodeIfPresent(control, forKey: .control)
+        try container.encodeIfPresent(retired, forKey: .retired)
     }
 }

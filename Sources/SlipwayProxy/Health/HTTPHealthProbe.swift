@@ -41,6 +41,12 @@ package struct HTTPHealthProbe: HealthProbe {
     }
 
     package func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
+        // A static site has no address: its health is its files being whole (a few stats and the
+        // entry page read, every interval; the proxy serves the same files).
+        if let site = upstream.site {
+            guard let problem = SiteAssetCheck.problem(in: site, routePrefix: nil) else { return ProbeResult(healthy: true) }
+            return ProbeResult(healthy: false, reason: problem)
+        }
         let host = upstream.host.contains(":") ? "[\(upstream.host)]" : upstream.host
         let path = check.path.hasPrefix("/") ? check.path : "/" + check.path
         var request = HTTPClientRequest(url: "http://\(host):\(upstream.port)\(path)")

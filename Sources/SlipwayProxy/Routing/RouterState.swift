@@ -10,6 +10,8 @@ struct RouterState: Sendable {
         var backends: Backends?
         /// Paused or in maintenance (`slipway proxy pause|maintenance`).
         var control = TrafficControl()
+        /// Static sites no longer routed whose files still answer their exact paths (`RetiredSite`).
+        var retired: [RetiredSite] = []
     }
 
     var services: [ServiceKey: Service] = [:]

@@ -14,6 +14,8 @@ final class LoopState {
     let clients: ClientConnections
     /// Requests of paused services waiting on this loop.
     let held: HeldRequests
+    /// The files of the static sites this loop serves.
+    let files = SiteFiles()
     private(set) var routes = RouteTable<LoopRoute>()
     private var version: UInt64 = 0
     private var upstreams: [Upstream: LoopUpstream] = [:]
@@ -37,13 +39,16 @@ final class LoopState {
             let hold = routing.control.pausedHoldMilliseconds.map { TimeAmount.milliseconds($0) }
             let maintenance = routing.control.maintenance
             let compiled = routing.backends.map { compile($0, loads: state.loads) }
+            let sites = Array(Set((routing.backends?.upstreams ?? []).compactMap(\.site))).sorted { $0.root < $1.root }
             entries.append(.init(service: service, route: route,
-                                 target: LoopRoute(backends: compiled?.service, hold: hold, maintenance: maintenance)))
+                                 target: LoopRoute(backends: compiled?.service, hold: hold, maintenance: maintenance,
+                                                   sites: sites, retired: routing.retired)))
             // The preview's host is a route of its own, to the preview release only, with the
             // service's path, pause and maintenance.
             if let host = routing.backends?.preview?.host, let preview = compiled?.previewOnly {
                 entries.append(.init(service: service, route: RouteConfig(host: host, path: route.path),
-                                     target: LoopRoute(backends: preview, hold: hold, maintenance: maintenance)))
+                                     target: LoopRoute(backends: preview, hold: hold, maintenance: maintenance,
+                                                       sites: sites, retired: routing.retired)))
             }
         }
         routes = RouteTable(entries)

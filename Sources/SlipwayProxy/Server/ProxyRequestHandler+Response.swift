@@ -88,7 +88,7 @@ extension ProxyRequestHandler {
         switch state {
         case .idle: becomeIdle()
         case .discardingRequestBody: releasePendingRead()
-        case .proxying, .held, .closed: break
+        case .proxying, .held, .sendingFile, .closed: break
         }
     }
 

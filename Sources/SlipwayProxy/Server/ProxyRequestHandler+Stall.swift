@@ -25,7 +25,9 @@ extension ProxyRequestHandler {
             closeClient()
             return true
         }
-        if case .idle = state, let since = idleSince, now - since >= timeout {
+        // Not while a written response still waits for the client (a static file sent by sendfile
+        // is written at once, then taken at the client's pace): that is `clientTookNothing`'s case.
+        if case .idle = state, unwritableSince == nil, let since = idleSince, now - since >= timeout {
             logger.debug("closing a client connection idle past the idle timeout")
             closeClient()
             return true
@@ -68,6 +70,7 @@ extension ProxyRequestHandler {
         switch state {
         case .proxying(let exchange): !exchange.requestEnded && mayRead
         case .discardingRequestBody: true
+        case .sendingFile(let transfer): !transfer.requestEnded
         case .idle, .held, .closed: false
         }
     }

@@ -31,6 +31,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         /// A response went out before its request ended: the rest of the body is read and dropped,
         /// as nginx discards it, so the connection can carry the next request.
         case discardingRequestBody
+        /// A static site's file too large for the cache going out over TLS a chunk at a time
+        /// (`FileTransfer`); pipelined requests wait as behind an exchange.
+        case sendingFile(FileTransfer)
         case closed
     }
 
@@ -113,7 +116,11 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             forward(body, of: exchange)
         case (.proxying(let exchange), .end):
             endRequest(of: exchange)
-        case (.proxying, .head), (.held, _):
+        case (.sendingFile(let transfer), .end):
+            transfer.requestEnded = true
+        case (.sendingFile, .body):
+            clientProgress = .now()
+        case (.proxying, .head), (.held, _), (.sendingFile, .head):
             // Pipelined, or behind a held request: it waits, and the client isn't read meanwhile.
             queued.append(part)
         case (.discardingRequestBody, .body):
@@ -226,7 +233,9 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
             refusal = error
         case .held where queuedRequestsAreComplete:
             refusal = error
-        case .proxying, .held, .discardingRequestBody, .closed:
+        case .sendingFile(let transfer) where transfer.requestEnded && queuedRequestsAreComplete:
+            refusal = error
+        case .proxying, .held, .sendingFile, .discardingRequestBody, .closed:
             closeClient()
         }
     }
@@ -266,6 +275,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         if case .held(let held) = state {
             state = .closed
             loop.held.remove(self, for: held.service)
+            return
+        }
+        if case .sendingFile = state {
+            abandonTransfer()
             return
         }
         guard case .proxying(let exchange) = state else { return }
@@ -355,6 +368,10 @@ final class ProxyRequestHandler: ChannelDuplexHandler {
         }
         guard let choice = route.target.backends?.choose(head) else {
             respondLocally(.noUpstream(service: route.service), to: request, requestEnded: false)
+            return
+        }
+        if let site = choice.upstream.upstream.site {
+            serveStatic(head, request, site: site, choice: choice, route: route)
             return
         }
         let upstream = choice.upstream
