@@ -151,7 +151,7 @@ package final class Daemon: Sendable {
         let git = GitReleaseBuilder(repository: config.rootDirectory, releasesDirectory: state.releases, logger: logger,
                                     stageMarker: state.path, redactor: redactor)
         let containers = engine.map { DockerRuntime(engine: $0, logger: logger, project: state.path) }
-        let runtime = ServiceRuntimes(processes: processes, containers: containers)
+        let runtime = ServiceRuntimes(processes: processes, containers: containers, sites: StaticSiteRuntime())
         let builder: any ReleaseBuilder = engine.map {
             DockerReleaseBuilder(inner: git, engine: $0, logger: logger, redactor: redactor)
         } ?? git
