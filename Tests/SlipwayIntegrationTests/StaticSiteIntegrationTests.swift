@@ -43,6 +43,8 @@ import Testing
             retain: 3
             route: { path: / }
             env: { RECORD: '\(record)' }
+            smoke:
+              - http: { path: /account/settings, expect: { status: 200 } }   # the SPA's entry page, as the proxy answers
             publish:
               - run: 'echo "$SLIPWAY_RELEASE $SLIPWAY_STATIC_ROOT" >> "$RECORD"; [ "$(cat PUBLISH 2>/dev/null)" != fail ]'
               - purge: { url: "http://127.0.0.1:\(receiver)/purge" }

@@ -33,6 +33,9 @@ extension ServiceDecoder {
             return
         }
         service.runtime = .staticSite
+        // Its health check is its files (the entry page and what it references) and `GET /` as
+        // the proxy answers it: the entry page, 200.
+        service.health.path = "/"
         refuseProcessKeys(fields, delivery: service.delivery)
         if let publish = fields["publish"] { service.publish = publishSteps(publish) }
         let site = staticSite(node)

@@ -42,10 +42,10 @@ package struct HTTPHealthProbe: HealthProbe {
 
     package func probe(_ upstream: Upstream, check: HealthCheckConfig) async -> ProbeResult {
         // A static site has no address: its health is its files being whole (a few stats and the
-        // entry page read, every interval; the proxy serves the same files).
+        // entry page read, every interval), then the path asked for as the proxy would answer it.
         if let site = upstream.site {
-            guard let problem = SiteAssetCheck.problem(in: site, routePrefix: nil) else { return ProbeResult(healthy: true) }
-            return ProbeResult(healthy: false, reason: problem)
+            if let problem = SiteAssetCheck.problem(in: site, routePrefix: nil) { return ProbeResult(healthy: false, reason: problem) }
+            return SiteRequest.probe(site, path: check.path, expect: check.expect)
         }
         let host = upstream.host.contains(":") ? "[\(upstream.host)]" : upstream.host
         let path = check.path.hasPrefix("/") ? check.path : "/" + check.path

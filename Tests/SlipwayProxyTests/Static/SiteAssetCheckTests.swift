@@ -64,10 +64,16 @@ import Testing
     @Test func healthProbeAnswersFromTheFiles() async throws {
         let release = try SiteRelease(files: ["index.html": #"<script src="/a.js"></script>"#, "a.js": ""])
         let probe = HTTPHealthProbe()
-        let healthy = await probe.probe(release.upstream, check: HealthCheckConfig())
+        // A static site's health check is `/` (its config sets it): the entry page, 200.
+        let healthy = await probe.probe(release.upstream, check: HealthCheckConfig(path: "/"))
         #expect(healthy.healthy)
+        // An `http:` smoke test's path, answered as the proxy would: status and body judged.
+        let missing = await probe.probe(release.upstream, check: HealthCheckConfig(path: "/nothing.html"))
+        #expect(!missing.healthy && missing.status == 404)
+        let script = await probe.probe(release.upstream, check: HealthCheckConfig(path: "/a.js?v=1"))
+        #expect(script.healthy && script.status == 200)
         try FileManager.default.removeItem(atPath: release.directory.path("dist/a.js"))
-        let broken = await probe.probe(release.upstream, check: HealthCheckConfig())
+        let broken = await probe.probe(release.upstream, check: HealthCheckConfig(path: "/"))
         #expect(!broken.healthy)
         #expect(broken.reason?.contains("/a.js") == true)
         await probe.shutdown()
