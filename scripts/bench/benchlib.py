@@ -201,6 +201,19 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def medians(results):
+    """Per system name, the medians over its rounds: req/s, p50 and p99 ms, CPU µs per request
+    (user, system), and the errors summed."""
+    return {name: {
+        "rps": median([r.rps for r in rs]),
+        "p50": median([r.p50_ms for r in rs]),
+        "p99": median([r.p99_ms for r in rs]),
+        "errors": sum(r.error_count for r in rs),
+        "user_us": median([r.cpu_us[0] for r in rs if r.cpu_us]),
+        "sys_us": median([r.cpu_us[1] for r in rs if r.cpu_us]),
+    } for name, rs in results.items()}
+
+
 def percentile(sorted_values: list[float], p: float):
     if not sorted_values:
         return None

@@ -161,14 +161,7 @@ def main() -> None:
 
 
 def summarize(mode, size, connections, results):
-    med = {name: {
-        "rps": b.median([r.rps for r in rs]),
-        "p50": b.median([r.p50_ms for r in rs]),
-        "p99": b.median([r.p99_ms for r in rs]),
-        "errors": sum(r.error_count for r in rs),
-        "user_us": b.median([r.cpu_us[0] for r in rs if r.cpu_us]),
-        "sys_us": b.median([r.cpu_us[1] for r in rs if r.cpu_us]),
-    } for name, rs in results.items()}
+    med = b.medians(results)
     ratio_rps = b.median([s.rps / n.rps for s, n in zip(results["slipway"], results["nginx"]) if n.rps])
     ratio_p99 = b.median([s.p99_ms / n.p99_ms for s, n in zip(results["slipway"], results["nginx"]) if n.p99_ms])
     ratio_haproxy = (b.median([s.rps / h.rps for s, h in zip(results["slipway"], results["haproxy"]) if h.rps])

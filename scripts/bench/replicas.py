@@ -246,14 +246,7 @@ def split_check(name: str, counts: list[int], tolerance: float) -> str | None:
 
 
 def summarize(mode, connections, results, shares, args):
-    med = {name: {
-        "rps": b.median([r.rps for r in rs]),
-        "p50": b.median([r.p50_ms for r in rs]),
-        "p99": b.median([r.p99_ms for r in rs]),
-        "errors": sum(r.error_count for r in rs),
-        "user_us": b.median([r.cpu_us[0] for r in rs if r.cpu_us]),
-        "sys_us": b.median([r.cpu_us[1] for r in rs if r.cpu_us]),
-    } for name, rs in results.items()}
+    med = b.medians(results)
     ratios, per_round = {}, {}
     for top, bottom, _ in RATIOS:
         if top in results and bottom in results:

@@ -151,13 +151,7 @@ def main() -> None:
 
 
 def summarize(mode, size, connections, results):
-    med = {name: {
-        "rps": b.median([r.rps for r in rs]),
-        "p99": b.median([r.p99_ms for r in rs]),
-        "errors": sum(r.error_count for r in rs),
-        "user_us": b.median([r.cpu_us[0] for r in rs if r.cpu_us]),
-        "sys_us": b.median([r.cpu_us[1] for r in rs if r.cpu_us]),
-    } for name, rs in results.items()}
+    med = b.medians(results)
     ratio = b.median([s.rps / n.rps for s, n in zip(results["slipway"], results["nginx"]) if n.rps])
     return dict(mode=mode, size=size, connections=connections, med=med, ratio=ratio,
                 rounds=[(s.rps, n.rps) for s, n in zip(results["slipway"], results["nginx"])])
