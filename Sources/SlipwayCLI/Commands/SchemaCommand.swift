@@ -8,10 +8,10 @@ struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema", abstract: "Print the JSON Schema of slipway.yml (for editors).",
         discussion: """
-            Point the YAML language server at it: put
-              # yaml-language-server: $schema=\(JSONSchemaWriter.schemaID)
-            at the top of slipway.yml, or save `slipway schema > slipway.schema.json` and name that file
-            in the editor's yaml.schemas setting. --markdown prints docs/CONFIG.md, the same keys as a reference.
+            Save it (slipway schema > slipway.schema.json) and point the YAML language server at it with
+              # yaml-language-server: $schema=./slipway.schema.json
+            on the first line of slipway.yml, or in the editor's yaml.schemas setting. --markdown prints
+            docs/CONFIG.md, the same keys as a reference.
             """)
 
     @Flag(name: .long, help: "Print the reference of every key as Markdown (docs/CONFIG.md) instead.")

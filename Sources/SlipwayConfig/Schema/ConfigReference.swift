@@ -77,8 +77,10 @@ package enum ConfigReference {
         switch rule {
         case .exactlyOne(let keys): return "Exactly one of \(ValueShape.words(keys))."
         case .atLeastOne(let keys): return "At least one of \(ValueShape.words(keys))."
+        case .requires(let keys, .not(let condition)):
+            return "\(ValueShape.words(keys, joinedBy: "and")) \(keys.count > 1 ? "are" : "is") required unless \(conditionText(condition))."
         case .requires(let keys, let condition):
-            return "\(ValueShape.words(keys)) \(keys.count > 1 ? "are" : "is") required when \(conditionText(condition))."
+            return "\(ValueShape.words(keys, joinedBy: "and")) \(keys.count > 1 ? "are" : "is") required when \(conditionText(condition))."
         }
     }
 
@@ -86,8 +88,6 @@ package enum ConfigReference {
         switch condition {
         case .present(let key): return "`\(key):` is written"
         case .equals(let key, let value): return "`\(key): \(value)`"
-        case .not(.present(let key)): return "`\(key):` is not written"
-        case .not(.anyOf(let conditions)): return "none of " + conditions.map(conditionText).joined(separator: ", ") + " holds"
         case .not(let inner): return "not (\(conditionText(inner)))"
         case .anyOf(let conditions): return conditions.map(conditionText).joined(separator: " or ")
         }

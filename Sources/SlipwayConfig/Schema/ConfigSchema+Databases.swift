@@ -9,7 +9,7 @@ extension ConfigSchema {
                       example: "\"${DATABASE_URL}\""),
             KeySchema("migrations", nonEmptyText, required: true, "The directory of migration files (`V1__init.sql`).",
                       example: "db/migrations"),
-            KeySchema("backup", .mapping(backup), default: .described("the defaults below"), "Backups taken before migrating.",
+            KeySchema("backup", .mapping(backup), default: .described("the defaults of its keys"), "Backups taken before migrating.",
                       example: "{ keep: 14, max_age: 30d }"),
             KeySchema("lock_timeout", duration, default: .value("5s"),
                       "How long a migration waits for the database's migration lock.", example: "30s"),

@@ -61,7 +61,7 @@ extension ConfigSchema {
                       example: "manual"),
             KeySchema("max_wait", positiveDuration, default: .described("10 × interval"),
                       "How long a step may wait for enough requests; not shorter than `interval`.", example: "10m"),
-            KeySchema("analysis", .mapping(analysis), default: .described("the defaults below"),
+            KeySchema("analysis", .mapping(analysis), default: .described("the defaults of its keys"),
                       "How each step is judged.", example: "{ min_requests: 100, test: mann_whitney }"),
         ])
 

@@ -1,8 +1,8 @@
 /// `proxy:` (top level or an environment's), its `tls:` and `acme:`; `api:`; `github:`.
 extension ConfigSchema {
     package static let proxy = MappingSchema(
-        id: "proxy", path: "proxy (and environments.NAME.proxy)",
-        summary: "The reverse proxy. An environment's `proxy:` keys default to the top-level ones.",
+        id: "proxy", path: "proxy",
+        summary: "The reverse proxy (and an environment's own `proxy:`, whose keys default to the top-level ones).",
         keys: [
             KeySchema("listen", listen, default: .value("127.0.0.1:8080"),
                       "Where the proxy serves plain HTTP. Port 0 asks the system for a free port.", example: "0.0.0.0:80"),

@@ -50,8 +50,8 @@ extension ConfigSchema {
             KeySchema("publish", .list(.mapping(publishStep), minItems: 0, unique: false), default: .described("none"),
                       "A static site's steps after the switch: commands or CDN purges, in order.",
                       example: "[{ run: ./scripts/upload.sh }]"),
-            KeySchema("paths", .list(nonEmptyText, minItems: 0, unique: false), default: .described("every path"),
-                      "Path patterns whose change deploys the service (`deploy --changed`, pushes).",
+            KeySchema("paths", .list(nonEmptyText, minItems: 0, unique: false), default: .described("none: deployed only by name"),
+                      "Path patterns (gitignore-style) whose change deploys the service (`deploy --changed`, pushes).",
                       example: "[\"services/api/**\", \"libs/shared/**\"]"),
             KeySchema("depends_on", .list(nonEmptyText, minItems: 0, unique: false), default: .described("none"),
                       "Services deployed before this one when both are deployed.", example: "[gateway]"),
@@ -71,13 +71,13 @@ extension ConfigSchema {
                       "Keep a client on one replica with a cookie; `false` turns it off.", example: "{ cookie: slipway_web }"),
             KeySchema("strategy", .choice(Strategy.allCases.map(\.rawValue)), default: .value(Strategy.switch.rawValue),
                       "How a new release replaces the old one.", example: Strategy.canary.rawValue),
-            KeySchema("recreate", .mapping(recreate), default: .described("the defaults below"),
+            KeySchema("recreate", .mapping(recreate), default: .described("the defaults of its keys"),
                       "Settings of `strategy: recreate`.", example: "{ hold_requests: 15s }"),
-            KeySchema("rolling", .mapping(rolling), default: .described("the defaults below"),
+            KeySchema("rolling", .mapping(rolling), default: .described("the defaults of its keys"),
                       "Settings of `strategy: rolling`.", example: "{ max_surge: 1, max_unavailable: 0 }"),
             KeySchema("blue_green", .mapping(blueGreen), default: .described("required with `strategy: blue_green`"),
                       "Settings of `strategy: blue_green`.", example: "{ preview: { host: preview.example.com } }"),
-            KeySchema("canary", .mapping(canary), default: .described("the defaults below"),
+            KeySchema("canary", .mapping(canary), default: .described("the defaults of its keys"),
                       "Settings of `strategy: canary`.", example: "{ steps: [10, 50, 100], interval: 1m }"),
         ],
         rules: [
@@ -113,8 +113,8 @@ extension ConfigSchema {
         ])
 
     package static let expect = MappingSchema(
-        id: "expect", path: "services.NAME.health.expect (and smoke[].http.expect)",
-        summary: "The response a probe or smoke request must get.",
+        id: "expect", path: "services.NAME.health.expect",
+        summary: "The response a health probe (and a smoke test's `http:` request) must get.",
         keys: [
             KeySchema("status", .integer(min: 100, max: 599), default: .value("200"), "The HTTP status.", example: "204"),
             KeySchema("json", .names(NameRule(pattern: ".*", what: "a top-level field of the JSON body"), .scalar),

@@ -36,10 +36,10 @@ package indirect enum ValueShape: Sendable {
     /// A key the decoder knows but refuses whatever its value (kept so its message can say why).
     case refused(String)
 
-    /// The decoder's own lists, quoted, with "or" before the last.
-    static func words(_ words: [String]) -> String {
+    /// Words quoted, with "or" (or `conjunction`) before the last.
+    static func words(_ words: [String], joinedBy conjunction: String = "or") -> String {
         guard words.count > 1 else { return words.first.map { "`\($0)`" } ?? "" }
-        return words.dropLast().map { "`\($0)`" }.joined(separator: ", ") + " or `\(words.last!)`"
+        return words.dropLast().map { "`\($0)`" }.joined(separator: ", ") + " \(conjunction) `\(words.last!)`"
     }
 }
 
