@@ -8,10 +8,11 @@ struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema", abstract: "Print the JSON Schema of slipway.yml (for editors).",
         discussion: """
-            Save it (slipway schema > slipway.schema.json) and point the YAML language server at it with
+            Save it with `slipway schema > slipway.schema.json` and put this line first in slipway.yml (or name the file in the editor's yaml.schemas setting):
+
               # yaml-language-server: $schema=./slipway.schema.json
-            on the first line of slipway.yml, or in the editor's yaml.schemas setting. --markdown prints
-            docs/CONFIG.md, the same keys as a reference.
+
+            --markdown prints docs/CONFIG.md: the same keys, as a reference.
             """)
 
     @Flag(name: .long, help: "Print the reference of every key as Markdown (docs/CONFIG.md) instead.")
