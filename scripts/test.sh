@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs and starts what the tests need (SQLite headers,
 # git, PostgreSQL, Pebble as the ACME test CA, headless Chromium with Selenium for the dashboard,
-# brotli for static sites' .br files),
+# brotli for static sites' .br files, python3-jsonschema to check slipway.yml's JSON Schema),
 # builds every product (the integration tests drive the real binaries), then runs every test target.
 # With CI set, tests that need a service fail rather than skip when it is absent.
 # Docker: started here when it can be (root or passwordless sudo); its tests say so when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh postgresql pebble chromium chromium-driver python3-selenium brotli
+scripts/setup.sh postgresql pebble chromium chromium-driver python3-selenium brotli python3-jsonschema python3-yaml
 # shellcheck source=/dev/null
 source scripts/ensure-postgres.sh
 if ! scripts/ensure-docker.sh; then

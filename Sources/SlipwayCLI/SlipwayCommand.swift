@@ -14,7 +14,7 @@ package struct SlipwayCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, InitCommand.self, ServeCommand.self, CheckCommand.self, PlanCommand.self, DeployCommand.self, RollbackCommand.self,
             StatusCommand.self, HistoryCommand.self, ShowCommand.self, LogsCommand.self, AuditCommand.self, DatabaseCommand.self,
-            PromoteCommand.self, ApproveCommand.self, RejectCommand.self, FreezeCommand.self, UnfreezeCommand.self, TokenCommand.self, HookCommand.self, ProxyCommand.self, RolloutSteeringCommand.self, LogRelayCommand.self,
+            PromoteCommand.self, ApproveCommand.self, RejectCommand.self, FreezeCommand.self, UnfreezeCommand.self, TokenCommand.self, HookCommand.self, ProxyCommand.self, RolloutSteeringCommand.self, LogRelayCommand.self, SchemaCommand.self,
         ])
 
     package init() {}

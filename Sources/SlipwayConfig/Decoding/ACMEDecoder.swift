@@ -18,7 +18,7 @@ struct ACMEDecoder {
     let root: String
     let checksFiles: Bool
 
-    static let keys = ["email", "directory", "ca_file", "renew_before"]
+    static let keys = ConfigSchema.acme.keyNames
 
     func decode(_ node: ConfigNode) -> ACMEConfig? {
         guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping with email: and directory:") else { return nil }

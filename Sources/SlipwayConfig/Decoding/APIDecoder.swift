@@ -17,7 +17,7 @@ struct APIDecoder {
     let root: String
 
     func decode(_ node: ConfigNode) -> APIConfig? {
-        guard let fields = reader.mapping(node, keys: ["listen", "tls"]) else { return nil }
+        guard let fields = reader.mapping(node, keys: ConfigSchema.api.keyNames) else { return nil }
         guard let listenNode = reader.required("listen", in: fields) else { return nil }
         guard let listen = reader.listenAddress(listenNode, example: "127.0.0.1:7070") else { return nil }
         // Whether a proxy has TLS to share is known once the environments are read (ProjectDecoder).
@@ -32,7 +32,7 @@ struct APIDecoder {
     }
 
     private func decodeTLS(_ node: ConfigNode) -> TLSFiles? {
-        guard let fields = reader.mapping(node, keys: ["cert", "key"], expected: "a mapping with cert: and key:, or proxy") else { return nil }
+        guard let fields = reader.mapping(node, keys: ConfigSchema.apiTLSFiles.keyNames, expected: "a mapping with cert: and key:, or proxy") else { return nil }
         let cert = reader.required("cert", in: fields).flatMap { file($0, what: "certificate chain") }
         let key = reader.required("key", in: fields).flatMap { file($0, what: "private key") }
         guard let cert, let key else { return nil }

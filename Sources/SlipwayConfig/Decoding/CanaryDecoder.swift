@@ -5,11 +5,11 @@ import SlipwayModel
 struct CanaryDecoder {
     let reader: ConfigReader
 
-    static let keys = ["steps", "interval", "pause", "max_wait", "analysis"]
-    static let analysisKeys = ["min_requests", "error_rate", "latency_p95", "test", "slo", "run"]
-    static let errorRateKeys = ["relative", "floor"]
-    static let latencyKeys = ["max_ratio"]
-    static let sloKeys = ["error_rate", "latency_p95"]
+    static let keys = ConfigSchema.canary.keyNames
+    static let analysisKeys = ConfigSchema.analysis.keyNames
+    static let errorRateKeys = ConfigSchema.errorRate.keyNames
+    static let latencyKeys = ConfigSchema.latency.keyNames
+    static let sloKeys = ConfigSchema.slo.keyNames
 
     func decode(_ node: ConfigNode) -> CanaryConfig {
         var canary = CanaryConfig()

@@ -5,8 +5,8 @@ struct DatabaseDecoder {
     let reader: ConfigReader
     let environment: [String: String]
 
-    static let keys = ["url", "migrations", "backup", "lock_timeout", "out_of_order", "backup_timeout", "migrate_timeout"]
-    static let backupKeys = ["dir", "keep", "max_age", "verify"]
+    static let keys = ConfigSchema.database.keyNames
+    static let backupKeys = ConfigSchema.backup.keyNames
 
     func decode(name: String, node: ConfigNode) -> DatabaseConfig? {
         guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping of the database's settings") else {

@@ -35,13 +35,10 @@ struct EnvironmentDecoder {
     /// That directory as the caller named the file, for messages.
     let shownDirectory: String
 
-    static let keys = [
-        "proxy", "branch", "env", "secrets", "services",
-        "tags", "promote_from", "approvals", "wait_timer", "approval_timeout", "rollback_window", "hotfix",
-    ]
-    static let tagKeys = ["policy", "allow_prerelease"]
-    static let approvalKeys = ["required", "from"]
-    static let hotfixKeys = ["approvals"]
+    static let keys = ConfigSchema.environment.keyNames
+    static let tagKeys = ConfigSchema.tags.keyNames
+    static let approvalKeys = ConfigSchema.approvals.keyNames
+    static let hotfixKeys = ConfigSchema.hotfix.keyNames
 
     func decode(_ entry: MappingFields.Entry) -> DecodedEnvironment? {
         checkName(entry)

@@ -17,7 +17,7 @@ struct GitHubDecoder {
     let shownDirectory: String
 
     func decode(_ node: ConfigNode) -> GitHubConfig? {
-        guard let fields = reader.mapping(node, keys: ["secret_file"], expected: "a mapping with secret_file:"),
+        guard let fields = reader.mapping(node, keys: ConfigSchema.github.keyNames, expected: "a mapping with secret_file:"),
               let fileNode = reader.required("secret_file", in: fields),
               let written = reader.nonEmptyString(fileNode, expected: "the path of the file holding the webhook's secret")
         else { return nil }

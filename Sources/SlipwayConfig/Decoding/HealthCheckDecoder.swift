@@ -5,10 +5,8 @@ import Yams
 struct HealthCheckDecoder {
     let reader: ConfigReader
 
-    static let keys = [
-        "path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold", "start_timeout", "expect",
-    ]
-    static let expectKeys = ["status", "json"]
+    static let keys = ConfigSchema.health.keyNames
+    static let expectKeys = ConfigSchema.expect.keyNames
 
     func decode(_ node: ConfigNode) -> HealthCheckConfig {
         var health = HealthCheckConfig()

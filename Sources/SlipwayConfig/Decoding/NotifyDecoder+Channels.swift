@@ -3,9 +3,9 @@ import SlipwayModel
 /// The settings of each kind of channel. Credentials and endpoints may be `${VAR}` references;
 /// messages about them never show their values.
 extension NotifyDecoder {
-    static let slackKeys = ["webhook"]
-    static let telegramKeys = ["token", "chat", "base_url"]
-    static let webhookKeys = ["url", "secret"]
+    static let slackKeys = ConfigSchema.slack.keyNames
+    static let telegramKeys = ConfigSchema.telegram.keyNames
+    static let webhookKeys = ConfigSchema.webhook.keyNames
     /// A signing key is only as strong as it is long; `openssl rand -hex 32` gives 64 characters.
     static let minimumSecretLength = 16
 

@@ -13,7 +13,7 @@ struct NotifyDecoder {
     let environment: [String: String]
 
     static let channelKeys = ["slack", "telegram", "webhook"]
-    static let entryKeys = channelKeys + ["email", "on"]
+    static let entryKeys = ConfigSchema.notifyChannel.keyNames
 
     struct Decoded {
         var channels: [NotifyChannel] = []

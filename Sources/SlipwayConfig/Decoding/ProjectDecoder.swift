@@ -16,7 +16,7 @@ struct ProjectDecoder {
         ProxyDecoder(reader: reader, root: configDirectory, checksFiles: repository != nil)
     }
 
-    static let keys = ["proxy", "api", "github", "services", "environments", "databases", "notify"]
+    static let keys = ConfigSchema.project.keyNames
 
     /// The configuration, or nil when any issue was recorded.
     func decode(file: String) -> ProjectConfig? {
@@ -56,7 +56,7 @@ struct ProjectDecoder {
                              acme: decodedProxy?.acme, environment: nil, log: reader.log)
         }
         if let api, api.sharesProxyTLS, proxy.tls == nil, !(layout.environments ?? []).contains(where: { $0.proxy.tls != nil }),
-           let apiNode = fields["api"], let tlsNode = reader.mapping(apiNode, keys: ["listen", "tls"])?["tls"] {
+           let apiNode = fields["api"], let tlsNode = reader.mapping(apiNode, keys: ConfigSchema.api.keyNames)?["tls"] {
             reader.log.add("tls: proxy shares the proxy's certificates, but no proxy: of this file has tls:; "
                            + "add proxy.tls, or give the API its own tls: { cert: FILE, key: FILE }", at: tlsNode)
         }

@@ -9,7 +9,7 @@ struct ProxyDecoder {
     /// parsed for a test names files that need not exist).
     let checksFiles: Bool
 
-    static let keys = ["listen", "idle_timeout", "tls"]
+    static let keys = ConfigSchema.proxy.keyNames
 
     /// The proxy with what `node` writes over `defaults`, and the `listen` and `tls.acme` values when written.
     func decode(_ node: ConfigNode, over defaults: ProxyConfig = ProxyConfig()) -> (proxy: ProxyConfig, listen: ConfigNode?, acme: ConfigNode?) {

@@ -20,7 +20,7 @@ struct ProxyTLSDecoder {
     let root: String
     let checksFiles: Bool
 
-    static let keys = ["listen", "certificates", "redirect_http", "acme"]
+    static let keys = ConfigSchema.proxyTLS.keyNames
 
     /// The TLS settings, and the `acme` node when written (where "no routed host" is reported).
     func decode(_ node: ConfigNode, plain: SocketAddressSpec) -> (tls: ProxyTLSConfig?, acme: ConfigNode?) {
@@ -60,7 +60,7 @@ struct ProxyTLSDecoder {
     }
 
     private func decodePair(_ node: ConfigNode, host: String) -> HostCertificate? {
-        guard let fields = reader.mapping(node, keys: ["cert", "key"], expected: "a mapping with cert: and key:") else { return nil }
+        guard let fields = reader.mapping(node, keys: ConfigSchema.certificateFiles.keyNames, expected: "a mapping with cert: and key:") else { return nil }
         let certNode = reader.required("cert", in: fields)
         let keyNode = reader.required("key", in: fields)
         let cert = certNode.flatMap { path($0, what: "the path of a PEM certificate chain") }

@@ -4,7 +4,7 @@ import SlipwayModel
 struct RouteDecoder {
     let reader: ConfigReader
 
-    static let keys = ["path", "host"]
+    static let keys = ConfigSchema.route.keyNames
 
     /// The route, nil when any part of it is wrong (so it takes no part in conflict checks), and the
     /// node a conflict with another service points at.

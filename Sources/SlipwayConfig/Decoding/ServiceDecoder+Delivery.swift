@@ -4,12 +4,11 @@ import SlipwayModel
 /// strategy's block (`recreate`, `rolling`, `blue_green`, `canary`). Every block is decoded and
 /// checked whichever strategy is chosen: an environment may choose another.
 extension ServiceDecoder {
-    static let deliveryKeys = ["replicas", "balance", "sticky", "strategy", "recreate", "rolling", "blue_green", "canary"]
-    static let stickyKeys = ["cookie"]
-    static let recreateKeys = ["hold_requests"]
-    static let rollingKeys = ["max_surge", "max_unavailable"]
-    static let blueGreenKeys = ["preview", "auto_switch"]
-    static let previewKeys = ["host", "header"]
+        static let stickyKeys = ConfigSchema.sticky.keyNames
+    static let recreateKeys = ConfigSchema.recreate.keyNames
+    static let rollingKeys = ConfigSchema.rolling.keyNames
+    static let blueGreenKeys = ConfigSchema.blueGreen.keyNames
+    static let previewKeys = ConfigSchema.preview.keyNames
 
     /// `service.delivery` from the delivery keys. Called once the route and the runtime are
     /// decoded: a preview host must differ from the route's, and `exclusive` limits the strategy.

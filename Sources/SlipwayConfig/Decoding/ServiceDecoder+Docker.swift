@@ -3,7 +3,7 @@ import SlipwayModel
 /// `runtime:`, and for `runtime: docker` the `image:`, `port`, `volumes` and `exclusive` of a service.
 extension ServiceDecoder {
     static let dockerKeys = ["image", "port", "volumes", "exclusive"]
-    static let imageKeys = ["dockerfile", "name", "args", "context"]
+    static let imageKeys = ConfigSchema.image.keyNames
 
     /// `docker` or `process`; nil (reported) for anything else.
     func runtimeKind(_ node: ConfigNode) -> ServiceRuntime? {

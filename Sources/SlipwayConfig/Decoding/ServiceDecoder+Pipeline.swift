@@ -11,11 +11,10 @@ struct ServiceReference {
 
 /// The pipeline keys of a service: `paths`, `depends_on`, `database`, `checks`, `smoke` (issue 5).
 extension ServiceDecoder {
-    static let pipelineKeys = ["paths", "depends_on", "database", "checks", "smoke"]
-    static let checkKeys = ["name", "run", "timeout", "coverage"]
-    static let coverageKeys = ["report", "min"]
-    static let smokeKeys = ["http", "run", "timeout"]
-    static let smokeHTTPKeys = ["path", "expect"]
+        static let checkKeys = ConfigSchema.check.keyNames
+    static let coverageKeys = ConfigSchema.coverage.keyNames
+    static let smokeKeys = ConfigSchema.smoke.keyNames
+    static let smokeHTTPKeys = ConfigSchema.smokeHTTP.keyNames
 
     func decodePipeline(_ fields: MappingFields, into service: inout ServiceConfig) -> [ServiceReference] {
         var references: [ServiceReference] = []

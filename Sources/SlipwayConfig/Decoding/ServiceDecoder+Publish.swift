@@ -8,8 +8,8 @@ import SlipwayModel
 /// the reference, never a token. `SecretReferences.expandPublish` checks each reference against
 /// the variables when the file is loaded and adds what they hold to the secrets the redactor hides.
 extension ServiceDecoder {
-    static let publishKeys = ["run", "purge", "timeout"]
-    static let purgeKeys = ["url", "method", "headers"]
+    static let publishKeys = ConfigSchema.publishStep.keyNames
+    static let purgeKeys = ConfigSchema.purge.keyNames
 
     func publishSteps(_ node: ConfigNode) -> [PublishStep] {
         guard let items = reader.list(node, expected: "a list of steps like - run: ./scripts/upload.sh") else { return [] }

@@ -4,7 +4,7 @@ import SlipwayModel
 /// with no process. The keys that describe a process are refused beside it, each saying why, and
 /// `publish:` is allowed only beside it.
 extension ServiceDecoder {
-    static let staticKeys = ["root", "entry", "spa", "headers", "not_found", "retain_assets", "precompress"]
+    static let staticKeys = ConfigSchema.staticSite.keyNames
     /// Set by the proxy for each response it serves from a file (its length, its range, the
     /// encoding of the precompressed sibling it picked) or about the connection itself: a rule
     /// setting one would break the response it is added to.

@@ -19,11 +19,8 @@ struct ServiceDecoder {
     /// The directory holding the file, when it was read from one (`image.context` is looked up there).
     let repository: String?
 
-    static let keys = [
-        "run", "build", "build_timeout", "env", "route", "health",
-        "drain_timeout", "stop_timeout", "watch", "retain",
-        "runtime", "image", "port", "volumes", "exclusive", "static", "publish",
-    ] + pipelineKeys + deliveryKeys
+    /// The table's list; `dockerKeys` and the rest name subsets of it.
+    static let keys = ConfigSchema.service.keyNames
 
     func decode(name: String, keyPosition: SourcePosition?, node: ConfigNode) -> DecodedService? {
         guard let fields = reader.mapping(node, keys: Self.keys, expected: "a mapping of the service's settings") else {
