@@ -21,6 +21,10 @@ import Testing
         #expect(first.stdout.contains("health check: GET /health (found \"/health\" in server.js)"), "\(first.stdout)")
         #expect(first.stdout.contains("slipway deploy web --ref HEAD"))
         #expect(first.stdout.contains("fill in SESSION_SECRET"))
+        let written = try String(contentsOfFile: directory.path("slipway.yml"), encoding: .utf8)
+        #expect(written.hasPrefix("# yaml-language-server: $schema=./slipway.schema.json\n"))
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("slipway.schema.json"))))
+        #expect((schema as? [String: Any])?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         let check = try await runProgram(Binaries.slipway, ["check"], in: directory.path)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 

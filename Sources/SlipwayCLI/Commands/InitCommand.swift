@@ -37,6 +37,7 @@ struct InitCommand: AsyncParsableCommand {
             if app.kind != .staticSite {
                 print("  health check: GET \(app.healthPath) (\(app.healthReason))")
             }
+            print("wrote \(StarterFiles.schemaFile): the schema editors check slipway.yml against (its first line names it)")
             if written.ignoredStateDirectory { print("added .slipway/ to .gitignore: it holds the daemon's state and secrets") }
             if let secrets = written.secretsFile, !app.secretNames.isEmpty {
                 print("\(secrets) (mode 0600): fill in \(app.secretNames.joined(separator: ", ")); slipway.yml reads them as ${NAME}")

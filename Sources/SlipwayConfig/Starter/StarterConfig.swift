@@ -38,8 +38,9 @@ package struct StarterConfig {
     /// `#` must stay text.
     static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
-    /// Where `init` points editors for completion and checking (`slipway schema` writes it).
-    package static let defaultSchema: String? = nil
+    /// Where `init` points editors for completion and checking: the schema it writes beside the
+    /// file (`slipway schema` prints it again after an upgrade).
+    package static let defaultSchema: String? = "./" + StarterFiles.schemaFile
 
     package var text: String {
         var lines: [String] = []

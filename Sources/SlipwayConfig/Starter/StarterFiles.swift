@@ -2,9 +2,12 @@ import Foundation
 import SlipwayModel
 
 /// What `slipway init` writes into a repository: `slipway.yml` (checked first, refused over an
-/// existing one without `force`), `.slipway/` in `.gitignore`, and `.slipway/secrets.env` (0600)
-/// for the secret-looking variables the app reads.
+/// existing one without `force`) and its JSON Schema beside it, `.slipway/` in `.gitignore`, and
+/// `.slipway/secrets.env` (0600) for the secret-looking variables the app reads.
 package enum StarterFiles {
+    /// The JSON Schema of slipway.yml, beside it, for editors (`# yaml-language-server: $schema=…`).
+    package static let schemaFile = "slipway.schema.json"
+
     package struct Written: Sendable, Equatable {
         package var configFile: String
         /// `.gitignore` got a `.slipway/` line (false: it was ignored already).
@@ -33,6 +36,9 @@ package enum StarterFiles {
                                + issues.description + "\n" + text)
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: configFile), options: .atomic)
+        if starter.schema != nil {
+            try Data(JSONSchemaWriter.text().utf8).write(to: URL(fileURLWithPath: root + "/" + schemaFile), options: .atomic)
+        }
         let ignored = try ignoreStateDirectory(in: root)
         var written = Written(configFile: configFile, ignoredStateDirectory: ignored, secretsFile: nil, secretNames: [])
         if !starter.app.secretNames.isEmpty {
