@@ -21,6 +21,8 @@ final class SiteFile {
     /// The head lines every full response of it carries: ETag, Last-Modified, Accept-Ranges,
     /// Content-Encoding of a variant, Vary when there is a choice. Built once.
     let fixedFields: ByteBuffer
+    /// The whole head of a 200 answer of all of it to an HTTP/1.1 client that keeps the connection.
+    let okHead: ByteBuffer
 
     init(path: String, size: Int, modified: Int, etag: String, contentType: String, bytes: ByteBuffer?,
          coding: ContentCoding?, variants: [SiteFile], varies: Bool) {
@@ -37,6 +39,11 @@ final class SiteFile {
         if let coding { fields.writeString("content-encoding: \(coding.rawValue)\r\n") }
         if varies { fields.writeStaticString("vary: Accept-Encoding\r\n") }
         self.fixedFields = fields
+        var head = ByteBuffer()
+        head.writeString("HTTP/1.1 200 OK\r\ncontent-type: \(contentType)\r\ncontent-length: \(size)\r\n")
+        head.writeImmutableBuffer(fields)
+        head.writeStaticString("\r\n")
+        self.okHead = head
     }
 
     /// The representation to send for a request's `Accept-Encoding` values.

@@ -17,11 +17,17 @@ final class SiteFiles {
     let byteBudget: Int
     /// Past this many paths (every path asked for, files or not) the cache starts again.
     let maxEntries: Int
-    private var entries: [String: SiteEntry] = [:]
+    /// By root, then by relative path: no key is built per request.
+    private var entries: [String: [String: SiteEntry]] = [:]
+    private var entryCount = 0
     /// Resolved roots: a path resolving outside its root is not in the site.
     private var roots: [String: String] = [:]
     /// Keys of cached entries holding bytes, oldest first, from `oldest` on.
-    private var holding: [String] = []
+    private var holding: [Key] = []
+    private struct Key {
+        var root: String
+        var relative: String
+    }
     private var oldest = 0
     private(set) var cachedBytes = 0
 
@@ -33,13 +39,13 @@ final class SiteFiles {
 
     /// What `relative` (a `SitePath.relative`) is in the site rooted at `root`.
     func entry(root: String, relative: String) -> SiteEntry {
-        let key = root + "\u{0}" + relative
-        if let entry = entries[key] { return entry }
-        if entries.count >= maxEntries { removeAll() }
+        if let entry = entries[root]?[relative] { return entry }
+        if entryCount >= maxEntries { removeAll() }
         let entry = load(root: root, relative: relative)
-        entries[key] = entry
+        entries[root, default: [:]][relative] = entry
+        entryCount += 1
         if case .file(let file) = entry, file.bytes != nil {
-            holding.append(key)
+            holding.append(Key(root: root, relative: relative))
             cachedBytes += file.size + file.variants.reduce(0) { $0 + $1.size }
             evictOverBudget()
         }
@@ -48,6 +54,7 @@ final class SiteFiles {
 
     func removeAll() {
         entries.removeAll(keepingCapacity: true)
+        entryCount = 0
         holding.removeAll()
         oldest = 0
         cachedBytes = 0
@@ -57,7 +64,8 @@ final class SiteFiles {
         while cachedBytes > byteBudget, oldest < holding.count {
             let key = holding[oldest]
             oldest += 1
-            if case .file(let file) = entries.removeValue(forKey: key) {
+            if case .file(let file) = entries[key.root]?.removeValue(forKey: key.relative) {
+                entryCount -= 1
                 cachedBytes -= file.size + file.variants.reduce(0) { $0 + $1.size }
             }
         }

@@ -35,6 +35,13 @@ struct SitePath: Equatable {
             guard path.utf8.count >= routePrefix.utf8.count else { return nil }
             path = path[path.utf8.index(path.startIndex, offsetBy: routePrefix.utf8.count)...]
         }
+        // The usual path (`/assets/app.js`): nothing to decode, no dot segment, no empty one.
+        if !path.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "\\") || $0 == 0 }),
+           path.utf8.first == UInt8(ascii: "/"), !path.contains("/."), !path.contains("//") {
+            let trailing = path.utf8.last == UInt8(ascii: "/")
+            let inner = path.dropFirst().dropLast(trailing && path.utf8.count > 1 ? 1 : 0)
+            return SitePath(relative: String(inner), trailingSlash: trailing)
+        }
         guard let decoded = percentDecoded(path) else { return nil }
         var segments: [Substring] = []
         for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {

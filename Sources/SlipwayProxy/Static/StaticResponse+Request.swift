@@ -40,7 +40,8 @@ extension StaticResponse {
     /// content changes with each release.
     private static func full(_ file: SiteFile, of site: StaticSite, request: RequestHead, paths: [String], entryPage: Bool,
                              extra: [HeaderField]) -> StaticResponse {
-        let chosen = file.representation(accepting: request.values(of: "accept-encoding"))
+        let wanted = StaticRequestFields(request)
+        let chosen = file.representation(accepting: wanted.acceptEncoding)
         var fields = site.headers.isEmpty ? [] : HeaderRules.fields(site.headers, paths: paths)
         var contentType = chosen.contentType
         if let index = fields.firstIndex(where: { $0.name.lowercased() == "content-type" }) {
@@ -50,15 +51,15 @@ extension StaticResponse {
             fields.append(HeaderField(name: "cache-control", value: "no-cache"))
         }
         fields += extra
-        if Preconditions.notModified(etag: chosen.etag, modified: chosen.modified, ifNoneMatch: request.values(of: "if-none-match"),
-                                     ifModifiedSince: request.values(of: "if-modified-since").first) {
+        if Preconditions.notModified(etag: chosen.etag, modified: chosen.modified, ifNoneMatch: wanted.ifNoneMatch,
+                                     ifModifiedSince: wanted.ifModifiedSince) {
             return StaticResponse(status: .notModified, contentType: nil, contentLength: nil, fixedFields: chosen.fixedFields,
                                   fields: fields)
         }
         var range = chosen.size == 0 ? nil : (0...(chosen.size - 1))
         var status = HTTPResponseStatus.ok
-        if request.method == .GET, let header = request.values(of: "range").first,
-           Preconditions.rangeApplies(etag: chosen.etag, modified: chosen.modified, ifRange: request.values(of: "if-range").first) {
+        if request.method == .GET, let header = wanted.range,
+           Preconditions.rangeApplies(etag: chosen.etag, modified: chosen.modified, ifRange: wanted.ifRange) {
             switch ByteRange.parse(header, size: chosen.size) {
             case .satisfiable(let bytes):
                 range = bytes
@@ -81,7 +82,10 @@ extension StaticResponse {
                 body = .file(path: chosen.path, offset: range.lowerBound, count: count)
             }
         }
-        return StaticResponse(status: status, contentType: contentType, contentLength: count, fixedFields: chosen.fixedFields,
-                              fields: fields, body: body)
+        var response = StaticResponse(status: status, contentType: contentType, contentLength: count, fixedFields: chosen.fixedFields,
+                                      fields: fields, body: body)
+        // The common answer (all of it, 200, no header of the request's own) has its head built once.
+        if status == .ok, fields.isEmpty, contentType == chosen.contentType { response.prebuilt = chosen }
+        return response
     }
 }

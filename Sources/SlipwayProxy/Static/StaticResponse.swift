@@ -20,6 +20,9 @@ struct StaticResponse {
     var fixedFields: ByteBuffer?
     var fields: [HeaderField] = []
     var body: Body = .none
+    /// Set for a whole 200 answer with nothing but the file's own lines: its head for an HTTP/1.1
+    /// client that stays is the file's `okHead`, built once.
+    var prebuilt: SiteFile?
 
     /// A short plain-text answer (404, 405, a redirect's note).
     static func text(_ status: HTTPResponseStatus, _ message: String, fields: [HeaderField] = []) -> StaticResponse {
@@ -30,6 +33,7 @@ struct StaticResponse {
 
     /// The head for `version`, with `Connection: close` when `close` (and `keep-alive` to an HTTP/1.0 client that stays).
     func head(version: HTTPVersion, close: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+        if let prebuilt, version.minor == 1, !close { return prebuilt.okHead }
         var out = allocator.buffer(capacity: 256 + (fixedFields?.readableBytes ?? 0))
         out.writeString("HTTP/1.\(version.minor) \(status.code) \(status.reasonPhrase)\r\n")
         if let contentType { out.writeString("content-type: \(contentType)\r\n") }
