@@ -33,16 +33,24 @@ import Testing
         #expect(text.contains("found \"/healthz\" in server.js"))
         #expect(app.secretNames == ["STRIPE_SECRET_KEY"], "PORT is not a secret")
         #expect(web.env["STRIPE_SECRET_KEY"] == "")
+        // Every optional key of a service, from the schema's table, shown commented out with its default.
+        for key in ConfigSchema.service.keys where !["run", "build", "env", "health", "runtime", "image", "port", "volumes",
+                                                      "exclusive", "static", "publish"].contains(key.name) {
+            #expect(text.contains("    # \(key.name): "), "\(key.name) is not offered")
+        }
+        #expect(text.contains("# strategy: switch ") && text.contains("# drain_timeout: 30s ") && text.contains("      # interval: 1s "))
     }
 
     @Test func aFrontEndBuildIsAStaticSite() throws {
-        let (app, _, config) = try Self.initialise([
+        let (app, text, config) = try Self.initialise([
             "package.json": #"{ "scripts": { "build": "vite build", "dev": "vite" }, "devDependencies": { "vite": "5" } }"#,
         ])
         #expect(app.kind == .staticSite)
         let site = try #require(config.services.first)
         #expect(site.runtime == .staticSite && site.staticSite?.root == "dist" && site.staticSite?.spa == true)
         #expect(site.build == "npm install && npm run build")
+        #expect(text.contains("      # retain_assets: 1h ") && text.contains("    # publish: "))
+        #expect(!text.contains("# strategy:") && !text.contains("# stop_timeout:"), "keys a static site refuses are not offered")
     }
 
     @Test func pythonFrameworksAreRunByTheirServers() throws {

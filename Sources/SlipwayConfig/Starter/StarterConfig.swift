@@ -47,22 +47,14 @@ package struct StarterConfig {
         if let schema { lines.append("# yaml-language-server: $schema=\(schema)") }
         lines += [
             "# Written by `slipway init`: \(app.kind == .command ? "a command given with --run" : app.evidence).",
-            "# Keys left commented out show their default (or an example, where there is none). `slipway check` validates this file.",
+            "# Each optional key is shown commented out with its default (or an example, where the default",
+            "# is none). docs/CONFIG.md explains every key; `slipway check` validates this file.",
             "proxy:",
-            "  listen: \(listen)          # where user traffic arrives",
-            "  # idle_timeout: 75s             # a client making no progress is cut after this",
-            "services:",
-            "  \(service):",
+            "  listen: \(listen)  # where user traffic arrives",
         ]
-        if app.kind == .staticSite {
-            lines += staticLines
-        } else {
-            lines += processLines
-        }
-        lines += [
-            "    # paths: ['src/**']  # which changed files make `deploy --changed` deploy it (gitignore-style globs)",
-            "    # retain: 5  # releases kept for rollback",
-        ]
+        lines += Self.optionalKeys(of: ConfigSchema.proxy, skipping: ["listen"], indent: "  ")
+        lines += ["services:", "  \(service):"]
+        lines += app.kind == .staticSite ? staticLines : processLines
         return lines.map(Self.aligned).joined(separator: "\n") + "\n"
     }
 
@@ -71,65 +63,67 @@ package struct StarterConfig {
         if app.kind == .docker {
             lines += [
                 "    runtime: docker",
-                "    image: { dockerfile: Dockerfile }     # built from the repository; or name: registry/image:tag",
-                "    port: \(app.containerPort ?? 8080)                       # the port the container listens on",
+                "    image: { dockerfile: Dockerfile }  # built from the repository; or name: registry/image:tag",
+                "    port: \(app.containerPort ?? 8080)  # the port the container listens on",
             ]
             if let run { lines.append("    run: \(Self.quoted(run))") }
         } else {
-            let command = run ?? app.run ?? "./start.sh"
-            lines.append("    run: \(Self.quoted(command))" + String(repeating: " ", count: max(1, 30 - command.count))
-                         + "# started in the release directory with PORT set")
-        }
-        if app.kind != .docker {
+            lines.append("    run: \(Self.quoted(run ?? app.run ?? "./start.sh"))  # started in the release directory with PORT set")
             if let build = app.build {
-                lines.append("    build: \(Self.quoted(build))   # run once in each new release, before it starts")
-            } else {
-                lines.append("    # build: make                   # run once in each new release, before it starts")
+                lines.append("    build: \(Self.quoted(build))  # run once in each new release, before it starts")
             }
         }
-        lines += [
-            "    # build_timeout: 10m",
-        ]
         lines += environmentLines
         lines += [
-            "    # route: { host: app.example.com, path: / }   # default: every host, path /",
             "    health:",
-            "      path: \(app.healthPath)                  # \(app.healthReason)",
-            "      # interval: 1s",
-            "      # timeout: 2s",
-            "      # healthy_threshold: 1          # successes before the new release gets traffic",
-            "      # unhealthy_threshold: 3        # failures that mark a live release unhealthy",
-            "      # start_timeout: 30s            # not healthy by then: the deploy fails, the old release serves on",
-            "      # expect: { status: 200 }",
-            "    # drain_timeout: 30s              # in-flight requests on the old release may finish this long",
-            "    # stop_timeout: 10s               # SIGTERM, then SIGKILL after this",
-            "    # watch: 60s                      # unhealthy within this after the switch: rolled back by itself",
-            "    # replicas: 1",
-            "    # strategy: switch                # or recreate, rolling, blue_green, canary",
+            "      path: \(app.healthPath)  # \(app.healthReason)",
         ]
+        lines += Self.optionalKeys(of: ConfigSchema.health, skipping: ["path"], indent: "      ")
+        var written: Set = ["run", "env", "health", "runtime", "image", "port"]
+        if app.build != nil { written.insert("build") }
+        // What only a container, or only a static site, takes is not offered to the other kinds.
+        let elsewhere: Set = app.kind == .docker ? ["static", "publish", "build"]
+            : ["image", "port", "volumes", "exclusive", "static", "publish", "runtime"]
+        lines += Self.optionalKeys(of: ConfigSchema.service, skipping: written.union(elsewhere), indent: "    ")
         return lines
     }
 
     private var staticLines: [String] {
         var lines = [
             "    static:",
-            "      root: \(Self.quoted(app.siteRoot ?? "dist"))                  # the folder of built files the proxy serves",
-            "      spa: \(app.build != nil)                      # unknown paths without an extension answer index.html",
-            "      # entry: index.html",
-            "      # not_found: 404.html",
-            "      # headers: { '/assets/*': { Cache-Control: 'public, max-age=31536000, immutable' } }",
-            "      # retain_assets: 1h              # the previous release's files stay reachable this long",
-            "      # precompress: true              # .gz (and .br) made at build time",
+            "      root: \(Self.quoted(app.siteRoot ?? "dist"))  # the folder of built files the proxy serves",
+            "      spa: \(app.build != nil)  # unknown paths without an extension answer index.html",
         ]
+        lines += Self.optionalKeys(of: ConfigSchema.staticSite, skipping: ["root", "spa"], indent: "      ")
         if let build = app.build {
-            lines.append("    build: \(Self.quoted(build))   # run once in each new release")
+            lines.append("    build: \(Self.quoted(build))  # run once in each new release")
         }
         lines += environmentLines
-        lines += [
-            "    # route: { host: app.example.com, path: / }",
-            "    # publish: [ { run: ./scripts/upload.sh } ]   # after the switch: a CDN upload or purge",
-        ]
+        // A static site has no process: only the keys the decoder takes beside `static:`.
+        let process: Set = ["run", "health", "stop_timeout", "replicas", "balance", "sticky", "strategy", "recreate", "rolling",
+                            "blue_green", "canary", "runtime", "image", "port", "volumes", "exclusive", "static", "env"]
+        lines += Self.optionalKeys(of: ConfigSchema.service, skipping: process.union(app.build != nil ? ["build"] : []), indent: "    ")
         return lines
+    }
+
+    /// Every key of `mapping` not in `skipping`, commented out: its default when it has one to
+    /// write, else its example; the comment is the table's summary (and the default in words).
+    /// The schema's table is the one source, so a new key shows here as it does in docs/CONFIG.md.
+    static func optionalKeys(of mapping: MappingSchema, skipping: Set<String>, indent: String) -> [String] {
+        mapping.keys.filter { !skipping.contains($0.name) && !$0.required }.map { key in
+            // The first sentence of the table's summary (`.gz` holds a dot that ends none).
+            var summary = key.summary.replacingOccurrences(of: "\n", with: " ")
+            if let end = summary.range(of: ". ") { summary = String(summary[..<end.lowerBound]) }
+            if summary.hasSuffix(".") { summary.removeLast() }
+            switch key.defaultValue {
+            case .value(let value)?:
+                return "\(indent)# \(key.name): \(value)  # \(summary)"
+            case .described(let words)?:
+                return "\(indent)# \(key.name): \(key.example)  # \(summary) (default: \(words))"
+            case nil:
+                return "\(indent)# \(key.name): \(key.example)  # \(summary)"
+            }
+        }
     }
 
     /// The secret-looking variables the app reads, from `.slipway/secrets.env`.
