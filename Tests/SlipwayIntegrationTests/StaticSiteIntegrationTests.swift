@@ -162,6 +162,15 @@ import Testing
         #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
         #expect(Self.version(of: try await Self.request(daemon.url + "/").body) == "v1")
         let status = try #require(try await cli.status().services.first)
-        #expect(status.name == "site")
+        #expect(status.name == "site" && status.activeRelease?.version == "v1" && status.pid == nil)
+
+        // A daemon started again re-adopts the site: its files are still whole, so it serves on.
+        daemon.terminate()
+        let again = try await DaemonProcess.start(repository)
+        defer { again.terminate() }
+        #expect(Self.version(of: try await Self.request(again.url + "/").body) == "v1")
+        #expect(try await cli.status().services.first?.activeRelease?.version == "v1")
+        let audit = try await cli.run("audit", "site")
+        #expect(audit.stdout.contains("still serving: files at "), "\(audit.stdout)")
     }
 }

@@ -285,7 +285,9 @@ extension DeploymentMachine {
 
     /// `pid 12` or `pids 12, 13, 14`.
     static func pids(_ instances: [Instance]) -> String {
-        (instances.count == 1 ? "pid " : "pids ") + instances.map { String($0.pid) }.joined(separator: ", ")
+        // A static site's release has no process: its files are what it is.
+        if let site = instances.first?.site, instances.count == 1 { return "files at \(site.root)" }
+        return (instances.count == 1 ? "pid " : "pids ") + instances.map { String($0.pid) }.joined(separator: ", ")
     }
 
     /// Traffic back to the upstreams the switch replaced (none on a first deploy), the previous

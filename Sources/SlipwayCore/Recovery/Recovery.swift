@@ -68,8 +68,9 @@ struct Recovery: Sendable {
             if !alive.isEmpty {
                 let which = replicas ? " (\(alive.count) of \(active.instances.count) replicas)" : ""
                 await deps.audit(.releaseAdopted, service: service.key,
-                            "re-adopted release \(active.releaseID)\(which) still running as "
-                                + alive.map { "pid \($0.pid) on port \($0.port)" }.joined(separator: ", "))
+                            "re-adopted release \(active.releaseID)\(which) still serving: "
+                                + alive.map { $0.site.map { "files at \($0.root)" } ?? "pid \($0.pid) on port \($0.port)" }
+                                    .joined(separator: ", "))
             }
             if alive.count < active.instances.count {
                 let which = replicas ? "\(active.instances.count - alive.count) replica(s) of release" : "release"
