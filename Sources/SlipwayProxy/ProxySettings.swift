@@ -15,4 +15,7 @@ struct ProxySettings: Sendable {
     var httpsRedirect: HTTPSRedirect?
     /// With ACME hosts: HTTP-01 answers on the plain listener, before the redirect and routing.
     var acmeChallenges: ACMEChallengeAnswers?
+    /// The wall clock, in seconds since 1970: when a retired static site expires (`RetiredSite`:
+    /// it outlives the process, so not a monotonic deadline). A test's own clock in tests.
+    var now: @Sendable () -> Double
 }

@@ -71,7 +71,8 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
         clientIdleTimeout: Duration = .seconds(75),
         inheriting inherited: [CInt] = [],
         tls: ProxyTLS? = nil,
-        inheritingTLS inheritedTLS: [CInt] = []
+        inheritingTLS inheritedTLS: [CInt] = [],
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.listen = listen
         self.inherited = inherited
@@ -86,7 +87,8 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
             clientIdleTimeout: TimeAmount(clientIdleTimeout),
             writeBufferWaterMark: .init(low: 64 * 1024, high: 256 * 1024),
             httpsRedirect: tls?.redirect,
-            acmeChallenges: tls?.challenges
+            acmeChallenges: tls?.challenges,
+            now: now
         )
         self.settings = settings
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
@@ -121,7 +123,7 @@ package final class ReverseProxy: TrafficRouter, Service, Sendable {
             let previous = state.services[service]?.backends
             var entry = state.services[service, default: RouterState.Service()]
             entry.backends = backends
-            entry.retired = RetiredSite.retained(entry.retired, previous: previous, next: backends, now: Date().timeIntervalSince1970)
+            entry.retired = RetiredSite.retained(entry.retired, previous: previous, next: backends, now: settings.now())
             state.services[service] = entry
             state.refreshLoads()
             state.version += 1

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 import SlipwayModel
 
@@ -17,11 +16,11 @@ struct LoopRoute {
     var retired: [RetiredSite] = []
 
     /// The sites whose exact files answer a path `chosen` does not have: the other routed ones,
-    /// then the retired ones not yet expired (read only on such a miss).
-    func otherSites(than chosen: StaticSite) -> [StaticSite] {
+    /// then the retired ones not yet expired at `now` (read only on such a miss).
+    func otherSites(than chosen: StaticSite, now: () -> Double) -> [StaticSite] {
         var others = sites.filter { $0 != chosen }
         guard !retired.isEmpty else { return others }
-        let now = Date().timeIntervalSince1970
+        let now = now()
         others += retired.filter { $0.until > now && $0.site != chosen }.map(\.site)
         return others
     }

@@ -12,7 +12,7 @@ extension ProxyRequestHandler {
         let startedAt = NIODeadline.now()
         upstream.requestStarted()
         let response = StaticResponse.answer(head, routePrefix: route.pathPrefix, site: site,
-                                             others: { route.target.otherSites(than: site) }, files: loop.files,
+                                             others: { route.target.otherSites(than: site, now: self.loop.settings.now) }, files: loop.files,
                                              setCookie: choice.setCookie)
         // As `respondLocally`: the request's end comes after its head, and a client that awaits
         // `100 Continue` may never send the body that would have to be read and dropped.

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayModel
+import Synchronization
 import Testing
 @testable import SlipwayProxy
 
@@ -44,10 +45,12 @@ import Testing
 
     @Test func retainedSitesExpire() async throws {
         let (old, new) = try Self.releases(retainSeconds: 1)
-        try await withStaticSite(old) { proxy, client async throws in
+        // The proxy's wall clock, moved by the test: retention is a date, not a wait.
+        let clock = Mutex(1_800_000_000.0)
+        try await withStaticSite(old, now: { clock.withLock { $0 } }) { proxy, client async throws in
             await proxy.switchTraffic(service: "site", to: new.upstream)
             #expect(try await client.get("/assets/app-1111.js").status == 200)
-            try await Task.sleep(for: .milliseconds(1100))
+            clock.withLock { $0 += 1.1 }
             #expect(try await client.get("/assets/app-1111.js").status == 404)
             // Dropped from the table at the next change.
             await proxy.switchTraffic(service: "site", to: new.upstream)

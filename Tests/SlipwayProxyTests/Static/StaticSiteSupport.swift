@@ -24,8 +24,9 @@ struct SiteRelease {
 
 /// A proxy serving `release` as service `site` at `route`.
 func withStaticSite(_ release: SiteRelease, route: RouteConfig = RouteConfig(path: "/"),
+                    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
                     _ body: (ReverseProxy, ProxyClient) async throws -> Void) async throws {
-    try await withProxy { proxy, client async throws in
+    try await withProxy(now: now) { proxy, client async throws in
         await proxy.route("site", at: route, to: release.upstream)
         try await body(proxy, client)
     }

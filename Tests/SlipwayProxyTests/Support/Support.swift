@@ -12,6 +12,7 @@ func withProxy(
     upstreamTimeout: Duration = .seconds(60),
     connectTimeout: Duration = .seconds(5),
     clientIdleTimeout: Duration = .seconds(75),
+    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
     _ body: (ReverseProxy, ProxyClient) async throws -> Void
 ) async throws {
     var logger = Logger(label: "test.proxy")
@@ -21,7 +22,8 @@ func withProxy(
         logger: logger,
         upstreamTimeout: upstreamTimeout,
         connectTimeout: connectTimeout,
-        clientIdleTimeout: clientIdleTimeout
+        clientIdleTimeout: clientIdleTimeout,
+        now: now
     )
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await proxy.run() }
