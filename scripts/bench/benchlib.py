@@ -649,6 +649,20 @@ class WrkResult:
         return sum(self.errors.values())
 
 
+def rotations(order: list[str], rounds: int):
+    """The systems in each round's order: it rotates every round, so that no system always runs
+    first (or last) on a machine whose load drifts."""
+    for round_index in range(rounds):
+        shift = round_index % len(order)
+        yield order[shift:] + order[:shift]
+
+
+def warm_up(ports: dict[str, int], path: str, connections: int, script: Path, close: bool) -> None:
+    """One second of the case's load on every system: pools filled, code paged in."""
+    for port in ports.values():
+        wrk(f"http://127.0.0.1:{port}{path}", connections, 1, script, close=close)
+
+
 def wrk(url: str, connections: int, seconds: float, script: Path, threads: int = 2, close: bool = False,
         timeout: str = "5s", measure_pids: list[int] | None = None) -> WrkResult:
     args = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", f"{seconds:g}s",

@@ -136,11 +136,8 @@ def main() -> None:
             results = {name: [] for name in systems}
             use_script = paced if mode == "paced" else script
             close = mode == "close"
-            # Warm-up: pools filled, code paged in, for every system.
-            for name, port in systems.items():
-                b.wrk(f"http://127.0.0.1:{port}/{size}", connections, 1, use_script, close=close)
-            for round_index in range(args.rounds):
-                rotated = order[round_index % len(order):] + order[:round_index % len(order)]
+            b.warm_up(systems, f"/{size}", connections, use_script, close)
+            for rotated in b.rotations(order, args.rounds):
                 for name in rotated:
                     r = b.wrk(f"http://127.0.0.1:{systems[name]}/{size}", connections, args.seconds, use_script, close=close,
                               measure_pids=pids[name]())

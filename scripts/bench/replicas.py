@@ -206,10 +206,8 @@ def main() -> None:
             close = mode == "close"
             results = {name: [] for name in order}
             shares = {name: [] for name in order}
-            for name in order:  # warm-up: pools filled, code paged in
-                b.wrk(f"http://127.0.0.1:{systems[name]}/100b", connections, 1, use_script, close=close)
-            for round_index in range(args.rounds):
-                rotated = order[round_index % len(order):] + order[:round_index % len(order)]
+            b.warm_up({name: systems[name] for name in order}, "/100b", connections, use_script, close)
+            for rotated in b.rotations(order, args.rounds):
                 for name in rotated:
                     counts = [upstream_requests(p) for p in upstreams]
                     r = b.wrk(f"http://127.0.0.1:{systems[name]}/100b", connections, args.seconds, use_script,

@@ -130,10 +130,8 @@ def main() -> None:
         for mode, size, connections in cases:
             close = mode == "close"
             results = {name: [] for name in systems}
-            for name, port in systems.items():
-                b.wrk(f"http://127.0.0.1:{port}{FILES[size]}", connections, 1, script, close=close)
-            for round_index in range(args.rounds):
-                rotated = order[round_index % len(order):] + order[:round_index % len(order)]
+            b.warm_up(systems, FILES[size], connections, script, close)
+            for rotated in b.rotations(order, args.rounds):
                 for name in rotated:
                     r = b.wrk(f"http://127.0.0.1:{systems[name]}{FILES[size]}", connections, args.seconds, script, close=close,
                               measure_pids=pids[name]())
