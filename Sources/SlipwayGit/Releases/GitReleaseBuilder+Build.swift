@@ -59,7 +59,7 @@ extension GitReleaseBuilder {
         guard site.precompress else { return }
         let started = ContinuousClock.now
         let precompression = Precompression(root: root, brotli: Precompression.findBrotli(path: environment["PATH"]))
-        let report = try await precompression.run(log: log)
+        let report = try await precompression.run()
         var line = "precompressed \(report.gzipped) file(s) to .gz"
         line += report.brotliSkipped.map { ", none to .br (\($0))" } ?? " and \(report.brotli) to .br"
         log(line + " in \((ContinuousClock.now - started).shortDescription)")

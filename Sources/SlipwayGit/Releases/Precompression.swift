@@ -45,7 +45,7 @@ struct Precompression {
     }
 
     /// Writes the missing `.gz` (and `.br`) siblings.
-    func run(log: @Sendable (String) -> Void) async throws -> Report {
+    func run() async throws -> Report {
         let files = try candidates()
         var report = Report()
         for path in files where !FileManager.default.fileExists(atPath: root + "/" + path + ".gz") {

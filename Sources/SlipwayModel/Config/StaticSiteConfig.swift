@@ -33,8 +33,8 @@ package struct StaticSiteConfig: Sendable, Equatable {
 
     /// What the proxy needs to serve a release of this site from `directory` (the release's).
     package func site(releaseDirectory directory: String) -> StaticSite {
-        let trimmed = root.hasPrefix("./") ? String(root.dropFirst(2)) : root
-        let served = trimmed.isEmpty || trimmed == "." ? directory : directory + "/" + trimmed
+        // The decoder gives `root` without `./` or a trailing slash, and `.` for the release itself.
+        let served = root == "." ? directory : directory + "/" + root
         return StaticSite(root: served, entry: entry, spa: spa, notFound: notFound, headers: headers,
                           retainAssetsSeconds: Int(retainAssets.components.seconds))
     }
